@@ -1,0 +1,179 @@
+"""The tool catalog: qualified names and argument models of every tool the
+asset-data service exposes (REST ``POST /{family}/{tool}`` with the
+arguments as JSON body, and MCP tools of the same name on the family's MCP
+server). Names and arguments follow AssetOpsBench's MCP servers where they
+overlap so agents written for that benchmark transfer.
+
+Conventions:
+- ``asset_id`` is the asset's name as listed by iot.assets ("Chiller 6",
+  "CQPA AHU 1"); ``asset_num`` / ``equipment_id`` is the equipment id
+  ("CWC04006"). Tools that take one accept only that one.
+- Timestamps are ISO 8601 (``2020-06-01T00:00:00``), naive, plant local time.
+- Bulk results carry a ``dataset_id`` that TSFM tools and
+  utilities.json_reader accept (upstream passes file paths instead).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Args(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---- iot -------------------------------------------------------------------
+class SitesArgs(_Args):
+    pass
+
+
+class AssetsArgs(_Args):
+    site_name: str
+    asset_type: Literal["chiller", "ahu"] | None = None
+
+
+class SensorsArgs(_Args):
+    site_name: str
+    asset_id: str
+
+
+class GetAssetArgs(_Args):
+    site_name: str
+    asset_id: str
+
+
+class HistoryArgs(_Args):
+    site_name: str
+    asset_id: str
+    start: str
+    final: str | None = None  # exclusive end; default start + 1 day
+    sensors: list[str] | None = None  # default: all sensors of the asset
+    aggregation: Literal["none", "hourly", "daily"] = "none"
+    page: int = Field(default=1, ge=1)
+    page_size: int = Field(default=500, ge=1, le=5000)
+
+
+# ---- utilities ---------------------------------------------------------------
+class CurrentDateTimeArgs(_Args):
+    pass
+
+
+class JsonReaderArgs(_Args):
+    file_name: str  # a dataset_id
+
+
+# ---- fmsr ------------------------------------------------------------------
+class GetFailureModesArgs(_Args):
+    asset_name: str  # an asset ("Chiller 6") or an asset type ("chiller", "ahu")
+
+
+class FailureModeSensorMappingArgs(_Args):
+    asset_name: str
+    failure_modes: list[str] | None = None  # codes or names; default all
+    sensors: list[str] | None = None  # default all sensors of the asset/type
+
+
+# ---- tsfm ------------------------------------------------------------------
+class GetAiTasksArgs(_Args):
+    pass
+
+
+class GetTsfmModelsArgs(_Args):
+    pass
+
+
+class ForecastingArgs(_Args):
+    dataset_id: str
+    target_columns: list[str]
+    forecast_horizon: int = Field(default=96, ge=1, le=2880)  # steps of the dataset cadence
+    timestamp_column: str = "timestamp"
+    model_checkpoint: str | None = None
+
+
+class TsadArgs(_Args):
+    dataset_id: str
+    target_columns: list[str]
+    timestamp_column: str = "timestamp"
+    false_alarm: float = Field(default=0.01, gt=0, lt=0.5)
+    ad_model_type: str | None = None
+
+
+# ---- wo --------------------------------------------------------------------
+class ListWorkordersArgs(_Args):
+    site_id: str | None = None
+    asset_num: str | None = None
+    status: str | None = None
+    priority: int | None = None
+    work_type: Literal["PM", "CM"] | None = None
+    failure_code: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    page_size: int = Field(default=50, ge=1, le=500)
+    page_num: int = Field(default=1, ge=1)
+
+
+class GetWorkorderArgs(_Args):
+    wonum: str
+
+
+class ListEventsArgs(_Args):
+    equipment_id: str
+    date_from: str | None = None
+    date_to: str | None = None
+    event_type: Literal["alert", "anomaly", "workorder"] | None = None
+    page_size: int = Field(default=100, ge=1, le=1000)
+    page_num: int = Field(default=1, ge=1)
+
+
+class ListAlertRulesArgs(_Args):
+    equipment_id: str | None = None
+
+
+class WorkorderKpisArgs(_Args):
+    site_id: str
+    asset_num: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+
+
+class FailureCodeDistributionArgs(_Args):
+    site_id: str | None = None
+    asset_num: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+
+
+TOOL_ARGS: dict[str, type[_Args]] = {
+    "iot.sites": SitesArgs,
+    "iot.assets": AssetsArgs,
+    "iot.sensors": SensorsArgs,
+    "iot.get_asset": GetAssetArgs,
+    "iot.history": HistoryArgs,
+    "utilities.current_date_time": CurrentDateTimeArgs,
+    "utilities.json_reader": JsonReaderArgs,
+    "fmsr.get_failure_modes": GetFailureModesArgs,
+    "fmsr.get_failure_mode_sensor_mapping": FailureModeSensorMappingArgs,
+    "tsfm.get_ai_tasks": GetAiTasksArgs,
+    "tsfm.get_tsfm_models": GetTsfmModelsArgs,
+    "tsfm.run_tsfm_forecasting": ForecastingArgs,
+    "tsfm.run_tsad": TsadArgs,
+    "wo.list_workorders": ListWorkordersArgs,
+    "wo.get_workorder": GetWorkorderArgs,
+    "wo.list_events": ListEventsArgs,
+    "wo.list_alert_rules": ListAlertRulesArgs,
+    "wo.get_workorder_kpis": WorkorderKpisArgs,
+    "wo.get_failure_code_distribution": FailureCodeDistributionArgs,
+}
+
+# AssetOpsBench names accepted as aliases (MCP and REST), mapped to ours.
+TOOL_ALIASES: dict[str, str] = {
+    "fmsr.generate_failure_mode_sensor_mapping": "fmsr.get_failure_mode_sensor_mapping",
+    "tsfm.timeseries_anomaly_detection": "tsfm.run_tsad",
+    "tsfm.forecasting": "tsfm.run_tsfm_forecasting",
+}
+
+
+def family_of(tool: str) -> str:
+    return tool.split(".", 1)[0]

@@ -1,0 +1,63 @@
+"""All operator configuration in one pydantic-settings class.
+
+Every field can be set by an environment variable ``ARENA_<FIELD>`` (upper
+case) or in a ``.env`` file. Sections: database/queue, uploads, sandbox
+limits, evaluation, LLM gateway, api.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ARENA_", env_file=".env", extra="ignore")
+
+    # --- database and queue ------------------------------------------------
+    database_url: str = "postgresql+psycopg://arena:arena@127.0.0.1:5432/arena"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+
+    # --- storage -----------------------------------------------------------
+    data_dir: Path = Path("/var/lib/arena")  # uploads, temp run dirs
+    upload_max_bytes: int = 4 * 1024**3
+    upload_retention_seconds: int = 0  # delete tarball right after evaluation
+
+    # --- scenarios ---------------------------------------------------------
+    hidden_seed: str = "dev-hidden-seed-change-me"  # operator secret
+    public_seed: str = "public-v1"
+    scenario_file: Path | None = None  # operator-authored set replaces the generated one
+    plant_seed: int = 20200601
+
+    # --- sandbox limits (per scenario run) -----------------------------------
+    sidecar_image: str = "assetops-arena:latest"
+    agent_wall_seconds: float = 120.0
+    agent_cpus: float = 1.0
+    agent_memory_bytes: int = 512 * 1024**2
+    agent_pids_limit: int = 128
+    agent_tmpfs_bytes: int = 64 * 1024**2
+    agent_output_bytes: int = 4 * 1024**2
+    agent_fsize_bytes: int = 64 * 1024**2
+    agent_log_bytes: int = 1024**2
+    agent_uid: int = 65534
+    scenario_parallelism: int = Field(default_factory=lambda: max(1, (os.cpu_count() or 2)))
+
+    # --- LLM gateway ---------------------------------------------------------
+    llm_model: str = "mock/echo"  # litellm model id the gateway forwards to
+    llm_token_budget: int = 20_000  # per scenario run
+    llm_judge_model: str | None = None  # optional LLM judge; None = deterministic only
+
+    # --- api -----------------------------------------------------------------
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    public_url: str = "http://127.0.0.1:8000"
+    bootstrap_admin_token: str | None = None
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
