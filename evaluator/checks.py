@@ -1,0 +1,373 @@
+"""Deterministic answer checks: one function per ``AnswerCheck`` kind.
+
+``check_answer(check, answer) -> CheckOutcome(score 0..1, passed, reason)``.
+Rules are documented in docs/scoring.md; the short ``reason`` strings are
+machine codes with counts only (never answer or scenario text), so they are
+safe to show and to aggregate.
+
+Design goals: the canonical answers an oracle produces pass; honest prose
+answers pass; "shotgun" answers (many numbers / ids hoping one is right)
+do not.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from evaluator.textparse import (
+    canonicalise_timestamps,
+    fold_same_length,
+    extract_json,
+    extract_numbers,
+    id_pattern,
+    normalise_id,
+    number_matches,
+    within,
+)
+from hidden_scenarios.schema import (
+    AnswerCheck,
+    ClarifyCheck,
+    FactsCheck,
+    IdSetCheck,
+    JsonFieldsCheck,
+    NumberCheck,
+)
+
+
+class CheckOutcome(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    score: float = Field(ge=0.0, le=1.0)
+    passed: bool
+    reason: str  # short machine reason, e.g. "number:match", "ids:f1=0.67,tp=2,fp=1,fn=0"
+
+
+def check_answer(check: AnswerCheck, answer: str) -> CheckOutcome:
+    answer = answer or ""
+    if not answer.strip():
+        return CheckOutcome(score=0.0, passed=False, reason=f"{check.kind}:empty_answer")
+    if isinstance(check, NumberCheck):
+        return check_number(check, answer)
+    if isinstance(check, IdSetCheck):
+        return check_ids(check, answer)
+    if isinstance(check, FactsCheck):
+        return check_facts(check, answer)
+    if isinstance(check, JsonFieldsCheck):
+        return check_json(check, answer)
+    if isinstance(check, ClarifyCheck):
+        return check_clarify(check, answer)
+    raise TypeError(f"unknown check kind: {type(check).__name__}")
+
+
+# ---- number -----------------------------------------------------------------
+# A second number this close to the expected value is a hedge ("42 or 43"),
+# not context ("over 7 days"): relative distance below which it disqualifies.
+_HEDGE_REL = 0.25
+_MAX_CONTEXT_NUMBERS = 3
+
+
+def check_number(check: NumberCheck, answer: str) -> CheckOutcome:
+    """Pass when the answer's first number (dates, times and name digits like
+    "Chiller 6" skipped) is within tolerance. A later match also passes when
+    the answer holds at most three numbers and none of the others is within
+    25% of the expected value (context numbers allowed, hedges not)."""
+    nums = extract_numbers(answer)
+    if not nums:
+        return CheckOutcome(score=0.0, passed=False, reason="number:no_number")
+    exp, rt, at = check.value, check.rel_tol, check.abs_tol
+    if number_matches(nums[0], exp, rt, at):
+        return CheckOutcome(score=1.0, passed=True, reason="number:match_first")
+    matches = [n for n in nums if number_matches(n, exp, rt, at)]
+    if not matches:
+        return CheckOutcome(score=0.0, passed=False, reason=f"number:mismatch,n={len(nums)}")
+    distinct = {round(n.value, 9) for n in nums}
+    hedge_tol = max(_HEDGE_REL * abs(exp), 10 * at)
+    hedges = [
+        n
+        for n in nums
+        if not number_matches(n, exp, rt, at) and abs(n.value - exp) <= hedge_tol
+    ]
+    if len(distinct) <= _MAX_CONTEXT_NUMBERS and not hedges:
+        return CheckOutcome(score=1.0, passed=True, reason="number:match_with_context")
+    return CheckOutcome(
+        score=0.0, passed=False, reason=f"number:ambiguous,n={len(distinct)},hedges={len(hedges)}"
+    )
+
+
+# ---- id sets ----------------------------------------------------------------
+_SEGMENT_SPLIT_RE = re.compile(r"[,;\n|]+|\s+(?:and|&)\s+|(?<=[a-z0-9)])\.\s+")
+_LIST_MARKER_RE = re.compile(r"^\s*(?:[-*•]+|\d+[.)]|\(\d+\))\s+")
+_LEAD_LABEL_RE = re.compile(r"^[^:]{0,60}:\s*")
+
+
+def _shape_regex(nid: str) -> re.Pattern[str] | None:
+    """Character-class shape of a one-token id that contains a digit
+    ("wo00123" -> [a-z]{2}\\d{5}); finds other ids of the same kind."""
+    if " " in nid or not any(c.isdigit() for c in nid):
+        return None
+    parts: list[str] = []
+    for run in re.finditer(r"[a-z]+|\d+|[^a-z\d]+", nid):
+        tok = run.group(0)
+        if tok[0].isdigit():
+            parts.append(rf"\d{{{len(tok)}}}")
+        elif tok[0].isalpha():
+            parts.append(rf"[a-z]{{{len(tok)}}}")
+        else:
+            parts.append(re.escape(tok))
+    return re.compile(r"(?<![\w-])" + "".join(parts) + r"(?![\w-])")
+
+
+def _looks_like_name(segment: str, max_words: int) -> bool:
+    """A short Title-Case segment ("Chiller 6 Flow") in a list is a named
+    item even if it is not an expected id; prose is not."""
+    words = segment.split()
+    if not words or len(words) > max_words + 1:
+        return False
+    return all(w[0].isupper() or w[0].isdigit() for w in words)
+
+
+def find_ids(expected: list[str], answer: str) -> tuple[list[str], int]:
+    """Expected ids found in the answer (in order of first appearance) and
+    the number of other items that look like ids of the same kind."""
+    text = canonicalise_timestamps(answer)
+    parsed = extract_json(text) if text.lstrip()[:1] in "[{`" else None
+    if isinstance(parsed, dict) and len(parsed) == 1:
+        parsed = next(iter(parsed.values()))
+    if isinstance(parsed, list) and all(isinstance(x, (str, int, float)) for x in parsed):
+        text = "\n".join(str(x) for x in parsed)
+    folded = fold_same_length(text)
+    # Longest first so "chiller 6 tonnage setpoint" is not also counted as
+    # "chiller 6 tonnage"; matched spans are blanked out.
+    positions: dict[str, int] = {}
+    for nid in sorted(set(expected), key=lambda s: (-len(s), s)):
+        pat = id_pattern(nid)
+        hits = list(pat.finditer(folded))
+        if hits:
+            positions[nid] = hits[0].start()
+            for h in hits:
+                folded = folded[: h.start()] + "\0" * (h.end() - h.start()) + folded[h.end() :]
+                text = text[: h.start()] + "\0" * (h.end() - h.start()) + text[h.end() :]
+    found = sorted(positions, key=lambda k: positions[k])
+
+    extras: set[str] = set()
+    for nid in expected:
+        shape = _shape_regex(nid)
+        if shape is not None:
+            extras.update(m.group(0) for m in shape.finditer(folded))
+    multiword = [nid for nid in expected if " " in nid]
+    if multiword:
+        max_words = max(len(n.split()) for n in multiword)
+        for seg in _SEGMENT_SPLIT_RE.split(text):
+            if "\0" in seg:
+                continue
+            seg = _LIST_MARKER_RE.sub("", seg)
+            seg = _LEAD_LABEL_RE.sub("", seg).strip(" .'\"`*()[]")
+            if _looks_like_name(seg, max_words):
+                extras.add(normalise_id(seg))
+    return found, len(extras)
+
+
+def _lcs(a: list[str], b: list[str]) -> int:
+    prev = [0] * (len(b) + 1)
+    for x in a:
+        cur = [0]
+        for j, y in enumerate(b):
+            cur.append(prev[j] + 1 if x == y else max(prev[j + 1], cur[j]))
+        prev = cur
+    return prev[-1]
+
+
+def check_ids(check: IdSetCheck, answer: str) -> CheckOutcome:
+    """Set F1 between expected ids and the ids named in the answer; items that
+    look like ids of the same kind but are not expected count as false
+    positives (so listing everything does not pass). Ordered checks multiply
+    F1 by the share of found ids in the expected relative order."""
+    expected = list(dict.fromkeys(normalise_id(i) for i in check.ids if normalise_id(i)))
+    if not expected:
+        return CheckOutcome(score=0.0, passed=False, reason="ids:no_expected_ids")
+    found, fp = find_ids(expected, answer)
+    tp = len(found)
+    fn = len(expected) - tp
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / len(expected)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    score = f1
+    in_order = True
+    if check.ordered and tp:
+        expected_found = [e for e in expected if e in found]
+        lcs = _lcs(found, expected_found)
+        in_order = lcs == tp
+        score = f1 * lcs / tp
+    passed = f1 >= check.pass_f1 - 1e-9 and in_order and tp > 0
+    reason = f"ids:f1={f1:.2f},tp={tp},fp={fp},fn={fn}"
+    if check.ordered:
+        reason += ",order=ok" if in_order else ",order=wrong"
+    return CheckOutcome(score=round(score, 6), passed=passed, reason=reason)
+
+
+# ---- facts ------------------------------------------------------------------
+_NUMERIC_RE = re.compile(r"^[-+]?\d+(?:\.(\d+))?$")
+
+
+def _fact_present(alternative: str, folded_answer: str, answer_numbers: list[float]) -> bool:
+    alt = normalise_id(alternative)
+    if not alt:
+        return False
+    m = _NUMERIC_RE.match(alt)
+    if m:
+        # "42.1" is satisfied by any number that rounds to it at its precision.
+        decimals = len(m.group(1) or "")
+        half_ulp = 0.5 * 10 ** (-decimals) + 1e-12
+        target = float(alt)
+        return any(abs(v - target) <= half_ulp for v in answer_numbers)
+    return id_pattern(alt).search(folded_answer) is not None
+
+
+def check_facts(check: FactsCheck, answer: str) -> CheckOutcome:
+    """Each required fact is satisfied by any one alternative (case- and
+    whitespace-insensitive, word-bounded; numeric alternatives match by
+    rounding). Passes when the satisfied share ≥ min_fraction and no
+    forbidden string appears; a forbidden string halves the score."""
+    folded = fold_same_length(canonicalise_timestamps(answer))
+    numbers = [n.value for n in extract_numbers(answer, skip_names=False)]
+    total = len(check.required)
+    hits = sum(1 for alts in check.required if any(_fact_present(a, folded, numbers) for a in alts))
+    forbidden = sum(1 for f in check.forbidden if _fact_present(f, folded, numbers))
+    fraction = hits / total if total else 1.0
+    score = fraction * (0.5 if forbidden else 1.0)
+    passed = fraction >= check.min_fraction - 1e-9 and not forbidden
+    return CheckOutcome(
+        score=round(score, 6),
+        passed=passed,
+        reason=f"facts:hit={hits}/{total},forbidden={forbidden}",
+    )
+
+
+# ---- json -------------------------------------------------------------------
+def _as_float(v: Any) -> float | None:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        return float(v)
+    if isinstance(v, str):
+        nums = extract_numbers(v, skip_names=False)
+        if len(nums) == 1:
+            return nums[0].value
+    return None
+
+
+def _field_score(expected: Any, actual: Any, rel_tol: float, abs_tol: float) -> float:
+    if expected is None:
+        return 1.0 if actual is None else 0.0
+    if isinstance(expected, bool):
+        return 1.0 if actual is expected else 0.0
+    if isinstance(expected, (int, float)):
+        got = _as_float(actual)
+        return 1.0 if got is not None and within(got, float(expected), rel_tol, abs_tol) else 0.0
+    if isinstance(expected, str):
+        if isinstance(actual, (str, int, float)) and not isinstance(actual, bool):
+            return 1.0 if normalise_id(str(actual)) == normalise_id(expected) else 0.0
+        return 0.0
+    if isinstance(expected, list):
+        if not isinstance(actual, list):
+            actual = [actual] if actual is not None else []
+        return _list_f1(expected, actual, rel_tol, abs_tol)
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return 0.0
+        if not expected:
+            return 1.0
+        scores = [
+            _field_score(v, _lookup(actual, k), rel_tol, abs_tol) for k, v in expected.items()
+        ]
+        return sum(scores) / len(scores)
+    return 1.0 if expected == actual else 0.0
+
+
+def _list_f1(expected: list[Any], actual: list[Any], rel_tol: float, abs_tol: float) -> float:
+    if not expected:
+        return 1.0 if not actual else 0.0
+    unused = list(actual)
+    tp = 0
+    for e in expected:
+        for i, a in enumerate(unused):
+            if _field_score(e, a, rel_tol, abs_tol) == 1.0:
+                tp += 1
+                del unused[i]
+                break
+    if tp == 0:
+        return 0.0
+    p, r = tp / len(actual), tp / len(expected)
+    return 2 * p * r / (p + r)
+
+
+_MISSING = object()
+
+
+def _lookup(obj: dict[str, Any], key: str) -> Any:
+    if key in obj:
+        return obj[key]
+    folded = key.casefold().replace("-", "_").replace(" ", "_")
+    for k, v in obj.items():
+        if str(k).casefold().replace("-", "_").replace(" ", "_") == folded:
+            return v
+    return _MISSING
+
+
+def check_json(check: JsonFieldsCheck, answer: str) -> CheckOutcome:
+    """Answer must contain a JSON object (bare, ```json fenced, or embedded);
+    every expected field is compared (numbers within tolerance, strings
+    case-insensitive, lists as sets by F1, objects recursively). Score is the
+    mean field score; pass needs every field exact."""
+    obj = extract_json(answer)
+    if not isinstance(obj, dict):
+        return CheckOutcome(score=0.0, passed=False, reason="json:no_object")
+    if not check.fields:
+        return CheckOutcome(score=1.0, passed=True, reason="json:fields=0/0")
+    scores: list[float] = []
+    missing = 0
+    for key, exp in check.fields.items():
+        got = _lookup(obj, key)
+        if got is _MISSING:
+            missing += 1
+            scores.append(0.0)
+        else:
+            scores.append(_field_score(exp, got, check.rel_tol, check.abs_tol))
+    exact = sum(1 for s in scores if s >= 1.0 - 1e-9)
+    score = sum(scores) / len(scores)
+    return CheckOutcome(
+        score=round(score, 6),
+        passed=exact == len(scores),
+        reason=f"json:fields={exact}/{len(scores)},missing={missing}",
+    )
+
+
+# ---- clarification ----------------------------------------------------------
+_COMMIT_RE = re.compile(
+    r"\b(?:i\s*(?:'ll|will|am going to|'m going to)\s+(?:assume|use|go with|proceed|pick|choose)"
+    r"|assum(?:e|ed|ing)\b(?!\s+you)|proceeding with|defaulting to|i (?:chose|picked|selected)"
+    r"|the answer is|here (?:is|are) the (?:result|answer|value)s?)",
+    re.IGNORECASE,
+)
+
+
+def check_clarify(check: ClarifyCheck, answer: str) -> CheckOutcome:
+    """Pass when the answer asks a question ('?'), names at least two of the
+    candidate options, and does not commit (no "I'll assume…", no computed
+    decimal result). Asking without naming two options scores 0.5."""
+    folded = fold_same_length(answer)
+    named = sum(1 for o in check.options if normalise_id(o) and id_pattern(normalise_id(o)).search(folded))
+    asks = "?" in answer
+    commits = bool(_COMMIT_RE.search(answer)) or any(
+        not n.is_integer for n in extract_numbers(answer)
+    )
+    need = min(2, len(check.options))
+    reason = f"clarify:question={int(asks)},options={named}/{len(check.options)},commits={int(commits)}"
+    if asks and named >= need and not commits:
+        return CheckOutcome(score=1.0, passed=True, reason=reason)
+    if asks and not commits:
+        return CheckOutcome(score=0.5, passed=False, reason=reason)
+    return CheckOutcome(score=0.0, passed=False, reason=reason)

@@ -1,0 +1,203 @@
+"""Pure text helpers shared by the answer checks and the hallucination rule:
+number extraction (skipping dates, times and digits that belong to names),
+timestamp canonicalisation, identifier normalisation and JSON extraction.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+# ISO-ish timestamps: 2020-06-01, 2020-06-01T03:00, 2020-06-01 03:00:00
+_TS_RE = re.compile(
+    r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(?![\w-])"
+)
+_TIME_RE = re.compile(r"(?<![\w:])\d{1,2}:\d{2}(?::\d{2})?(?![\w:])")
+# A number: optional sign (only when not glued to a word), thousands groups,
+# decimals, exponent. The lookbehind keeps "CWC04006" and "T1" out.
+_NUM_RE = re.compile(
+    r"(?<![\w.\-])(?P<sign>[-+−])?(?P<body>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)"
+    r"(?P<exp>[eE][-+]?\d+)?(?P<pct>\s?%)?(?![\d])"
+)
+# Capitalised words that introduce a quantity rather than name an asset:
+# "Total 42" is a value, "Chiller 6" is a name.
+_VALUE_LEAD_WORDS = {
+    "total", "average", "avg", "mean", "sum", "count", "answer", "value", "result",
+    "approximately", "about", "roughly", "around", "is", "was", "max", "min", "maximum",
+    "minimum", "median", "peak", "forecast", "estimate", "estimated", "approx", "ca",
+    "score", "rate", "ratio", "mtbf", "mttr", "kpi", "equals", "of", "at", "to",
+}
+_NAME_WORD_RE = re.compile(r"([A-Z][A-Za-z]*)\s+$")
+
+
+@dataclass(frozen=True)
+class NumberToken:
+    value: float
+    start: int
+    end: int
+    percent: bool
+    is_integer: bool
+
+
+def canonical_timestamp(match: re.Match[str]) -> str:
+    y, mo, d, h, mi, s = match.groups()
+    if h is None:
+        return f"{y}-{mo}-{d}"
+    return f"{y}-{mo}-{d}T{h}:{mi}:{s or '00'}"
+
+
+def canonicalise_timestamps(text: str) -> str:
+    """Rewrite every ISO-like timestamp to ``YYYY-MM-DD[THH:MM:SS]`` so that
+    "2020-06-01 03:00" and "2020-06-01T03:00:00" compare equal."""
+    return _TS_RE.sub(canonical_timestamp, text)
+
+
+def _masked_spans(text: str) -> list[tuple[int, int]]:
+    spans = [m.span() for m in _TS_RE.finditer(text)]
+    spans += [m.span() for m in _TIME_RE.finditer(text)]
+    return spans
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _is_name_digit(text: str, start: int, body: str) -> bool:
+    """True for integers that are part of a name: "Chiller 6", "AHU 1"."""
+    if "." in body or "," in body:
+        return False
+    m = _NAME_WORD_RE.search(text[max(0, start - 40) : start])
+    if not m:
+        return False
+    return m.group(1).lower() not in _VALUE_LEAD_WORDS
+
+
+def extract_numbers(text: str, *, skip_names: bool = True) -> list[NumberToken]:
+    """Numbers in reading order, without dates/times, digits glued to words
+    (ids like "WO12345") and, if ``skip_names``, integers that follow a
+    capitalised word ("Chiller 6")."""
+    masked = _masked_spans(text)
+    out: list[NumberToken] = []
+    for m in _NUM_RE.finditer(text):
+        if _inside(m.start("body"), masked):
+            continue
+        body = m.group("body")
+        if skip_names and _is_name_digit(text, m.start(), body):
+            continue
+        raw = body.replace(",", "") + (m.group("exp") or "")
+        try:
+            value = float(raw)
+        except ValueError:  # pragma: no cover - regex guarantees a float literal
+            continue
+        if not math.isfinite(value):
+            continue
+        if m.group("sign") in ("-", "−"):
+            value = -value
+        out.append(
+            NumberToken(
+                value=value,
+                start=m.start(),
+                end=m.end(),
+                percent=bool(m.group("pct")),
+                is_integer=("." not in body and not m.group("exp")),
+            )
+        )
+    return out
+
+
+def within(actual: float, expected: float, rel_tol: float, abs_tol: float) -> bool:
+    return abs(actual - expected) <= max(abs_tol, rel_tol * abs(expected), 1e-9)
+
+
+def number_matches(tok: NumberToken, expected: float, rel_tol: float, abs_tol: float) -> bool:
+    """A percent token matches either its face value or its fraction
+    ("12.5%" matches 12.5 and 0.125)."""
+    if within(tok.value, expected, rel_tol, abs_tol):
+        return True
+    return tok.percent and within(tok.value / 100.0, expected, rel_tol, abs_tol)
+
+
+_WS_RE = re.compile(r"\s+")
+_EDGE_PUNCT = " \t\r\n'\"`*_()[]{}<>.,;:!?"
+
+
+def normalise_id(text: str) -> str:
+    """Case-folded, whitespace-collapsed, edge-punctuation-stripped id with
+    canonical timestamps."""
+    s = canonicalise_timestamps(str(text))
+    s = _WS_RE.sub(" ", s).strip(_EDGE_PUNCT)
+    return s.casefold()
+
+
+def id_pattern(normalised_id: str) -> re.Pattern[str]:
+    """Regex finding an id inside case-folded text: whitespace-flexible and
+    bounded so "WO12" does not match inside "WO123"."""
+    parts = [re.escape(p) for p in normalised_id.split(" ")]
+    body = r"\s+".join(parts)
+    return re.compile(r"(?<![\w-])" + body + r"(?![\w-])")
+
+
+def fold_same_length(text: str) -> str:
+    """Lower-case character by character, keeping positions aligned with the
+    original text (``str.casefold`` may change lengths, e.g. "ß" -> "ss")."""
+    return "".join(c if len(c.casefold()) != 1 else c.casefold() for c in text)
+
+
+_FENCE_RE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.DOTALL)
+
+
+def extract_json(text: str) -> Any | None:
+    """The JSON value in an answer: the whole text, a fenced ```json block,
+    or the first balanced {...} / [...] that parses. None if nothing parses."""
+    candidates = [text.strip()]
+    candidates += [m.group(1).strip() for m in _FENCE_RE.finditer(text)]
+    for cand in candidates:
+        if not cand:
+            continue
+        try:
+            return json.loads(cand, parse_constant=_reject_constant)
+        except (ValueError, RecursionError):
+            pass
+    for opener, closer in (("{", "}"), ("[", "]")):
+        start = text.find(opener)
+        while start != -1:
+            end = _balanced_end(text, start, opener, closer)
+            if end != -1:
+                try:
+                    return json.loads(text[start : end + 1], parse_constant=_reject_constant)
+                except (ValueError, RecursionError):
+                    pass
+            start = text.find(opener, start + 1)
+    return None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"non-finite JSON constant {name}")
+
+
+def _balanced_end(text: str, start: int, opener: str, closer: str) -> int:
+    depth = 0
+    in_str = False
+    escape = False
+    for i in range(start, min(len(text), start + 200_000)):
+        ch = text[i]
+        if in_str:
+            if escape:
+                escape = False
+            elif ch == "\\":
+                escape = True
+            elif ch == '"':
+                in_str = False
+            continue
+        if ch == '"':
+            in_str = True
+        elif ch == opener:
+            depth += 1
+        elif ch == closer:
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
