@@ -19,9 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from evaluator.textparse import (
     canonicalise_timestamps,
-    fold_same_length,
     extract_json,
     extract_numbers,
+    fold_same_length,
     id_pattern,
     normalise_id,
     number_matches,
@@ -86,9 +86,7 @@ def check_number(check: NumberCheck, answer: str) -> CheckOutcome:
     distinct = {round(n.value, 9) for n in nums}
     hedge_tol = max(_HEDGE_REL * abs(exp), 10 * at)
     hedges = [
-        n
-        for n in nums
-        if not number_matches(n, exp, rt, at) and abs(n.value - exp) <= hedge_tol
+        n for n in nums if not number_matches(n, exp, rt, at) and abs(n.value - exp) <= hedge_tol
     ]
     if len(distinct) <= _MAX_CONTEXT_NUMBERS and not hedges:
         return CheckOutcome(score=1.0, passed=True, reason="number:match_with_context")
@@ -136,7 +134,7 @@ def find_ids(expected: list[str], answer: str) -> tuple[list[str], int]:
     parsed = extract_json(text) if text.lstrip()[:1] in "[{`" else None
     if isinstance(parsed, dict) and len(parsed) == 1:
         parsed = next(iter(parsed.values()))
-    if isinstance(parsed, list) and all(isinstance(x, (str, int, float)) for x in parsed):
+    if isinstance(parsed, list) and all(isinstance(x, str | int | float) for x in parsed):
         text = "\n".join(str(x) for x in parsed)
     folded = fold_same_length(text)
     # Longest first so "chiller 6 tonnage setpoint" is not also counted as
@@ -250,7 +248,7 @@ def check_facts(check: FactsCheck, answer: str) -> CheckOutcome:
 def _as_float(v: Any) -> float | None:
     if isinstance(v, bool):
         return None
-    if isinstance(v, (int, float)):
+    if isinstance(v, int | float):
         return float(v)
     if isinstance(v, str):
         nums = extract_numbers(v, skip_names=False)
@@ -264,11 +262,11 @@ def _field_score(expected: Any, actual: Any, rel_tol: float, abs_tol: float) -> 
         return 1.0 if actual is None else 0.0
     if isinstance(expected, bool):
         return 1.0 if actual is expected else 0.0
-    if isinstance(expected, (int, float)):
+    if isinstance(expected, int | float):
         got = _as_float(actual)
         return 1.0 if got is not None and within(got, float(expected), rel_tol, abs_tol) else 0.0
     if isinstance(expected, str):
-        if isinstance(actual, (str, int, float)) and not isinstance(actual, bool):
+        if isinstance(actual, str | int | float) and not isinstance(actual, bool):
             return 1.0 if normalise_id(str(actual)) == normalise_id(expected) else 0.0
         return 0.0
     if isinstance(expected, list):
@@ -359,13 +357,17 @@ def check_clarify(check: ClarifyCheck, answer: str) -> CheckOutcome:
     candidate options, and does not commit (no "I'll assume…", no computed
     decimal result). Asking without naming two options scores 0.5."""
     folded = fold_same_length(answer)
-    named = sum(1 for o in check.options if normalise_id(o) and id_pattern(normalise_id(o)).search(folded))
+    named = sum(
+        1 for o in check.options if normalise_id(o) and id_pattern(normalise_id(o)).search(folded)
+    )
     asks = "?" in answer
     commits = bool(_COMMIT_RE.search(answer)) or any(
         not n.is_integer for n in extract_numbers(answer)
     )
     need = min(2, len(check.options))
-    reason = f"clarify:question={int(asks)},options={named}/{len(check.options)},commits={int(commits)}"
+    reason = (
+        f"clarify:question={int(asks)},options={named}/{len(check.options)},commits={int(commits)}"
+    )
     if asks and named >= need and not commits:
         return CheckOutcome(score=1.0, passed=True, reason=reason)
     if asks and not commits:
