@@ -1,0 +1,1 @@
+"""Participant-side code: the `assetops` CLI."""

@@ -1,0 +1,158 @@
+/* Live refresh for the leaderboard page, and the token-based team view.
+   - Polls the JSON leaderboard with If-None-Match; a 304 costs nothing.
+   - On a change, fetches the server-rendered fragment and patches it in
+     place keyed by data-key: unchanged rows/charts are kept (no flicker,
+     focus and scroll survive), changed ones are swapped and highlighted.
+   - The team token lives in sessionStorage only (gone with the tab). */
+(function () {
+  "use strict";
+  var TOKEN_KEY = "assetops.token";
+
+  function patchChildren(oldParent, newParent) {
+    // Reorder/replace children of oldParent so they match newParent, keyed by data-key.
+    var existing = {};
+    Array.prototype.forEach.call(oldParent.children, function (el) {
+      if (el.dataset.key) existing[el.dataset.key] = el;
+    });
+    var changed = [];
+    var wanted = Array.prototype.slice.call(newParent.children);
+    wanted.forEach(function (fresh, index) {
+      var key = fresh.dataset.key;
+      var current = key ? existing[key] : null;
+      var node = fresh;
+      if (current && current.dataset.sig === fresh.dataset.sig) {
+        node = current;
+      } else {
+        if (current) current.remove();
+        if (key) {
+          fresh.classList.add("updated");
+          changed.push(fresh);
+        }
+      }
+      if (key) delete existing[key];
+      var at = oldParent.children[index];
+      if (at !== node) oldParent.insertBefore(node, at || null);
+    });
+    Object.keys(existing).forEach(function (key) { existing[key].remove(); });
+    while (oldParent.children.length > wanted.length) oldParent.lastElementChild.remove();
+    return changed;
+  }
+
+  function patchRegion(target, html) {
+    var box = document.createElement("div");
+    box.innerHTML = html;
+    var changed = [];
+    target.querySelectorAll("[data-patch]").forEach(function (oldList) {
+      var fresh = box.querySelector('[data-patch="' + oldList.dataset.patch + '"]');
+      if (fresh) changed = changed.concat(patchChildren(oldList, fresh));
+    });
+    target.querySelectorAll("[data-replace]").forEach(function (oldEl) {
+      var fresh = box.querySelector('[data-replace="' + oldEl.dataset.replace + '"]');
+      if (fresh && fresh.outerHTML !== oldEl.outerHTML) oldEl.replaceWith(fresh);
+    });
+    return changed;
+  }
+
+  function timeNow() {
+    return new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  }
+
+  function startLeaderboard(section) {
+    var pollUrl = section.dataset.pollUrl;
+    var fragmentUrl = section.dataset.fragmentUrl;
+    var interval = Math.max(2000, parseInt(section.dataset.interval || "5000", 10));
+    var etag = section.dataset.etag || null;
+    var status = document.getElementById("lb-status");
+    var region = document.getElementById("lb-fragment");
+    var busy = false;
+
+    function tick() {
+      if (busy || document.hidden) return;
+      busy = true;
+      var headers = { Accept: "application/json" };
+      if (etag) headers["If-None-Match"] = etag;
+      // no-store: the browser must not answer from its cache or add its own validators.
+      fetch(pollUrl, { headers: headers, cache: "no-store", credentials: "omit" })
+        .then(function (res) {
+          if (res.status === 304) return null;
+          if (!res.ok) throw new Error("HTTP " + res.status);
+          etag = res.headers.get("ETag");
+          return fetch(fragmentUrl, { cache: "no-store", credentials: "omit" }).then(function (r) {
+            if (!r.ok) throw new Error("HTTP " + r.status);
+            return r.text();
+          });
+        })
+        .then(function (html) {
+          if (html === null) return;
+          var changed = patchRegion(region, html);
+          section.dataset.refreshes = String(parseInt(section.dataset.refreshes || "0", 10) + 1);
+          var names = changed.map(function (el) { return el.dataset.label; }).filter(Boolean);
+          status.textContent = "Updated " + timeNow() +
+            (names.length ? ": " + names.slice(0, 3).join(", ") + (names.length > 3 ? " and more" : "") : "");
+        })
+        .catch(function (err) { status.textContent = "Live refresh paused (" + err.message + "), retrying."; })
+        .finally(function () { busy = false; });
+    }
+    setInterval(tick, interval);
+    document.addEventListener("visibilitychange", function () { if (!document.hidden) tick(); });
+  }
+
+  function startTeamView(section) {
+    var form = document.getElementById("token-form");
+    var input = document.getElementById("token-input");
+    var forget = document.getElementById("token-forget");
+    var region = document.getElementById("team-fragment");
+    var status = document.getElementById("team-status");
+    var url = section.dataset.fragmentUrl;
+    var timer = null;
+
+    function load(announce) {
+      var token = sessionStorage.getItem(TOKEN_KEY);
+      if (!token) return;
+      fetch(url, { headers: { Authorization: "Bearer " + token }, cache: "no-store", credentials: "omit" })
+        .then(function (res) {
+          return res.text().then(function (html) { return { ok: res.ok, status: res.status, html: html }; });
+        })
+        .then(function (r) {
+          if (!region.firstElementChild || !r.ok) {
+            region.innerHTML = r.html;
+          } else {
+            patchRegion(region, r.html);
+          }
+          if (r.status === 401 || r.status === 403) sessionStorage.removeItem(TOKEN_KEY);
+          forget.hidden = !sessionStorage.getItem(TOKEN_KEY);
+          if (announce) status.textContent = r.ok ? "Team view loaded " + timeNow() : "Token rejected.";
+          var active = region.querySelector("[data-active='true']");
+          clearTimeout(timer);
+          if (active && r.ok) timer = setTimeout(function () { load(false); }, 4000);
+        })
+        .catch(function (err) { status.textContent = "Could not load the team view (" + err.message + ")."; });
+    }
+
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var token = input.value.trim();
+      if (!token) { status.textContent = "Paste your team token first."; input.focus(); return; }
+      sessionStorage.setItem(TOKEN_KEY, token);
+      input.value = "";
+      load(true);
+    });
+    forget.addEventListener("click", function () {
+      sessionStorage.removeItem(TOKEN_KEY);
+      clearTimeout(timer);
+      region.innerHTML = "";
+      forget.hidden = true;
+      status.textContent = "Token forgotten.";
+      input.focus();
+    });
+    forget.hidden = !sessionStorage.getItem(TOKEN_KEY);
+    load(false);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var lb = document.getElementById("leaderboard");
+    if (lb && lb.dataset.pollUrl) startLeaderboard(lb);
+    var team = document.getElementById("team");
+    if (team) startTeamView(team);
+  });
+})();
