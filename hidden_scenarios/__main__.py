@@ -1,0 +1,3 @@
+from hidden_scenarios.cli import main
+
+main()

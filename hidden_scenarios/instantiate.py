@@ -1,0 +1,160 @@
+"""Concrete scenario sets from templates and a seed.
+
+Disjointness: each template's parameter space is split ONCE, independently
+of any seed, into a public pool and a hidden pool (sorted by a hash of the
+template id and the parameters; the first share is public). A public set
+draws only from public pools and a hidden set only from hidden pools, so no
+concrete question (template + parameters) can be in both, whatever seeds
+the operator picks.
+
+Fixed distribution: every template contributes a fixed number of instances
+per set, and tracks and fault presence depend only on the template and the
+slot, never on the seed. The seed picks which parameters (and phrasings,
+fault kinds, faulted tool) each slot gets.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from contracts.agent import Track
+from contracts.toollog import FaultKind, FaultSpec
+from hidden_scenarios.canary import make_canary, with_canary
+from hidden_scenarios.schema import Expectation, Scenario
+from hidden_scenarios.templates.base import (
+    Draft,
+    Params,
+    Template,
+    family_order_of,
+    param_key,
+    plan_tools,
+    stable_hash,
+)
+from hidden_scenarios.validate import validate_set
+
+Pool = Literal["public", "hidden"]
+PUBLIC_SHARE = 0.3
+FAULT_EVERY = 4  # one slot in four carries an injected tool fault
+FAULT_KINDS: tuple[FaultKind, ...] = ("error", "timeout", "empty", "warning")
+FAULT_MESSAGE = "injected fault: upstream data source temporarily unavailable, please retry"
+_BOTH: list[Track] = ["planning", "execution"]
+# Track pattern per slot (cycled): mostly both tracks, some single-track.
+_TRACK_CYCLE: tuple[list[Track], ...] = (_BOTH, _BOTH, ["execution"], _BOTH, ["planning"])
+ID_PREFIX: dict[Pool, str] = {"public": "pub", "hidden": "hid"}
+
+
+class TemplateExhausted(RuntimeError):
+    pass
+
+
+def split_pools(template: Template, space: Sequence[Params]) -> tuple[list[Params], list[Params]]:
+    """Seed-independent split of a parameter space into (public, hidden)."""
+    uniq = {param_key(p): p for p in space}
+    ordered = [
+        uniq[k] for k in sorted(uniq, key=lambda k: (stable_hash("pool", template.id, k), k))
+    ]
+    n_pub = max(template.public_n, math.ceil(len(ordered) * PUBLIC_SHARE))
+    n_pub = min(n_pub, len(ordered) - template.hidden_n)
+    if n_pub < template.public_n:
+        raise TemplateExhausted(
+            f"template {template.id}: parameter space of {len(ordered)} is too small for "
+            f"{template.public_n} public + {template.hidden_n} hidden instances"
+        )
+    return ordered[:n_pub], ordered[n_pub:]
+
+
+def slot_tracks(template: Template, slot: int) -> list[Track]:
+    offset = stable_hash("tracks", template.id) % len(_TRACK_CYCLE)
+    return list(_TRACK_CYCLE[(slot + offset) % len(_TRACK_CYCLE)])
+
+
+def slot_has_fault(template: Template, slot: int) -> bool:
+    offset = stable_hash("faults", template.id) % FAULT_EVERY
+    return (slot + offset) % FAULT_EVERY == 1
+
+
+def make_faults(draft: Draft, rng: random.Random) -> list[FaultSpec]:
+    tools = [t for t in plan_tools(draft.plan) if not t.startswith("utilities.")]
+    if not tools:
+        return []
+    return [
+        FaultSpec(
+            tool=rng.choice(tools),
+            kind=rng.choice(FAULT_KINDS),
+            first_n=1 if rng.random() < 0.75 else 2,
+            message=FAULT_MESSAGE,
+        )
+    ]
+
+
+def _scenario(
+    template: Template, draft: Draft, params: Params, slot: int, rng: random.Random
+) -> dict[str, Any]:
+    tracks = slot_tracks(template, slot)
+    faults: list[FaultSpec] = []
+    if slot_has_fault(template, slot):
+        faults = make_faults(draft, rng)
+        if faults and "execution" not in tracks:
+            tracks = list(_BOTH)  # a fault only matters where tools are run
+    if not draft.plan:
+        tracks = ["execution"]
+    expectation = Expectation(
+        check=draft.check,
+        required_retrievals=draft.required
+        if draft.required is not None
+        else template.derive_required(draft.plan),
+        family_order=draft.family_order
+        if draft.family_order is not None
+        else family_order_of(draft.plan),
+        reference_plan=draft.plan,
+        evidence=draft.evidence,
+    )
+    return {
+        "template": template.id,
+        "family": template.family,
+        "task_type": template.task_type,
+        "category": template.category,
+        "tracks": tracks,
+        "output_format": template.output_format,
+        "output_hint": draft.output_hint,
+        "text": draft.text,
+        "ambiguous": template.ambiguous,
+        "faults": faults,
+        "expectation": expectation,
+        "params": params,
+    }
+
+
+def instantiate(templates: Sequence[Template], ctx: Any, pool: Pool, seed: str) -> list[Scenario]:
+    seed = str(seed)
+    rows: list[dict[str, Any]] = []
+    for t in templates:
+        public, hidden = split_pools(t, t.space(ctx))
+        candidates = list(public if pool == "public" else hidden)
+        want = t.public_n if pool == "public" else t.hidden_n
+        random.Random(stable_hash("draw", pool, seed, t.id)).shuffle(candidates)
+        got = 0
+        for params in candidates:
+            if got == want:
+                break
+            rng = random.Random(stable_hash("instance", pool, seed, t.id, param_key(params)))
+            draft = t.build(ctx, params, rng)
+            if draft is None:
+                continue
+            rows.append(_scenario(t, draft, params, got, rng))
+            got += 1
+        if got < want:
+            raise TemplateExhausted(
+                f"template {t.id}: only {got} usable instances of {want} in the {pool} pool"
+            )
+    prefix = ID_PREFIX[pool]
+    out: list[Scenario] = []
+    for i, row in enumerate(rows, start=1):
+        sid = f"{prefix}-{i:04d}"
+        canary = make_canary(f"{pool}\x1f{seed}", sid)
+        row["text"] = with_canary(row["text"], canary)
+        out.append(Scenario(id=sid, canary=canary, **row))
+    return validate_set(out)

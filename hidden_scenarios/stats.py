@@ -1,0 +1,53 @@
+"""Distribution of a scenario set (no scenario text, answers or canaries)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from hidden_scenarios.schema import Scenario
+
+
+def _counts(values: list[str]) -> dict[str, int]:
+    return dict(sorted(Counter(values).items()))
+
+
+def set_stats(scenarios: Sequence[Scenario]) -> dict[str, Any]:
+    n = len(scenarios)
+    faulted = [s for s in scenarios if s.faults]
+    return {
+        "total": n,
+        "family": _counts([s.family for s in scenarios]),
+        "task_type": _counts([s.task_type for s in scenarios]),
+        "category": _counts([s.category for s in scenarios]),
+        "track": _counts([t for s in scenarios for t in s.tracks]),
+        "output_format": _counts([s.output_format for s in scenarios]),
+        "check": _counts([s.expectation.check.kind for s in scenarios]),
+        "template": _counts([s.template for s in scenarios]),
+        "faulted": len(faulted),
+        "fault_share": round(len(faulted) / n, 4) if n else 0.0,
+        "fault_kind": _counts([f.kind for s in faulted for f in s.faults]),
+        "ambiguous": sum(1 for s in scenarios if s.ambiguous),
+        "multi_family": sum(1 for s in scenarios if len(s.expectation.family_order) > 1),
+    }
+
+
+def distribution_signature(scenarios: Sequence[Scenario]) -> dict[str, Any]:
+    """The parts of the stats that must not depend on the seed."""
+    st = set_stats(scenarios)
+    return {
+        k: st[k]
+        for k in (
+            "total",
+            "family",
+            "task_type",
+            "category",
+            "track",
+            "output_format",
+            "check",
+            "template",
+            "faulted",
+            "ambiguous",
+        )
+    }

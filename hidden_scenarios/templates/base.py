@@ -1,0 +1,125 @@
+"""Template machinery.
+
+A template is a parameterised question. It knows
+- its parameter space over a given plant (``space``: cheap, no ground truth),
+- how to turn one parameter set into a draft scenario whose expected answer,
+  required retrievals, reference plan and evidence are computed from the
+  plant library (``build``; returns None when an instance is unusable, e.g.
+  a tie that would make the answer ambiguous),
+- how a reference solver turns the reference plan's tool responses into an
+  answer (``compose``; used by the oracle, never looks at the expectation).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from contracts.agent import OutputFormat, ToolFamily
+from contracts.tools import family_of
+from hidden_scenarios.schema import (
+    AnswerCheck,
+    Category,
+    ReferenceStep,
+    RequiredRetrieval,
+    ScenarioFamily,
+    TaskType,
+)
+
+Params = dict[str, Any]
+
+
+def step(tool: str, **arguments: Any) -> ReferenceStep:
+    """``step("iot.history", site_name=...)`` -> a reference-plan step."""
+    fam, name = tool.split(".", 1)
+    return ReferenceStep(agent=fam, tool=name, arguments=arguments)  # type: ignore[arg-type]
+
+
+def retrieval(tool: str, **arguments: Any) -> RequiredRetrieval:
+    return RequiredRetrieval(tool=tool, arguments=arguments)
+
+
+def family_order_of(plan: list[ReferenceStep]) -> list[ToolFamily]:
+    """Tool families in first-use order (utilities are glue, not a stage)."""
+    out: list[ToolFamily] = []
+    for s in plan:
+        if s.agent != "utilities" and s.agent not in out:
+            out.append(s.agent)
+    return out
+
+
+def param_key(params: Params) -> str:
+    return json.dumps(params, sort_keys=True, separators=(",", ":"), default=str)
+
+
+@dataclass
+class Draft:
+    text: str
+    check: AnswerCheck
+    plan: list[ReferenceStep]
+    required: list[RequiredRetrieval] | None = None  # None: derived from the plan
+    evidence: list[str] = field(default_factory=list)
+    output_hint: str = ""
+    family_order: list[ToolFamily] | None = None  # None: first-use order of the plan
+
+
+class Template(ABC):
+    id: ClassVar[str]
+    family: ClassVar[ScenarioFamily]
+    task_type: ClassVar[TaskType]
+    category: ClassVar[Category]
+    output_format: ClassVar[OutputFormat]
+    ambiguous: ClassVar[bool] = False
+    # Instances per set. The public pool is a fixed share of each template's
+    # parameter space, so public and hidden instances never coincide.
+    public_n: ClassVar[int] = 1
+    hidden_n: ClassVar[int] = 5
+    # Key arguments a required retrieval keeps from each plan step.
+    retrieval_keys: ClassVar[dict[str, tuple[str, ...]]] = {}
+    phrasings: ClassVar[tuple[str, ...]] = ()
+
+    @abstractmethod
+    def space(self, ctx: Any) -> list[Params]:
+        """Every parameter set this template can be instantiated with."""
+
+    @abstractmethod
+    def build(self, ctx: Any, params: Params, rng: random.Random) -> Draft | None:
+        """Ground truth and plan for one parameter set (None = unusable)."""
+
+    @abstractmethod
+    def compose(self, params: Params, responses: list[dict[str, Any]]) -> str:
+        """The oracle's answer from the reference plan's tool responses."""
+
+    # ---- helpers ---------------------------------------------------------
+    def phrase(self, rng: random.Random, **values: Any) -> str:
+        return rng.choice(self.phrasings).format(**values)
+
+    def derive_required(self, plan: list[ReferenceStep]) -> list[RequiredRetrieval]:
+        out: list[RequiredRetrieval] = []
+        for s in plan:
+            tool = f"{s.agent}.{s.tool}"
+            keys = self.retrieval_keys.get(tool)
+            if keys is None:
+                continue
+            out.append(
+                RequiredRetrieval(
+                    tool=tool, arguments={k: s.arguments[k] for k in keys if k in s.arguments}
+                )
+            )
+        return out
+
+
+def stable_hash(*parts: str) -> int:
+    return int.from_bytes(hashlib.sha256("\x1f".join(parts).encode()).digest()[:8], "big")
+
+
+def plan_tools(plan: list[ReferenceStep]) -> list[str]:
+    return [f"{s.agent}.{s.tool}" for s in plan]
+
+
+def families(plan: list[ReferenceStep]) -> set[str]:
+    return {family_of(t) for t in plan_tools(plan)}
