@@ -1,0 +1,34 @@
+#!/bin/sh
+# Role dispatcher of the one server image. `docker run IMAGE ROLE [ARGS]`:
+#   api        uvicorn on $ARENA_API_HOST:$ARENA_API_PORT
+#   worker     Celery worker (needs the Docker socket)
+#   beat       Celery beat (the reconciler's schedule)
+#   migrate    alembic upgrade head (one-shot, idempotent)
+#   assetdata  python -m services.assetdata ARGS (also the sandbox sidecar)
+# Anything else is exec'd as given, so `docker run IMAGE python -m ...` works.
+set -eu
+role=${1:-api}
+case "$role" in
+  api)
+    shift
+    exec uvicorn services.api.main:app --host "${ARENA_API_HOST:-0.0.0.0}" \
+      --port "${ARENA_API_PORT:-8000}" --proxy-headers --no-server-header \
+      --workers "${ARENA_API_WORKERS:-1}" "$@" ;;
+  worker)
+    shift
+    exec celery -A worker.celery_app worker --loglevel "${ARENA_LOG_LEVEL:-INFO}" \
+      --concurrency "${ARENA_WORKER_CONCURRENCY:-1}" --hostname "${ARENA_WORKER_NAME:-worker}@%h" "$@" ;;
+  beat)
+    shift
+    # the schedule file must be writable: keep it in the data dir, not /app
+    exec celery -A worker.celery_app beat --loglevel "${ARENA_LOG_LEVEL:-INFO}" \
+      --schedule "${ARENA_DATA_DIR:-/var/lib/arena}/celerybeat-schedule" "$@" ;;
+  migrate)
+    shift
+    exec alembic -c /app/alembic.ini upgrade head "$@" ;;
+  assetdata)
+    shift
+    exec python -m services.assetdata "$@" ;;
+  *)
+    exec "$@" ;;
+esac
