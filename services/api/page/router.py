@@ -1,0 +1,195 @@
+"""The leaderboard page: ``/`` (full page), two HTML fragments the page's JS
+patches in on change, and the static assets. Server-rendered with Jinja2;
+works with JavaScript off (the phase/track form is a plain GET)."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Header, HTTPException, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from services.api.page import svg, views
+from services.api.page.data import API, ApiReply, PageData
+
+HERE = Path(__file__).parent
+STATIC_DIR = HERE / "static"
+STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+TRACKS = ("execution", "planning")
+POLL_INTERVAL_MS = 5000
+PAGE_SIZE = 100
+
+router = APIRouter(include_in_schema=False)
+
+
+@lru_cache
+def static_version(name: str) -> str:
+    return hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:12]
+
+
+def static_url(name: str) -> str:
+    # Content hash in the URL: browsers may cache forever, a deploy busts it.
+    return f"/ui/static/{name}?v={static_version(name)}"
+
+
+def fmt(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def pct(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f}%"
+
+
+@lru_cache
+def templates() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        static_url=static_url,
+        fmt=fmt,
+        pct=pct,
+        dimensions=views.DIMENSIONS,
+        ready_line=svg.DEPLOYMENT_READY,
+    )
+    return env
+
+
+def render(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    html = templates().get_template(name).render(**context)
+    return HTMLResponse(
+        html,
+        status_code=status_code,
+        headers={
+            "Cache-Control": "no-store",
+            # Everything is same-origin: no CDN, no inline script.
+            "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; frame-ancestors 'none'",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+def _phase_options(reply: ApiReply) -> list[dict[str, str]]:
+    if not reply.ok:
+        return []
+    items = reply.body.get("items", []) if isinstance(reply.body, dict) else reply.body or []
+    return [
+        {"id": str(p.get("id")), "title": str(p.get("title") or p.get("id"))}
+        for p in items
+        if isinstance(p, dict)
+    ]
+
+
+async def _board(data: PageData, phase: str | None, track: str | None) -> views.LeaderboardView:
+    reply = await data.leaderboard(phase, track, PAGE_SIZE)
+    if reply.status == 404 or reply.status == 403:
+        raise HTTPException(404, "no such public phase or track")
+    if not reply.ok or not isinstance(reply.body, dict):
+        raise HTTPException(502, f"leaderboard unavailable (api answered {reply.status})")
+    return views.leaderboard_view(reply.body, reply.etag)
+
+
+def _urls(board: views.LeaderboardView) -> dict[str, str]:
+    q = f"phase={board.phase_id}&track={board.track}"
+    return {
+        "poll_url": f"{API}/leaderboard?{q}&page_size={PAGE_SIZE}",
+        "fragment_url": f"/ui/fragments/leaderboard?{q}",
+        "team_fragment_url": "/ui/fragments/team",
+    }
+
+
+@router.get("/", response_class=HTMLResponse)
+async def index(
+    request: Request,
+    phase: str | None = Query(default=None, max_length=64),
+    track: str | None = Query(default=None, max_length=32),
+) -> HTMLResponse:
+    data = PageData(request.app)
+    board = await _board(data, phase, track)
+    phases = _phase_options(await data.phases())
+    catalog = await data.failure_catalog()
+    clusters = None
+    if catalog.ok:
+        items = catalog.body.get("items", []) if isinstance(catalog.body, dict) else catalog.body
+        clusters = views.cluster_view(
+            items or [], title="Failure clusters, share of all statements", chart_id="catalog"
+        )
+    tracks = sorted({*TRACKS, board.track} - {""})
+    return render(
+        "index.html",
+        board=board,
+        phases=phases,
+        tracks=tracks,
+        clusters=clusters,
+        interval_ms=POLL_INTERVAL_MS,
+        **_urls(board),
+    )
+
+
+@router.get("/ui/fragments/leaderboard", response_class=HTMLResponse)
+async def leaderboard_fragment(
+    request: Request,
+    phase: str | None = Query(default=None, max_length=64),
+    track: str | None = Query(default=None, max_length=32),
+) -> HTMLResponse:
+    board = await _board(PageData(request.app), phase, track)
+    return render("_leaderboard.html", board=board)
+
+
+@router.get("/ui/fragments/team", response_class=HTMLResponse)
+async def team_fragment(
+    request: Request, authorization: str | None = Header(default=None)
+) -> HTMLResponse:
+    if not authorization:
+        return render("_error.html", 401, message="Paste your team token to see your submissions.")
+    data = PageData(request.app, authorization)
+    reply = await data.my_submissions(limit=20)
+    if reply.status in (401, 403):
+        return render("_error.html", reply.status, message="That token was not accepted.")
+    if not reply.ok:
+        return render("_error.html", 502, message=f"Submissions unavailable ({reply.status}).")
+    body = reply.body
+    items = body.get("items", []) if isinstance(body, dict) else body or []
+    team_name = (body.get("team") if isinstance(body, dict) else None) or "Your team"
+    if isinstance(team_name, dict):
+        team_name = team_name.get("display_name") or team_name.get("name") or "Your team"
+    subs = [views.submission_view(item) for item in items]
+    for sub in subs:
+        if sub.status != "finished":
+            continue
+        failures = await data.failures_of(sub.id)
+        if failures.ok and isinstance(failures.body, dict):
+            sub.failures = views.cluster_view(
+                failures.body.get("clusters") or [],
+                title=f"Failure clusters of submission {sub.short_id}",
+                chart_id="f-" + views.safe_id(sub.id),
+            )
+    return render(
+        "_team.html",
+        team_name=str(team_name),
+        submissions=subs,
+        any_active=any(s.active for s in subs),
+    )
+
+
+@router.get("/ui/static/{name}")
+async def static_asset(name: str) -> Response:
+    path = STATIC_DIR / name
+    if path.suffix not in STATIC_TYPES or path.parent != STATIC_DIR or not path.is_file():
+        raise HTTPException(404, "not found")
+    return FileResponse(
+        path,
+        media_type=STATIC_TYPES[path.suffix],
+        headers={"Cache-Control": "public, max-age=31536000, immutable"},
+    )
+
+
+__all__ = ["router"]
