@@ -102,7 +102,7 @@ def gzip_bomb(path: Path, inflated_bytes: int = 2 * 1024**3) -> Path:
     """A gzip'd tar whose first member inflates to ``inflated_bytes`` of zeros
     (~2 MiB on the wire for 2 GiB), followed by a valid manifest. A server
     that decompresses without a cap fills its disk or memory."""
-    header = tarfile.TarInfo("0000000000000000000000000000000000000000000000000000000000000000/layer.tar")
+    header = tarfile.TarInfo("0" * 64 + "/layer.tar")
     header.size = inflated_bytes
     header_bytes = header.tobuf(format=tarfile.GNU_FORMAT)
     comp = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31 = gzip container

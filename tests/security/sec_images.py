@@ -6,6 +6,7 @@ so the teardown removes exactly what we built.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import subprocess
 import tarfile
@@ -44,7 +45,8 @@ base = os.environ.get("OPENAI_BASE_URL", "")
 if base:
     try:
         req = urllib.request.Request(base.rstrip("/") + "/chat/completions",
-            data=json.dumps({"model": "any", "messages": [{"role": "user", "content": task}]}).encode(),
+            data=json.dumps({"model": "any",
+                             "messages": [{"role": "user", "content": task}]}).encode(),
             headers={"Content-Type": "application/json",
                      "Authorization": "Bearer " + os.environ.get("OPENAI_API_KEY", "")})
         with urllib.request.urlopen(req, timeout=10) as r:
@@ -134,10 +136,8 @@ def remove_images(tags: list[str]) -> None:
 
     client = docker.from_env()
     for tag in tags:
-        try:
+        with contextlib.suppress(docker.errors.ImageNotFound):
             client.images.remove(tag, force=True)
-        except docker.errors.ImageNotFound:
-            pass
 
 
 def arena_containers(label_filter: str | None = None) -> list[str]:
@@ -147,3 +147,31 @@ def arena_containers(label_filter: str | None = None) -> list[str]:
     client = docker.from_env()
     labels = ["org.assetops.arena=1"] + ([label_filter] if label_filter else [])
     return [c.name for c in client.containers.list(all=True, filters={"label": labels})]
+
+
+def build_tiny_image(tag: str) -> str:
+    """A few-KiB single-layer image (non-root, with an entrypoint) made with
+    ``docker import``: a valid upload that costs almost nothing to send, for
+    the load and quota tests. It cannot run Python, so an evaluation of it
+    fails as a participant error — which is fine for those tests."""
+    import docker
+
+    layer = io.BytesIO()
+    with tarfile.open(fileobj=layer, mode="w") as tar:
+        data = b"#!/bin/sh\nexit 0\n"
+        info = tarfile.TarInfo("agent")
+        info.size, info.mode = len(data), 0o755
+        tar.addfile(info, io.BytesIO(data))
+    client = docker.from_env(timeout=120)
+    changes = ["USER 65534:65534", 'ENTRYPOINT ["/agent"]'] + [
+        f"LABEL {k}={v}" for k, v in LABELS.items()]
+    image = client.images.get(_import(layer.getvalue(), tag, changes))
+    return str(image.id)
+
+
+def _import(data: bytes, tag: str, changes: list[str]) -> str:
+    argv = ["docker", "import"]
+    for change in changes:
+        argv += ["-c", change]
+    out = subprocess.run([*argv, "-", tag], input=data, capture_output=True, check=True)
+    return out.stdout.decode().strip()

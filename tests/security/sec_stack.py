@@ -336,12 +336,19 @@ class ArenaStack:
         name = name or f"w{len(self.workers) + 1}"
         worker = ManagedProcess(
             f"worker-{name}",
-            [PYTHON, "-m", "celery", "-A", "worker.celery_app:app", "worker", "--pool", "solo",
-             "--concurrency", "1", "--loglevel", "INFO", "-n", f"{name}@sec-%h",
+            [PYTHON, "-m", "celery", "-A", "worker.celery_app:app", "worker", "-Q", "arena",
+             "--pool", "solo", "--concurrency", "1", "--loglevel", "INFO", "-n", f"{name}@sec-%h",
              "--without-gossip", "--without-mingle"],
             self.env(**env_overrides), self.log_dir / f"worker-{name}.log").start()
         self.workers.append(worker)
         return worker
+
+    def start_beat(self) -> ManagedProcess:
+        """The reconciler's scheduler, as its own process so that killing a
+        worker does not kill it."""
+        return self.start_process("beat", [
+            PYTHON, "-m", "celery", "-A", "worker.celery_app:app", "beat", "--loglevel", "INFO",
+            "-s", str(self.root / "celerybeat-schedule")])
 
     def start_process(self, name: str, argv: list[str], **env_overrides: str) -> ManagedProcess:
         p = ManagedProcess(name, argv, self.env(**env_overrides),
@@ -368,7 +375,7 @@ class ArenaStack:
 def arena_stack(db_admin_url: str = PG_ADMIN_URL, redis_base: str = REDIS_HOST_URL,
                 redis_db: int = REDIS_DB_INDEX, workers: int = 1, suite: str = "sec",
                 extra_env: dict[str, str] | None = None,
-                root: Path | None = None) -> Iterator[ArenaStack]:
+                root: Path | None = None, beat: bool = True) -> Iterator[ArenaStack]:
     """Create database + data dir, migrate, start api and ``workers`` workers;
     tear everything down afterwards (processes, database, Redis db, labelled
     containers of this suite)."""
@@ -387,6 +394,8 @@ def arena_stack(db_admin_url: str = PG_ADMIN_URL, redis_base: str = REDIS_HOST_U
         stack.start_api()
         for _ in range(workers):
             stack.start_worker()
+        if beat:
+            stack.start_beat()
         yield stack
     finally:
         stack.stop()
@@ -395,3 +404,47 @@ def arena_stack(db_admin_url: str = PG_ADMIN_URL, redis_base: str = REDIS_HOST_U
         drop_database(db_admin_url, db_name)
         if own_root:
             shutil.rmtree(root, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------
+# one stack shared by every suite in this pytest process
+# --------------------------------------------------------------------------
+# The security, load and fuzz suites each have their own conftest; a
+# session fixture defined in three conftests would start three stacks, so
+# they share this reference-counted one instead (the chaos suite builds its
+# own on private Postgres/Redis because it kills them).
+_shared: dict[str, Any] = {"ctx": None, "stack": None, "refs": 0}
+
+# Small enough that the oversize test stays cheap, big enough for a
+# ``docker save`` of an arena-base agent image (~125 MiB).
+SHARED_UPLOAD_MAX_BYTES = 160 * 1024**2
+
+
+def shared_env(root: Path) -> dict[str, str]:
+    return {
+        "ARENA_UPLOAD_MAX_BYTES": str(SHARED_UPLOAD_MAX_BYTES),
+        "ARENA_UPLOAD_MAX_UNPACKED_BYTES": str(512 * 1024**2),
+        "ARENA_LOG_LEVEL": "DEBUG",  # the privacy scan must see the chattiest logs
+        "ARENA_RECONCILE_INTERVAL_SECONDS": "5",
+    }
+
+
+def acquire_shared_stack(extra_env: dict[str, str] | None = None) -> ArenaStack:
+    if _shared["stack"] is None:
+        root = Path(tempfile.mkdtemp(prefix="arena-sec-"))
+        env = shared_env(root) | dict(extra_env or {})
+        ctx = arena_stack(suite="sec", extra_env=env, root=root)
+        _shared["stack"] = ctx.__enter__()
+        _shared["ctx"] = ctx
+        _shared["root"] = root
+    _shared["refs"] += 1
+    return _shared["stack"]
+
+
+def release_shared_stack() -> None:
+    _shared["refs"] -= 1
+    if _shared["refs"] == 0 and _shared["ctx"] is not None:
+        ctx, root = _shared["ctx"], _shared["root"]
+        _shared.update(ctx=None, stack=None)
+        ctx.__exit__(None, None, None)
+        shutil.rmtree(root, ignore_errors=True)
