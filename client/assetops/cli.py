@@ -125,7 +125,7 @@ def login(
             raise ApiError(ExitCode.USAGE, "empty token", code="no_token")
         who: Any = None
         if verify:
-            with ApiClient(base, token) as client:
+            with client_factory(ClientConfig(url=base, token=token)) as client:
                 who = client.get_json(f"{API_PREFIX}/submissions", limit=1)
         path = save_config(ClientConfig(url=base, token=token))
         if as_json:
@@ -258,7 +258,7 @@ def raise_for_final(item: dict[str, Any]) -> None:
 def status(
     submission_id: Annotated[str, typer.Argument(metavar="ID")],
     watch: Annotated[bool, typer.Option("--watch", "-w", help="Poll until it ends.")] = False,
-    interval: Annotated[float, typer.Option(min=0.5, help="Seconds between polls.")] = 2.0,
+    interval: Annotated[float, typer.Option(min=0.1, help="Seconds between polls.")] = 2.0,
     as_json: JsonOpt = False,
 ) -> None:
     """Show one submission: status, progress, scores or the failure reason."""

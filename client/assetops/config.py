@@ -88,5 +88,9 @@ def clear_token() -> Path | None:
     path = config_path()
     if not path.exists():
         return None
-    current = load_config()
-    return save_config(ClientConfig(url=current.url, token=None))
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raw = {}
+    url = raw.get("url") if isinstance(raw, dict) else None
+    return save_config(ClientConfig(url=normalise_url(url or DEFAULT_URL), token=None))

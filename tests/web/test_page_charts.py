@@ -1,0 +1,214 @@
+"""Pure tests of the page's SVG charts and payload → view reshaping."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from services.api.page import svg, views
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def parse(markup: str) -> ET.Element:
+    # Our SVG is inline HTML (no xmlns); add it so ElementTree can parse it strictly.
+    return ET.fromstring(str(markup).replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1))
+
+
+def axes(values: list[float | None]) -> list[svg.Axis]:
+    return [svg.Axis(f"d{i}", v) for i, v in enumerate(values)]
+
+
+def radius_of(points: str, cx: float) -> list[float]:
+    coords = [tuple(map(float, p.split(","))) for p in points.split()]
+    return [((x - cx) ** 2 + (y - cx) ** 2) ** 0.5 for x, y in coords]
+
+
+def test_radar_is_accessible_and_states_its_numbers() -> None:
+    root = parse(svg.radar(axes([10, 20, 30, 40, 50, 60]), title="Team A", chart_id="r1"))
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby") == "r1-t r1-d"
+    assert root.find(f"{SVG_NS}title").text == "Team A"
+    desc = root.find(f"{SVG_NS}desc").text
+    assert "d0 10" in desc and "d5 60" in desc and "85" in desc
+
+
+def test_radar_shape_scales_with_values_and_threshold_ring_sits_at_85() -> None:
+    size = 220
+    root = parse(svg.radar(axes([100] * 6), title="t", chart_id="r", size=size))
+    polys = {p.get("class"): p.get("points") for p in root.iter(f"{SVG_NS}polygon")}
+    full = radius_of(polys["shape"], size / 2)
+    ring = radius_of(polys["threshold"], size / 2)
+    assert max(full) - min(full) < 0.2
+    assert ring[0] == pytest.approx(full[0] * 0.85, rel=0.01)
+
+    half = radius_of(
+        {
+            p.get("class"): p.get("points")
+            for p in parse(svg.radar(axes([50] * 6), title="t", chart_id="r", size=size)).iter(
+                f"{SVG_NS}polygon"
+            )
+        }["shape"],
+        size / 2,
+    )
+    assert half[0] == pytest.approx(full[0] / 2, rel=0.01)
+
+
+def test_radar_clamps_and_marks_missing_values() -> None:
+    markup = svg.radar(axes([150, -5, None, 50, 50, 50]), title="t", chart_id="r")
+    assert "d2 not available" in markup
+    root = parse(markup)
+    shape = next(p for p in root.iter(f"{SVG_NS}polygon") if p.get("class") == "shape")
+    radii = radius_of(shape.get("points"), 110)
+    assert (
+        radii[0]
+        <= radius_of(
+            next(p for p in root.iter(f"{SVG_NS}polygon") if p.get("class") == "grid").get(
+                "points"
+            ),
+            110,
+        )[0]
+        * 4.01
+    )  # 100 is the outer ring; 150 is clamped to it
+    assert radii[1] == pytest.approx(0, abs=0.1)
+
+
+def test_radar_needs_three_axes() -> None:
+    with pytest.raises(ValueError):
+        svg.radar(axes([1, 2]), title="t", chart_id="r")
+
+
+def test_labels_are_escaped() -> None:
+    markup = svg.radar(
+        [svg.Axis("<script>", 1)] * 3, title="<b>x</b>", chart_id="r"
+    ) + svg.share_bars([svg.ShareBar("<img>", 0.5, 1, None)], title="t", chart_id="b")
+    assert "<script>" not in markup and "<img>" not in markup and "<b>" not in markup
+
+
+def test_share_bars_width_is_proportional_and_coloured_by_taxonomy() -> None:
+    bars = [
+        svg.ShareBar("Unhandled tool error", 0.5, 10, "Unhandled Tool Errors"),
+        svg.ShareBar("Overstated", 0.25, 5, "overstated_completion"),
+    ]
+    root = parse(svg.share_bars(bars, title="Failures", chart_id="f"))
+    rects = list(root.iter(f"{SVG_NS}rect"))
+    assert float(rects[0].get("width")) == pytest.approx(2 * float(rects[1].get("width")))
+    assert rects[0].get("fill") == svg.TAXONOMY_COLOURS["unhandled_tool_errors"]
+    assert rects[1].get("fill") == svg.TAXONOMY_COLOURS["overstated_completion"]
+    assert "50% (10)" in "".join(root.itertext())
+
+
+def test_taxonomy_colour_is_stable_for_unknown_categories() -> None:
+    assert svg.taxonomy_colour("brand_new_mode") == svg.taxonomy_colour("Brand New Mode")
+    assert svg.taxonomy_colour(None) == svg.TAXONOMY_COLOURS["other"]
+    assert svg.taxonomy_colour("mast_step_repetition") == svg.TAXONOMY_COLOURS["mast"]
+
+
+def _luminance(hex_colour: str) -> float:
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+@pytest.mark.parametrize("colour", [*svg.TAXONOMY_COLOURS.values(), *svg._FALLBACK_COLOURS])
+def test_chart_colours_have_3_to_1_contrast_on_white(colour: str) -> None:
+    assert (1.05) / (_luminance(colour) + 0.05) >= 3.0
+
+
+def test_meter_marks_readiness() -> None:
+    assert "ready" in svg.score_meter(90.0)
+    assert 'class="meter-fill"' in svg.score_meter(84.9)
+    assert 'class="meter-fill"' in svg.score_meter(None)
+
+
+LEADERBOARD = {
+    "phase": {"id": 1, "title": "Public phase"},
+    "track": "execution",
+    "total": 2,
+    "entries": [
+        {
+            "rank": 1,
+            "team": {"id": 7, "name": "alpha", "display_name": "Alpha"},
+            "submission_id": "s-1",
+            "overall": 88.0,
+            "pass_rate": 0.7,
+            "deployment_ready": True,
+            "scores": {
+                "task_completion": 90,
+                "retrieval_accuracy": 80,
+                "result_verification": 70,
+                "sequence_correctness": 95,
+                "clarity_justification": 85,
+                "hallucination_rate": 10,
+            },
+        },
+        {
+            "rank": 2,
+            "team": {"id": 9, "name": "beta", "display_name": "Beta"},
+            "submission_id": "s-2",
+            "overall": 40.0,
+            "pass_rate": 0.1,
+            "deployment_ready": False,
+            "scores": {"task_completion": 40},
+        },
+    ],
+}
+
+
+def test_leaderboard_view_keeps_api_order_and_values() -> None:
+    board = views.leaderboard_view(LEADERBOARD, etag='"v3"')
+    assert [r.team for r in board.rows] == ["Alpha", "Beta"]
+    assert board.phase_title == "Public phase" and board.track == "execution"
+    alpha = board.rows[0]
+    assert alpha.dims["hallucination_rate"] == 10
+    assert alpha.deployment_ready and not board.rows[1].deployment_ready
+    # the radar shows hallucination inverted: 100 - 10 = 90
+    assert "No halluc. 90" in alpha.radar
+    assert "not available" in board.rows[1].radar
+
+
+def test_row_signature_changes_only_when_the_entry_changes() -> None:
+    first = views.leaderboard_view(LEADERBOARD)
+    again = views.leaderboard_view(LEADERBOARD)
+    assert [r.sig for r in first.rows] == [r.sig for r in again.rows]
+    changed = {
+        **LEADERBOARD,
+        "entries": [{**LEADERBOARD["entries"][0], "overall": 89.0}, LEADERBOARD["entries"][1]],
+    }
+    after = views.leaderboard_view(changed)
+    assert after.rows[0].sig != first.rows[0].sig
+    assert after.rows[1].sig == first.rows[1].sig
+
+
+def test_cluster_view_uses_counts_when_catalog_has_no_shares() -> None:
+    view = views.cluster_view(
+        [
+            {"id": "c1", "label": "A", "code": "formatting_issues", "total_count": 3},
+            {"id": "c2", "label": "B", "code": "other", "total_count": 1, "status": "emerging"},
+        ],
+        title="t",
+        chart_id="c",
+    )
+    assert view is not None and view.total == 4
+    assert "75% (3)" in view.chart and "(emerging)" in view.chart
+    assert views.cluster_view([], title="t", chart_id="c") is None
+
+
+def test_submission_view_progress_and_reason() -> None:
+    sub = views.submission_view(
+        {
+            "id": "abcdef0123",
+            "status": "failed",
+            "progress": 3,
+            "failure_code": "timeout",
+            "failure_message": "took too long",
+        }
+    )
+    assert sub.progress == 1.0 and sub.short_id == "abcdef01"
+    assert sub.reason == "timeout — took too long" and not sub.active
+    assert re.fullmatch(r"[0-9a-f]{16}", sub.sig)
