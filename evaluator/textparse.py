@@ -24,7 +24,7 @@ _NUM_RE = re.compile(
 )
 # Capitalised words that introduce a quantity rather than name an asset:
 # "Total 42" is a value, "Chiller 6" is a name.
-_VALUE_LEAD_WORDS = {
+VALUE_LEAD_WORDS = {
     "total",
     "average",
     "avg",
@@ -104,7 +104,7 @@ def _is_name_digit(text: str, start: int, body: str) -> bool:
     m = _NAME_WORD_RE.search(text[max(0, start - 40) : start])
     if not m:
         return False
-    return m.group(1).lower() not in _VALUE_LEAD_WORDS
+    return m.group(1).lower() not in VALUE_LEAD_WORDS
 
 
 def extract_numbers(text: str, *, skip_names: bool = True) -> list[NumberToken]:
