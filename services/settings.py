@@ -45,6 +45,16 @@ class Settings(BaseSettings):
     agent_log_bytes: int = 1024**2
     agent_uid: int = 65534
     scenario_parallelism: int = Field(default_factory=lambda: max(1, (os.cpu_count() or 2)))
+    agent_nofile: int = 1024  # open-file ulimit inside the agent container
+    agent_runtime: str | None = None  # OCI runtime, e.g. "runsc" (gVisor); None = engine default
+    image_max_bytes: int = 8 * 1024**3  # declared uncompressed size of an uploaded image
+    image_load_timeout_seconds: float = 900.0  # docker load of a big tarball takes minutes
+    sidecar_port: int = 8080  # asset-data port inside each submission's network namespace
+    sidecar_ready_seconds: float = 90.0  # plant load + server start
+    sidecar_cpus: float = 1.0
+    sidecar_memory_bytes: int = 2 * 1024**3
+    sidecar_pids_limit: int = 512
+    gateway_socket_dir: Path | None = None  # default: <data_dir>/gateway, else the temp dir
 
     # --- LLM gateway ---------------------------------------------------------
     llm_model: str = "mock/echo"  # litellm model id the gateway forwards to

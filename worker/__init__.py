@@ -1,0 +1,2 @@
+"""Worker: Celery glue, sandbox runner (``worker.sandbox``) and LLM gateway
+(``worker.gateway``)."""

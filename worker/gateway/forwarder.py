@@ -1,0 +1,72 @@
+"""The sidecar's end of the LLM gateway: ``/v1/chat/completions`` and
+``/v1/models`` on the asset-data service's loopback port, relayed unchanged
+(body + Authorization) to the worker's ``GatewayServer`` over the unix socket
+named by ``ARENA_GATEWAY_SOCKET``.
+
+Mount it in the asset-data app with ``include_gateway(app)`` (a no-op when the
+variable is unset, e.g. local exploration without a worker).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, FastAPI, Request, Response
+
+ENV_SOCKET = "ARENA_GATEWAY_SOCKET"
+MAX_BODY_BYTES = 2 * 1024**2
+TIMEOUT = httpx.Timeout(300.0, connect=5.0)  # LLM calls are slow; the run's wall clock bounds them
+
+
+def _error(status: int, code: str, message: str) -> Response:
+    import json
+
+    body = {"error": {"message": message, "type": "api_error", "code": code}}
+    return Response(json.dumps(body), status_code=status, media_type="application/json")
+
+
+def make_router(socket_path: str) -> APIRouter:
+    router = APIRouter()
+    transport = httpx.AsyncHTTPTransport(uds=socket_path)
+    client = httpx.AsyncClient(transport=transport, base_url="http://gateway", timeout=TIMEOUT)
+
+    async def relay(request: Request, method: str, path: str) -> Response:
+        headers: dict[str, Any] = {"Content-Type": "application/json"}
+        auth = request.headers.get("authorization")
+        if auth:
+            headers["Authorization"] = auth
+        body = b""
+        if method == "POST":
+            body = await request.body()
+            if len(body) > MAX_BODY_BYTES:
+                return _error(413, "bad_body", "body too large")
+        try:
+            upstream = await client.request(method, path, content=body, headers=headers)
+        except httpx.HTTPError:
+            return _error(502, "gateway_unavailable", "the LLM gateway is not reachable")
+        return Response(
+            upstream.content,
+            status_code=upstream.status_code,
+            media_type=upstream.headers.get("content-type", "application/json"),
+        )
+
+    @router.post("/v1/chat/completions")
+    async def chat_completions(request: Request) -> Response:
+        return await relay(request, "POST", "/v1/chat/completions")
+
+    @router.get("/v1/models")
+    async def models(request: Request) -> Response:
+        return await relay(request, "GET", "/v1/models")
+
+    return router
+
+
+def include_gateway(app: FastAPI, socket_path: str | None = None) -> bool:
+    """Add the forwarder routes when a gateway socket is configured."""
+    path = socket_path or os.environ.get(ENV_SOCKET)
+    if not path:
+        return False
+    app.include_router(make_router(path), tags=["llm-gateway"])
+    return True

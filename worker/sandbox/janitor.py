@@ -1,0 +1,70 @@
+"""Remove sandbox leftovers of a crashed worker (containers, then volumes).
+
+Only objects carrying both ``org.assetops.arena=1`` and
+``org.assetops.sandbox=1`` are touched: other arena components label their
+containers with the first label too, and must not be reaped by us.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import docker.errors
+
+from worker.sandbox import labels as L
+
+log = logging.getLogger(__name__)
+
+_FILTER = {"label": [f"{L.ARENA}=1", f"{L.SANDBOX}=1"]}
+
+
+@dataclass
+class CleanupReport:
+    containers: int = 0
+    volumes: int = 0
+
+
+def _age(labels: dict[str, str] | None, now: float) -> float:
+    try:
+        return now - float((labels or {}).get(L.CREATED, "0"))
+    except ValueError:
+        return now  # unreadable label: treat as ancient
+
+
+def cleanup(
+    client: Any, older_than: float = 3600.0, submission: str | None = None
+) -> CleanupReport:
+    """Remove labelled sandbox containers and volumes older than
+    ``older_than`` seconds (0 = all), optionally of one submission only."""
+    now = time.time()
+    flt = {"label": list(_FILTER["label"])}
+    if submission is not None:
+        flt["label"].append(f"{L.SUBMISSION}={submission}")
+    report = CleanupReport()
+    # Agents first, sidecars last: agents share the sidecar's namespace.
+    containers = client.containers.list(all=True, filters=flt)
+    containers.sort(key=lambda c: (c.labels or {}).get(L.ROLE) == "sidecar")
+    for container in containers:
+        if _age(container.labels, now) < older_than:
+            continue
+        try:
+            container.remove(force=True, v=True)
+            report.containers += 1
+        except docker.errors.NotFound:
+            pass
+        except docker.errors.APIError as exc:
+            log.warning("janitor: could not remove container %s: %s", container.short_id, exc)
+    for volume in client.volumes.list(filters=flt):
+        if _age(volume.attrs.get("Labels"), now) < older_than:
+            continue
+        try:
+            volume.remove(force=True)
+            report.volumes += 1
+        except docker.errors.NotFound:
+            pass
+        except docker.errors.APIError as exc:
+            log.warning("janitor: could not remove volume %s: %s", volume.name, exc)
+    return report

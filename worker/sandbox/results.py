@@ -1,0 +1,140 @@
+"""Reading what an agent left behind: /output/result.json (size-capped,
+strict JSON, strict schema) and the sidecar's tool-call log.
+
+The agent's output is untrusted data: never evaluated, parsed with a size cap
+before any JSON decoding, NaN/Infinity rejected (Python's json accepts them by
+default), then validated by the public ``AgentResult`` schema.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import tarfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import docker.errors
+from pydantic import ValidationError
+
+from contracts.agent import MAX_RESULT_BYTES, AgentResult
+from contracts.run import OutputStatus
+from contracts.toollog import ToolCallRecord
+
+log = logging.getLogger(__name__)
+
+MAX_TOOL_LOG_BYTES = 256 * 1024**2  # written by our own sidecar; a sanity bound only
+
+
+class _TooLarge(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class ParsedResult:
+    status: OutputStatus
+    result: AgentResult | None
+    error: str | None = None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} not allowed")
+
+
+def parse_result_bytes(data: bytes | None, *, max_bytes: int = MAX_RESULT_BYTES) -> ParsedResult:
+    """Strictly parse the bytes of result.json (None = the file is absent)."""
+    if data is None:
+        return ParsedResult("missing", None, "no /output/result.json")
+    if len(data) > max_bytes:
+        return ParsedResult("too_large", None, f"result.json larger than {max_bytes} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return ParsedResult("invalid", None, "result.json is not UTF-8")
+    try:
+        obj = json.loads(text, parse_constant=_reject_constant)
+    except ValueError as exc:  # JSONDecodeError is a ValueError too
+        return ParsedResult("invalid", None, f"json: {str(exc)[:120]}")
+    if not isinstance(obj, dict):
+        return ParsedResult("invalid", None, "result.json is not a JSON object")
+    try:
+        result = AgentResult.model_validate(obj)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "result"
+        return ParsedResult("invalid", None, f"schema: {where}: {first.get('msg', '')[:100]}")
+    return ParsedResult("ok", result)
+
+
+def read_capped(chunks: Iterable[bytes], max_bytes: int) -> bytes:
+    """Join a docker archive stream, refusing to buffer more than ``max_bytes``."""
+    buf = bytearray()
+    for chunk in chunks:
+        buf += chunk
+        if len(buf) > max_bytes:
+            raise _TooLarge
+    return bytes(buf)
+
+
+def single_file_from_tar(tar_bytes: bytes, max_bytes: int) -> bytes | None:
+    """The content of the one regular file in a ``get_archive`` tar (None if
+    the path is not a regular file, e.g. a directory or a symlink trick)."""
+    with tarfile.open(fileobj=io.BytesIO(tar_bytes), mode="r:") as tar:
+        for member in tar:
+            if not member.isreg():
+                return None
+            if member.size > max_bytes:
+                raise _TooLarge
+            extracted = tar.extractfile(member)
+            return extracted.read() if extracted is not None else None
+    return None
+
+
+def fetch_file(container: Any, path: str, max_bytes: int) -> tuple[bytes | None, bool]:
+    """Read one file out of a container through the archive API.
+
+    Returns ``(content, too_large)``; content is None when the file is absent.
+    The stat header is checked before any byte is transferred.
+    """
+    try:
+        stream, stat = container.get_archive(path)
+    except docker.errors.NotFound:
+        return None, False
+    if stat.get("size", 0) > max_bytes:
+        return None, True
+    try:
+        # tar overhead: 512-byte header + padding + end blocks
+        raw = read_capped(stream, max_bytes + 10 * 1024)
+        return single_file_from_tar(raw, max_bytes), False
+    except _TooLarge:
+        return None, True
+
+
+def read_result(container: Any, path: str, max_bytes: int = MAX_RESULT_BYTES) -> ParsedResult:
+    content, too_large = fetch_file(container, path, max_bytes)
+    if too_large:
+        return ParsedResult("too_large", None, f"result.json larger than {max_bytes} bytes")
+    return parse_result_bytes(content, max_bytes=max_bytes)
+
+
+def parse_tool_log(data: bytes | None) -> list[ToolCallRecord]:
+    """ToolCallRecord JSON lines written by the sidecar, in ``seq`` order.
+    A torn last line (agent killed mid-call) is skipped, not fatal."""
+    if not data:
+        return []
+    records: list[ToolCallRecord] = []
+    for line in _lines(data):
+        try:
+            records.append(ToolCallRecord.model_validate_json(line))
+        except ValidationError:
+            log.warning("skipping an unreadable tool-log line (%d bytes)", len(line))
+    records.sort(key=lambda r: r.seq)
+    return records
+
+
+def _lines(data: bytes) -> Iterator[bytes]:
+    for line in data.splitlines():
+        if line.strip():
+            yield line

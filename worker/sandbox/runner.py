@@ -1,0 +1,377 @@
+"""Run one submission's image against a list of scenarios.
+
+Per submission: one asset-data sidecar (network ``none``) and the LLM
+gateway. Per scenario: a fresh hardened agent container joined to the
+sidecar's network namespace, its own run token, fault plan, API key, input
+and output volumes. Scenarios run in parallel up to
+``settings.scenario_parallelism``. Nothing is left behind: every container,
+volume and temp dir is removed in ``finally`` (and by label as a safety net).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import docker.errors
+import requests
+
+from contracts.agent import MAX_RESULT_BYTES, ScenarioInput, Track
+from contracts.run import RunFacts, ScenarioRun
+from contracts.toollog import RunPlan
+from hidden_scenarios.schema import Scenario
+from services.settings import Settings
+from worker.gateway.budget import KeyRegistry
+from worker.gateway.llm import Completer
+from worker.gateway.server import GatewayServer
+from worker.sandbox import hardening, janitor, results, sidecar
+from worker.sandbox import labels as L
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int, int, ScenarioRun], None]  # (done, total, run)
+
+
+class RunnerError(Exception):
+    """Infrastructure failure (no verdict on the agent): the caller retries."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class RunnerStats:
+    """Where the time went (seconds, summed over scenarios where per-run)."""
+
+    setup: float = 0.0  # gateway + volumes + sidecar create/seed/start/ready
+    create: float = 0.0
+    start: float = 0.0
+    agent: float = 0.0  # start -> exit
+    collect: float = 0.0  # inspect + result + tool log
+    remove: float = 0.0
+    teardown: float = 0.0
+    wall: float = 0.0
+    runs: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, **phases: float) -> None:
+        with self._lock:
+            for name, seconds in phases.items():
+                setattr(self, name, getattr(self, name) + seconds)
+
+    def as_dict(self) -> dict[str, float]:
+        return {k: round(v, 4) for k, v in self.__dict__.items() if not k.startswith("_")}
+
+
+@dataclass(frozen=True)
+class _Slot:
+    index: int
+    scenario: Scenario
+    token: str  # secret: authenticates the agent's tool calls, names plan/log files
+    run_id: str  # opaque id shown to the agent
+    in_volume: str
+    out_volume: str
+
+
+def _gateway_dir(settings: Settings) -> Path:
+    base = settings.gateway_socket_dir
+    if base is None:
+        candidate = settings.data_dir / "gateway"
+        try:
+            candidate.mkdir(parents=True, exist_ok=True)
+            base = candidate
+        except OSError:
+            base = Path(tempfile.gettempdir())
+    base.mkdir(parents=True, exist_ok=True)
+    path = Path(tempfile.mkdtemp(prefix="arena-gw-", dir=base))
+    path.chmod(0o755)  # the sidecar user traverses it to reach the socket
+    return path
+
+
+def scenario_input(scenario: Scenario, track: Track, run_id: str) -> bytes:
+    return (
+        ScenarioInput(
+            run_id=run_id,
+            task=scenario.text,
+            track=track,
+            output_format=scenario.output_format,
+            output_hint=scenario.output_hint,
+        )
+        .model_dump_json()
+        .encode()
+    )
+
+
+def agent_environment(settings: Settings, token: str, api_key: str) -> dict[str, str]:
+    base = f"http://127.0.0.1:{settings.sidecar_port}"
+    return {
+        "ASSETOPS_API_URL": base,
+        "ASSETOPS_RUN_TOKEN": token,
+        "OPENAI_BASE_URL": f"{base}/v1",
+        "OPENAI_API_KEY": api_key,
+        "ASSETOPS_INPUT": f"{hardening.IN_DIR}/scenario.json",
+        "ASSETOPS_OUTPUT": f"{hardening.OUT_DIR}/result.json",
+        "HOME": hardening.TMP_DIR,
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+
+
+def _wait(container: Any, wall: float) -> tuple[int | None, bool]:
+    """Wait for exit; kill at the wall clock. ``wait(timeout)`` only bounds
+    the HTTP request (docker-py#2964), so the kill is ours."""
+    try:
+        status = container.wait(timeout=wall)
+        return int(status.get("StatusCode", -1)), False
+    except (requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError):
+        pass
+    # SIGKILL: SIGTERM could be ignored; APIError = exited meanwhile
+    with contextlib.suppress(docker.errors.APIError):
+        container.kill()
+    try:
+        status = container.wait(timeout=30)
+        return int(status.get("StatusCode", -1)), True
+    except (requests.exceptions.RequestException, docker.errors.APIError):
+        return None, True
+
+
+def _run_one(
+    client: Any,
+    settings: Settings,
+    *,
+    image_id: str,
+    side: Any,
+    slot: _Slot,
+    track: Track,
+    submission: str,
+    registry: KeyRegistry,
+    stats: RunnerStats,
+    log_tails: dict[str, str] | None,
+) -> ScenarioRun:
+    api_key = registry.issue(slot.token, settings.llm_token_budget)
+    labels = L.sandbox_labels("agent", submission, run=slot.run_id)
+    kwargs = hardening.agent_create_kwargs(
+        settings,
+        image_id=image_id,
+        sidecar_id=side.id,
+        in_volume=slot.in_volume,
+        out_volume=slot.out_volume,
+        environment=agent_environment(settings, slot.token, api_key),
+        labels=labels,
+        name=f"arena-agent-{submission}-{slot.index}-{secrets.token_hex(3)}",
+    )
+    facts = RunFacts()
+    result = None
+    container = None
+    t0 = time.perf_counter()
+    try:
+        container = client.containers.create(**kwargs)
+        t1 = time.perf_counter()
+        container.start()
+        t2 = time.perf_counter()
+        exit_code, timed_out = _wait(container, settings.agent_wall_seconds)
+        t3 = time.perf_counter()
+        facts.exit_code, facts.timed_out = exit_code, timed_out
+        facts.wall_seconds = round(t3 - t2, 3)
+        if log_tails is not None:  # local validate only: never on the server
+            log_tails[slot.scenario.id] = sidecar.tail_logs(container, 40)
+        container.reload()
+        state = container.attrs.get("State", {})
+        facts.oom_killed = bool(state.get("OOMKilled"))
+        out_path = f"{hardening.io_dir(slot.index)}/out/result.json"
+        parsed = results.read_result(side, out_path, MAX_RESULT_BYTES)
+        facts.output_status, facts.output_error = parsed.status, parsed.error
+        result = parsed.result
+        if timed_out:
+            # an answer written before hanging does not count: the run failed
+            result = None
+            facts.output_error = f"wall time exceeded ({settings.agent_wall_seconds:g}s)"
+        elif facts.oom_killed:
+            facts.output_error = facts.output_error or "killed: memory limit exceeded"
+        log_bytes, _ = results.fetch_file(
+            side, f"{hardening.RUNS_DIR}/logs/{slot.token}.jsonl", results.MAX_TOOL_LOG_BYTES
+        )
+        tool_calls = results.parse_tool_log(log_bytes)
+        usage = registry.usage(slot.token)
+        if usage is not None:
+            facts.prompt_tokens, facts.completion_tokens = (
+                usage.prompt_tokens,
+                usage.completion_tokens,
+            )
+            facts.llm_calls, facts.llm_model = usage.calls, usage.model
+        t4 = time.perf_counter()
+        stats.add(create=t1 - t0, start=t2 - t1, agent=t3 - t2, collect=t4 - t3, runs=1)
+    finally:
+        registry.revoke(slot.token)
+        t5 = time.perf_counter()
+        if container is not None:
+            with contextlib.suppress(docker.errors.NotFound):
+                container.remove(force=True, v=True)
+        stats.add(remove=time.perf_counter() - t5)
+    return ScenarioRun(
+        scenario_id=slot.scenario.id, track=track, result=result, tool_calls=tool_calls, facts=facts
+    )
+
+
+def run_submission(
+    client: Any,
+    image_id: str,
+    scenarios: Sequence[Scenario],
+    track: Track,
+    settings: Settings,
+    on_progress: ProgressCallback | None = None,
+    *,
+    submission_id: str | None = None,
+    stats: RunnerStats | None = None,
+    llm_script: list[str] | None = None,
+    log_tails: dict[str, str] | None = None,
+) -> list[ScenarioRun]:
+    """Run ``image_id`` on every scenario; returns one ScenarioRun per
+    scenario, in the order given. Raises ``RunnerError`` on infrastructure
+    failure (missing image, sidecar down) — never for a misbehaving agent.
+
+    ``llm_script``: scripted replies for ``mock/...`` gateway models (tests).
+    ``log_tails``: if given, filled with the last lines of each agent's
+    stdout/stderr by scenario id (local debugging; the server passes None).
+    """
+    stats = stats if stats is not None else RunnerStats()
+    started = time.perf_counter()
+    submission = (submission_id or uuid.uuid4().hex[:12]).replace("/", "-")[:40]
+    try:
+        image = client.images.get(image_id)  # local lookup only, never a pull
+    except docker.errors.ImageNotFound as exc:
+        raise RunnerError("image_missing", f"image {image_id} is not loaded") from exc
+    if not image.id.startswith("sha256:"):
+        raise RunnerError("image_missing", "image has no sha256 id")
+    image_id = image.id
+
+    registry = KeyRegistry()
+    gateway: GatewayServer | None = None
+    gateway_dir: Path | None = None
+    volumes: list[Any] = []
+    side: Any = None
+    executor: ThreadPoolExecutor | None = None
+    total = len(scenarios)
+    runs: list[ScenarioRun | None] = [None] * total
+    try:
+        gateway_dir = _gateway_dir(settings)
+        gateway = GatewayServer(
+            gateway_dir / hardening.GATEWAY_SOCKET_NAME,
+            registry,
+            Completer(settings.llm_model, llm_script),
+        ).start()
+
+        io_labels = L.sandbox_labels("io", submission)
+        runs_volume = client.volumes.create(labels=io_labels)
+        volumes.append(runs_volume)
+        slots: list[_Slot] = []
+        for index, scenario in enumerate(scenarios):
+            vin = client.volumes.create(
+                driver="local",
+                driver_opts=hardening.io_volume_options(settings, output=False),
+                labels=io_labels,
+            )
+            volumes.append(vin)
+            vout = client.volumes.create(
+                driver="local",
+                driver_opts=hardening.io_volume_options(settings, output=True),
+                labels=io_labels,
+            )
+            volumes.append(vout)
+            slots.append(
+                _Slot(index, scenario, secrets.token_hex(16), uuid.uuid4().hex, vin.name, vout.name)
+            )
+        plans = [RunPlan(run_token=s.token, faults=list(s.scenario.faults)) for s in slots]
+        inputs = [scenario_input(s.scenario, track, s.run_id) for s in slots]
+        side = sidecar.start_sidecar(
+            client,
+            settings,
+            runs_volume=runs_volume.name,
+            io_volumes=[(s.in_volume, s.out_volume) for s in slots],
+            gateway_dir=str(gateway_dir),
+            labels=L.sandbox_labels("sidecar", submission),
+            name=f"arena-sidecar-{submission}-{secrets.token_hex(3)}",
+            plans=plans,
+            inputs=inputs,
+        )
+        stats.add(setup=time.perf_counter() - started)
+
+        executor = ThreadPoolExecutor(
+            max_workers=max(1, settings.scenario_parallelism), thread_name_prefix="arena-run"
+        )
+        futures = {
+            executor.submit(
+                _run_one,
+                client,
+                settings,
+                image_id=image_id,
+                side=side,
+                slot=s,
+                track=track,
+                submission=submission,
+                registry=registry,
+                stats=stats,
+                log_tails=log_tails,
+            ): s
+            for s in slots
+        }
+        for done, future in enumerate(as_completed(futures), start=1):
+            slot = futures[future]
+            run = future.result()
+            runs[slot.index] = run
+            if on_progress is not None:
+                on_progress(done, total, run)
+        if not sidecar.is_running(side):
+            raise RunnerError(
+                "sidecar_died", f"sidecar stopped during the runs: {sidecar.tail_logs(side)}"
+            )
+    except sidecar.SidecarError as exc:
+        raise RunnerError(exc.code, exc.message) from exc
+    finally:
+        t_down = time.perf_counter()
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
+        _teardown(client, side, volumes, submission)
+        if gateway is not None:
+            gateway.stop()
+        if gateway_dir is not None:
+            shutil.rmtree(gateway_dir, ignore_errors=True)
+        stats.add(teardown=time.perf_counter() - t_down)
+        stats.wall = time.perf_counter() - started
+    return [r for r in runs if r is not None]
+
+
+def _teardown(client: Any, side: Any, volumes: list[Any], submission: str) -> None:
+    # agents still running (interrupt): they hold the sidecar's namespace
+    for container in client.containers.list(
+        all=True,
+        filters={"label": [f"{L.SANDBOX}=1", f"{L.SUBMISSION}={submission}", f"{L.ROLE}=agent"]},
+    ):
+        with contextlib.suppress(docker.errors.APIError):
+            container.remove(force=True, v=True)
+    if side is not None:
+        with contextlib.suppress(docker.errors.NotFound):
+            side.remove(force=True, v=True)
+    for volume in volumes:
+        for _attempt in range(3):
+            try:
+                volume.remove(force=True)
+                break
+            except docker.errors.NotFound:
+                break
+            except docker.errors.APIError:
+                time.sleep(0.2)  # still referenced by a container being removed
+    janitor.cleanup(client, older_than=0, submission=submission)

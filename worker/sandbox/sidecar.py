@@ -1,0 +1,153 @@
+"""The per-submission asset-data sidecar: our own image running
+``python -m services.assetdata --runs-dir /runs`` with network ``none``.
+
+Agents join its network namespace, so the only thing they can reach is the
+tool service (and the LLM gateway forwarder) on 127.0.0.1. The sidecar also
+holds every run's input/output volumes mounted (see ``hardening.io_dir``),
+which is how results outlive the agent container without touching disk.
+
+Everything goes through the Engine API (volumes + archive), never through a
+bind mount of a worker-local directory, so a containerised worker driving
+the host engine works the same way. The one exception is the gateway's unix
+socket directory (a path that must be identical on the host).
+"""
+
+from __future__ import annotations
+
+import io
+import tarfile
+import time
+from typing import Any
+
+import docker.errors
+
+from contracts.toollog import RunPlan
+from services.settings import Settings
+from worker.sandbox import hardening
+
+_READY_PROBE = """
+import socket, sys, time
+deadline = time.monotonic() + float(sys.argv[2])
+while time.monotonic() < deadline:
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit(1)
+"""
+
+
+class SidecarError(Exception):
+    """The sidecar did not come up or died: an infrastructure failure (the
+    submission is retried, never scored)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+def build_tar(files: dict[str, bytes], dirs: dict[str, int], uid: int = 0) -> bytes:
+    """An uncompressed tar (never compressed: GHSA-x86f-5xw2-fm2r) of
+    ``dirs`` (path -> mode) and read-only ``files`` (path -> bytes)."""
+    buf = io.BytesIO()
+    now = int(time.time())
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for path, mode in dirs.items():
+            info = tarfile.TarInfo(path)
+            info.type, info.mode, info.mtime, info.uid, info.gid = tarfile.DIRTYPE, mode, now, 0, 0
+            tar.addfile(info)
+        for path, data in files.items():
+            info = tarfile.TarInfo(path)
+            info.size, info.mode, info.mtime, info.uid, info.gid = len(data), 0o444, now, uid, uid
+            tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def plan_file(plan: RunPlan) -> tuple[str, bytes]:
+    return f"plans/{plan.run_token}.json", plan.model_dump_json().encode()
+
+
+def seed_runs_volume(sidecar: Any, plans: list[RunPlan], inputs: list[bytes]) -> None:
+    """Write every plan and every run's /input/scenario.json in one archive
+    upload into the running sidecar. (Before start, the engine would write
+    into the /runs volume underneath the not-yet-mounted io volumes.)"""
+    files = dict(plan_file(p) for p in plans)
+    for slot, data in enumerate(inputs):
+        files[f"io/{slot}/in/scenario.json"] = data
+    # logs/ is written by the service (any uid inside our image): world-writable
+    # is fine, agents never mount this volume.
+    dirs = {"plans": 0o755, "logs": 0o777}
+    if not sidecar.put_archive(hardening.RUNS_DIR, build_tar(files, dirs)):
+        raise SidecarError("sidecar_seed_failed", "could not write run plans into the sidecar")
+
+
+def start_sidecar(
+    client: Any,
+    settings: Settings,
+    *,
+    runs_volume: str,
+    io_volumes: list[tuple[str, str]],
+    gateway_dir: str | None,
+    labels: dict[str, str],
+    name: str,
+    plans: list[RunPlan],
+    inputs: list[bytes],
+) -> Any:
+    kwargs = hardening.sidecar_create_kwargs(
+        settings,
+        image=settings.sidecar_image,
+        runs_volume=runs_volume,
+        io_volumes=io_volumes,
+        gateway_dir=gateway_dir,
+        labels=labels,
+        name=name,
+    )
+    try:
+        # our own image, referenced by the operator's name: it must be local
+        # (containers.create never pulls, unlike containers.run)
+        sidecar = client.containers.create(**kwargs)
+    except docker.errors.ImageNotFound as exc:
+        raise SidecarError(
+            "sidecar_image_missing", f"sidecar image {settings.sidecar_image!r} not found"
+        ) from exc
+    sidecar.start()
+    seed_runs_volume(sidecar, plans, inputs)
+    wait_ready(sidecar, settings)
+    return sidecar
+
+
+def wait_ready(sidecar: Any, settings: Settings) -> None:
+    """Poll the service port from inside the sidecar (the worker cannot reach
+    a network-none namespace); uvicorn binds only after app startup."""
+    deadline = time.monotonic() + settings.sidecar_ready_seconds
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise SidecarError(
+                "sidecar_not_ready",
+                f"no answer in {settings.sidecar_ready_seconds}s; logs: {tail_logs(sidecar)}",
+            )
+        sidecar.reload()
+        if sidecar.status != "running":
+            raise SidecarError("sidecar_exited", f"sidecar exited; logs: {tail_logs(sidecar)}")
+        probe = ["python", "-c", _READY_PROBE, str(settings.sidecar_port), str(min(remaining, 30))]
+        exit_code, _ = sidecar.exec_run(probe, user="", demux=False)
+        if exit_code == 0:
+            return
+
+
+def tail_logs(container: Any, lines: int = 20) -> str:
+    try:
+        return container.logs(tail=lines).decode("utf-8", "replace")[-2000:]
+    except docker.errors.APIError:
+        return ""
+
+
+def is_running(sidecar: Any) -> bool:
+    try:
+        sidecar.reload()
+    except docker.errors.NotFound:
+        return False
+    return sidecar.status == "running"
