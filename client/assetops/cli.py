@@ -126,7 +126,7 @@ def login(
         who: Any = None
         if verify:
             with client_factory(ClientConfig(url=base, token=token)) as client:
-                who = client.get_json(f"{API_PREFIX}/submissions", limit=1)
+                who = client.get_json(f"{API_PREFIX}/submissions", page_size=1)
         path = save_config(ClientConfig(url=base, token=token))
         if as_json:
             emit_json({"url": base, "config": str(path), "verified": verify})
@@ -148,7 +148,7 @@ def logout() -> None:
 def submit(
     image: Annotated[str, typer.Argument(help="Local image, e.g. my-agent:latest")],
     track: Annotated[str, typer.Option(help="planning | execution")] = ...,  # type: ignore[assignment]
-    phase: Annotated[str | None, typer.Option(help="Phase id or slug (default: current)")] = None,
+    phase: Annotated[int | None, typer.Option(help="Phase id (default: the open phase)")] = None,
     watch: Annotated[bool, typer.Option(help="Follow the submission until it ends.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -156,14 +156,13 @@ def submit(
     from client.assetops import upload
 
     with handled(as_json), api() as client:
-        precheck(client, track, phase)
+        phase_id = precheck(client, track, phase)
         docker = upload.docker_client()
         img, info = upload.resolve_image(docker, image)
-        params = {"track": track, "phase": phase, "image_name": image}
+        params = {"track": track, "phase": phase_id}
+        path = f"{API_PREFIX}/submissions"
         if as_json:
-            created = client.upload(
-                f"{API_PREFIX}/submissions", upload.save_stream(img), params=params
-            )
+            created = client.upload(path, upload.save_stream(img), params=params)
         else:
             err.print(f"uploading {image} ({info.image_id[:19]}, ~{info.size / 1e6:.0f} MB)")
             with Progress(
@@ -173,13 +172,12 @@ def submit(
                 TransferSpeedColumn(),
                 TimeElapsedColumn(),
                 console=err,
-                transient=False,
             ) as progress:
                 task = progress.add_task("upload", total=info.size or None)
                 chunks = upload.counted(
                     upload.save_stream(img), lambda n: progress.advance(task, n)
                 )
-                created = client.upload(f"{API_PREFIX}/submissions", chunks, params=params)
+                created = client.upload(path, chunks, params=params)
                 progress.update(task, total=progress.tasks[0].completed)
         sub_id = created.get("id")
         if as_json and not watch:
@@ -187,30 +185,65 @@ def submit(
             return
         if not as_json:
             err.print(f"[green]submitted[/] id [bold]{sub_id}[/] status {created.get('status')}")
-            out.print(sub_id)
+            out.print(sub_id, highlight=False)
         if watch:
             final = follow(client, sub_id, interval=2.0, as_json=as_json)
             raise_for_final(final)
 
 
-def precheck(client: ApiClient, track: str, phase: str | None) -> None:
-    """Ask the server first, so an over-quota upload does not stream gigabytes for nothing."""
-    try:
-        verdict = client.get_json(
-            f"{API_PREFIX}/submissions/can_make_submission", track=track, phase=phase
+def open_phase_for(client: ApiClient, track: str) -> int | None:
+    """The phase the server would pick (most recently opened open phase with
+    the track), so the pre-check and the upload target the same phase."""
+    phases = client.get_json(f"{API_PREFIX}/phases")
+    candidates = [
+        p
+        for p in phases
+        if isinstance(p, dict) and p.get("is_open") and track in p.get("tracks", [])
+    ]
+    candidates.sort(key=lambda p: (str(p.get("opens_at")), int(p.get("id", 0))), reverse=True)
+    return int(candidates[0]["id"]) if candidates else None
+
+
+def precheck(client: ApiClient, track: str, phase: int | None) -> int | None:
+    """Ask before streaming gigabytes: quota, concurrency, phase dates.
+    Returns the phase id to upload to (None: let the server decide)."""
+    if track not in ("planning", "execution"):
+        raise ApiError(
+            ExitCode.USAGE,
+            f"unknown track {track!r}: use planning or execution",
+            code="invalid_track",
         )
-    except ApiError as exc:
-        if exc.exit_code is ExitCode.NOT_FOUND and exc.code is None:
-            return  # older server without the pre-check: the upload itself will say
-        raise
-    if isinstance(verdict, dict) and verdict.get("allowed") is False:
+    phase_id = phase if phase is not None else open_phase_for(client, track)
+    if phase_id is None:
+        raise ApiError(
+            ExitCode.QUOTA,
+            f"no phase is open for the {track} track right now",
+            code="no_open_phase",
+            hint="`assetops phases` lists phases and dates",
+        )
+    verdict = client.get_json(f"{API_PREFIX}/phases/{phase_id}/can_make_submission", track=track)
+    if isinstance(verdict, dict) and verdict.get("can") is False:
         code = str(verdict.get("code") or "quota")
         raise ApiError(
-            ExitCode.QUOTA if code != "phase_closed" else ExitCode.QUOTA,
+            ExitCode.QUOTA,
             f"the server will not accept a submission now: {verdict.get('reason') or code}",
             code=code,
-            hint="`assetops list` shows your running and counted submissions",
+            hint=f"used today {verdict.get('used_today')}/{verdict.get('daily_quota')}, "
+            f"running {verdict.get('running')}/{verdict.get('max_concurrent')}; "
+            "`assetops list` shows what counts",
         )
+    return phase_id
+
+
+@app.command()
+def phases(as_json: JsonOpt = False) -> None:
+    """Competition phases: id, dates, tracks, quotas."""
+    with handled(as_json), api(need_token=False) as client:
+        items = client.get_json(f"{API_PREFIX}/phases")
+        if as_json:
+            emit_json(items)
+        else:
+            out.print(render.phases_table(items))
 
 
 # --------------------------------------------------------------- status ----
@@ -275,12 +308,12 @@ def status(
 
 @app.command("list")
 def list_submissions(
-    limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
+    limit: Annotated[int, typer.Option(min=1, max=200, help="How many, newest first.")] = 20,
     as_json: JsonOpt = False,
 ) -> None:
     """Your team's submissions, newest first."""
     with handled(as_json), api() as client:
-        payload = client.get_json(f"{API_PREFIX}/submissions", limit=limit)
+        payload = client.get_json(f"{API_PREFIX}/submissions", page_size=limit)
         items = payload.get("items", payload) if isinstance(payload, dict) else payload
         if as_json:
             emit_json(items)
@@ -293,8 +326,8 @@ def list_submissions(
 @app.command()
 def leaderboard(
     track: Annotated[str | None, typer.Option(help="planning | execution")] = None,
-    phase: Annotated[str | None, typer.Option(help="Phase id or slug (default: current)")] = None,
-    page_size: Annotated[int, typer.Option(min=1, max=500)] = 50,
+    phase: Annotated[int | None, typer.Option(help="Phase id (default: the latest)")] = None,
+    page_size: Annotated[int, typer.Option(min=1, max=200)] = 50,
     as_json: JsonOpt = False,
 ) -> None:
     """The public leaderboard (no token needed)."""

@@ -18,7 +18,7 @@ DIMENSIONS: tuple[tuple[str, str], ...] = (
     ("result_verification", "Verif"),
     ("sequence_correctness", "Seq"),
     ("clarity_justification", "Clar"),
-    ("hallucination", "Hall↓"),
+    ("hallucination_rate", "Hall↓"),
 )
 
 STATUS_STYLE = {
@@ -69,29 +69,65 @@ def dimension_value(scores: Mapping[str, Any] | None, key: str) -> Any:
 
 
 def leaderboard_table(payload: Mapping[str, Any]) -> Table:
+    """The api's board: flat entries with the six dimensions, overall, pass rate."""
     entries: Sequence[Mapping[str, Any]] = payload.get("entries") or []
+    phase = payload.get("phase") or {}
     title = (
-        f"Leaderboard — phase {payload.get('phase') or '?'} · track {payload.get('track') or '?'}"
+        f"Leaderboard — {phase.get('title', '?')} (phase {phase.get('id', '?')}) · "
+        f"track {payload.get('track') or '?'}"
     )
-    table = Table(title=title, caption=f"overall ≥ {DEPLOYMENT_READY:.0f} = deployment-ready")
+    table = Table(
+        title=title,
+        caption=f"{payload.get('total', len(entries))} teams · overall ≥ "
+        f"{DEPLOYMENT_READY:.0f} = deployment-ready · Hall↓ = hallucination rate",
+    )
     table.add_column("#", justify="right")
     table.add_column("Team")
     table.add_column("Overall", justify="right")
     table.add_column("Pass", justify="right")
     for _, header in DIMENSIONS:
         table.add_column(header, justify="right")
-    table.add_column("Submission", justify="right")
+    table.add_column("Submission")
     for entry in entries:
-        scores = entry.get("scores") or {}
         table.add_row(
             str(entry.get("rank", "")),
-            str(entry.get("team") or entry.get("team_name") or "?"),
+            str(entry.get("team_display_name") or entry.get("team") or "?"),
             overall_text(entry.get("overall")),
             fmt_pct(entry.get("pass_rate")),
-            *[fmt_num(dimension_value(scores, key)) for key, _ in DIMENSIONS],
-            str(entry.get("submission_id", "")),
+            *[fmt_num(entry.get(key)) for key, _ in DIMENSIONS],
+            str(entry.get("submission_id", ""))[:8],
         )
     return table
+
+
+def phases_table(items: Sequence[Mapping[str, Any]]) -> Table:
+    table = Table(title="Phases")
+    for name in ("ID", "Title", "Open", "Tracks", "Opens", "Closes", "Quota/day", "Concurrent"):
+        table.add_column(name)
+    for p in items:
+        table.add_row(
+            str(p.get("id")),
+            str(p.get("title")),
+            Text("open", style="green") if p.get("is_open") else Text("closed", style="dim"),
+            ", ".join(p.get("tracks") or []),
+            str(p.get("opens_at") or "")[:16],
+            str(p.get("closes_at") or "–")[:16],
+            str(p.get("daily_quota")),
+            str(p.get("max_concurrent")),
+        )
+    return table
+
+
+def _scores(item: Mapping[str, Any]) -> Mapping[str, Any]:
+    scores = item.get("scores")
+    return scores if isinstance(scores, Mapping) else {}
+
+
+def _reason(item: Mapping[str, Any]) -> str:
+    failure = item.get("failure")
+    if not isinstance(failure, Mapping):
+        return ""
+    return f"{failure.get('code') or ''}: {failure.get('message') or ''}".strip(": ")
 
 
 def submissions_table(items: Sequence[Mapping[str, Any]]) -> Table:
@@ -111,63 +147,72 @@ def submissions_table(items: Sequence[Mapping[str, Any]]) -> Table:
         table.add_row(
             str(item.get("id")),
             str(item.get("track") or ""),
-            str(item.get("phase") or ""),
+            str(item.get("phase_id") or ""),
             status_text(item.get("status")),
             fmt_pct(item.get("progress")),
-            overall_text(item.get("overall")),
-            str(item.get("created_at") or "")[:19],
-            str(item.get("failure_message") or item.get("failure_code") or ""),
+            overall_text(_scores(item).get("overall")),
+            str(item.get("created_at") or "")[:19].replace("T", " "),
+            _reason(item),
         )
     return table
 
 
 def submission_panel(console: Console, item: Mapping[str, Any]) -> None:
+    done, total = item.get("scenarios_done"), item.get("scenarios_total")
+    progress = f"  {done}/{total} scenarios" if total else ""
     console.print(
         Text.assemble(
             ("Submission ", "bold"),
             (str(item.get("id")), "bold"),
             "  ",
             status_text(item.get("status")),
-            f"  track {item.get('track')}  phase {item.get('phase')}",
+            f"  track {item.get('track')}  phase {item.get('phase_id')}{progress}",
         )
     )
-    if item.get("failure_code") or item.get("failure_message"):
-        console.print(
-            Text(
-                f"reason: {item.get('failure_code') or ''} {item.get('failure_message') or ''}",
-                style="red",
-            )
-        )
-    scores = item.get("scores")
+    reason = _reason(item)
+    if reason:
+        console.print(Text(f"reason: {reason}", style="red"))
+    scores = _scores(item)
     if scores:
         table = Table(show_header=True)
         table.add_column("Overall", justify="right")
         table.add_column("Pass", justify="right")
         for _, header in DIMENSIONS:
             table.add_column(header, justify="right")
+        table.add_column("Ready")
         table.add_row(
-            overall_text(item.get("overall")),
-            fmt_pct(item.get("pass_rate")),
+            overall_text(scores.get("overall")),
+            fmt_pct(scores.get("pass_rate")),
             *[fmt_num(scores.get(key)) for key, _ in DIMENSIONS],
+            Text("yes", style="green") if scores.get("deployment_ready") else Text("no"),
         )
         console.print(table)
+        console.print(
+            f"scenarios {scores.get('scenarios')}  tokens "
+            f"{scores.get('prompt_tokens', 0)}+{scores.get('completion_tokens', 0)}  "
+            f"→ `assetops failures {item.get('id')}` for the failure summary",
+            highlight=False,
+        )
 
 
 def failures_table(payload: Mapping[str, Any]) -> Table:
     clusters: Sequence[Mapping[str, Any]] = payload.get("clusters") or []
-    table = Table(title=f"Failure summary — submission {payload.get('submission_id', '?')}")
+    table = Table(
+        title=f"Failure summary — submission {payload.get('submission_id', '?')}",
+        caption=f"{payload.get('total_failures', 0)} failure statements, clustered",
+    )
     table.add_column("Share", justify="right")
     table.add_column("Count", justify="right")
-    table.add_column("Category")
+    table.add_column("Taxonomy code")
     table.add_column("Cluster")
     for cluster in clusters:
         label = str(cluster.get("label") or cluster.get("cluster_id"))
-        if cluster.get("emerging"):
+        if cluster.get("catalog_status") == "emerging":
             label += " (emerging)"
         table.add_row(
             fmt_pct(cluster.get("share")),
             str(cluster.get("count", "")),
-            str(cluster.get("category") or ""),
+            str(cluster.get("code") or ""),
             label,
         )
     return table

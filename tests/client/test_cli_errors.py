@@ -99,45 +99,106 @@ def test_forbidden_submission_of_another_team(runner: CliRunner, serve) -> None:
     assert body["error"] == "forbidden" and body["exit_code"] == ExitCode.AUTH
 
 
-def test_quota_precheck_stops_before_docker_is_touched(
-    runner: CliRunner, serve, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    logged_in()
+PHASES = [
+    {
+        "id": 1,
+        "title": "Old",
+        "is_open": False,
+        "tracks": ["execution"],
+        "opens_at": "2026-01-01T00:00:00Z",
+    },
+    {
+        "id": 2,
+        "title": "Dev",
+        "is_open": True,
+        "tracks": ["planning", "execution"],
+        "opens_at": "2026-02-01T00:00:00Z",
+    },
+    {
+        "id": 3,
+        "title": "Planning only",
+        "is_open": True,
+        "tracks": ["planning"],
+        "opens_at": "2026-03-01T00:00:00Z",
+    },
+]
+
+
+def _no_docker(monkeypatch: pytest.MonkeyPatch) -> None:
     from client.assetops import upload
 
-    def no_docker() -> None:
-        raise AssertionError("docker must not be contacted when the quota is exhausted")
+    def refuse() -> None:
+        raise AssertionError("docker must not be contacted when the server says no")
 
-    monkeypatch.setattr(upload, "docker_client", no_docker)
-    serve(
-        lambda r: problem(
-            429,
-            "daily_quota_exceeded",
-            "5 of 5 submissions used today.",
+    monkeypatch.setattr(upload, "docker_client", refuse)
+
+
+def test_quota_precheck_stops_before_docker_is_touched(runner, serve, monkeypatch) -> None:
+    logged_in()
+    _no_docker(monkeypatch)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/v1/phases":
+            return httpx.Response(200, json=PHASES)
+        return httpx.Response(
+            200,
+            json={
+                "can": False,
+                "code": "quota_exceeded",
+                "reason": "Daily quota of 5 reached.",
+                "phase_id": 2,
+                "track": "execution",
+                "used_today": 5,
+                "daily_quota": 5,
+                "remaining_today": 0,
+                "running": 0,
+                "max_concurrent": 1,
+            },
         )
-        if "can_make_submission" in r.url.path
-        else httpx.Response(500)
-    )
+
+    seen = serve(handler)
     result = runner.invoke(cli.app, ["submit", "agent:latest", "--track", "execution"])
     assert result.exit_code == ExitCode.QUOTA
-    assert "5 of 5" in result.output
-    assert "quota" in result.output
+    assert "Daily quota of 5 reached" in result.output
+    assert "used today 5/5" in result.output
+    # the open phase that has the track was chosen (2, not the planning-only 3)
+    assert seen[-1].url.path == "/api/v1/phases/2/can_make_submission"
+    assert seen[-1].url.params["track"] == "execution"
 
 
-def test_quota_precheck_answer_allowed_false(runner: CliRunner, serve, monkeypatch) -> None:
+def test_precheck_with_explicit_phase_and_json(runner, serve, monkeypatch) -> None:
     logged_in()
-    from client.assetops import upload
-
-    monkeypatch.setattr(upload, "docker_client", lambda: pytest.fail("docker contacted"))
-    serve(
+    _no_docker(monkeypatch)
+    seen = serve(
         lambda r: httpx.Response(
             200,
-            json={"allowed": False, "code": "too_many_running", "reason": "1 submission running"},
+            json={"can": False, "code": "too_many_running", "reason": "1 submission in progress"},
         )
     )
-    result = runner.invoke(cli.app, ["submit", "agent:latest", "--track", "execution", "--json"])
+    result = runner.invoke(
+        cli.app, ["submit", "agent:latest", "--track", "planning", "--phase", "7", "--json"]
+    )
     assert result.exit_code == ExitCode.QUOTA
     assert json.loads(result.stdout)["error"] == "too_many_running"
+    assert [r.url.path for r in seen] == ["/api/v1/phases/7/can_make_submission"]
+
+
+def test_no_open_phase(runner, serve, monkeypatch) -> None:
+    logged_in()
+    _no_docker(monkeypatch)
+    serve(lambda r: httpx.Response(200, json=[PHASES[0]]))
+    result = runner.invoke(cli.app, ["submit", "agent:latest", "--track", "execution"])
+    assert result.exit_code == ExitCode.QUOTA
+    assert "no phase is open" in result.output
+
+
+def test_unknown_track_is_a_usage_error(runner, serve, monkeypatch) -> None:
+    logged_in()
+    _no_docker(monkeypatch)
+    seen = serve(lambda r: httpx.Response(200, json=PHASES))
+    result = runner.invoke(cli.app, ["submit", "agent:latest", "--track", "bogus"])
+    assert result.exit_code == ExitCode.USAGE
+    assert seen == []
 
 
 def test_conflict_is_a_quota_class_error() -> None:
@@ -226,9 +287,7 @@ def test_watch_until_finished_exits_zero(runner: CliRunner, serve) -> None:
                     **base,
                     "status": "finished",
                     "progress": 1.0,
-                    "overall": 71.5,
-                    "pass_rate": 0.4,
-                    "scores": {"task_completion": 80.0},
+                    "scores": {"task_completion": 80.0, "overall": 71.5, "pass_rate": 0.4},
                 },
             ]
         )
@@ -241,20 +300,18 @@ def test_watch_until_finished_exits_zero(runner: CliRunner, serve) -> None:
 
 def test_watch_failed_submission_exit_code_and_reason(runner: CliRunner, serve) -> None:
     logged_in()
-    serve(
-        _lifecycle(
-            [
-                {
-                    "id": SUB_ID,
-                    "status": "failed",
-                    "progress": 0.2,
-                    "track": "execution",
-                    "failure_code": "image_not_linux_amd64",
-                    "failure_message": "The image is built for arm64.",
-                }
-            ]
-        )
-    )
+    failed = {
+        "id": SUB_ID,
+        "status": "failed",
+        "progress": 0.2,
+        "track": "execution",
+        "failure": {
+            "code": "image_not_linux_amd64",
+            "kind": "participant",
+            "message": "The image is built for arm64.",
+        },
+    }
+    serve(_lifecycle([failed]))
     result = runner.invoke(cli.app, ["status", SUB_ID, "--watch", "--interval", "0.1"])
     assert result.exit_code == ExitCode.SUBMISSION_FAILED
     assert "built for arm64" in result.output

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import uuid
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
 
 import pytest
 
+from services.api.leaderboard.schemas import Entry, Leaderboard, PhaseRef
 from services.api.page import svg, views
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -14,7 +17,9 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 
 def parse(markup: str) -> ET.Element:
     # Our SVG is inline HTML (no xmlns); add it so ElementTree can parse it strictly.
-    return ET.fromstring(str(markup).replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1))
+    return ET.fromstring(
+        str(markup).replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+    )
 
 
 def axes(values: list[float | None]) -> list[svg.Axis]:
@@ -126,38 +131,48 @@ def test_meter_marks_readiness() -> None:
     assert 'class="meter-fill"' in svg.score_meter(None)
 
 
-LEADERBOARD = {
-    "phase": {"id": 1, "title": "Public phase"},
-    "track": "execution",
-    "total": 2,
-    "entries": [
-        {
-            "rank": 1,
-            "team": {"id": 7, "name": "alpha", "display_name": "Alpha"},
-            "submission_id": "s-1",
-            "overall": 88.0,
-            "pass_rate": 0.7,
-            "deployment_ready": True,
-            "scores": {
-                "task_completion": 90,
-                "retrieval_accuracy": 80,
-                "result_verification": 70,
-                "sequence_correctness": 95,
-                "clarity_justification": 85,
-                "hallucination_rate": 10,
-            },
-        },
-        {
-            "rank": 2,
-            "team": {"id": 9, "name": "beta", "display_name": "Beta"},
-            "submission_id": "s-2",
-            "overall": 40.0,
-            "pass_rate": 0.1,
-            "deployment_ready": False,
-            "scores": {"task_completion": 40},
-        },
+def _entry(rank: int, team: str, overall: float, **dims: float) -> dict:
+    """One leaderboard entry, built with the api's own schema so a shape change fails here."""
+    base = dict.fromkeys(
+        (
+            "task_completion",
+            "retrieval_accuracy",
+            "result_verification",
+            "sequence_correctness",
+            "clarity_justification",
+            "hallucination_rate",
+        ),
+        50.0,
+    )
+    return Entry(
+        rank=rank,
+        team=team,
+        team_display_name=team.title(),
+        submission_id=uuid.UUID(int=rank),
+        submitted_at=datetime(2026, 1, rank, tzinfo=UTC),
+        finished_at=None,
+        overall=overall,
+        pass_rate=overall / 200,
+        deployment_ready=overall >= 85,
+        scenarios=10,
+        top_failure_clusters=[],
+        **{**base, **dims},
+    ).model_dump(mode="json")
+
+
+LEADERBOARD = Leaderboard(
+    phase=PhaseRef(id=1, title="Public phase", visibility="public"),
+    track="execution",
+    version=3,
+    columns=[],
+    total=2,
+    page=1,
+    page_size=50,
+    entries=[
+        _entry(1, "alpha", 88.0, task_completion=90, hallucination_rate=10),
+        _entry(2, "beta", 40.0, task_completion=40),
     ],
-}
+).model_dump(mode="json")
 
 
 def test_leaderboard_view_keeps_api_order_and_values() -> None:
@@ -169,7 +184,8 @@ def test_leaderboard_view_keeps_api_order_and_values() -> None:
     assert alpha.deployment_ready and not board.rows[1].deployment_ready
     # the radar shows hallucination inverted: 100 - 10 = 90
     assert "No halluc. 90" in alpha.radar
-    assert "not available" in board.rows[1].radar
+    assert board.rows[1].dims["task_completion"] == 40
+    assert board.rows[0].key == "alpha"
 
 
 def test_row_signature_changes_only_when_the_entry_changes() -> None:
@@ -205,8 +221,7 @@ def test_submission_view_progress_and_reason() -> None:
             "id": "abcdef0123",
             "status": "failed",
             "progress": 3,
-            "failure_code": "timeout",
-            "failure_message": "took too long",
+            "failure": {"code": "timeout", "message": "took too long", "kind": "participant"},
         }
     )
     assert sub.progress == 1.0 and sub.short_id == "abcdef01"

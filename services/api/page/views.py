@@ -106,14 +106,12 @@ def leaderboard_view(payload: Mapping[str, Any], etag: str | None = None) -> Lea
         overall = _num(_pick(entry, "overall") or _pick(scores, "overall"))
         team = entry.get("team")
         team_label = str(
-            (_pick(team, "display_name", "name") if isinstance(team, Mapping) else team)
-            or _pick(entry, "team_display_name", "team_name")
+            _pick(entry, "team_display_name")
+            or (_pick(team, "display_name", "name") if isinstance(team, Mapping) else team)
             or "?"
         )
         team_key = str(
-            (_pick(team, "id", "name") if isinstance(team, Mapping) else None)
-            or _pick(entry, "team_id", "team_name")
-            or team_label
+            (_pick(team, "id", "name") if isinstance(team, Mapping) else team) or team_label
         )
         sub_id = str(_pick(entry, "submission_id", "id") or "")
         ready = bool(
@@ -171,7 +169,8 @@ def cluster_bars(clusters: Sequence[Mapping[str, Any]], *, limit: int = 12) -> l
                 share=share if share is not None else 0.0,
                 count=count,
                 category=_pick(c, "category", "code", "taxonomy"),
-                emerging=str(_pick(c, "status") or "") == "emerging" or bool(c.get("emerging")),
+                emerging=str(_pick(c, "catalog_status", "status") or "") == "emerging"
+                or bool(c.get("emerging")),
             )
         )
     if bars and all(b.share == 0 for b in bars):  # catalog rows carry counts only
@@ -224,8 +223,14 @@ def submission_view(item: Mapping[str, Any]) -> SubmissionView:
     scores = item.get("scores") if isinstance(item.get("scores"), Mapping) else {}
     sub_id = str(_pick(item, "id", "submission_id") or "")
     status = str(item.get("status") or "unknown")
+    failure = item.get("failure") if isinstance(item.get("failure"), Mapping) else {}
     reason = " — ".join(
-        str(x) for x in (item.get("failure_code"), item.get("failure_message")) if x
+        str(x)
+        for x in (
+            _pick(failure or {}, "code") or item.get("failure_code"),
+            _pick(failure or {}, "message") or item.get("failure_message"),
+        )
+        if x
     )
     phase = item.get("phase")
     return SubmissionView(
