@@ -26,6 +26,20 @@ class Settings(BaseSettings):
     data_dir: Path = Path("/var/lib/arena")  # uploads, temp run dirs
     upload_max_bytes: int = 4 * 1024**3
     upload_retention_seconds: int = 0  # delete tarball right after evaluation
+    # Archive checks before an upload is accepted (tar/gzip bomb limits).
+    upload_max_unpacked_bytes: int = 16 * 1024**3
+    upload_max_members: int = 20_000
+    upload_max_gzip_ratio: float = 100.0
+
+    # --- submission lifecycle (api + worker) ---------------------------------
+    submission_deadline_seconds: int = 6 * 3600  # from first queueing to a final state
+    submission_lease_seconds: int = 90  # worker heartbeat renews the row lease
+    submission_max_attempts: int = 3  # infrastructure retries before failing
+    reconcile_interval_seconds: float = 30.0  # celery beat period of the reconciler
+    requeue_after_seconds: int = 600  # queued but unclaimed this long -> enqueue again
+    celery_visibility_timeout_seconds: int = 4 * 3600
+    leaderboard_max_age_seconds: int = 2  # Cache-Control max-age of public boards
+    log_level: str = "INFO"
 
     # --- scenarios ---------------------------------------------------------
     hidden_seed: str = "dev-hidden-seed-change-me"  # operator secret

@@ -58,7 +58,7 @@ class PageData:
         return await self._get(f"{API}/phases")
 
     async def failure_catalog(self) -> ApiReply:
-        return await self._get(f"{API}/failure-clusters")
+        return await self._get(f"{API}/failures/catalog", page_size=200)
 
     async def my_submissions(self, limit: int = 20) -> ApiReply:
         return await self._get(f"{API}/submissions", limit=limit)

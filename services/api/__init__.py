@@ -1,0 +1,1 @@
+"""The AssetOps Arena HTTP api (FastAPI). App: ``services.api.main:app``."""

@@ -1,0 +1,1 @@
+"""Operator endpoints and the bootstrap CLI (``python -m services.api.admin``)."""

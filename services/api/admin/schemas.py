@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from services.api.phases.schemas import Track
+
+NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+
+
+class TeamIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(pattern=NAME_PATTERN, description="slug, lower case")
+    display_name: str | None = Field(None, min_length=1, max_length=128)
+
+
+class TeamPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    display_name: str = Field(min_length=1, max_length=128)
+
+
+class TeamOut(BaseModel):
+    id: int
+    name: str
+    display_name: str
+    created_at: datetime
+
+
+class TokenIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    scope: Literal["admin", "participant"] = "participant"
+    team: str | None = Field(None, pattern=NAME_PATTERN, description="required for participant")
+    label: str = Field("", max_length=128)
+
+    @model_validator(mode="after")
+    def _team_for_participant(self) -> TokenIn:
+        if self.scope == "participant" and not self.team:
+            raise ValueError("participant tokens need a team")
+        return self
+
+
+class TokenOut(BaseModel):
+    key_id: str
+    scope: str
+    team: str | None
+    label: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(description="shown once; only a hash is stored")
+
+
+class PhaseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(min_length=1, max_length=128)
+    visibility: Literal["public", "private"] = "public"
+    opens_at: datetime
+    closes_at: datetime | None = None
+    tracks: list[Track] = Field(min_length=1, max_length=2)
+    daily_quota: int = Field(5, ge=0, le=10_000)
+    max_concurrent: int = Field(1, ge=1, le=100)
+
+    @model_validator(mode="after")
+    def _dates(self) -> PhaseIn:
+        if self.opens_at.tzinfo is None or (self.closes_at and self.closes_at.tzinfo is None):
+            raise ValueError("dates need a timezone (e.g. 2026-01-01T00:00:00Z)")
+        if self.closes_at is not None and self.closes_at <= self.opens_at:
+            raise ValueError("closes_at must be after opens_at")
+        if len(set(self.tracks)) != len(self.tracks):
+            raise ValueError("tracks must be unique")
+        return self
+
+
+class PhasePatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str | None = Field(None, min_length=1, max_length=128)
+    visibility: Literal["public", "private"] | None = None
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    daily_quota: int | None = Field(None, ge=0, le=10_000)
+    max_concurrent: int | None = Field(None, ge=1, le=100)
+
+
+class HideIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    hidden: bool = True
+
+
+class RerunOut(BaseModel):
+    requeued: list[str]
+    skipped: dict[str, str] = Field(default_factory=dict, description="id -> reason code")

@@ -1,0 +1,111 @@
+"""Dependencies shared by all routers: settings, DB session, principal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.api.errors import ApiError
+from services.settings import Settings
+from services.store import tokens
+from services.store.db import session_factory
+from services.store.models import ApiToken
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_session(settings: SettingsDep) -> Iterator[Session]:
+    session = session_factory(settings.database_url)()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+@dataclass(frozen=True)
+class Principal:
+    scope: str  # "admin" | "participant"
+    key_id: str
+    team_id: int | None
+    team_name: str | None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.scope == "admin"
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise ApiError(
+            401,
+            "invalid_token",
+            "Use 'Authorization: Bearer <token>'.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return value.strip()
+
+
+def resolve_principal(session: Session, token: str) -> Principal:
+    if not tokens.plausible(token):
+        raise ApiError(
+            401, "invalid_token", "The token is not valid.", headers={"WWW-Authenticate": "Bearer"}
+        )
+    token_digest = tokens.digest(token)
+    row = session.scalar(
+        select(ApiToken).where(
+            ApiToken.key_id == tokens.key_id_of(token_digest), ApiToken.revoked_at.is_(None)
+        )
+    )
+    if row is None or not tokens.matches(token_digest, row.secret_hash):
+        raise ApiError(
+            401,
+            "invalid_token",
+            "The token is not valid or was revoked.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return Principal(row.scope, row.key_id, row.team_id, row.team.name if row.team else None)
+
+
+def optional_principal(request: Request, session: SessionDep) -> Principal | None:
+    token = bearer_token(request)
+    return None if token is None else resolve_principal(session, token)
+
+
+def require_principal(request: Request, session: SessionDep) -> Principal:
+    token = bearer_token(request)
+    if token is None:
+        raise ApiError(
+            401,
+            "auth_required",
+            "This endpoint needs a bearer token.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return resolve_principal(session, token)
+
+
+def require_admin(principal: Annotated[Principal, Depends(require_principal)]) -> Principal:
+    if not principal.is_admin:
+        raise ApiError(403, "admin_required", "This endpoint needs an admin token.")
+    return principal
+
+
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+CurrentPrincipal = Annotated[Principal, Depends(require_principal)]
+AdminPrincipal = Annotated[Principal, Depends(require_admin)]

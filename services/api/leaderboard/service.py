@@ -1,0 +1,227 @@
+"""Leaderboard rendering with cheap revalidation.
+
+The ETag is ``<kind>-<phase>-<track>-<leaderboard_version>-<page>-<size>``:
+computing it costs one primary-key read of the phase row, never the board.
+Rendered bodies are kept in a small in-process LRU keyed by that ETag, so
+repeated 200s are cheap too. A body is a pure function of the database state
+at that version, which is what makes the ETag strong.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.api.errors import ApiError
+from services.api.leaderboard.schemas import (
+    CbColumn,
+    CbLeaderboard,
+    CbScore,
+    CbSubmission,
+    CbTask,
+    ClusterShare,
+    Column,
+    Entry,
+    Leaderboard,
+    PhaseRef,
+)
+from services.store.leaderboard import BoardRow, best_per_team, load_rows, top_clusters
+from services.store.models import Phase
+
+# (key, title, precision, higher is better); index = position (Codabench)
+COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
+    ("overall", "Overall", 2, True),
+    ("pass_rate", "Pass rate", 2, True),
+    ("task_completion", "Task completion", 2, True),
+    ("retrieval_accuracy", "Retrieval accuracy", 2, True),
+    ("result_verification", "Result verification", 2, True),
+    ("sequence_correctness", "Sequence correctness", 2, True),
+    ("clarity_justification", "Clarity and justification", 2, True),
+    ("hallucination_rate", "Hallucination rate", 2, False),
+)
+TASK_IDS = {"planning": 1, "execution": 2}
+
+
+@dataclass(frozen=True)
+class PhaseHead:
+    id: int
+    title: str
+    visibility: str
+    tracks: tuple[str, ...]
+    version: int
+
+
+def phase_head(session: Session, phase_id: int) -> PhaseHead:
+    row = (
+        session.execute(
+            select(
+                Phase.id, Phase.title, Phase.visibility, Phase.tracks, Phase.leaderboard_version
+            ).where(Phase.id == phase_id)
+        ).first()
+        if 0 < phase_id < 2**31
+        else None
+    )
+    if row is None:
+        raise ApiError(404, "phase_not_found", f"No phase {phase_id}.")
+    return PhaseHead(row[0], row[1], row[2], tuple(row[3]), row[4])
+
+
+def latest_phase_id(session: Session, track: str | None, include_private: bool) -> int:
+    stmt = select(Phase.id, Phase.tracks, Phase.visibility).order_by(
+        Phase.opens_at.desc(), Phase.id.desc()
+    )
+    for pid, tracks, visibility in session.execute(stmt):
+        if (track is None or track in tracks) and (include_private or visibility == "public"):
+            return pid
+    raise ApiError(404, "phase_not_found", "No phase with a leaderboard yet.")
+
+
+def etag(kind: str, head: PhaseHead, track: str, page: int, page_size: int) -> str:
+    return f'"{kind}-{head.id}-{track}-{head.version}-{page}-{page_size}"'
+
+
+def etag_matches(if_none_match: str | None, tag: str) -> bool:
+    """Weak comparison, as RFC 9110 prescribes for If-None-Match."""
+    if not if_none_match:
+        return False
+    bare = tag.removeprefix("W/")
+    for candidate in if_none_match.split(","):
+        candidate = candidate.strip()
+        if candidate == "*" or candidate.removeprefix("W/") == bare:
+            return True
+    return False
+
+
+class BodyCache:
+    """Tiny thread-safe LRU of rendered bodies keyed by ETag."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: str, value: bytes) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+CACHE = BodyCache()
+
+
+def _dump(model: Leaderboard | CbLeaderboard) -> bytes:
+    # Deterministic bytes for the same data (strong ETag).
+    return json.dumps(model.model_dump(mode="json"), separators=(",", ":"), sort_keys=True).encode()
+
+
+def _entry(rank: int, row: BoardRow, clusters: list) -> Entry:
+    return Entry(
+        rank=rank,
+        team=row.team_name,
+        team_display_name=row.team_display_name,
+        submission_id=row.submission_id,
+        submitted_at=row.created_at,
+        finished_at=row.finished_at,
+        overall=row.overall,
+        pass_rate=row.pass_rate,
+        task_completion=row.task_completion,
+        retrieval_accuracy=row.retrieval_accuracy,
+        result_verification=row.result_verification,
+        sequence_correctness=row.sequence_correctness,
+        clarity_justification=row.clarity_justification,
+        hallucination_rate=row.hallucination_rate,
+        deployment_ready=row.deployment_ready,
+        scenarios=row.scenarios,
+        top_failure_clusters=[
+            ClusterShare(cluster_id=c.cluster_id, label=c.label, share=c.share) for c in clusters
+        ],
+    )
+
+
+def render_board(session: Session, head: PhaseHead, track: str, page: int, page_size: int) -> bytes:
+    ranked = best_per_team(load_rows(session, head.id, track))
+    window = ranked[(page - 1) * page_size : page * page_size]
+    clusters = top_clusters(session, [r.submission_id for r in window])
+    start = (page - 1) * page_size
+    board = Leaderboard(
+        phase=PhaseRef(id=head.id, title=head.title, visibility=head.visibility),
+        track=track,
+        version=head.version,
+        columns=[Column(key=k, title=t, precision=p, higher_is_better=h) for k, t, p, h in COLUMNS],
+        total=len(ranked),
+        page=page,
+        page_size=page_size,
+        entries=[
+            _entry(start + i + 1, r, clusters.get(r.submission_id, []))
+            for i, r in enumerate(window)
+        ],
+    )
+    return _dump(board)
+
+
+def render_codabench(session: Session, head: PhaseHead, page: int, page_size: int) -> bytes:
+    """One entry per team with its best score on every task (track); teams
+    ordered by their rank on the first track, then by the next."""
+    per_track = {t: best_per_team(load_rows(session, head.id, t)) for t in head.tracks}
+    order: list[str] = []
+    for track in head.tracks:
+        for row in per_track[track]:
+            if row.team_name not in order:
+                order.append(row.team_name)
+    window = order[(page - 1) * page_size : page * page_size]
+    submissions: list[CbSubmission] = []
+    for team in window:
+        scores: list[CbScore] = []
+        first: BoardRow | None = None
+        for track in head.tracks:
+            row = next((r for r in per_track[track] if r.team_name == team), None)
+            if row is None:
+                continue
+            first = first or row
+            for index, (key, _, precision, _) in enumerate(COLUMNS):
+                scores.append(
+                    CbScore(
+                        index=index,
+                        score=f"{float(getattr(row, key)):.{precision}f}",
+                        task_id=TASK_IDS.get(track, 0),
+                        column_key=key,
+                    )
+                )
+        assert first is not None
+        submissions.append(
+            CbSubmission(
+                id=str(first.submission_id),
+                owner=first.team_display_name,
+                scores=scores,
+                created_when=first.created_at,
+            )
+        )
+    columns = [
+        CbColumn(index=i, key=k, title=t, precision=p, sorting="desc" if h else "asc")
+        for i, (k, t, p, h) in enumerate(COLUMNS)
+    ]
+    board = CbLeaderboard(
+        title=f"{head.title} leaderboard",
+        id=head.id,
+        submissions=submissions,
+        tasks=[
+            CbTask(name=t, id=TASK_IDS.get(t, 0), colWidth=len(columns), columns=columns)
+            for t in head.tracks
+        ],
+        primary_index=0,
+    )
+    return _dump(board)

@@ -1,0 +1,54 @@
+"""FastAPI application factory; ``services.api.main:app`` is what uvicorn runs."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
+
+from services.api import errors, logs
+from services.api.admin.endpoints import router as admin_router
+from services.api.failures.endpoints import router as failures_router
+from services.api.health.endpoints import router as health_router
+from services.api.leaderboard.endpoints import router as leaderboard_router
+from services.api.metrics import HttpMetrics, LifecycleCollector
+from services.api.phases.endpoints import router as phases_router
+from services.api.submissions.endpoints import router as submissions_router
+from services.settings import Settings, get_settings
+
+DESCRIPTION = """Submission API of AssetOps Arena: upload an agent image, follow its
+lifecycle, read aggregated scores, failure clusters and the leaderboard.
+Errors are `application/problem+json` with a stable `code`. See docs/api.md."""
+
+
+def create_app(settings: Settings | None = None, configure_logging: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+    if configure_logging:
+        logs.configure(settings.log_level)
+    (settings.data_dir / "uploads").mkdir(parents=True, exist_ok=True)
+    app = FastAPI(title="AssetOps Arena API", version="1.0.0", description=DESCRIPTION)
+    app.state.settings = settings
+    registry = CollectorRegistry()
+    registry.register(LifecycleCollector(settings))
+    app.state.registry = registry
+    errors.install(app)
+    for router in (
+        health_router,
+        submissions_router,
+        phases_router,
+        leaderboard_router,
+        failures_router,
+        admin_router,
+    ):
+        app.include_router(router)
+    app.add_middleware(HttpMetrics, registry=registry)
+    return app
+
+
+def __getattr__(name: str) -> FastAPI:
+    # Built lazily so that importing this module (tests, tools) does not
+    # need a writable data_dir; `uvicorn services.api.main:app` resolves it.
+    if name == "app":
+        value = create_app()
+        globals()["app"] = value
+        return value
+    raise AttributeError(name)

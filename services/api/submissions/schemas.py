@@ -1,0 +1,88 @@
+"""JSON shapes of submissions (documented in docs/api.md)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+StatusName = Literal[
+    "submitted", "queued", "validating", "running", "scoring", "finished", "failed", "cancelled"
+]
+
+
+class ScoresOut(BaseModel):
+    """Aggregates 0-100; ``hallucination_rate`` is a rate (lower is better)."""
+
+    task_completion: float
+    retrieval_accuracy: float
+    result_verification: float
+    sequence_correctness: float
+    clarity_justification: float
+    hallucination_rate: float
+    overall: float
+    pass_rate: float
+    deployment_ready: bool
+    scenarios: int
+    prompt_tokens: int
+    completion_tokens: int
+    groups: dict[str, Any] = Field(
+        default_factory=dict, description="Aggregates per task type / agent family (groups >= 5)"
+    )
+
+
+class FailureOut(BaseModel):
+    code: str
+    message: str
+    kind: Literal["participant", "infrastructure", "operator"] | None
+    counts_against_quota: bool = False
+
+
+class SubmissionOut(BaseModel):
+    id: uuid.UUID
+    team: str
+    phase_id: int
+    track: str
+    status: StatusName
+    progress: float = Field(description="0..1, scenarios done / total")
+    scenarios_done: int
+    scenarios_total: int
+    image_sha256: str
+    image_bytes: int
+    hidden: bool
+    attempt: int
+    created_at: datetime
+    queued_at: datetime | None
+    validating_at: datetime | None
+    running_at: datetime | None
+    scoring_at: datetime | None
+    finished_at: datetime | None
+    deadline_at: datetime | None
+    failure: FailureOut | None
+    scores: ScoresOut | None
+
+
+class SubmissionPage(BaseModel):
+    items: list[SubmissionOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class ClusterCountOut(BaseModel):
+    cluster_id: str
+    label: str
+    code: str
+    catalog_status: str
+    count: int
+    share: float = Field(description="share of this submission's failure statements, 0..1")
+
+
+class FailureSummaryOut(BaseModel):
+    submission_id: uuid.UUID
+    status: StatusName
+    failure: FailureOut | None
+    total_failures: int
+    clusters: list[ClusterCountOut]

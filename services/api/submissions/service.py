@@ -1,0 +1,227 @@
+"""Submission use cases: accept an upload, list/read own, cancel."""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from services.api.deps import Principal
+from services.api.errors import ApiError
+from services.api.phases import service as phases
+from services.api.submissions.schemas import (
+    ClusterCountOut,
+    FailureOut,
+    FailureSummaryOut,
+    ScoresOut,
+    SubmissionOut,
+    SubmissionPage,
+)
+from services.api.submissions.upload import StoredUpload
+from services.settings import Settings
+from services.store import submissions as store
+from services.store.lifecycle import FINAL
+from services.store.models import FailureCluster, Phase, Submission, SubmissionCluster, Team
+
+log = logging.getLogger("arena.api.submissions")
+
+
+def uploads_dir(settings: Settings) -> Path:
+    return settings.data_dir / "uploads"
+
+
+def to_out(sub: Submission) -> SubmissionOut:
+    failure = None
+    if sub.failure_code:
+        failure = FailureOut(
+            code=sub.failure_code,
+            message=sub.failure_message or "",
+            kind=sub.failure_kind,
+            counts_against_quota=False,
+        )  # type: ignore[arg-type]
+    scores = None
+    if sub.score is not None:
+        s = sub.score
+        scores = ScoresOut(
+            task_completion=s.task_completion,
+            retrieval_accuracy=s.retrieval_accuracy,
+            result_verification=s.result_verification,
+            sequence_correctness=s.sequence_correctness,
+            clarity_justification=s.clarity_justification,
+            hallucination_rate=s.hallucination_rate,
+            overall=s.overall,
+            pass_rate=s.pass_rate,
+            deployment_ready=s.deployment_ready,
+            scenarios=s.scenarios,
+            prompt_tokens=s.prompt_tokens,
+            completion_tokens=s.completion_tokens,
+            groups=s.groups or {},
+        )
+    return SubmissionOut(
+        id=sub.id,
+        team=sub.team.name,
+        phase_id=sub.phase_id,
+        track=sub.track,
+        status=sub.status,
+        progress=sub.progress,
+        scenarios_done=sub.scenarios_done,  # type: ignore[arg-type]
+        scenarios_total=sub.scenarios_total,
+        image_sha256=sub.image_sha256,
+        image_bytes=sub.image_bytes,
+        hidden=sub.hidden,
+        attempt=sub.attempt,
+        created_at=sub.created_at,
+        queued_at=sub.queued_at,
+        validating_at=sub.validating_at,
+        running_at=sub.running_at,
+        scoring_at=sub.scoring_at,
+        finished_at=sub.finished_at,
+        deadline_at=sub.deadline_at,
+        failure=failure,
+        scores=scores,
+    )
+
+
+def resolve_target(
+    session: Session, principal: Principal, phase_id: int | None, track: str, now: datetime
+) -> Phase:
+    """Phase + track checks and the quota pre-check (before reading the body)."""
+    if principal.team_id is None:
+        raise ApiError(403, "team_required", "Only team (participant) tokens can submit.")
+    phase = (
+        phases.get_phase(session, phase_id)
+        if phase_id
+        else phases.default_phase(session, now, track)
+    )
+    phases.check_track(phase, track)
+    phases.ensure_can_submit(session, principal.team_id, phase, now)
+    return phase
+
+
+def accept(
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    phase_id: int,
+    track: str,
+    upload: StoredUpload,
+    compressed: bool,
+    now: datetime,
+) -> Submission:
+    """Insert the row (status submitted) and move the archive to its final
+    name, under a team row lock so concurrent uploads cannot both pass the
+    quota check."""
+    assert principal.team_id is not None
+    session.scalar(select(Team.id).where(Team.id == principal.team_id).with_for_update())
+    phase = phases.get_phase(session, phase_id)
+    phases.ensure_can_submit(session, principal.team_id, phase, now)
+    sub_id = uuid.uuid4()
+    name = f"{sub_id}.tar.gz" if compressed else f"{sub_id}.tar"
+    sub = Submission(
+        id=sub_id,
+        team_id=principal.team_id,
+        phase_id=phase.id,
+        track=track,
+        image_sha256=upload.sha256,
+        image_bytes=upload.size,
+        archive_name=name,
+        status="submitted",
+        progress=0.0,
+        scenarios_total=0,
+        scenarios_done=0,
+        hidden=False,
+        attempt=0,
+        cancel_requested=False,
+        created_at=now,
+        deadline_at=now + timedelta(seconds=settings.submission_deadline_seconds),
+    )
+    session.add(sub)
+    session.flush()
+    os.replace(upload.path, uploads_dir(settings) / name)
+    try:
+        session.commit()
+    except BaseException:
+        (uploads_dir(settings) / name).unlink(missing_ok=True)
+        raise
+    return sub
+
+
+def get_visible(session: Session, principal: Principal, submission_id: uuid.UUID) -> Submission:
+    """Own submissions only (admins: all). Another team's id is a 404, so
+    ids cannot be probed for existence."""
+    sub = session.get(Submission, submission_id)
+    if sub is None or (not principal.is_admin and sub.team_id != principal.team_id):
+        raise ApiError(404, "submission_not_found", "No such submission for your team.")
+    return sub
+
+
+def list_visible(
+    session: Session,
+    principal: Principal,
+    page: int,
+    page_size: int,
+    phase_id: int | None,
+    status: str | None,
+) -> SubmissionPage:
+    cond = []
+    if not principal.is_admin:
+        cond.append(Submission.team_id == principal.team_id)
+    if phase_id is not None:
+        cond.append(Submission.phase_id == phase_id)
+    if status is not None:
+        cond.append(Submission.status == status)
+    total = session.scalar(select(func.count()).select_from(Submission).where(*cond)) or 0
+    rows = session.scalars(
+        select(Submission)
+        .where(*cond)
+        .order_by(Submission.created_at.desc(), Submission.id)
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    return SubmissionPage(
+        items=[to_out(s) for s in rows], total=total, page=page, page_size=page_size
+    )
+
+
+def failure_summary(session: Session, sub: Submission) -> FailureSummaryOut:
+    rows = session.execute(
+        select(SubmissionCluster, FailureCluster)
+        .join(FailureCluster, FailureCluster.id == SubmissionCluster.cluster_id)
+        .where(SubmissionCluster.submission_id == sub.id)
+        .order_by(SubmissionCluster.count.desc(), SubmissionCluster.cluster_id)
+    ).all()
+    out = to_out(sub)
+    return FailureSummaryOut(
+        submission_id=sub.id,
+        status=out.status,
+        failure=out.failure,
+        total_failures=sum(c.count for c, _ in rows),
+        clusters=[
+            ClusterCountOut(
+                cluster_id=c.cluster_id,
+                label=c.label,
+                code=f.code,
+                catalog_status=f.status,
+                count=c.count,
+                share=c.share,
+            )
+            for c, f in rows
+        ],
+    )
+
+
+def cancel(session: Session, sub: Submission, now: datetime) -> Submission:
+    if sub.status in {s.value for s in FINAL}:
+        raise ApiError(409, "already_final", f"Submission is already {sub.status}.")
+    if not store.cancel(session, sub.id, now):
+        session.rollback()
+        raise ApiError(409, "already_final", "Submission reached a final state meanwhile.")
+    session.commit()
+    session.refresh(sub)
+    log.info("submission cancelled", extra={"submission_id": sub.id, "status": sub.status})
+    return sub

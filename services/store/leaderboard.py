@@ -1,0 +1,111 @@
+"""Leaderboard rows: best finished, visible submission per team, ranked by
+overall (desc), ties broken by the earlier submission time, then team name.
+``best_per_team`` is pure so the ranking rules are unit-testable."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.store.lifecycle import Status
+from services.store.models import Submission, SubmissionCluster, SubmissionScore, Team
+
+DIMENSIONS: tuple[str, ...] = (
+    "task_completion",
+    "retrieval_accuracy",
+    "result_verification",
+    "sequence_correctness",
+    "clarity_justification",
+    "hallucination_rate",
+)
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    submission_id: uuid.UUID
+    team_name: str
+    team_display_name: str
+    created_at: datetime
+    finished_at: datetime | None
+    task_completion: float
+    retrieval_accuracy: float
+    result_verification: float
+    sequence_correctness: float
+    clarity_justification: float
+    hallucination_rate: float
+    overall: float
+    pass_rate: float
+    deployment_ready: bool
+    scenarios: int
+
+
+def _sort_key(row: BoardRow) -> tuple[float, datetime, str]:
+    return (-row.overall, row.created_at, row.team_name)
+
+
+def best_per_team(rows: Iterable[BoardRow]) -> list[BoardRow]:
+    best: dict[str, BoardRow] = {}
+    for row in rows:
+        current = best.get(row.team_name)
+        if current is None or _sort_key(row) < _sort_key(current):
+            best[row.team_name] = row
+    return sorted(best.values(), key=_sort_key)
+
+
+def load_rows(session: Session, phase_id: int, track: str) -> list[BoardRow]:
+    stmt = (
+        select(Submission, SubmissionScore, Team)
+        .join(SubmissionScore, SubmissionScore.submission_id == Submission.id)
+        .join(Team, Team.id == Submission.team_id)
+        .where(
+            Submission.phase_id == phase_id,
+            Submission.track == track,
+            Submission.status == Status.FINISHED.value,
+            Submission.hidden.is_(False),
+        )
+    )
+    out: list[BoardRow] = []
+    for sub, score, team in session.execute(stmt):
+        out.append(
+            BoardRow(
+                submission_id=sub.id,
+                team_name=team.name,
+                team_display_name=team.display_name,
+                created_at=sub.created_at,
+                finished_at=sub.finished_at,
+                task_completion=score.task_completion,
+                retrieval_accuracy=score.retrieval_accuracy,
+                result_verification=score.result_verification,
+                sequence_correctness=score.sequence_correctness,
+                clarity_justification=score.clarity_justification,
+                hallucination_rate=score.hallucination_rate,
+                overall=score.overall,
+                pass_rate=score.pass_rate,
+                deployment_ready=score.deployment_ready,
+                scenarios=score.scenarios,
+            )
+        )
+    return out
+
+
+def top_clusters(
+    session: Session, submission_ids: list[uuid.UUID], per_submission: int = 3
+) -> dict[uuid.UUID, list[SubmissionCluster]]:
+    if not submission_ids:
+        return {}
+    rows = session.scalars(
+        select(SubmissionCluster)
+        .where(SubmissionCluster.submission_id.in_(submission_ids))
+        .order_by(SubmissionCluster.count.desc(), SubmissionCluster.cluster_id)
+    ).all()
+    out: dict[uuid.UUID, list[SubmissionCluster]] = {}
+    for row in rows:
+        bucket = out.setdefault(row.submission_id, [])
+        if len(bucket) < per_submission:
+            bucket.append(row)
+    return out
