@@ -149,21 +149,25 @@ def arena_containers(label_filter: str | None = None) -> list[str]:
     return [c.name for c in client.containers.list(all=True, filters={"label": labels})]
 
 
-def build_tiny_image(tag: str) -> str:
-    """A few-KiB single-layer image (non-root, with an entrypoint) made with
-    ``docker import``: a valid upload that costs almost nothing to send, for
-    the load and quota tests. It cannot run Python, so an evaluation of it
-    fails as a participant error — which is fine for those tests."""
+def build_tiny_image(tag: str, sleep_seconds: int = 600) -> str:
+    """A ~2 MiB single-layer image (non-root, entrypoint ``/bin/sleep N``)
+    made with ``docker import`` from the host's ``sleep`` and its two shared
+    libraries: a valid upload that costs almost nothing to send and that,
+    once running, stays active until cancelled or timed out — what the load,
+    quota and chaos tests need to hold a submission in a non-final state."""
     import docker
 
     layer = io.BytesIO()
     with tarfile.open(fileobj=layer, mode="w") as tar:
-        data = b"#!/bin/sh\nexit 0\n"
-        info = tarfile.TarInfo("agent")
-        info.size, info.mode = len(data), 0o755
-        tar.addfile(info, io.BytesIO(data))
+        for host_path in ("/bin/sleep", "/lib/x86_64-linux-gnu/libc.so.6",
+                          "/lib64/ld-linux-x86-64.so.2"):
+            real = Path(host_path).resolve()
+            data = real.read_bytes()
+            info = tarfile.TarInfo(host_path.lstrip("/"))
+            info.size, info.mode = len(data), 0o755
+            tar.addfile(info, io.BytesIO(data))
     client = docker.from_env(timeout=120)
-    changes = ["USER 65534:65534", 'ENTRYPOINT ["/agent"]'] + [
+    changes = ["USER 65534:65534", f'ENTRYPOINT ["/bin/sleep", "{sleep_seconds}"]'] + [
         f"LABEL {k}={v}" for k, v in LABELS.items()]
     image = client.images.get(_import(layer.getvalue(), tag, changes))
     return str(image.id)

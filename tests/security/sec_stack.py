@@ -285,6 +285,7 @@ class ArenaStack:
     api: ManagedProcess | None = None
     workers: list[ManagedProcess] = field(default_factory=list)
     extra_processes: list[ManagedProcess] = field(default_factory=list)
+    secret: Any = None  # sec_scenarios.SecretSet of ARENA_SCENARIO_FILE, when set
 
     @property
     def data_dir(self) -> Path:
@@ -318,6 +319,13 @@ class ArenaStack:
     def migrate(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         run_migrations(self.db_url, self.env())
+
+    def bootstrap_admin(self) -> None:
+        """Register ARENA_BOOTSTRAP_ADMIN_TOKEN with the operator CLI."""
+        out = subprocess.run([PYTHON, "-m", "services.api.admin", "create-admin-token"],
+                             cwd=REPO, env=self.env(), capture_output=True, text=True, timeout=60)
+        if out.returncode != 0:
+            raise RuntimeError(f"admin bootstrap failed:\n{out.stdout}\n{out.stderr}")
 
     def start_api(self) -> ManagedProcess:
         self.api = ManagedProcess(
@@ -391,6 +399,7 @@ def arena_stack(db_admin_url: str = PG_ADMIN_URL, redis_base: str = REDIS_HOST_U
                        redis_url=redis_url, extra_env=dict(extra_env or {}))
     try:
         stack.migrate()
+        stack.bootstrap_admin()
         stack.start_api()
         for _ in range(workers):
             stack.start_worker()
@@ -421,7 +430,14 @@ SHARED_UPLOAD_MAX_BYTES = 160 * 1024**2
 
 
 def shared_env(root: Path) -> dict[str, str]:
+    import sec_scenarios
+
+    secret = sec_scenarios.write_secret_set(root / "secret-scenarios.json")
+    _shared["secret"] = secret
     return {
+        "ARENA_SCENARIO_FILE": str(secret.path),
+        # hostile/sleeper agents must not hold the one shared worker for long
+        "ARENA_AGENT_WALL_SECONDS": "20",
         "ARENA_UPLOAD_MAX_BYTES": str(SHARED_UPLOAD_MAX_BYTES),
         "ARENA_UPLOAD_MAX_UNPACKED_BYTES": str(512 * 1024**2),
         "ARENA_LOG_LEVEL": "DEBUG",  # the privacy scan must see the chattiest logs
@@ -435,6 +451,7 @@ def acquire_shared_stack(extra_env: dict[str, str] | None = None) -> ArenaStack:
         env = shared_env(root) | dict(extra_env or {})
         ctx = arena_stack(suite="sec", extra_env=env, root=root)
         _shared["stack"] = ctx.__enter__()
+        _shared["stack"].secret = _shared["secret"]
         _shared["ctx"] = ctx
         _shared["root"] = root
     _shared["refs"] += 1
