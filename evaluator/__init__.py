@@ -7,6 +7,7 @@ Public entry points:
 - ``evaluate_submission(scenarios, runs, catalog, now) -> SubmissionReport``
 """
 
+from evaluator.failures import extract_failures
 from evaluator.scoring import score_run
 
-__all__ = ["score_run"]
+__all__ = ["extract_failures", "score_run"]
