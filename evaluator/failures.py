@@ -89,7 +89,6 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             unhandled = True
         elif not any(x.status in ("ok", "warning") for x in same_tool_later):
             failed_recovery = True
-    answer = run.result.answer if run.result else ""
     if ignored_feedback:
         codes.append("MAST-2.5")
     verification_ok = score.result_verification.met
@@ -105,9 +104,10 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             codes.append("MAST-1.1-ARGS")
         if "tool_missing" in retrieval_reason and len(records) <= len(required_tools):
             codes.append("MAST-3.1")
-        elif "tool_missing" in retrieval_reason or "tool_failed" in retrieval_reason:
-            if not verification_ok:
-                codes.append("ARENA-OVERSTATED")
+        elif (
+            "tool_missing" in retrieval_reason or "tool_failed" in retrieval_reason
+        ) and not verification_ok:
+            codes.append("ARENA-OVERSTATED")
         if isinstance(check, ClarifyCheck) and not score.task_completion.met:
             codes.append("MAST-2.2")
         if score.clarity_justification.reason.startswith("clarity:format=0"):
@@ -141,7 +141,6 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             and "wrong_arguments" in score.retrieval_accuracy.reason
         ):
             codes.append("MAST-1.1-ARGS")
-    del answer
     return list(dict.fromkeys(codes))
 
 
