@@ -51,7 +51,7 @@ RUN command -v tini >/dev/null || { apt-get update -qq \
 ARG ARENA_UID=10001
 RUN useradd --system --uid ${ARENA_UID} --user-group --home-dir /app --no-create-home \
       --shell /usr/sbin/nologin arena \
-    && mkdir -p /var/lib/arena && chown arena:arena /var/lib/arena
+    && mkdir -p /var/lib/arena/uploads && chown -R arena:arena /var/lib/arena
 COPY --from=deps /opt/venv /opt/venv
 WORKDIR /app
 COPY --from=src /app/ /app/

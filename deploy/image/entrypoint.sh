@@ -16,12 +16,16 @@ case "$role" in
       --workers "${ARENA_API_WORKERS:-1}" "$@" ;;
   worker)
     shift
-    exec celery -A worker.celery_app worker --loglevel "${ARENA_LOG_LEVEL:-INFO}" \
-      --concurrency "${ARENA_WORKER_CONCURRENCY:-1}" --hostname "${ARENA_WORKER_NAME:-worker}@%h" "$@" ;;
+    # A unique node name even when several workers share the host's network
+    # namespace (and so its hostname); written down for the health check.
+    name="${ARENA_WORKER_NAME:-worker}-$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')@$(hostname)"
+    echo "$name" > "${ARENA_DATA_DIR:-/var/lib/arena}/worker-name" 2>/dev/null || true
+    exec celery -A worker.celery_app:app worker --loglevel "${ARENA_LOG_LEVEL:-INFO}" \
+      --concurrency "${ARENA_WORKER_CONCURRENCY:-1}" --hostname "$name" "$@" ;;
   beat)
     shift
     # the schedule file must be writable: keep it in the data dir, not /app
-    exec celery -A worker.celery_app beat --loglevel "${ARENA_LOG_LEVEL:-INFO}" \
+    exec celery -A worker.celery_app:app beat --loglevel "${ARENA_LOG_LEVEL:-INFO}" \
       --schedule "${ARENA_DATA_DIR:-/var/lib/arena}/celerybeat-schedule" "$@" ;;
   migrate)
     shift
