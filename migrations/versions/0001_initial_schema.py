@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 04:45:04.933784
+Create Date: 2026-11-25
 """
 
 from collections.abc import Sequence
@@ -22,14 +22,15 @@ def upgrade() -> None:
     op.create_table('failure_clusters',
     sa.Column('id', sa.String(length=64), nullable=False),
     sa.Column('label', sa.String(length=256), nullable=False),
-    sa.Column('code', sa.String(length=64), nullable=False),
+    sa.Column('category', sa.String(length=64), nullable=False),
+    sa.Column('code', sa.String(length=64), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('centroid', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+    sa.Column('embedder_id', sa.String(length=128), nullable=False),
     sa.Column('total_count', sa.BigInteger(), nullable=False),
     sa.Column('submission_count', sa.Integer(), nullable=False),
     sa.Column('first_seen_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
-    sa.Column('last_seen_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
-    sa.Column('extra', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+    sa.Column('last_seen_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_failure_clusters'))
     )
     op.create_table('phases',
@@ -130,9 +131,15 @@ def upgrade() -> None:
     sa.Column('pass_rate', sa.Float(), nullable=False),
     sa.Column('deployment_ready', sa.Boolean(), nullable=False),
     sa.Column('scenarios', sa.Integer(), nullable=False),
+    sa.Column('passed', sa.Integer(), nullable=False),
+    sa.Column('hallucination_rate_answered', sa.Float(), nullable=True),
     sa.Column('prompt_tokens', sa.BigInteger(), nullable=False),
     sa.Column('completion_tokens', sa.BigInteger(), nullable=False),
+    sa.Column('llm_calls', sa.Integer(), nullable=False),
+    sa.Column('failure_statements', sa.Integer(), nullable=False),
     sa.Column('groups', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+    sa.Column('run_failures', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+    sa.Column('judge', postgresql.JSONB(astext_type=sa.Text()), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.ForeignKeyConstraint(['submission_id'], ['submissions.id'], name=op.f('fk_submission_scores_submission_id_submissions'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('submission_id', name=op.f('pk_submission_scores'))

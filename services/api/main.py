@@ -40,8 +40,19 @@ def create_app(settings: Settings | None = None, configure_logging: bool = True)
         admin_router,
     ):
         app.include_router(router)
+    _include_page(app)
     app.add_middleware(HttpMetrics, registry=registry)
     return app
+
+
+def _include_page(app: FastAPI) -> None:
+    """The HTML leaderboard page (services/api/page, built separately) is
+    served at / when present; the JSON api does not depend on it."""
+    try:
+        from services.api.page.router import router as page_router
+    except ImportError:
+        return
+    app.include_router(page_router)
 
 
 def __getattr__(name: str) -> FastAPI:

@@ -166,30 +166,39 @@ class SubmissionScore(Base):
     pass_rate: Mapped[float] = mapped_column(Float)
     deployment_ready: Mapped[bool] = mapped_column(Boolean)
     scenarios: Mapped[int] = mapped_column(Integer)
+    passed: Mapped[int] = mapped_column(Integer, default=0)
+    hallucination_rate_answered: Mapped[float | None] = mapped_column(Float)
     prompt_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
     completion_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
-    # Aggregates per task type / agent family, only for groups of >= 5
-    # scenarios (the evaluator enforces it): {"task_type": {"x": {...}}}.
-    groups: Mapped[dict] = mapped_column(JSONB, default=dict)
+    llm_calls: Mapped[int] = mapped_column(Integer, default=0)
+    failure_statements: Mapped[int] = mapped_column(Integer, default=0)
+    # Aggregates only: per task type / agent family for groups of >= 5
+    # scenarios (evaluator.models.GroupScore), counts of run failures by
+    # kind ({"timeout": 2}), and LLM-judge agreement when enabled.
+    groups: Mapped[list] = mapped_column(JSONB, default=list)
+    run_failures: Mapped[dict] = mapped_column(JSONB, default=dict)
+    judge: Mapped[dict | None] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(TS, server_default=func.now())
 
 
 class FailureCluster(Base):
-    """The global failure-cluster catalog. ``centroid`` is the mean embedding
-    of scrubbed failure statements (no text), used to match new clusters."""
+    """The global failure-cluster catalog (evaluator.models.CatalogEntry).
+    ``centroid`` is the mean embedding of scrubbed, generic failure
+    statements (no text), used to match new clusters."""
 
     __tablename__ = "failure_clusters"
 
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # CatalogEntry.key
     label: Mapped[str] = mapped_column(String(256))
-    code: Mapped[str] = mapped_column(String(64))  # taxonomy code
-    status: Mapped[str] = mapped_column(String(16), default="emerging")
+    category: Mapped[str] = mapped_column(String(64))  # taxonomy category
+    code: Mapped[str | None] = mapped_column(String(64))  # taxonomy code, if a known mode
+    status: Mapped[str] = mapped_column(String(16), default="emerging")  # known | emerging
     centroid: Mapped[list[float]] = mapped_column(JSONB, default=list)
+    embedder_id: Mapped[str] = mapped_column(String(128), default="")
     total_count: Mapped[int] = mapped_column(BigInteger, default=0)
     submission_count: Mapped[int] = mapped_column(Integer, default=0)
     first_seen_at: Mapped[datetime] = mapped_column(TS, server_default=func.now())
-    last_seen_at: Mapped[datetime] = mapped_column(TS, server_default=func.now())
-    extra: Mapped[dict] = mapped_column(JSONB, default=dict)  # evaluator-owned fields
+    last_seen_at: Mapped[datetime | None] = mapped_column(TS)
 
 
 class SubmissionCluster(Base):

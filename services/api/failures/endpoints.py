@@ -18,7 +18,7 @@ def failure_catalog(
     session: SessionDep,
     page: int = Query(1, ge=1, le=100_000),
     page_size: int = Query(50, ge=1, le=200),
-    status: str | None = Query(None, max_length=32, description="filter: emerging / established"),
+    status: str | None = Query(None, max_length=32, description="filter: known / emerging"),
 ) -> CatalogPage:
     """Every failure cluster seen so far, most frequent first."""
     cond = [FailureCluster.status == status] if status else []
@@ -35,6 +35,7 @@ def failure_catalog(
             CatalogEntryOut(
                 id=r.id,
                 label=r.label,
+                category=r.category,
                 code=r.code,
                 status=r.status,
                 total_count=r.total_count,

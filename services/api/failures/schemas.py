@@ -8,12 +8,13 @@ from pydantic import BaseModel
 class CatalogEntryOut(BaseModel):
     id: str
     label: str
-    code: str
-    status: str  # "emerging" | "established" (evaluator-defined)
+    category: str
+    code: str | None
+    status: str  # "known" | "emerging" (evaluator-defined)
     total_count: int
     submission_count: int
     first_seen_at: datetime
-    last_seen_at: datetime
+    last_seen_at: datetime | None
 
 
 class CatalogPage(BaseModel):

@@ -26,10 +26,20 @@ class ScoresOut(BaseModel):
     pass_rate: float
     deployment_ready: bool
     scenarios: int
+    passed: int
+    hallucination_rate_answered: float | None = Field(
+        None, description="hallucination rate over runs that gave an answer"
+    )
     prompt_tokens: int
     completion_tokens: int
-    groups: dict[str, Any] = Field(
-        default_factory=dict, description="Aggregates per task type / agent family (groups >= 5)"
+    llm_calls: int
+    failure_statements: int
+    run_failures: dict[str, int] = Field(
+        default_factory=dict, description="runs that failed, by kind (timeout, ...)"
+    )
+    groups: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="aggregates per agent family / task type, only for groups of >= 5 scenarios",
     )
 
 
@@ -74,7 +84,8 @@ class SubmissionPage(BaseModel):
 class ClusterCountOut(BaseModel):
     cluster_id: str
     label: str
-    code: str
+    category: str
+    code: str | None
     catalog_status: str
     count: int
     share: float = Field(description="share of this submission's failure statements, 0..1")

@@ -58,9 +58,14 @@ def to_out(sub: Submission) -> SubmissionOut:
             pass_rate=s.pass_rate,
             deployment_ready=s.deployment_ready,
             scenarios=s.scenarios,
+            passed=s.passed,
+            hallucination_rate_answered=s.hallucination_rate_answered,
             prompt_tokens=s.prompt_tokens,
             completion_tokens=s.completion_tokens,
-            groups=s.groups or {},
+            llm_calls=s.llm_calls,
+            failure_statements=s.failure_statements,
+            run_failures=s.run_failures or {},
+            groups=s.groups or [],
         )
     return SubmissionOut(
         id=sub.id,
@@ -205,6 +210,7 @@ def failure_summary(session: Session, sub: Submission) -> FailureSummaryOut:
             ClusterCountOut(
                 cluster_id=c.cluster_id,
                 label=c.label,
+                category=f.category,
                 code=f.code,
                 catalog_status=f.status,
                 count=c.count,

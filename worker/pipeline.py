@@ -1,0 +1,459 @@
+"""One submission, end to end, on a worker:
+
+claim lease -> load image (intake) -> run scenarios (runner, progress as
+each finishes) -> evaluator -> ONE transaction writing aggregates, cluster
+counts and catalog updates -> remove image, tarball (per retention), temps.
+
+Idempotent by construction: every state change is conditional on holding
+the row lease, the score row's primary key is the submission id, and the
+final transaction re-checks the lease under a row lock. Nothing
+per-scenario leaves this process: runs live in memory and are dropped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from services.settings import Settings
+from services.store import submissions as store
+from services.store.db import session_scope
+from services.store.lifecycle import FINAL, FailureKind, Status
+from services.store.models import FailureCluster, Submission, SubmissionCluster, SubmissionScore
+
+log = logging.getLogger("arena.worker.pipeline")
+CATALOG_LOCK = 740218  # advisory lock: catalog matching + update is serialised
+CANARY_MASK = ("CANARY-",)
+
+
+class Stop(Exception):
+    """Cancelled, failed by the reconciler, or our lease was taken over."""
+
+
+def worker_identity() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def safe_message(message: str, limit: int = 500) -> str:
+    """Participant-facing text from intake; never scenario data (intake runs
+    before any scenario is touched), but masked and capped anyway."""
+    out = message.replace("\n", " ")[:limit]
+    return "[message withheld]" if any(m in out for m in CANARY_MASK) else out
+
+
+@dataclass
+class Deps:
+    """What the pipeline talks to; tests may swap the docker client only."""
+
+    settings: Settings
+    docker_client: Callable[[], Any]
+    scenarios_for: Callable[[Settings], Sequence[Any]]
+    load_image: Callable[..., Any]
+    remove_image: Callable[[Any, Any], None]
+    run_submission: Callable[..., list[Any]]
+    evaluate: Callable[..., Any]
+    cleanup_sandbox: Callable[[Any, str], None]
+    enqueue_retry: Callable[[uuid.UUID, float], None]
+    now: Callable[[], datetime] = store.utcnow
+    intake_error: type[Exception] = Exception
+    runner_error: type[Exception] = Exception
+
+
+def default_deps(settings: Settings) -> Deps:
+    import docker
+
+    from evaluator import evaluate_submission
+    from hidden_scenarios.sets import scenarios_for
+    from worker.sandbox import intake, janitor, runner
+
+    def _cleanup(client: Any, submission: str) -> None:
+        janitor.cleanup(client, older_than=0, submission=submission)
+
+    def _retry(submission_id: uuid.UUID, countdown: float) -> None:
+        from worker.celery_app import EVALUATE_TASK, QUEUE, app
+
+        app.send_task(EVALUATE_TASK, args=[str(submission_id)], queue=QUEUE, countdown=countdown)
+
+    return Deps(
+        settings=settings,
+        docker_client=lambda: docker.from_env(timeout=300),
+        scenarios_for=scenarios_for,
+        load_image=intake.load_image,
+        remove_image=intake.remove_image,
+        run_submission=runner.run_submission,
+        evaluate=evaluate_submission,
+        cleanup_sandbox=_cleanup,
+        enqueue_retry=_retry,
+        intake_error=intake.IntakeError,
+        runner_error=runner.RunnerError,
+    )
+
+
+def sandbox_label(submission_id: uuid.UUID, attempt: int) -> str:
+    """Per-attempt sandbox label: a worker that lost its lease tears down only
+    its own containers, never those of the worker that took over."""
+    return f"{submission_id}-a{attempt}"
+
+
+@dataclass
+class Heartbeat:
+    """Renews the lease every lease/3 seconds; on refusal (cancel, reconciler,
+    takeover) sets ``stopped`` and tears the sandbox down so running agents
+    end now instead of at their wall-time limit."""
+
+    deps: Deps
+    submission_id: uuid.UUID
+    owner: str
+    label: str
+    client: Any = None
+    stopped: threading.Event = field(default_factory=threading.Event)
+    _done: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def start(self) -> Heartbeat:
+        self._thread = threading.Thread(target=self._loop, name="arena-heartbeat", daemon=True)
+        self._thread.start()
+        return self
+
+    def beat(self) -> bool:
+        lease = timedelta(seconds=self.deps.settings.submission_lease_seconds)
+        try:
+            with session_scope(self.deps.settings.database_url) as session:
+                return store.heartbeat(
+                    session, self.submission_id, self.owner, lease, self.deps.now()
+                )
+        except Exception as exc:  # DB blip: keep working, the lease has slack
+            log.warning(
+                "heartbeat failed",
+                extra={"submission_id": self.submission_id, "error": type(exc).__name__},
+            )
+            return True
+
+    def _loop(self) -> None:
+        period = max(1.0, self.deps.settings.submission_lease_seconds / 3)
+        while not self._done.wait(period):
+            if not self.beat():
+                self.stopped.set()
+                log.info("lease refused; stopping", extra={"submission_id": self.submission_id})
+                if self.client is not None:
+                    try:
+                        self.deps.cleanup_sandbox(self.client, self.label)
+                    except Exception as exc:
+                        log.warning(
+                            "sandbox cleanup on stop failed", extra={"error": type(exc).__name__}
+                        )
+                return
+
+    def stop(self) -> None:
+        self._done.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+
+def _catalog(session: Session) -> list[Any]:
+    from evaluator.models import CatalogEntry
+
+    return [
+        CatalogEntry(
+            key=row.id,
+            label=row.label,
+            category=row.category,
+            code=row.code,
+            centroid=list(row.centroid or []),
+            embedder_id=row.embedder_id,
+            first_seen=row.first_seen_at,
+            last_seen=row.last_seen_at,
+            status=row.status,
+            total_count=row.total_count,
+            submissions=row.submission_count,
+        )
+        for row in session.scalars(select(FailureCluster))
+    ]
+
+
+def write_report(session: Session, submission: Submission, report: Any, now: datetime) -> None:
+    """Aggregates + cluster counts + catalog upserts; caller owns the
+    transaction (and has checked the lease)."""
+    dims = report.dimensions
+    session.add(
+        SubmissionScore(
+            submission_id=submission.id,
+            task_completion=dims["task_completion"],
+            retrieval_accuracy=dims["retrieval_accuracy"],
+            result_verification=dims["result_verification"],
+            sequence_correctness=dims["sequence_correctness"],
+            clarity_justification=dims["clarity_justification"],
+            hallucination_rate=dims["hallucination"],
+            overall=report.overall,
+            pass_rate=report.pass_rate,
+            deployment_ready=report.deployment_ready,
+            scenarios=report.scenarios,
+            passed=report.passed,
+            hallucination_rate_answered=report.hallucination_rate_answered,
+            prompt_tokens=report.prompt_tokens,
+            completion_tokens=report.completion_tokens,
+            llm_calls=report.llm_calls,
+            failure_statements=report.failure_statements,
+            groups=[g.model_dump(mode="json") for g in report.groups],
+            run_failures=dict(report.run_failures),
+            judge=report.judge.model_dump(mode="json") if report.judge else None,
+        )
+    )
+    for entry in report.catalog_updates:
+        values = dict(
+            id=entry.key,
+            label=entry.label[:256],
+            category=entry.category,
+            code=entry.code,
+            status=entry.status,
+            centroid=list(entry.centroid),
+            embedder_id=entry.embedder_id,
+            total_count=entry.total_count,
+            submission_count=entry.submissions,
+            first_seen_at=entry.first_seen,
+            last_seen_at=entry.last_seen or now,
+        )
+        stmt = pg_insert(FailureCluster).values(**values)
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[FailureCluster.id],
+                set_={k: stmt.excluded[k] for k in values if k not in ("id", "first_seen_at")},
+            )
+        )
+    session.flush()
+    for cluster in report.clusters:
+        session.add(
+            SubmissionCluster(
+                submission_id=submission.id,
+                cluster_id=cluster.key,
+                label=cluster.label[:256],
+                count=cluster.count,
+                share=cluster.share,
+            )
+        )
+
+
+def _finalize(
+    deps: Deps, submission_id: uuid.UUID, owner: str, scenarios: Sequence[Any], runs: list[Any]
+) -> bool:
+    """The one write transaction. False when the lease is no longer ours
+    (cancelled meanwhile, or already written by a previous delivery)."""
+    with session_scope(deps.settings.database_url) as session:
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CATALOG_LOCK})
+        sub = session.scalar(
+            select(Submission)
+            .where(Submission.id == submission_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        if (
+            sub is None
+            or sub.lease_owner != owner
+            or sub.status != Status.SCORING.value
+            or sub.cancel_requested
+            or session.get(SubmissionScore, submission_id) is not None
+        ):
+            return False
+        now = deps.now()
+        report = deps.evaluate(scenarios, runs, _catalog(session), now)
+        write_report(session, sub, report, now)
+        sub.status = Status.FINISHED.value
+        sub.progress = 1.0
+        sub.finished_at = now
+        sub.lease_owner = None
+        sub.lease_expires_at = None
+        store.bump_leaderboard(session, sub.phase_id)
+    return True
+
+
+def _delete_archive(deps: Deps, submission_id: uuid.UUID, archive: Path) -> None:
+    """Delete the tarball once the submission is final (a re-run or another
+    worker may still need it otherwise); with a retention period the
+    reconciler deletes it later."""
+    if deps.settings.upload_retention_seconds > 0:
+        return
+    with session_scope(deps.settings.database_url) as session:
+        result = session.execute(
+            Submission.__table__.update()
+            .where(
+                Submission.id == submission_id,
+                Submission.status.in_([s.value for s in FINAL]),
+                Submission.archive_deleted_at.is_(None),
+            )
+            .values(archive_deleted_at=deps.now())
+        )
+        if result.rowcount == 1:
+            archive.unlink(missing_ok=True)
+
+
+def _fail(
+    deps: Deps, submission_id: uuid.UUID, owner: str, code: str, message: str, kind: FailureKind
+) -> bool:
+    with session_scope(deps.settings.database_url) as session:
+        return store.fail(session, submission_id, code, message, kind, deps.now(), owner=owner)
+
+
+def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> str:
+    """Evaluate one submission. Returns the outcome: finished, failed,
+    cancelled (stopped: cancel/reconciler/takeover), retry, or skipped (no
+    lease: final already or held by a live worker)."""
+    owner = owner or worker_identity()
+    settings = deps.settings
+    lease = timedelta(seconds=settings.submission_lease_seconds)
+    with session_scope(settings.database_url) as session:
+        sub = store.claim(session, submission_id, owner, lease, deps.now())
+        if sub is None:
+            return "skipped"
+        track, attempt, archive_name = sub.track, sub.attempt, sub.archive_name
+    extra = {"submission_id": submission_id, "attempt": attempt, "worker": owner}
+    log.info("claimed", extra=extra)
+    archive = settings.data_dir / "uploads" / (archive_name or "missing")
+    label = sandbox_label(submission_id, attempt)
+    hb = Heartbeat(deps, submission_id, owner, label).start()
+    client: Any = None
+    image: Any = None
+    try:
+        client = deps.docker_client()
+        hb.client = client
+        if not archive.exists():
+            _fail(
+                deps,
+                submission_id,
+                owner,
+                "archive_missing",
+                "The uploaded archive is no longer on the server; please submit again.",
+                FailureKind.INFRASTRUCTURE,
+            )
+            return "failed"
+        try:
+            image = deps.load_image(client, archive, settings)
+        except deps.intake_error as exc:
+            code = getattr(exc, "code", "invalid_image")
+            _fail(
+                deps,
+                submission_id,
+                owner,
+                code,
+                safe_message(getattr(exc, "message", code)),
+                FailureKind.PARTICIPANT,
+            )
+            log.info("image refused", extra={**extra, "code": code})
+            return "failed"
+        scenarios = [s for s in deps.scenarios_for(settings) if track in s.tracks]
+        if not scenarios:
+            _fail(
+                deps,
+                submission_id,
+                owner,
+                "no_scenarios",
+                f"The server has no scenarios for track '{track}'.",
+                FailureKind.INFRASTRUCTURE,
+            )
+            return "failed"
+        if hb.stopped.is_set():
+            raise Stop()
+        with session_scope(settings.database_url) as session:
+            if not store.advance(
+                session,
+                submission_id,
+                owner,
+                Status.RUNNING,
+                deps.now(),
+                scenarios_total=len(scenarios),
+                scenarios_done=0,
+                progress=0.0,
+            ):
+                raise Stop()
+
+        def on_progress(done: int, total: int, _run: Any) -> None:
+            if hb.stopped.is_set():
+                raise Stop()
+            with session_scope(settings.database_url) as session:
+                if not store.set_progress(session, submission_id, owner, done, total):
+                    hb.stopped.set()
+                    raise Stop()
+
+        try:
+            runs = deps.run_submission(
+                client, image.image_id, scenarios, track, settings, on_progress, submission_id=label
+            )
+        except Stop:
+            raise
+        except Exception:
+            if hb.stopped.is_set():
+                raise Stop() from None
+            raise
+        if hb.stopped.is_set():
+            raise Stop()
+        with session_scope(settings.database_url) as session:
+            if not store.advance(
+                session,
+                submission_id,
+                owner,
+                Status.SCORING,
+                deps.now(),
+                progress=1.0,
+                scenarios_done=len(scenarios),
+            ):
+                raise Stop()
+        written = _finalize(deps, submission_id, owner, scenarios, runs)
+        del runs  # per-scenario data: memory only, dropped now
+        if not written:
+            raise Stop()
+        log.info("finished", extra=extra)
+        return "finished"
+    except Stop:
+        log.info("stopped", extra=extra)
+        return "cancelled"
+    except Exception as exc:
+        code = getattr(exc, "code", None) if isinstance(exc, deps.runner_error) else None
+        code = code or "infrastructure_error"
+        log.warning("evaluation error", extra={**extra, "code": code, "error": type(exc).__name__})
+        if attempt < settings.submission_max_attempts:
+            with session_scope(settings.database_url) as session:
+                released = store.release_for_retry(session, submission_id, owner, deps.now())
+            if released:
+                # If the broker is down, the reconciler re-enqueues queued rows.
+                with contextlib.suppress(Exception):
+                    deps.enqueue_retry(submission_id, min(300.0, 15.0 * attempt))
+                return "retry"
+            return "cancelled"
+        _fail(
+            deps,
+            submission_id,
+            owner,
+            code,
+            f"Evaluation failed on the server side ({code}) after {attempt} attempt(s). "
+            "This does not count against your quota.",
+            FailureKind.INFRASTRUCTURE,
+        )
+        return "failed"
+    finally:
+        hb.stop()
+        if client is not None:
+            if image is not None:
+                try:
+                    deps.remove_image(client, image)
+                except Exception as exc:
+                    log.warning("image removal failed", extra={"error": type(exc).__name__})
+            try:
+                deps.cleanup_sandbox(client, label)
+            except Exception as exc:
+                log.warning("sandbox cleanup failed", extra={"error": type(exc).__name__})
+        try:  # only when the row is final (checked in the same statement)
+            _delete_archive(deps, submission_id, archive)
+        except Exception as exc:
+            log.warning("archive deletion failed", extra={"error": type(exc).__name__})

@@ -1,0 +1,203 @@
+"""Postgres is the source of truth; the broker is only a doorbell.
+
+Run periodically (celery beat, ``settings.reconcile_interval_seconds``):
+- active submissions past their deadline -> failed (deadline_exceeded);
+- working submissions whose lease expired (worker died, Redis lost the
+  message) -> queued again and re-enqueued, or failed (worker_lost) after
+  ``submission_max_attempts``;
+- submitted rows never handed to the broker, and queued rows nobody claimed
+  for ``requeue_after_seconds`` -> enqueued again (duplicates are harmless:
+  the lease makes a second delivery a no-op);
+- archives of final submissions past ``upload_retention_seconds`` -> deleted.
+
+``decide`` is pure; ``reconcile`` applies its decisions with conditional
+UPDATEs that repeat the condition, so a worker renewing its lease at the
+same moment always wins.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from services.settings import Settings
+from services.store import submissions as store
+from services.store.lifecycle import ACTIVE, FINAL, WORKING, FailureKind, Status
+from services.store.models import Submission
+
+log = logging.getLogger("arena.worker.reconciler")
+
+
+class Action(StrEnum):
+    NONE = "none"
+    FAIL_DEADLINE = "fail_deadline"
+    FAIL_WORKER_LOST = "fail_worker_lost"
+    REQUEUE = "requeue"  # lease expired: back to queued + enqueue
+    ENQUEUE = "enqueue"  # never enqueued / unclaimed too long
+
+
+@dataclass(frozen=True)
+class RowState:
+    status: str
+    deadline_at: datetime | None
+    lease_expires_at: datetime | None
+    enqueued_at: datetime | None
+    attempt: int
+
+
+def decide(row: RowState, now: datetime, settings: Settings) -> Action:
+    status = Status(row.status)
+    if status in FINAL:
+        return Action.NONE
+    if row.deadline_at is not None and now >= row.deadline_at:
+        return Action.FAIL_DEADLINE
+    lease_live = row.lease_expires_at is not None and row.lease_expires_at > now
+    if status in WORKING:
+        if lease_live:
+            return Action.NONE
+        if row.attempt >= settings.submission_max_attempts:
+            return Action.FAIL_WORKER_LOST
+        return Action.REQUEUE
+    if status is Status.SUBMITTED:
+        return Action.ENQUEUE
+    # queued
+    if lease_live:
+        return Action.NONE
+    stale = now - timedelta(seconds=settings.requeue_after_seconds)
+    if row.enqueued_at is None or row.enqueued_at <= stale:
+        return Action.ENQUEUE
+    return Action.NONE
+
+
+@dataclass
+class Report:
+    actions: dict[str, list[str]] = field(default_factory=dict)
+    archives_deleted: int = 0
+
+    def add(self, action: Action, submission_id: uuid.UUID) -> None:
+        self.actions.setdefault(action.value, []).append(str(submission_id))
+
+
+def _deadline_message(settings: Settings, attempt: int) -> str:
+    return (
+        f"Evaluation did not finish within {settings.submission_deadline_seconds} s of "
+        f"submission ({attempt} attempt(s)). This is a server-side limit; the submission "
+        "does not count against your quota."
+    )
+
+
+def reconcile(
+    session: Session, settings: Settings, now: datetime, enqueue: Callable[[uuid.UUID], bool]
+) -> Report:
+    report = Report()
+    rows = session.execute(
+        select(
+            Submission.id,
+            Submission.status,
+            Submission.deadline_at,
+            Submission.lease_expires_at,
+            Submission.enqueued_at,
+            Submission.attempt,
+        ).where(Submission.status.in_([s.value for s in ACTIVE]))
+    ).all()
+    expired = or_(Submission.lease_expires_at.is_(None), Submission.lease_expires_at <= now)
+    for sid, status, deadline, lease, enqueued, attempt in rows:
+        action = decide(RowState(status, deadline, lease, enqueued, attempt), now, settings)
+        if action is Action.NONE:
+            continue
+        if action is Action.FAIL_DEADLINE:
+            done = store.fail(
+                session,
+                sid,
+                "deadline_exceeded",
+                _deadline_message(settings, attempt),
+                FailureKind.INFRASTRUCTURE,
+                now,
+            )
+        elif action is Action.FAIL_WORKER_LOST:
+            done = (
+                session.execute(
+                    update(Submission)
+                    .where(Submission.id == sid, Submission.status == status, expired)
+                    .values(
+                        status=Status.FAILED.value,
+                        failure_code="worker_lost",
+                        failure_message=(
+                            f"The evaluation was interrupted {attempt} time(s) (worker lost). "
+                            "This is on our side; it does not count against your quota."
+                        ),
+                        failure_kind=FailureKind.INFRASTRUCTURE.value,
+                        finished_at=now,
+                        lease_owner=None,
+                        lease_expires_at=None,
+                    )
+                ).rowcount
+                == 1
+            )
+        elif action is Action.REQUEUE:
+            done = (
+                session.execute(
+                    update(Submission)
+                    .where(Submission.id == sid, Submission.status == status, expired)
+                    .values(
+                        status=Status.QUEUED.value,
+                        lease_owner=None,
+                        lease_expires_at=None,
+                        enqueued_at=now,
+                        progress=0.0,
+                        scenarios_done=0,
+                    )
+                ).rowcount
+                == 1
+            )
+        else:  # ENQUEUE
+            done = (
+                session.execute(
+                    update(Submission)
+                    .where(Submission.id == sid, Submission.status == status, expired)
+                    .values(enqueued_at=now)
+                ).rowcount
+                == 1
+            )
+        session.commit()
+        if not done:
+            continue
+        report.add(action, sid)
+        log.info(
+            "reconciled", extra={"submission_id": sid, "action": action.value, "attempt": attempt}
+        )
+        if action in (Action.REQUEUE, Action.ENQUEUE) and enqueue(sid):
+            store.mark_queued(session, sid, now)
+            session.commit()
+    report.archives_deleted = delete_expired_archives(session, settings, now)
+    return report
+
+
+def delete_expired_archives(session: Session, settings: Settings, now: datetime) -> int:
+    cutoff = now - timedelta(seconds=settings.upload_retention_seconds)
+    rows = session.execute(
+        select(Submission.id, Submission.archive_name).where(
+            and_(
+                Submission.status.in_([s.value for s in FINAL]),
+                Submission.archive_deleted_at.is_(None),
+                Submission.finished_at <= cutoff,
+            )
+        )
+    ).all()
+    deleted = 0
+    for sid, name in rows:
+        if name:
+            (settings.data_dir / "uploads" / name).unlink(missing_ok=True)
+        session.execute(
+            update(Submission).where(Submission.id == sid).values(archive_deleted_at=now)
+        )
+        deleted += 1
+    session.commit()
+    return deleted
