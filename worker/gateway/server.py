@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from worker.gateway.budget import BudgetExceeded, KeyRegistry
-from worker.gateway.llm import BadRequest, Completer
+from worker.gateway.llm import BadRequest, Completer, validate_messages
 
 log = logging.getLogger(__name__)
 
@@ -90,27 +90,28 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.rstrip("/") not in ("/v1/chat/completions", "/chat/completions"):
             self._json(404, _error("not_found", "only /v1/chat/completions is served"))
             return
+        length = int(self.headers.get("Content-Length") or 0)
+        if length <= 0 or length > MAX_BODY_BYTES:
+            self.close_connection = True  # the unread body must not become a "request"
+            self._json(413 if length else 400, _error("bad_body", "body missing or too large"))
+            return
+        raw = self.rfile.read(length)
         key = self.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         registry = self.server.registry
         if registry.lookup(key) is None:
             self._json(
-                401, _error("invalid_api_key", "unknown or expired run key", "authentication_error")
+                401,
+                _error("invalid_api_key", "unknown or expired run key", "authentication_error"),
             )
             return
-        length = int(self.headers.get("Content-Length") or 0)
-        if length <= 0 or length > MAX_BODY_BYTES:
-            self._json(413 if length else 400, _error("bad_body", "body missing or too large"))
-            return
         try:
-            body = json.loads(self.rfile.read(length))
+            body = json.loads(raw)
         except ValueError:
             self._json(400, _error("invalid_json", "body is not JSON"))
             return
         try:
             remaining = registry.reserve(key)
             completer = self.server.completer
-            from worker.gateway.llm import validate_messages
-
             prompt = completer.count_prompt_tokens(validate_messages(body))
             if prompt >= remaining:
                 raise BudgetExceeded(key)
@@ -149,6 +150,10 @@ class _UnixHTTPServer(socketserver.ThreadingUnixStreamServer):
     daemon_threads = True
     registry: KeyRegistry
     completer: Completer
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # a client hanging up mid-response is routine (agent killed at the wall clock)
+        log.debug("llm gateway: connection error", exc_info=True)
 
 
 def _warm_litellm() -> None:
