@@ -241,10 +241,11 @@ def test_token_comparison_is_timing_safe(matrix: Matrix, monkeypatch: pytest.Mon
     ``hmac.compare_digest``; proven by spying on it during a real lookup."""
     import hmac
 
+    from sec_stack import sqlalchemy_url
+
     from services.api import deps
     from services.store import tokens as tokens_mod
     from services.store.db import session_factory
-    from sec_stack import sqlalchemy_url
 
     calls: list[tuple[Any, Any]] = []
     real = hmac.compare_digest
