@@ -124,7 +124,7 @@ def _scenario(
         "ambiguous": template.ambiguous,
         "faults": faults,
         "expectation": expectation,
-        "params": params,
+        "params": {**params, **draft.extra_params},
     }
 
 

@@ -65,6 +65,9 @@ class Draft:
     evidence: list[str] = field(default_factory=list)
     output_hint: str = ""
     family_order: list[ToolFamily] | None = None  # None: first-use order of the plan
+    # Values drawn while building (e.g. a threshold) that the text states and
+    # the oracle needs; stored with the template parameters.
+    extra_params: dict[str, Any] = field(default_factory=dict)
 
 
 class Template(ABC):

@@ -1,0 +1,332 @@
+"""TSFM templates: model catalog, forecasting, anomaly detection (and their
+tuning variants). Data comes from an IoT history call whose dataset handle
+the TSFM tool consumes, so the family order is iot -> tsfm."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any
+
+from hidden_scenarios.refs import step_ref
+from hidden_scenarios.schema import IdSetCheck, NumberCheck
+from hidden_scenarios.templates import responses as R
+from hidden_scenarios.templates.base import Draft, Params, Template, step
+from hidden_scenarios.templates.common import fmt_number, is_analog, iso
+
+HISTORY_KEYS = ("site_name", "asset_id", "start", "final", "sensors")
+
+
+def _window(p: Params) -> tuple[str, str]:
+    end = date.fromisoformat(p["end"])
+    return iso(end - timedelta(days=p["days"])), iso(end)
+
+
+def _series_space(ctx: Any, ends: list[date], days: tuple[int, ...]) -> list[Params]:
+    return [
+        {"site": a.site, "asset": a.name, "sensor": s, "end": e.isoformat(), "days": n}
+        for a in ctx.assets()
+        for s in ctx.sensors(a.name)
+        if is_analog(s)
+        for e in ends
+        for n in days
+    ]
+
+
+def _history(p: Params) -> Any:
+    start, final = _window(p)
+    return step(
+        "iot.history",
+        site_name=p["site"],
+        asset_id=p["asset"],
+        start=start,
+        final=final,
+        sensors=[p["sensor"]],
+        page_size=5000,
+    )
+
+
+class ModelsForTask(Template):
+    id = "tsfm.models_for_task"
+    family = "tsfm"
+    task_type = "knowledge"
+    category = "knowledge"
+    output_format = "ids"
+    public_n, hidden_n = 1, 1
+    retrieval_keys = {"tsfm.get_tsfm_models": ()}
+    TASK_WORDS = {"forecasting": "forecasting", "anomaly_detection": "anomaly detection"}
+    phrasings = (
+        "Which time-series models available here support {task}? List their model ids.",
+        "List the ids of the pretrained time-series models that can be used for {task}.",
+    )
+
+    def space(self, ctx: Any) -> list[Params]:
+        return [{"task": t} for t in sorted({t for m in ctx.tsfm_models() for t in m["tasks"]})]
+
+    def build(self, ctx: Any, p: Params, rng: random.Random) -> Draft | None:
+        ids = [m["model_id"] for m in ctx.tsfm_models() if p["task"] in m["tasks"]]
+        return Draft(
+            text=self.phrase(rng, task=self.TASK_WORDS.get(p["task"], p["task"])),
+            check=IdSetCheck(ids=ids),
+            plan=[step("tsfm.get_tsfm_models")],
+            evidence=ids,
+            output_hint="model ids, comma-separated",
+        )
+
+    def compose(self, p: Params, responses: list[dict[str, Any]]) -> str:
+        return ", ".join(
+            m["model_id"] for m in R.tsfm_models(responses[0]) if p["task"] in m["tasks"]
+        )
+
+
+class ForecastMean(Template):
+    id = "tsfm.forecast_mean"
+    family = "tsfm"
+    task_type = "kpi_forecasting"
+    category = "inference"
+    output_format = "number"
+    public_n, hidden_n = 2, 6
+    retrieval_keys = {"iot.history": HISTORY_KEYS, "tsfm.run_tsfm_forecasting": ("target_columns",)}
+    HORIZONS = (24, 48, 96)
+    phrasings = (
+        "Using {sensor} data at site {site} from {start} to {final}, forecast the next {h} "
+        "readings (15-minute steps). What is the mean of the forecast?",
+        "Take the last {days} days of {kind} for {asset} ({site}) before {final} and forecast "
+        "{h} steps ahead. Report the average forecast value.",
+        "Forecast {sensor} ({site}) for the {h} quarter-hours after {final}, trained on the data "
+        "since {start}. What average value do you predict?",
+    )
+
+    def space(self, ctx: Any) -> list[Params]:
+        ends = ctx.telemetry_days()[14::6]
+        return [{**p, "h": h} for p in _series_space(ctx, ends, (7, 14)) for h in self.HORIZONS]
+
+    def build(self, ctx: Any, p: Params, rng: random.Random) -> Draft | None:
+        start, final = _window(p)
+        fc = ctx.forecast(p["asset"], p["sensor"], start, final, p["h"])
+        if fc is None:
+            return None
+        value = sum(fc) / len(fc)
+        return Draft(
+            text=self.phrase(
+                rng,
+                sensor=p["sensor"],
+                site=p["site"],
+                start=start,
+                final=final,
+                h=p["h"],
+                days=p["days"],
+                kind=p["sensor"][len(p["asset"]) + 1 :],
+                asset=p["asset"],
+            ),
+            check=NumberCheck(value=value, rel_tol=0.01, abs_tol=0.05),
+            plan=[
+                _history(p),
+                step(
+                    "tsfm.run_tsfm_forecasting",
+                    dataset_id=step_ref(0, "dataset_id"),
+                    target_columns=[p["sensor"]],
+                    forecast_horizon=p["h"],
+                ),
+            ],
+            evidence=[fmt_number(value)],
+            output_hint="a number",
+        )
+
+    def compose(self, p: Params, responses: list[dict[str, Any]]) -> str:
+        fc = R.forecast_values(responses[1], p["sensor"])
+        return f"{fmt_number(sum(fc) / len(fc))} (mean of {len(fc)} forecast steps)"
+
+
+class ForecastTuned(Template):
+    id = "tsfm.forecast_tuned"
+    family = "tsfm"
+    task_type = "kpi_forecasting"
+    category = "tuning"
+    output_format = "number"
+    public_n, hidden_n = 1, 4
+    retrieval_keys = {
+        "iot.history": HISTORY_KEYS,
+        "tsfm.run_tsfm_forecasting": ("target_columns", "model_checkpoint", "forecast_horizon"),
+    }
+    phrasings = (
+        "Forecast {sensor} (site {site}) {h} steps ahead with the model '{model}' instead of the "
+        "default, using the data from {start} to {final}. What is the {word} forecast value?",
+        "Re-run the {kind} forecast for {asset} ({site}) with model_checkpoint={model} and a "
+        "horizon of {h}, trained on {start} to {final}. Report the {word} predicted value.",
+    )
+
+    def space(self, ctx: Any) -> list[Params]:
+        ends = ctx.telemetry_days()[14::5]
+        models = [m["model_id"] for m in ctx.tsfm_models() if "forecasting" in m["tasks"]]
+        return [
+            {**p, "h": h, "model": m, "stat": st}
+            for p in _series_space(ctx, ends, (7,))
+            for h in (48, 96)
+            for m in models
+            for st in ("max", "min")
+        ]
+
+    def build(self, ctx: Any, p: Params, rng: random.Random) -> Draft | None:
+        start, final = _window(p)
+        fc = ctx.forecast(p["asset"], p["sensor"], start, final, p["h"], model=p["model"])
+        if fc is None:
+            return None
+        value = max(fc) if p["stat"] == "max" else min(fc)
+        return Draft(
+            text=self.phrase(
+                rng,
+                sensor=p["sensor"],
+                site=p["site"],
+                h=p["h"],
+                model=p["model"],
+                start=start,
+                final=final,
+                word="highest" if p["stat"] == "max" else "lowest",
+                kind=p["sensor"][len(p["asset"]) + 1 :],
+                asset=p["asset"],
+            ),
+            check=NumberCheck(value=value, rel_tol=0.01, abs_tol=0.05),
+            plan=[
+                _history(p),
+                step(
+                    "tsfm.run_tsfm_forecasting",
+                    dataset_id=step_ref(0, "dataset_id"),
+                    target_columns=[p["sensor"]],
+                    forecast_horizon=p["h"],
+                    model_checkpoint=p["model"],
+                ),
+            ],
+            evidence=[fmt_number(value)],
+            output_hint="a number",
+        )
+
+    def compose(self, p: Params, responses: list[dict[str, Any]]) -> str:
+        fc = R.forecast_values(responses[1], p["sensor"])
+        return fmt_number(max(fc) if p["stat"] == "max" else min(fc))
+
+
+class AnomalyCount(Template):
+    id = "tsfm.anomaly_count"
+    family = "tsfm"
+    task_type = "anomaly_detection"
+    category = "anomaly_detection"
+    output_format = "number"
+    public_n, hidden_n = 2, 6
+    retrieval_keys = {"iot.history": HISTORY_KEYS, "tsfm.run_tsad": ("target_columns",)}
+    phrasings = (
+        "Run anomaly detection on {sensor} (site {site}) for {start} to {final}. How many "
+        "anomalous windows does it find?",
+        "How many anomalous periods does the time-series anomaly detector flag in {asset}'s "
+        "{kind} at {site} between {start} and {final}?",
+        "Check {sensor} at site {site} from {start} to {final} for anomalies and report the "
+        "number of anomalous windows.",
+    )
+
+    def space(self, ctx: Any) -> list[Params]:
+        return _series_space(ctx, ctx.telemetry_days()[7::3], (7,))
+
+    def build(self, ctx: Any, p: Params, rng: random.Random) -> Draft | None:
+        start, final = _window(p)
+        windows = ctx.anomalies(p["asset"], p["sensor"], start, final)
+        if windows is None:
+            return None
+        return Draft(
+            text=self.phrase(
+                rng,
+                sensor=p["sensor"],
+                site=p["site"],
+                start=start,
+                final=final,
+                asset=p["asset"],
+                kind=p["sensor"][len(p["asset"]) + 1 :],
+            ),
+            check=NumberCheck(value=len(windows), rel_tol=0.0, abs_tol=0.0),
+            plan=[
+                _history(p),
+                step(
+                    "tsfm.run_tsad",
+                    dataset_id=step_ref(0, "dataset_id"),
+                    target_columns=[p["sensor"]],
+                ),
+            ],
+            evidence=[str(len(windows))] + [w["start"] for w in windows[:5]],
+            output_hint="an integer",
+        )
+
+    def compose(self, p: Params, responses: list[dict[str, Any]]) -> str:
+        windows = R.anomaly_windows(responses[1], p["sensor"])
+        return f"{len(windows)} anomalous windows"
+
+
+class AnomalyTuned(Template):
+    id = "tsfm.anomaly_tuned"
+    family = "tsfm"
+    task_type = "anomaly_detection"
+    category = "tuning"
+    output_format = "number"
+    public_n, hidden_n = 1, 4
+    retrieval_keys = {
+        "iot.history": HISTORY_KEYS,
+        "tsfm.run_tsad": ("target_columns", "false_alarm", "ad_model_type"),
+    }
+    phrasings = (
+        "Run anomaly detection with model '{model}' and a false-alarm rate of {fa} on {sensor} "
+        "(site {site}) from {start} to {final}. How many anomalous windows are reported?",
+        "With ad_model_type={model} and false_alarm={fa}, how many anomalous windows does "
+        "{asset}'s {kind} at {site} show between {start} and {final}?",
+    )
+
+    def space(self, ctx: Any) -> list[Params]:
+        return [
+            {**p, "model": m, "fa": fa}
+            for p in _series_space(ctx, ctx.telemetry_days()[7::6], (7,))
+            for m in ctx.ad_models()
+            for fa in (0.001, 0.05)
+        ]
+
+    def build(self, ctx: Any, p: Params, rng: random.Random) -> Draft | None:
+        start, final = _window(p)
+        windows = ctx.anomalies(
+            p["asset"], p["sensor"], start, final, false_alarm=p["fa"], model=p["model"]
+        )
+        if windows is None:
+            return None
+        return Draft(
+            text=self.phrase(
+                rng,
+                sensor=p["sensor"],
+                site=p["site"],
+                start=start,
+                final=final,
+                model=p["model"],
+                fa=p["fa"],
+                asset=p["asset"],
+                kind=p["sensor"][len(p["asset"]) + 1 :],
+            ),
+            check=NumberCheck(value=len(windows), rel_tol=0.0, abs_tol=0.0),
+            plan=[
+                _history(p),
+                step(
+                    "tsfm.run_tsad",
+                    dataset_id=step_ref(0, "dataset_id"),
+                    target_columns=[p["sensor"]],
+                    false_alarm=p["fa"],
+                    ad_model_type=p["model"],
+                ),
+            ],
+            evidence=[str(len(windows))],
+            output_hint="an integer",
+        )
+
+    def compose(self, p: Params, responses: list[dict[str, Any]]) -> str:
+        return f"{len(R.anomaly_windows(responses[1], p['sensor']))} anomalous windows"
+
+
+TEMPLATES: list[Template] = [
+    ModelsForTask(),
+    ForecastMean(),
+    ForecastTuned(),
+    AnomalyCount(),
+    AnomalyTuned(),
+]

@@ -1,0 +1,411 @@
+"""Work-order templates: counts, failure-code distributions, events,
+KPIs, prioritisation, alert rules and single work-order lookups."""
+
+from __future__ import annotations
+
+import json
+import random
+from typing import Any
+
+from hidden_scenarios.schema import FactsCheck, IdSetCheck, JsonFieldsCheck, NumberCheck
+from hidden_scenarios.templates import responses as R
+from hidden_scenarios.templates.base import Draft, Params, Template, step
+from hidden_scenarios.templates.common import fmt_number
+
+WT_WORDS = {None: "", "PM": "preventive ", "CM": "corrective "}
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def year_window(year: int) -> tuple[str, str]:
+    return f"{year}-01-01T00:00:00", f"{year + 1}-01-01T00:00:00"
+
+
+def month_window(year: int, month: int) -> tuple[str, str]:
+    ny, nm = (year + 1, 1) if month == 12 else (year, month + 1)
+    return f"{year}-{month:02d}-01T00:00:00", f"{ny}-{nm:02d}-01T00:00:00"
+
+
+class WorkorderCount(Template):
+    id = "wo.count"
+    family = "wo"
+    task_type = "work_order"
+    category = "data"
+    output_format = "number"
+    public_n, hidden_n = 1, 5
+    retrieval_keys = {
+        "wo.list_workorders": ("asset_num", "date_from", "date_to", "work_type"),
+    }
+    phrasings = (
+        "How many {wt}work orders were recorded for equipment {eq} in {year}?",
+        "Get the {wt}work orders of equipment {eq} for the year {year}: how many are there?",
+        "Count the {wt}work orders raised on {eq} during {year}.",
+    )
+
+    def space(self, ctx: Any) -> list[Params]:
+        return [
+            {"eq": a.equipment_id, "year": y, "work_type": wt}
+            for a in ctx.assets()
+            for y in ctx.workorder_years()
+            for wt in (None, "PM", "CM")
+        ]
+
+    def build(self, ctx: Any, p: Params, rng: random.Random) -> Draft | None:
+        date_from, date_to = year_window(p["year"])
+        args = {"asset_num": p["eq"], "date_from": date_from, "date_to": date_to}
+        if p["work_type"]:
+            args["work_type"] = p["work_type"]
+        n = len(ctx.workorders(**args))
+        if n == 0:
+            return None
+        return Draft(
+            text=self.phrase(rng, wt=WT_WORDS[p["work_type"]], eq=p["eq"], year=p["year"]),
+            check=NumberCheck(value=n, rel_tol=0.0, abs_tol=0.0),
+            plan=[step("wo.list_workorders", **args, page_size=500)],
+            evidence=[str(n)],
+            output_hint="an integer",
+        )
+
+    def compose(self, p: Params, responses: list[dict[str, Any]]) -> str:
+        return f"{R.total(responses[0])} work orders"
+
+
+class FailureCodeDistribution(Template):
+    id = "wo.failure_code_distribution"
+    family = "wo"
+    task_type = "work_order"
+    category = "data"
+    output_format = "json"
+    public_n, hidden_n = 1, 5
+    retrieval_keys = {
+        "wo.get_failure_code_distribution": ("asset_num", "site_id", "date_from", "date_to"),
+    }
+    phrasings = (
+        "Give the failure-code distribution of the work orders of {target} in {year} as a JSON "
+        "object mapping each failure code to its count.",
+        "Which failure codes occurred on {target} during {year}, and how often? Answer as JSON "
+        "{{code: count}}.",
+        "Summarise {target}'s {year} work orders by primary failure code (JSON object code -> "
+        "number of work orders).",
+    )
+
+    def space(self, ctx: Any) -> list[Params]:
+        out: list[Params] = [
+            {"scope": "asset", "id": a.equipment_id, "year": y}
+            for a in ctx.assets()
+            for y in ctx.workorder_years()
+        ]
+        out += [
+            {"scope": "site", "id": s, "year": y}
+            for s in ctx.sites()
+            for y in ctx.workorder_years()
+        ]
+        return out
+
+    def _args(self, p: Params) -> dict[str, Any]:
+        date_from, date_to = year_window(p["year"])
+        key = "asset_num" if p["scope"] == "asset" else "site_id"
+        return {key: p["id"], "date_from": date_from, "date_to": date_to}
+
+    def build(self, ctx: Any, p: Params, rng: random.Random) -> Draft | None:
+        dist = ctx.failure_code_distribution(**self._args(p))
+        if not dist:
+            return None
+        target = f"equipment {p['id']}" if p["scope"] == "asset" else f"site {p['id']}"
+        return Draft(
+            text=self.phrase(rng, target=target, year=p["year"]),
+            check=JsonFieldsCheck(fields=dict(dist), rel_tol=0.0, abs_tol=0.0),
+            plan=[step("wo.get_failure_code_distribution", **self._args(p))],
+            evidence=list(dist),
+            output_hint="JSON object: failure code -> count",
+        )
+
+    def compose(self, p: Params, responses: list[dict[str, Any]]) -> str:
+        return json.dumps(R.distribution(responses[0]))
+
+
+class TopFailureCode(Template):
+    id = "wo.top_failure_code"
+    family = "wo"
+    task_type = "work_order"
+    category = "inference"
+    output_format = "text"
+    public_n, hidden_n = 1, 4
+    retrieval_keys = FailureCodeDistribution.retrieval_keys
+    phrasings = (
+        "Which primary failure code occurred most often in the work orders of {target} in {year}?",
+        "What was the most frequent failure code for {target} during {year}? Give the code and "
+        "its count.",
+        "In {year}, which failure code dominated {target}'s corrective maintenance?",
+    )
+    space = FailureCodeDistribution.space
+    _args = FailureCodeDistribution._args
+
+    def build(self, ctx: Any, p: Params, rng: random.Random) -> Draft | None:
+        dist = ctx.failure_code_distribution(**self._args(p))
+        ranked = sorted(dist.items(), key=lambda kv: -kv[1])
+        if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+            return None
+        code, n = ranked[0]
+        target = f"equipment {p['id']}" if p["scope"] == "asset" else f"site {p['id']}"
+        others = [c for c, _ in ranked[1:]]
+        return Draft(
+            text=self.phrase(rng, target=target, year=p["year"]),
+            check=FactsCheck(required=[[code]], forbidden=others),
+            plan=[step("wo.get_failure_code_distribution", **self._args(p))],
+            evidence=[code, str(n)],
+            output_hint="the failure code, with its count",
+        )
+
+    def compose(self, p: Params, responses: list[dict[str, Any]]) -> str:
+        code, n = max(R.distribution(responses[0]).items(), key=lambda kv: kv[1])
+        return f"{code} was the most frequent failure code ({n} work orders)."
+
+
+class EventSummary(Template):
+    id = "wo.event_summary"
+    family = "wo"
+    task_type = "work_order"
+    category = "data"
+    output_format = "json"
+    public_n, hidden_n = 1, 5
+    retrieval_keys = {"wo.list_events": ("equipment_id", "date_from", "date_to")}
+    phrasings = (
+        "Get all the events of equipment {eq} for {month} {year} and summarise them by event "
+        "type as a JSON object with keys alert, anomaly and workorder (counts).",
+        "How many alert, anomaly and work-order events did {eq} have in {month} {year}? Answer "
+        'as JSON {{"alert": n, "anomaly": n, "workorder": n}}.',
+    )
+
+    def space(self, ctx: Any) -> list[Params]:
+        return [
+            {"eq": a.equipment_id, "year": y, "month": m}
+            for a in ctx.assets()
+            for (y, m) in ctx.event_months()
+        ]
+
+    def build(self, ctx: Any, p: Params, rng: random.Random) -> Draft | None:
+        date_from, date_to = month_window(p["year"], p["month"])
+        counts = ctx.event_counts(p["eq"], date_from, date_to)
+        if sum(counts.values()) == 0 or counts.get("alert", 0) + counts.get("anomaly", 0) == 0:
+            return None
+        return Draft(
+            text=self.phrase(rng, eq=p["eq"], month=MONTHS[p["month"] - 1], year=p["year"]),
+            check=JsonFieldsCheck(fields=counts, rel_tol=0.0, abs_tol=0.0),
+            plan=[
+                step(
+                    "wo.list_events",
+                    equipment_id=p["eq"],
+                    date_from=date_from,
+                    date_to=date_to,
+                    page_size=1000,
+                ),
+            ],
+            evidence=[str(v) for v in counts.values()],
+            output_hint="JSON object with keys alert, anomaly, workorder",
+        )
+
+    def compose(self, p: Params, responses: list[dict[str, Any]]) -> str:
+        counts = {"alert": 0, "anomaly": 0, "workorder": 0}
+        for ev in R.events(responses[0]):
+            counts[ev["event_type"]] = counts.get(ev["event_type"], 0) + 1
+        return json.dumps(counts)
+
+
+class WorkorderKpi(Template):
+    id = "wo.kpi"
+    family = "wo"
+    task_type = "work_order"
+    category = "data"
+    output_format = "number"
+    public_n, hidden_n = 1, 4
+    retrieval_keys = {"wo.get_workorder_kpis": ("site_id", "asset_num", "date_from", "date_to")}
+    phrasings = (
+        "What was the {label} for {target} in {year}?",
+        "Compute the work-order KPI '{label}' of {target} for {year}.",
+        "Report {target}'s {label} over {year}.",
+    )
+
+    def space(self, ctx: Any) -> list[Params]:
+        out: list[Params] = []
+        for kpi in ctx.kpi_names():
+            for y in ctx.workorder_years():
+                out += [{"kpi": kpi, "site": s, "eq": None, "year": y} for s in ctx.sites()]
+                out += [
+                    {"kpi": kpi, "site": a.site, "eq": a.equipment_id, "year": y}
+                    for a in ctx.assets()
+                ]
+        return out
+
+    def _args(self, p: Params) -> dict[str, Any]:
+        date_from, date_to = year_window(p["year"])
+        args: dict[str, Any] = {"site_id": p["site"], "date_from": date_from, "date_to": date_to}
+        if p["eq"]:
+            args["asset_num"] = p["eq"]
+        return args
+
+    def build(self, ctx: Any, p: Params, rng: random.Random) -> Draft | None:
+        value = ctx.kpi_value(p["kpi"], **self._args(p))
+        if value is None:
+            return None
+        target = f"equipment {p['eq']} (site {p['site']})" if p["eq"] else f"site {p['site']}"
+        label = ctx.kpi_label(p["kpi"])
+        return Draft(
+            text=self.phrase(rng, label=label, target=target, year=p["year"]),
+            check=NumberCheck(value=value, rel_tol=0.01, abs_tol=0.01),
+            plan=[step("wo.get_workorder_kpis", **self._args(p))],
+            evidence=[fmt_number(value)],
+            output_hint="a number",
+        )
+
+    def compose(self, p: Params, responses: list[dict[str, Any]]) -> str:
+        return f"{fmt_number(R.kpi(responses[0], p['kpi']))} ({p['kpi']})"
+
+
+class PrioritizeOpen(Template):
+    id = "wo.prioritize_open"
+    family = "wo"
+    task_type = "work_order"
+    category = "inference"
+    output_format = "ids"
+    public_n, hidden_n = 1, 4
+    retrieval_keys = {"wo.list_workorders": ("site_id", "status", "date_from")}
+    phrasings = (
+        "List the {status} work orders at site {site} created since {since}, most urgent first "
+        "(priority 1 is the most urgent; break ties by the earlier date).",
+        "Prioritise the {status} work orders of site {site} opened on or after {since}: give "
+        "their numbers in the order they should be handled (priority 1 first, then oldest).",
+    )
+
+    def space(self, ctx: Any) -> list[Params]:
+        return [
+            {"site": s, "status": st, "since": since}
+            for s in ctx.sites()
+            for st in ctx.open_statuses()
+            for since in ctx.recent_month_starts()
+        ]
+
+    def build(self, ctx: Any, p: Params, rng: random.Random) -> Draft | None:
+        wos = ctx.workorders(site_id=p["site"], status=p["status"], date_from=p["since"])
+        if not 2 <= len(wos) <= 12:
+            return None
+        ordered = [w["wonum"] for w in R.by_priority(wos)]
+        return Draft(
+            text=self.phrase(rng, status=p["status"], site=p["site"], since=p["since"][:10]),
+            check=IdSetCheck(ids=ordered, ordered=True, pass_f1=1.0),
+            plan=[
+                step(
+                    "wo.list_workorders",
+                    site_id=p["site"],
+                    status=p["status"],
+                    date_from=p["since"],
+                    page_size=500,
+                ),
+            ],
+            evidence=ordered,
+            output_hint="work-order numbers in priority order",
+        )
+
+    def compose(self, p: Params, responses: list[dict[str, Any]]) -> str:
+        return ", ".join(w["wonum"] for w in R.by_priority(R.workorders(responses[0])))
+
+
+class AlertRules(Template):
+    id = "wo.alert_rules"
+    family = "wo"
+    task_type = "knowledge"
+    category = "knowledge"
+    output_format = "ids"
+    public_n, hidden_n = 1, 3
+    retrieval_keys = {"wo.list_alert_rules": ("equipment_id",)}
+    phrasings = (
+        "Which {sev} alert rules are configured for equipment {eq}? Give the rule ids.",
+        "List the ids of the alert rules of severity '{sev}' that monitor {eq}.",
+    )
+
+    def space(self, ctx: Any) -> list[Params]:
+        return [
+            {"eq": a.equipment_id, "sev": sev}
+            for a in ctx.assets()
+            for sev in ("critical", "major", "minor")
+        ]
+
+    def build(self, ctx: Any, p: Params, rng: random.Random) -> Draft | None:
+        ids = [r["rule_id"] for r in ctx.alert_rules(p["eq"]) if r["severity"] == p["sev"]]
+        if not ids:
+            return None
+        return Draft(
+            text=self.phrase(rng, sev=p["sev"], eq=p["eq"]),
+            check=IdSetCheck(ids=ids),
+            plan=[step("wo.list_alert_rules", equipment_id=p["eq"])],
+            evidence=ids,
+            output_hint="rule ids, comma-separated",
+        )
+
+    def compose(self, p: Params, responses: list[dict[str, Any]]) -> str:
+        return ", ".join(
+            r["rule_id"] for r in R.alert_rules(responses[0]) if r["severity"] == p["sev"]
+        )
+
+
+class WorkorderDetail(Template):
+    id = "wo.workorder_detail"
+    family = "wo"
+    task_type = "work_order"
+    category = "data"
+    output_format = "json"
+    public_n, hidden_n = 1, 4
+    retrieval_keys = {"wo.get_workorder": ("wonum",)}
+    FIELDS = ("status", "priority", "work_type", "failure_code", "asset_num")
+    phrasings = (
+        "Look up work order {wonum} and return a JSON object with its {keys}.",
+        "What are the {keys} of work order {wonum}? Answer as JSON.",
+    )
+
+    def space(self, ctx: Any) -> list[Params]:
+        return [
+            {"wonum": w, "fields": list(fs)}
+            for w in ctx.sample_wonums(400)
+            for fs in (self.FIELDS[:3], self.FIELDS[2:])
+        ]
+
+    def build(self, ctx: Any, p: Params, rng: random.Random) -> Draft | None:
+        wo = ctx.workorder(p["wonum"])
+        fields = {k: wo.get(k) for k in p["fields"]}
+        if any(v is None or v == "" for v in fields.values()):
+            return None
+        return Draft(
+            text=self.phrase(rng, wonum=p["wonum"], keys=", ".join(p["fields"])),
+            check=JsonFieldsCheck(fields=fields, rel_tol=0.0, abs_tol=0.0),
+            plan=[step("wo.get_workorder", wonum=p["wonum"])],
+            evidence=[str(v) for v in fields.values()],
+            output_hint="JSON object with keys " + ", ".join(p["fields"]),
+        )
+
+    def compose(self, p: Params, responses: list[dict[str, Any]]) -> str:
+        wo = R.workorder(responses[0])
+        return json.dumps({k: wo[k] for k in p["fields"]})
+
+
+TEMPLATES: list[Template] = [
+    WorkorderCount(),
+    FailureCodeDistribution(),
+    TopFailureCode(),
+    EventSummary(),
+    WorkorderKpi(),
+    PrioritizeOpen(),
+    AlertRules(),
+    WorkorderDetail(),
+]
