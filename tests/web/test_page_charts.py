@@ -108,7 +108,17 @@ def test_share_bars_width_is_proportional_and_coloured_by_taxonomy() -> None:
 def test_taxonomy_colour_is_stable_for_unknown_categories() -> None:
     assert svg.taxonomy_colour("brand_new_mode") == svg.taxonomy_colour("Brand New Mode")
     assert svg.taxonomy_colour(None) == svg.TAXONOMY_COLOURS["other"]
-    assert svg.taxonomy_colour("mast_step_repetition") == svg.TAXONOMY_COLOURS["mast"]
+    assert svg.taxonomy_colour("Ignored Feedback") == svg.TAXONOMY_COLOURS["ignored_feedback"]
+
+
+def test_every_taxonomy_category_has_its_own_colour() -> None:
+    from typing import get_args
+
+    from evaluator.models import TaxonomyCategory
+
+    categories = get_args(TaxonomyCategory)
+    assert {svg.category_key(c) for c in categories} == set(svg.TAXONOMY_COLOURS)
+    assert len(set(svg.TAXONOMY_COLOURS.values())) == len(categories)
 
 
 def _luminance(hex_colour: str) -> float:
@@ -204,8 +214,21 @@ def test_row_signature_changes_only_when_the_entry_changes() -> None:
 def test_cluster_view_uses_counts_when_catalog_has_no_shares() -> None:
     view = views.cluster_view(
         [
-            {"id": "c1", "label": "A", "code": "formatting_issues", "total_count": 3},
-            {"id": "c2", "label": "B", "code": "other", "total_count": 1, "status": "emerging"},
+            {
+                "id": "c1",
+                "label": "A",
+                "category": "Formatting Issues",
+                "code": "MAST-1.1-FORMAT",
+                "total_count": 3,
+            },
+            {
+                "id": "c2",
+                "label": "B",
+                "category": "Other",
+                "code": None,
+                "total_count": 1,
+                "status": "emerging",
+            },
         ],
         title="t",
         chart_id="c",

@@ -111,6 +111,7 @@ async def index(
     request: Request,
     phase: str | None = Query(default=None, max_length=64),
     track: str | None = Query(default=None, max_length=32),
+    refresh: int | None = Query(default=None, ge=2, le=600, description="poll every N s"),
 ) -> HTMLResponse:
     data = PageData(request.app)
     board = await _board(data, phase, track)
@@ -129,7 +130,7 @@ async def index(
         phases=phases,
         tracks=tracks,
         clusters=clusters,
-        interval_ms=POLL_INTERVAL_MS,
+        interval_ms=(refresh * 1000) if refresh else POLL_INTERVAL_MS,
         **_urls(board),
     )
 
@@ -158,9 +159,9 @@ async def team_fragment(
         return render("_error.html", 502, message=f"Submissions unavailable ({reply.status}).")
     body = reply.body
     items = body.get("items", []) if isinstance(body, dict) else body or []
-    team_name = (body.get("team") if isinstance(body, dict) else None) or "Your team"
-    if isinstance(team_name, dict):
-        team_name = team_name.get("display_name") or team_name.get("name") or "Your team"
+    # Every item names its team; an empty list has nothing to name.
+    team_name = next((i.get("team") for i in items if isinstance(i, dict) and i.get("team")), None)
+    team_name = team_name or "Your team"
     subs = [views.submission_view(item) for item in items]
     for sub in subs:
         if sub.status != "finished":

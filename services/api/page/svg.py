@@ -17,16 +17,15 @@ from markupsafe import Markup
 
 DEPLOYMENT_READY = 85.0  # the seed's deployment-readiness line (overall, 0-100)
 
-# Taxonomy category → colour. Dark enough for 3:1 on white, distinct under
-# the common colour-vision deficiencies (Okabe-Ito hues, darkened).
+# Taxonomy category (evaluator.models.TaxonomyCategory, the seed's six) → colour.
+# Dark enough for 3:1 on white, distinct under the common colour-vision
+# deficiencies (Okabe-Ito hues, darkened).
 TAXONOMY_COLOURS: dict[str, str] = {
     "ineffective_error_recovery": "#B85C00",
     "overstated_completion": "#A3195B",
     "formatting_issues": "#0B6E99",
     "unhandled_tool_errors": "#C0392B",
     "ignored_feedback": "#6A3D9A",
-    "mast": "#00795C",
-    "novel": "#7A6A00",
     "other": "#5F6368",
 }
 _FALLBACK_COLOURS = ("#1F5FA8", "#8E4C00", "#2E7D32", "#8E24AA", "#00695C", "#AD1457")
@@ -43,9 +42,6 @@ def taxonomy_colour(category: str | None) -> str:
     key = category_key(category)
     if key in TAXONOMY_COLOURS:
         return TAXONOMY_COLOURS[key]
-    for known, colour in TAXONOMY_COLOURS.items():  # e.g. "mast_step_repetition"
-        if key.startswith(known):
-            return colour
     # Stable across processes (hash() is salted per process).
     return _FALLBACK_COLOURS[sum(map(ord, key)) % len(_FALLBACK_COLOURS)]
 
@@ -109,8 +105,9 @@ def radar(axes: Sequence[Axis], *, title: str, chart_id: str, size: int = 220) -
     desc = "; ".join(
         f"{a.label} {'not available' if a.value is None else _f(_clamp(a.value))}" for a in axes
     )
+    margin = 44  # room for the side labels outside the square
     svg = (
-        f'<svg class="chart radar" viewBox="0 0 {size} {size}" role="img" '
+        f'<svg class="chart radar" viewBox="{-margin} 0 {size + 2 * margin} {size}" role="img" '
         f'aria-labelledby="{chart_id}-t {chart_id}-d" data-chart="radar">'
         f'<title id="{chart_id}-t">{escape(title)}</title>'
         f'<desc id="{chart_id}-d">{escape(desc)}. Dashed ring: deployment-readiness line '
@@ -128,7 +125,7 @@ class ShareBar:
     emerging: bool = False
 
 
-def share_bars(bars: Sequence[ShareBar], *, title: str, chart_id: str, width: int = 560) -> Markup:
+def share_bars(bars: Sequence[ShareBar], *, title: str, chart_id: str, width: int = 360) -> Markup:
     """Horizontal bars, one per failure cluster, coloured by taxonomy category."""
     row_h, gap, label_w, value_w = 22, 8, 0, 64
     top = 4

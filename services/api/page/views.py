@@ -18,15 +18,16 @@ from markupsafe import Markup
 
 from services.api.page import svg
 
-# (json key, column header, radar label); hallucination is a rate (lower is
-# better) in the table and "100 - rate" on the radar so outward is always better.
-DIMENSIONS: tuple[tuple[str, str, str], ...] = (
-    ("task_completion", "Task completion", "Task"),
-    ("retrieval_accuracy", "Retrieval accuracy", "Retrieval"),
-    ("result_verification", "Result verification", "Verification"),
-    ("sequence_correctness", "Sequence correctness", "Sequence"),
-    ("clarity_justification", "Clarity & justification", "Clarity"),
-    ("hallucination_rate", "Hallucination rate (lower is better)", "No halluc."),
+# (json key, full title, short column header, radar label); hallucination is a
+# rate (lower is better) in the table and "100 - rate" on the radar so that
+# outward is always better.
+DIMENSIONS: tuple[tuple[str, str, str, str], ...] = (
+    ("task_completion", "Task completion", "Task", "Task"),
+    ("retrieval_accuracy", "Retrieval accuracy", "Retrieval", "Retrieval"),
+    ("result_verification", "Result verification", "Verification", "Verify"),
+    ("sequence_correctness", "Sequence correctness", "Sequence", "Sequence"),
+    ("clarity_justification", "Clarity and justification", "Clarity", "Clarity"),
+    ("hallucination_rate", "Hallucination rate (lower is better)", "Halluc. rate", "No halluc."),
 )
 FINAL_STATUSES = frozenset({"finished", "failed", "cancelled"})
 
@@ -100,7 +101,7 @@ def leaderboard_view(payload: Mapping[str, Any], etag: str | None = None) -> Lea
     rows = []
     for entry in payload.get("entries") or payload.get("items") or []:
         scores = _scores(entry)
-        dims = {key: _num(_pick(scores, key)) for key, _, _ in DIMENSIONS}
+        dims = {key: _num(_pick(scores, key)) for key, _, _, _ in DIMENSIONS}
         if dims["hallucination_rate"] is None:
             dims["hallucination_rate"] = _num(_pick(scores, "hallucination"))
         overall = _num(_pick(entry, "overall") or _pick(scores, "overall"))
@@ -126,7 +127,7 @@ def leaderboard_view(payload: Mapping[str, Any], etag: str | None = None) -> Lea
                 if dims[key] is None
                 else (100 - dims[key] if key == "hallucination_rate" else dims[key]),
             )
-            for key, _, radar_label in DIMENSIONS
+            for key, _, _, radar_label in DIMENSIONS
         ]
         chart_id = "radar-" + safe_id(team_key)
         pass_rate = _num(_pick(entry, "pass_rate") or _pick(scores, "pass_rate"))
