@@ -200,7 +200,8 @@ def _run_one(
             result = None
             facts.output_error = f"wall time exceeded ({settings.agent_wall_seconds:g}s)"
         elif facts.oom_killed:
-            facts.output_error = facts.output_error or "killed: memory limit exceeded"
+            mib = settings.agent_memory_bytes // 1024**2
+            facts.output_error = f"killed: memory limit exceeded ({mib} MiB)"
         log_bytes, _ = results.fetch_file(
             side, f"{hardening.RUNS_DIR}/logs/{slot.token}.jsonl", results.MAX_TOOL_LOG_BYTES
         )

@@ -1,0 +1,218 @@
+"""The runner against a real Docker engine and the real asset-data sidecar."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import docker.errors
+import pytest
+
+from services.settings import Settings
+from worker.sandbox import janitor
+from worker.sandbox import labels as L
+from worker.sandbox.runner import RunnerError, RunnerStats, run_submission
+
+from .helpers import make_scenario
+
+pytestmark = pytest.mark.docker
+
+
+@pytest.mark.usefixtures("no_leftovers")
+def test_noop_agent_runs_every_scenario(
+    docker_client: Any, example_images: dict[str, str], sandbox_settings: Settings
+) -> None:
+    scenarios = [make_scenario(f"t-{i}", f"task number {i}") for i in range(3)]
+    progress: list[tuple[int, int, str]] = []
+    stats = RunnerStats()
+    runs = run_submission(
+        docker_client,
+        example_images["noop"],
+        scenarios,
+        "execution",
+        sandbox_settings,
+        lambda done, total, run: progress.append((done, total, run.scenario_id)),
+        stats=stats,
+    )
+    assert [r.scenario_id for r in runs] == ["t-0", "t-1", "t-2"]
+    for run in runs:
+        assert run.facts.exit_code == 0 and not run.facts.timed_out
+        assert run.facts.output_status == "ok" and run.result is not None
+        assert run.result.answer == "" and run.tool_calls == []
+        assert run.track == "execution"
+    assert sorted(p[0] for p in progress) == [1, 2, 3] and {p[1] for p in progress} == {3}
+    assert stats.runs == 3 and stats.wall > 0
+
+
+@pytest.mark.usefixtures("no_leftovers")
+def test_react_agent_uses_tools_and_llm_through_the_gateway(
+    docker_client: Any, example_images: dict[str, str], sandbox_settings: Settings
+) -> None:
+    script = ["Thought: find the sites\nAction: iot.sites {}", "Final Answer: the sites are listed"]
+    settings = sandbox_settings.model_copy(update={"llm_model": "mock/react"})
+    [run] = run_submission(
+        docker_client,
+        example_images["react"],
+        [make_scenario("r-0", "Which sites exist?")],
+        "execution",
+        settings,
+        llm_script=script,
+    )
+    assert run.facts.output_status == "ok", run.facts
+    assert run.result is not None and run.result.answer == "the sites are listed"
+    assert [c.tool for c in run.tool_calls] == ["iot.sites"]  # the sidecar's own record
+    assert run.tool_calls[0].status == "ok"
+    assert run.result.plan[0].agent == "iot" and run.result.plan[0].tool == "sites"
+    assert run.facts.llm_calls == 2 and run.facts.llm_model == "mock/react"
+    assert run.facts.prompt_tokens > 0 and run.facts.completion_tokens > 0
+
+
+@pytest.mark.usefixtures("no_leftovers")
+def test_injected_fault_reaches_the_tool_log(
+    docker_client: Any, example_images: dict[str, str], sandbox_settings: Settings
+) -> None:
+    script = ["Action: iot.sites {}", "Action: iot.sites {}", "Final Answer: done"]
+    settings = sandbox_settings.model_copy(update={"llm_model": "mock/react"})
+    scenario = make_scenario(
+        "f-0", "Which sites exist?", faults=[{"tool": "iot.sites", "kind": "error", "first_n": 1}]
+    )
+    [run] = run_submission(
+        docker_client, example_images["react"], [scenario], "execution", settings, llm_script=script
+    )
+    assert [c.status for c in run.tool_calls] == ["error", "ok"]
+    assert run.tool_calls[0].injected_fault == "error"
+
+
+@pytest.mark.usefixtures("no_leftovers")
+def test_llm_budget_exhaustion_is_contained(
+    docker_client: Any, example_images: dict[str, str], sandbox_settings: Settings
+) -> None:
+    settings = sandbox_settings.model_copy(
+        update={"llm_model": "mock/react", "llm_token_budget": 400}
+    )
+    [run] = run_submission(
+        docker_client,
+        example_images["react"],
+        [make_scenario("b-0", "loop forever")],
+        "execution",
+        settings,
+        llm_script=["Action: utilities.current_date_time {}"],
+    )
+    assert run.facts.output_status == "ok" and run.result is not None
+    assert "LLM unavailable (HTTP 429)" in run.result.answer
+    assert run.facts.prompt_tokens + run.facts.completion_tokens <= 400 + 200
+
+
+@pytest.mark.usefixtures("no_leftovers")
+def test_each_run_gets_its_own_input(
+    docker_client: Any, hostile_image: str, sandbox_settings: Settings
+) -> None:
+    scenarios = [make_scenario(f"c-{i}", "HOSTILE control") for i in range(4)]
+    runs = run_submission(docker_client, hostile_image, scenarios, "planning", sandbox_settings)
+    run_ids = {json.loads(r.result.answer)["run_id"] for r in runs if r.result}
+    assert len(run_ids) == 4  # fresh opaque id per run, never the scenario id
+    assert not any(r.startswith("c-") for r in run_ids)
+
+
+@pytest.mark.usefixtures("no_leftovers")
+def test_failure_mid_run_leaves_nothing(
+    docker_client: Any, example_images: dict[str, str], sandbox_settings: Settings
+) -> None:
+    def explode(done: int, total: int, run: Any) -> None:
+        raise KeyboardInterrupt  # what Ctrl-C in `assetops validate` looks like
+
+    with pytest.raises(KeyboardInterrupt):
+        run_submission(
+            docker_client,
+            example_images["noop"],
+            [make_scenario(f"x-{i}", "t") for i in range(4)],
+            "execution",
+            sandbox_settings,
+            explode,
+        )
+
+
+@pytest.mark.usefixtures("no_leftovers")
+def test_infrastructure_errors_are_runner_errors(
+    docker_client: Any, example_images: dict[str, str], sandbox_settings: Settings
+) -> None:
+    with pytest.raises(RunnerError) as err:
+        run_submission(
+            docker_client,
+            "sha256:" + "0" * 64,
+            [make_scenario("a", "t")],
+            "execution",
+            sandbox_settings,
+        )
+    assert err.value.code == "image_missing"
+    bad = sandbox_settings.model_copy(update={"sidecar_image": "arena-no-such-image:0"})
+    with pytest.raises(RunnerError) as err:
+        run_submission(
+            docker_client, example_images["noop"], [make_scenario("a", "t")], "execution", bad
+        )
+    assert err.value.code == "sidecar_image_missing"
+
+
+def test_janitor_removes_only_old_sandbox_objects(docker_client: Any) -> None:
+    old = L.sandbox_labels("agent", "janitor-test")
+    old[L.CREATED] = str(int(time.time()) - 7200)
+    fresh = L.sandbox_labels("agent", "janitor-test")
+    foreign = {L.ARENA: "1", "org.assetops.test": "sandbox"}  # arena, not sandbox
+    made: list[Any] = []
+    try:
+        for labels in (old, fresh, foreign):
+            made.append(
+                docker_client.containers.create(
+                    "arena-base:bookworm", ["true"], labels=labels, network_mode="none"
+                )
+            )
+        made.append(docker_client.volumes.create(labels=old))
+        report = janitor.cleanup(docker_client, older_than=3600, submission="janitor-test")
+        assert (report.containers, report.volumes) == (1, 1)
+        remaining = {c.id for c in docker_client.containers.list(all=True)}
+        assert made[0].id not in remaining
+        assert made[1].id in remaining and made[2].id in remaining
+        janitor.cleanup(docker_client, older_than=0, submission="janitor-test")
+        assert made[1].id not in {c.id for c in docker_client.containers.list(all=True)}
+    finally:
+        for obj in made:
+            with contextlib.suppress(docker.errors.NotFound):
+                obj.remove(force=True)
+
+
+def test_intake_loads_a_real_docker_save(docker_client: Any, tmp_path: Path) -> None:
+    from worker.sandbox.build import build_image
+    from worker.sandbox.intake import IntakeError, load_image, remove_image
+
+    context = tmp_path / "ctx"
+    context.mkdir()
+    (context / "hello.txt").write_text(f"hello {time.time()}")  # a fresh image id each run
+    (context / "Dockerfile").write_text("FROM scratch\nCOPY hello.txt /hello.txt\n")
+    image_id = build_image(
+        docker_client,
+        context,
+        "arena-test-intake:latest",
+        extra_labels={"org.assetops.test": "sandbox"},
+    )
+    tar_path = tmp_path / "image.tar"
+    with tar_path.open("wb") as fh:
+        for chunk in docker_client.images.get(image_id).save(named=True):
+            fh.write(chunk)
+    # preexisting in the engine: loading must not make it removable
+    loaded = load_image(docker_client, tar_path, Settings())
+    assert loaded.image_id == image_id and loaded.preexisting
+    remove_image(docker_client, loaded)
+    assert docker_client.images.get(image_id)
+    docker_client.images.remove(image_id, force=True)
+    loaded = load_image(docker_client, tar_path, Settings())
+    assert loaded.image_id == image_id and not loaded.preexisting
+    assert loaded.size_bytes > 0 and loaded.repo_tags == ["arena-test-intake:latest"]
+    remove_image(docker_client, loaded)
+    with pytest.raises(docker.errors.ImageNotFound):
+        docker_client.images.get(image_id)
+    tar_path.write_bytes(b"garbage")
+    with pytest.raises(IntakeError):
+        load_image(docker_client, tar_path, Settings())
