@@ -6,13 +6,27 @@ from __future__ import annotations
 
 import logging
 import uuid
+from functools import lru_cache
+
+from celery import Celery
+
+from services.settings import Settings
 
 log = logging.getLogger("arena.api.queue")
 
 
-def enqueue(submission_id: uuid.UUID) -> bool:
-    from worker.celery_app import EVALUATE_TASK, QUEUE, app
+@lru_cache(maxsize=4)
+def _celery(redis_url: str, visibility_timeout: int) -> Celery:
+    from worker.celery_app import make_app
 
+    return make_app(Settings(redis_url=redis_url,
+                             celery_visibility_timeout_seconds=visibility_timeout))
+
+
+def enqueue(settings: Settings, submission_id: uuid.UUID) -> bool:
+    from worker.celery_app import EVALUATE_TASK, QUEUE
+
+    app = _celery(settings.redis_url, settings.celery_visibility_timeout_seconds)
     try:
         app.send_task(EVALUATE_TASK, args=[str(submission_id)], queue=QUEUE, retry=False)
     except Exception as exc:  # kombu/redis raise a zoo of types when the broker is down

@@ -111,7 +111,7 @@ def _rerun_many(session: SessionDep, settings: SettingsDep, subs: list[Submissio
         out.requeued.append(str(sub.id))
     session.commit()
     for sid in out.requeued:
-        if queue.enqueue(uuid.UUID(sid)):
+        if queue.enqueue(settings, uuid.UUID(sid)):
             mark_queued(session, uuid.UUID(sid), utcnow())
     session.commit()
     return out

@@ -185,7 +185,7 @@ async def create_submission(
         sink.discard()
         raise
 
-    if await run_in_threadpool(queue.enqueue, sub.id):
+    if await run_in_threadpool(queue.enqueue, settings, sub.id):
 
         def _queued() -> None:
             store.mark_queued(session, sub.id, utcnow())
