@@ -51,7 +51,7 @@ class PageData:
             body = None
         return ApiReply(response.status_code, body, response.headers.get("etag"))
 
-    async def leaderboard(self, phase: str | None, track: str | None, page_size: int) -> ApiReply:
+    async def leaderboard(self, phase: int | None, track: str | None, page_size: int) -> ApiReply:
         return await self._get(f"{API}/leaderboard", phase=phase, track=track, page_size=page_size)
 
     async def phases(self) -> ApiReply:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
@@ -88,13 +88,27 @@ def _phase_options(reply: ApiReply) -> list[dict[str, str]]:
     ]
 
 
-async def _board(data: PageData, phase: str | None, track: str | None) -> views.LeaderboardView:
+class PageError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+async def _board(data: PageData, phase: int | None, track: str | None) -> views.LeaderboardView:
     reply = await data.leaderboard(phase, track, PAGE_SIZE)
-    if reply.status == 404 or reply.status == 403:
-        raise HTTPException(404, "no such public phase or track")
-    if not reply.ok or not isinstance(reply.body, dict):
-        raise HTTPException(502, f"leaderboard unavailable (api answered {reply.status})")
-    return views.leaderboard_view(reply.body, reply.etag)
+    if reply.ok and isinstance(reply.body, dict):
+        return views.leaderboard_view(reply.body, reply.etag)
+    # Pass the api's own status and sentence through (404 unknown phase,
+    # 422 track not in phase, ...); anything unexpected is a 502.
+    detail = reply.body.get("detail") if isinstance(reply.body, dict) else None
+    if 400 <= reply.status < 500:
+        raise PageError(reply.status, str(detail or "No such leaderboard."))
+    raise PageError(502, f"The leaderboard is unavailable right now (api answered {reply.status}).")
+
+
+def error_page(exc: PageError) -> HTMLResponse:
+    return render("error.html", exc.status, status=exc.status, message=exc.message)
 
 
 def _urls(board: views.LeaderboardView) -> dict[str, str]:
@@ -106,15 +120,22 @@ def _urls(board: views.LeaderboardView) -> dict[str, str]:
     }
 
 
+Track = Literal["planning", "execution"]
+PhaseId = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
+
+
 @router.get("/", response_class=HTMLResponse)
 async def index(
     request: Request,
-    phase: str | None = Query(default=None, max_length=64),
-    track: str | None = Query(default=None, max_length=32),
+    phase: PhaseId = None,
+    track: Track | None = None,
     refresh: int | None = Query(default=None, ge=2, le=600, description="poll every N s"),
 ) -> HTMLResponse:
     data = PageData(request.app)
-    board = await _board(data, phase, track)
+    try:
+        board = await _board(data, phase, track)
+    except PageError as exc:
+        return error_page(exc)
     phases = _phase_options(await data.phases())
     catalog = await data.failure_catalog()
     clusters = None
@@ -137,11 +158,12 @@ async def index(
 
 @router.get("/ui/fragments/leaderboard", response_class=HTMLResponse)
 async def leaderboard_fragment(
-    request: Request,
-    phase: str | None = Query(default=None, max_length=64),
-    track: str | None = Query(default=None, max_length=32),
+    request: Request, phase: PhaseId = None, track: Track | None = None
 ) -> HTMLResponse:
-    board = await _board(PageData(request.app), phase, track)
+    try:
+        board = await _board(PageData(request.app), phase, track)
+    except PageError as exc:
+        return render("_error.html", exc.status, message=exc.message)
     return render("_leaderboard.html", board=board)
 
 
