@@ -1,0 +1,317 @@
+"""``assetops validate IMAGE``: run an agent image locally against the public
+validation set with the server's own runner (``worker.sandbox.runner``) and
+evaluator, then print the six-dimension scores, failure clusters and — only
+here, locally — per-scenario details for debugging.
+
+IMAGE is a local image name/id (never pulled) or a ``docker save`` tarball
+(loaded with the server's intake checks, removed afterwards).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from contracts.run import ScenarioRun
+from hidden_scenarios.schema import Scenario
+
+out = Console()
+err = Console(stderr=True)
+
+EXIT_LOCAL = 9  # client.assetops.http.ExitCode.LOCAL
+DIMENSIONS = (
+    "task_completion",
+    "retrieval_accuracy",
+    "result_verification",
+    "sequence_correctness",
+    "clarity_justification",
+    "hallucination",
+)
+ANSWER_PREVIEW = 80
+
+
+class ValidateError(Exception):
+    """A local prerequisite is missing (docker, image, sidecar image)."""
+
+
+def select_scenarios(
+    scenarios: list[Scenario], track: str, ids: list[str] | None, limit: int | None
+) -> list[Scenario]:
+    chosen = [s for s in scenarios if track in s.tracks]
+    if ids:
+        wanted = set(ids)
+        unknown = wanted - {s.id for s in scenarios}
+        if unknown:
+            raise ValidateError(f"unknown scenario id(s): {', '.join(sorted(unknown))}")
+        chosen = [s for s in chosen if s.id in wanted]
+    if limit is not None:
+        chosen = chosen[: max(0, limit)]
+    return chosen
+
+
+def failure_reason(run: ScenarioRun, score: Any | None) -> str | None:
+    """Why a run failed, in words a participant can act on (None = no run failure)."""
+    f = run.facts
+    if f.timed_out:
+        return f.output_error or "wall time exceeded"
+    if f.oom_killed:
+        return f.output_error or "killed: memory limit exceeded"
+    if f.output_status != "ok":
+        reason = f"output {f.output_status}: {f.output_error or ''}".strip()
+        if f.exit_code not in (0, None):
+            reason += f" (exit code {f.exit_code})"
+        return reason
+    if f.exit_code not in (0, None):
+        return f"exit code {f.exit_code}"
+    return getattr(score, "run_failure", None)
+
+
+def _docker() -> Any:
+    try:
+        import docker
+
+        client = docker.from_env(timeout=120)
+        client.ping()
+        return client
+    except Exception as exc:  # no engine, no permission
+        raise ValidateError(f"cannot reach the Docker engine: {exc}") from exc
+
+
+def _resolve_image(client: Any, image: str, settings: Any) -> tuple[str, Any]:
+    """(image id, LoadedImage to remove afterwards or None)."""
+    import docker.errors
+
+    from worker.sandbox.intake import IntakeError, load_image
+
+    path = Path(image)
+    if path.is_file():
+        try:
+            loaded = load_image(client, path, settings)
+        except IntakeError as exc:
+            raise ValidateError(f"image rejected ({exc.code}): {exc.message}") from exc
+        return loaded.image_id, loaded
+    try:
+        return client.images.get(image).id, None  # local only: never pulls
+    except docker.errors.ImageNotFound as exc:
+        raise ValidateError(f"image {image!r} not found locally: build it first") from exc
+
+
+def scenario_details(
+    scenario: Scenario, run: ScenarioRun, score: Any | None, failures: list[Any]
+) -> dict[str, Any]:
+    details: dict[str, Any] = {
+        "id": scenario.id,
+        "family": scenario.family,
+        "task_type": scenario.task_type,
+        "facts": run.facts.model_dump(),
+        "failure_reason": failure_reason(run, score),
+        "answer": run.result.answer if run.result is not None else None,
+        "tool_calls": [
+            c.tool + ("" if c.status == "ok" else f" [{c.status}]") for c in run.tool_calls
+        ],
+        "failures": [f.model_dump() for f in failures],
+    }
+    if score is not None:
+        details["scores"] = {d: round(score.quality(d) * 100, 1) for d in DIMENSIONS[:-1]}
+        details["scores"]["hallucination_rate"] = round(score.hallucination.score * 100, 1)
+        details["scores"]["overall"] = round(score.overall * 100, 1)
+        details["passed"] = score.passed
+    return details
+
+
+def evaluate_locally(
+    scenarios: list[Scenario], runs: list[ScenarioRun]
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The evaluator on the runs: (submission report or None, per-scenario details)."""
+    import evaluator
+
+    by_id = {s.id: s for s in scenarios}
+    details = []
+    for run in runs:
+        scenario = by_id[run.scenario_id]
+        score = evaluator.score_run(scenario, run)
+        failures = evaluator.extract_failures(scenario, run, score)
+        details.append(scenario_details(scenario, run, score, failures))
+    report = None
+    evaluate_submission = getattr(evaluator, "evaluate_submission", None)
+    if evaluate_submission is not None:
+        ordered = [by_id[r.scenario_id] for r in runs]
+        report = evaluate_submission(ordered, runs, [], datetime.now(UTC)).model_dump(
+            mode="json", exclude={"catalog_updates"}
+        )
+    return report, details
+
+
+def render_report(
+    console: Console, report: dict[str, Any] | None, details: list[dict[str, Any]], verbose: bool
+) -> None:
+    if report is not None:
+        table = Table(title="Scores (public validation set)")
+        table.add_column("dimension")
+        table.add_column("score", justify="right")
+        for dim in DIMENSIONS:
+            value = report["dimensions"].get(dim)
+            label = "hallucination rate (lower is better)" if dim == "hallucination" else dim
+            table.add_row(label.replace("_", " "), "-" if value is None else f"{value:.1f}")
+        table.add_row("[bold]overall[/]", f"[bold]{report['overall']:.1f}[/]")
+        table.add_row(
+            "pass rate", f"{report['pass_rate']:.1f}% ({report['passed']}/{report['scenarios']})"
+        )
+        ready = "[green]yes[/]" if report["deployment_ready"] else "[red]no[/] (line: 85)"
+        table.add_row("deployment ready", ready)
+        console.print(table)
+        if report.get("clusters"):
+            ct = Table(title="Failure clusters")
+            for col in ("label", "category", "count", "share"):
+                ct.add_column(col, justify="right" if col in ("count", "share") else "left")
+            for c in report["clusters"]:
+                ct.add_row(c["label"], c["category"], str(c["count"]), f"{c['share'] * 100:.0f}%")
+            console.print(ct)
+        if report.get("run_failures"):
+            console.print(
+                "run failures: "
+                + ", ".join(f"{k} ×{v}" for k, v in sorted(report["run_failures"].items()))
+            )
+    st = Table(title="Per scenario (local only: never shown by the server)")
+    for col in ("scenario", "result", "overall", "tools", "answer"):
+        st.add_column(col, overflow="fold")
+    for d in details:
+        ok = d.get("passed")
+        verdict = "[green]pass[/]" if ok else f"[red]{d['failure_reason'] or 'fail'}[/]"
+        answer = d["answer"] if d["answer"] is not None else "—"
+        if not verbose and len(answer) > ANSWER_PREVIEW:
+            answer = answer[:ANSWER_PREVIEW] + "…"
+        overall = d.get("scores", {}).get("overall")
+        st.add_row(
+            d["id"],
+            verdict,
+            "-" if overall is None else f"{overall:.0f}",
+            str(len(d["tool_calls"])),
+            answer,
+        )
+    console.print(st)
+    if verbose:
+        for d in details:
+            if d.get("failures"):
+                console.print(
+                    f"[bold]{d['id']}[/]: "
+                    + "; ".join(f"{f['code']} {f['text']}" for f in d["failures"])
+                )
+            if d.get("logs"):
+                console.print(f"[dim]{d['id']} agent output:[/]\n{d['logs']}")
+
+
+def run_validation(
+    image: str,
+    *,
+    track: str = "execution",
+    limit: int | None = None,
+    scenario_ids: list[str] | None = None,
+    console: Console | None = None,
+    show_progress: bool = True,
+    keep_logs: bool = True,
+) -> dict[str, Any]:
+    """Everything ``assetops validate`` does, minus printing; returns the
+    JSON report. Raises ValidateError for missing local prerequisites."""
+    from hidden_scenarios.sets import public_set
+    from services.settings import get_settings
+    from worker.sandbox.intake import remove_image
+    from worker.sandbox.runner import RunnerError, RunnerStats, run_submission
+
+    settings = get_settings()
+    client = _docker()
+    try:
+        client.images.get(settings.sidecar_image)
+    except Exception as exc:
+        raise ValidateError(
+            f"the asset-data image {settings.sidecar_image!r} is missing: build it with "
+            "`make image` (or set ARENA_SIDECAR_IMAGE)"
+        ) from exc
+    scenarios = select_scenarios(public_set(), track, scenario_ids, limit)
+    if not scenarios:
+        raise ValidateError("no scenario selected")
+    image_id, loaded = _resolve_image(client, image, settings)
+    logs: dict[str, str] | None = {} if keep_logs else None
+    stats = RunnerStats()
+    try:
+        progress = Progress(
+            TextColumn("[bold]validating[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[last]}"),
+            TimeElapsedColumn(),
+            console=console or err,
+            disable=not show_progress,
+            transient=False,
+        )
+        with progress:
+            task = progress.add_task("runs", total=len(scenarios), last="")
+            runs = run_submission(
+                client,
+                image_id,
+                scenarios,
+                track,
+                settings,
+                lambda done, total, run: progress.update(
+                    task, completed=done, last=run.scenario_id
+                ),
+                submission_id="validate",
+                stats=stats,
+                log_tails=logs,
+            )
+    except RunnerError as exc:
+        raise ValidateError(f"sandbox failure ({exc.code}): {exc.message}") from exc
+    finally:
+        if loaded is not None:
+            remove_image(client, loaded)
+    report, details = evaluate_locally(scenarios, runs)
+    for d in details:
+        if logs is not None and logs.get(d["id"]):
+            d["logs"] = logs[d["id"]]
+    return {
+        "image": image_id,
+        "track": track,
+        "scenarios": len(scenarios),
+        "wall_seconds": round(stats.wall, 2),
+        "report": report,
+        "per_scenario": details,
+    }
+
+
+def validate_command(
+    image: Annotated[str, typer.Argument(help="Local image name/id, or a docker save tarball.")],
+    json_output: Annotated[bool, typer.Option("--json", help="Machine-readable report.")] = False,
+    limit: Annotated[int | None, typer.Option("--limit", help="Run only the first N.")] = None,
+    scenario: Annotated[
+        list[str] | None, typer.Option("--scenario", help="Run only this scenario id (repeatable).")
+    ] = None,
+    track: Annotated[str, typer.Option("--track", help="planning | execution")] = "execution",
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Full answers, failures, agent output.")
+    ] = False,
+) -> None:
+    """Run IMAGE locally against the public validation set (same runner and
+    scorer as the server) and print scores and per-scenario details."""
+    if track not in ("planning", "execution"):
+        err.print("[red]error:[/] --track must be planning or execution")
+        raise typer.Exit(2)
+    try:
+        result = run_validation(
+            image, track=track, limit=limit, scenario_ids=scenario, show_progress=True
+        )
+    except ValidateError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(EXIT_LOCAL) from exc
+    if json_output:
+        sys.stdout.write(json.dumps(result, indent=2, default=str) + "\n")
+        return
+    render_report(out, result["report"], result["per_scenario"], verbose)
+    out.print(f"{result['scenarios']} scenarios in {result['wall_seconds']:.1f}s")
