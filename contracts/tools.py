@@ -62,6 +62,8 @@ class CurrentDateTimeArgs(_Args):
 
 class JsonReaderArgs(_Args):
     file_name: str  # a dataset_id
+    page: int = Field(default=1, ge=1)
+    page_size: int = Field(default=5000, ge=1, le=5000)
 
 
 # ---- fmsr ------------------------------------------------------------------
