@@ -1,13 +1,13 @@
-# AssetOps Arena — operator and developer entry points.
-#   make demo     whole stack on this machine + baseline agent scored
+# AssetOps Arena — operator and developer entry points (`make help`).
+#   make demo     whole stack on this machine + the baseline agent scored
 #   make test     the full test suite (what .ci/run calls)
-#   make deploy   operator deploy (OFFLINE=1: air-gapped build, the default here)
+#   make deploy   operator deploy; OFFLINE=1 (the default) builds everything
+#                 without a registry, OFFLINE=0 uses python:3.11-slim,
+#                 postgres:16 and redis:7 from a registry
 # See README.md and docs/operator-guide.md.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# Air-gapped by default: this project's build hosts reach no container
-# registry. OFFLINE=0 builds on python:3.11-slim / postgres:16 / redis:7.
 OFFLINE ?= 1
 IMAGE ?= assetops-arena:latest
 ifeq ($(OFFLINE),1)
@@ -21,14 +21,27 @@ POSTGRES_IMAGE ?= postgres:16
 REDIS_IMAGE ?= redis:7
 BUILD_NETWORK :=
 endif
-export IMAGE BASE_IMAGE POSTGRES_IMAGE REDIS_IMAGE OFFLINE
+PROJECT ?= arena
+API_PORT ?= 8000
+export IMAGE BASE_IMAGE POSTGRES_IMAGE REDIS_IMAGE OFFLINE PROJECT API_PORT
 # The legacy builder: Debian's docker.io has no buildx, and it honours --network none.
 DOCKER_BUILD := DOCKER_BUILDKIT=0 docker build $(BUILD_NETWORK) --label org.assetops.arena=1
-PYTHON ?= .venv/bin/python
+BUILD_NOISE := 'DEPRECATED|legacy builder|BuildKit|buildx|environment-variable|^ *$$'
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+STACK := bash deploy/stack.sh
 
 .PHONY: help
 help:
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
+
+# --- build -------------------------------------------------------------------
+.PHONY: venv
+venv: $(VENV)/.installed ## the dev/test venv (.venv) from requirements.lock
+$(VENV)/.installed: pyproject.toml requirements.lock
+	[ -x $(PYTHON) ] || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install -q -c requirements.lock -e '.[test]'
+	touch $@
 
 .PHONY: lock
 lock: ## regenerate requirements.lock from .venv (pip freeze)
@@ -42,11 +55,64 @@ endif
 
 .PHONY: wheelhouse
 wheelhouse: base-image ## wheels of the locked runtime deps into ./wheelhouse
-	BASE_IMAGE=$(BASE_IMAGE) PYTHON=$(PYTHON) bash deploy/offline/build-wheelhouse.sh
+	BASE_IMAGE=$(BASE_IMAGE) bash deploy/offline/build-wheelhouse.sh
 
 .PHONY: image
-image: wheelhouse ## build the server image (api, worker, beat, assetdata sidecar)
-	$(DOCKER_BUILD) --build-arg BASE_IMAGE=$(BASE_IMAGE) -t $(IMAGE) . 2>&1 \
-	  | grep -v -E 'DEPRECATED|legacy builder|BuildKit|buildx|environment-variable|^ *$$'; \
-	  exit $${PIPESTATUS[0]}
-	@docker image inspect $(IMAGE) --format '$(IMAGE): {{.Size}} bytes' 
+image: wheelhouse ## the server image (api, worker, beat, migrate, assetdata sidecar)
+	set -o pipefail; $(DOCKER_BUILD) --build-arg BASE_IMAGE=$(BASE_IMAGE) -t $(IMAGE) . 2>&1 \
+	  | grep -v -E $(BUILD_NOISE) | grep -v -E '^ ---> |^Removing intermediate|^Step ' || [ $$? = 1 ]
+	@docker image inspect $(IMAGE) --format '$(IMAGE): {{.Size}} bytes'
+
+.PHONY: images
+images: image ## server image + (OFFLINE) Postgres and Redis images from Debian packages
+ifeq ($(OFFLINE),1)
+	bash deploy/offline/build-service-images.sh
+endif
+
+.PHONY: agents
+agents: base-image ## the example agent images arena-example-{noop,baseline,react}:latest
+	for a in noop baseline react; do \
+	  $(DOCKER_BUILD) -q --build-arg BASE_IMAGE=$(BASE_IMAGE) -t arena-example-$$a:latest \
+	    examples/agents/$$a 2>&1 | grep -v -E $(BUILD_NOISE); \
+	  docker image inspect arena-example-$$a:latest >/dev/null || exit 1; \
+	done
+
+# --- run -----------------------------------------------------------------------
+.PHONY: deploy
+deploy: images ## build, start, migrate, print URL + first admin token (idempotent)
+	$(STACK) up
+
+.PHONY: demo
+demo: HOST_NET := 1
+demo: export HOST_NET
+demo: deploy venv ## deploy on 127.0.0.1, submit the baseline agent, print the leaderboard
+	bash deploy/demo.sh
+
+.PHONY: down
+down: ## stop the stack (volumes kept; WIPE=1 deletes data and secrets)
+	$(STACK) down
+
+.PHONY: logs
+logs: ## follow the stack's logs
+	$(STACK) logs
+
+.PHONY: backup
+backup: ## pg_dump the database into backups/
+	$(STACK) backup
+
+.PHONY: restore
+restore: ## restore a dump: make restore FILE=backups/arena-....dump
+	$(STACK) restore "$(FILE)"
+
+# --- test and bench ------------------------------------------------------------
+.PHONY: test-services
+test-services: ## start dockerd (--bridge=none), Postgres and Redis if not answering
+	bash deploy/test-services.sh
+
+.PHONY: test
+test: test-services venv images ## the full test suite
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+.PHONY: bench
+bench: test-services venv images ## all benchmarks; figures go to docs/benchmarks.md
+	set -e; for b in bench/bench_*.py; do echo "== $$b"; $(PYTHON) $$b; done
