@@ -153,7 +153,10 @@ def test_live_refresh_patches_rows_without_reloading(board, context, artifacts: 
     assert "updated" in (gamma.get_attribute("class") or "")
     assert "97.3" in gamma.inner_text()  # (98+97+96+99+95+(100-1))/6
     # beta's row did not change: the very same DOM node is kept (no flicker)
-    assert page.locator('#lb-fragment tr[data-key="beta"]').evaluate("el => el.__kept") is True
+    beta_now = page.locator('#lb-fragment tr[data-key="beta"]')
+    assert beta_now.evaluate("el => el.__kept") is True
+    assert beta_now.locator("td").first.inner_text() == "3"  # its rank cell did move
+    assert "updated" not in (beta_now.get_attribute("class") or "")  # its numbers did not
     assert page.locator("#lb-status").inner_text().startswith("Updated")
     assert "Gamma" in page.locator("#lb-status").inner_text()
     assert page.locator("#lb-status").get_attribute("aria-live") == "polite"

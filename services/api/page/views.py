@@ -144,7 +144,9 @@ def leaderboard_view(payload: Mapping[str, Any], etag: str | None = None) -> Lea
                 submitted_at=str(_pick(entry, "submitted_at", "created_at", "finished_at") or ""),
                 meter=svg.score_meter(overall),
                 radar=svg.radar(axes, title=f"{team_label}: six dimensions", chart_id=chart_id),
-                sig=signature(entry),
+                # rank excluded: moving down because another team improved is
+                # not a change of this team's numbers
+                sig=signature({k: v for k, v in entry.items() if k != "rank"}),
             )
         )
     total = int(_pick(payload, "total", "count") or len(rows))

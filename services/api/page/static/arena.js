@@ -8,8 +8,30 @@
   "use strict";
   var TOKEN_KEY = "assetops.token";
 
+  function morph(current, fresh) {
+    // Bring `current` in line with `fresh` while keeping the node itself (focus,
+    // scroll and screen-reader position survive); only differing children change.
+    Array.prototype.forEach.call(fresh.attributes, function (a) {
+      if (a.name !== "class" && current.getAttribute(a.name) !== a.value) current.setAttribute(a.name, a.value);
+    });
+    var was = Array.prototype.slice.call(current.children);
+    var now = Array.prototype.slice.call(fresh.children);
+    if (was.length !== now.length) { current.innerHTML = fresh.innerHTML; return; }
+    now.forEach(function (child, i) {
+      if (was[i].outerHTML !== child.outerHTML) was[i].replaceWith(child);
+    });
+  }
+
+  function flash(el) {
+    el.classList.remove("updated");
+    void el.offsetWidth; // restart the highlight animation
+    el.classList.add("updated");
+  }
+
   function patchChildren(oldParent, newParent) {
-    // Reorder/replace children of oldParent so they match newParent, keyed by data-key.
+    // Reorder/update children of oldParent to match newParent, keyed by data-key.
+    // data-sig is a digest of what an item shows (rank excluded): a changed sig
+    // means new numbers, which get highlighted.
     var existing = {};
     Array.prototype.forEach.call(oldParent.children, function (el) {
       if (el.dataset.key) existing[el.dataset.key] = el;
@@ -20,16 +42,16 @@
       var key = fresh.dataset.key;
       var current = key ? existing[key] : null;
       var node = fresh;
-      if (current && current.dataset.sig === fresh.dataset.sig) {
+      if (current) {
+        var sigChanged = current.dataset.sig !== fresh.dataset.sig;
+        morph(current, fresh);
         node = current;
-      } else {
-        if (current) current.remove();
-        if (key) {
-          fresh.classList.add("updated");
-          changed.push(fresh);
-        }
+        if (sigChanged) { flash(node); changed.push(node); }
+        delete existing[key];
+      } else if (key && oldParent.children.length) {
+        fresh.classList.add("updated");
+        changed.push(fresh);
       }
-      if (key) delete existing[key];
       var at = oldParent.children[index];
       if (at !== node) oldParent.insertBefore(node, at || null);
     });
