@@ -1,0 +1,75 @@
+"""``python -m services.assetdata --port N [--host 127.0.0.1] [--runs-dir DIR]
+[--seed S] [--timeout-delay SECONDS] [--build-cache-only]``"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from services.assetdata.plant import DEFAULT_SEED, cache_path, load_plant
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="python -m services.assetdata",
+        description="The simulated plant's tool service (REST + MCP).",
+    )
+    ap.add_argument("--port", type=int, default=8100)
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument(
+        "--runs-dir",
+        type=Path,
+        default=None,
+        help="evaluation mode: plans/<token>.json in, logs/<token>.jsonl out; "
+        "every tool call needs X-Run-Token",
+    )
+    ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    ap.add_argument(
+        "--timeout-delay",
+        type=float,
+        default=1.0,
+        help="seconds an injected timeout fault waits before answering 504",
+    )
+    ap.add_argument(
+        "--build-cache-only",
+        action="store_true",
+        help="build the plant cache (if missing) and exit",
+    )
+    ap.add_argument("--log-level", default="warning")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper())
+
+    t0 = time.perf_counter()
+    plant = load_plant(args.seed)
+    took = time.perf_counter() - t0
+    how = (
+        f"generated in {plant.generation_seconds:.2f}s"
+        if plant.generation_seconds
+        else f"loaded from cache in {plant.load_seconds:.2f}s"
+    )
+    print(
+        f"plant seed={plant.seed} {how} (total {took:.2f}s), "
+        f"{plant.telemetry_points} telemetry points, {len(plant.workorders)} work orders, "
+        f"cache {cache_path(args.seed)}",
+        file=sys.stderr,
+        flush=True,
+    )
+    if args.build_cache_only:
+        return 0 if cache_path(args.seed).exists() else 1
+
+    import uvicorn
+
+    from services.assetdata.app import create_app
+
+    app = create_app(
+        plant=plant, seed=args.seed, runs_dir=args.runs_dir, timeout_delay=args.timeout_delay
+    )
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,280 @@
+"""The asset-data HTTP service: REST (one router per tool family, typed JSON
+bodies in OpenAPI) and MCP (streamable HTTP at ``/mcp/{family}/``), both
+running every call through ``runlog.execute`` so faults and the tool-call log
+behave the same on both transports.
+
+``create_app(plant=None, seed=DEFAULT_SEED, runs_dir=None, timeout_delay=1.0)``
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from contracts import tools as T
+from services.assetdata import mcp_server
+from services.assetdata.plant import DEFAULT_SEED, Plant, load_plant
+from services.assetdata.runlog import RunRegistry, execute
+from services.assetdata.tools import ToolError
+
+FAMILIES = ("iot", "utilities", "fmsr", "tsfm", "wo")
+FAMILY_DOCS = {
+    "iot": "Sites, assets, sensors and telemetry history (with dataset ids for bulk data).",
+    "utilities": "The simulated clock and a reader for dataset ids.",
+    "fmsr": "Failure modes and their relation to sensors.",
+    "tsfm": "Forecasting and anomaly detection on datasets from iot.history.",
+    "wo": "Work orders, events (alerts, anomalies, work orders), alert rules and KPIs.",
+}
+TOKEN_HEADER = "X-Run-Token"
+PROBLEM = "application/problem+json"
+
+
+class Problem(BaseModel):
+    type: str
+    title: str
+    status: int
+    code: str
+    detail: str
+    details: dict[str, Any] | None = None
+
+
+def problem_response(exc: ToolError) -> JSONResponse:
+    return JSONResponse(exc.to_problem(), status_code=exc.http_status, media_type=PROBLEM)
+
+
+def _problem_doc(desc: str) -> dict:
+    return {
+        "description": desc,
+        "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+ERROR_RESPONSES = {
+    "401": _problem_doc("Missing or unknown X-Run-Token (evaluation mode only)"),
+    "404": _problem_doc(
+        "Unknown site/asset/sensor/dataset/work order...; details.valid lists the valid names"
+    ),
+    "422": _problem_doc("Invalid arguments, dates or ranges"),
+    "503": _problem_doc("Injected fault: tool unavailable"),
+    "504": _problem_doc("Injected fault: tool timeout"),
+}
+
+
+def _required(model: type[BaseModel]) -> bool:
+    return any(f.is_required() for f in model.model_fields.values())
+
+
+def _description(model: type[BaseModel]) -> str:
+    return (model.__doc__ or "").strip()
+
+
+def _make_endpoint(tool: str):
+    async def endpoint(request: Request) -> JSONResponse:
+        raw = await request.body()
+        args: Any = {}
+        if raw.strip():
+            try:
+                args = json.loads(raw)
+            except ValueError:
+                # still a call of the tool: validation rejects the raw text with a 422
+                args = raw.decode("utf-8", "replace")[:1000]
+        return await _run(request, tool, args)
+
+    endpoint.__name__ = tool.replace(".", "_")
+    return endpoint
+
+
+async def _run(request: Request, tool: str, args: Any) -> JSONResponse:
+    app = request.app
+    registry: RunRegistry | None = app.state.registry
+    state = None
+    if registry is not None:
+        state = registry.get(request.headers.get(TOKEN_HEADER))
+        if state is None:
+            return problem_response(
+                ToolError(401, "unknown_run_token", f"Missing or unknown {TOKEN_HEADER} header.")
+            )
+    out = await execute(app.state.plant, registry, state, tool, args)
+    if out.error is not None:
+        return problem_response(out.error)
+    return JSONResponse(out.body)
+
+
+def build_routers() -> list[APIRouter]:
+    routers = []
+    for family in FAMILIES:
+        router = APIRouter(prefix=f"/{family}", tags=[family])
+        for name, model in T.TOOL_ARGS.items():
+            if T.family_of(name) != family:
+                continue
+            short = name.split(".", 1)[1]
+            router.add_api_route(
+                f"/{short}",
+                _make_endpoint(name),
+                methods=["POST"],
+                name=name,
+                summary=name,
+                description=TOOL_DOCS.get(name, ""),
+                responses=ERROR_RESPONSES,
+                response_model=None,
+                openapi_extra={
+                    "requestBody": {
+                        "required": _required(model),
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": f"#/components/schemas/{model.__name__}"}
+                            }
+                        },
+                    }
+                },
+            )
+        for alias, target in T.TOOL_ALIASES.items():
+            if T.family_of(alias) == family:
+                model = T.TOOL_ARGS[target]
+                router.add_api_route(
+                    f"/{alias.split('.', 1)[1]}",
+                    _make_endpoint(alias),
+                    methods=["POST"],
+                    name=alias,
+                    summary=f"{alias} (alias of {target})",
+                    responses=ERROR_RESPONSES,
+                    response_model=None,
+                    openapi_extra={
+                        "requestBody": {
+                            "required": _required(model),
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": f"#/components/schemas/{model.__name__}"}
+                                }
+                            },
+                        }
+                    },
+                )
+        router.add_api_route(
+            "/{tool_name}", _make_unknown(family), methods=["POST"], include_in_schema=False
+        )
+        routers.append(router)
+    return routers
+
+
+def _make_unknown(family: str):
+    async def unknown(request: Request, tool_name: str) -> JSONResponse:
+        return await _run(request, f"{family}.{tool_name}", {})
+
+    return unknown
+
+
+TOOL_DOCS = {
+    "iot.sites": "List the sites.",
+    "iot.assets": "List the assets (chillers, AHUs) of a site.",
+    "iot.sensors": "List the sensors of an asset.",
+    "iot.get_asset": "Metadata of an asset (maker, model, capacity, sensors, telemetry window).",
+    "iot.history": "Telemetry of an asset in [start, final), paginated, optionally aggregated; "
+    "returns a dataset_id for TSFM tools and utilities.json_reader.",
+    "utilities.current_date_time": "The simulated 'now' of the plant.",
+    "utilities.json_reader": "Read the rows of a dataset_id (paginated).",
+    "fmsr.get_failure_modes": "Failure modes of an asset or asset type.",
+    "fmsr.get_failure_mode_sensor_mapping": "Failure mode <-> sensor relevance, both directions.",
+    "tsfm.get_ai_tasks": "Supported analytics tasks.",
+    "tsfm.get_tsfm_models": "Available forecasting and anomaly-detection models.",
+    "tsfm.run_tsfm_forecasting": "Forecast dataset columns forecast_horizon steps ahead.",
+    "tsfm.run_tsad": "Anomaly detection on dataset columns; anomalous windows with scores.",
+    "wo.list_workorders": "Filter work orders (site, equipment, status, priority, type, code, "
+    "reported-date range), paginated.",
+    "wo.get_workorder": "One work order by number.",
+    "wo.list_events": "Alert, anomaly and work-order events of one equipment id.",
+    "wo.list_alert_rules": "Alert rules (optionally for one equipment id).",
+    "wo.get_workorder_kpis": "Work-order KPIs (counts, MTTR, MTBF, PM ratio, costs).",
+    "wo.get_failure_code_distribution": "Counts of corrective work orders by failure code.",
+}
+
+
+def create_app(
+    plant: Plant | None = None,
+    seed: int = DEFAULT_SEED,
+    runs_dir: Path | None = None,
+    timeout_delay: float = 1.0,
+) -> FastAPI:
+    registry = RunRegistry(runs_dir, timeout_delay) if runs_dir is not None else None
+    mcp_apps = {family: mcp_server.build(family) for family in FAMILIES}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if app.state.plant is None:
+            app.state.plant = load_plant(seed)
+        async with contextlib.AsyncExitStack() as stack:
+            for m in mcp_apps.values():
+                await stack.enter_async_context(m.session_manager.run())
+            yield
+
+    app = FastAPI(
+        title="AssetOps Arena asset-data service",
+        version="1.0",
+        description="Simulated chiller/AHU plant exposed as IoT, FMSR, TSFM, WO and utilities "
+        "tools (REST here, MCP at /mcp/{family}/). Errors are problem+json with a stable `code`.",
+        lifespan=lifespan,
+    )
+    app.state.plant = plant
+    app.state.registry = registry
+    for r in build_routers():
+        app.include_router(r)
+    for family, m in mcp_apps.items():
+        app.mount(f"/mcp/{family}", m.asgi(app))
+
+    @app.get("/healthz", tags=["service"], summary="Liveness and plant facts")
+    async def healthz() -> dict[str, Any]:
+        p: Plant = app.state.plant
+        return {
+            "status": "ok",
+            "seed": p.seed,
+            "content_hash": p.content_hash,
+            "evaluation_mode": registry is not None,
+            "now": p.now.isoformat(),
+        }
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return problem_response(
+            ToolError(
+                422,
+                "invalid_arguments",
+                "Invalid request.",
+                {"errors": json.loads(json.dumps(exc.errors(), default=str))},
+            )
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return problem_response(ToolError(exc.status_code, code, str(exc.detail)))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover
+        # Never a bare 500 page: a problem body the agent can read.
+        return problem_response(ToolError(500, "internal_error", "Unexpected server error."))
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        comps = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in {*T.TOOL_ARGS.values(), Problem}:
+            comps[model.__name__] = model.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app

@@ -1,0 +1,256 @@
+"""Evaluation mode: per-run tokens, fault plans and the authoritative
+tool-call log, shared by the REST routes and the MCP servers.
+
+Layout under ``runs_dir``:
+- ``plans/<token>.json``: a ``contracts.toollog.RunPlan`` written by the
+  worker; read the first time the token is seen (so plans may be added while
+  the service runs). A token without a plan file is unknown (401).
+- ``logs/<token>.jsonl``: one ``ToolCallRecord`` per call, appended.
+
+``execute`` runs one tool call through the whole pipeline (fault plan, the
+shared tool implementation, record) and returns an ``Outcome`` the transport
+turns into an HTTP response or an MCP result. Without a registry (open mode)
+nothing is logged and no faults apply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+
+from contracts import tools as T
+from contracts.toollog import MAX_ENTITIES, MAX_VALUES, FaultSpec, RunPlan, ToolCallRecord
+from services.assetdata.plant import Plant
+from services.assetdata.tools import ToolError, call_tool, canonical_tool, empty_like
+
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
+DEFAULT_WARNING = "Data quality warning: some readings in this result may be stale or estimated."
+DEFAULT_ERROR = "The tool is temporarily unavailable; retry later."
+TIMEOUT_MESSAGE = "The tool did not answer in time."
+# Keys whose values are free text, not entities.
+TEXT_KEYS = {
+    "description",
+    "message",
+    "note",
+    "detail",
+    "title",
+    "type",
+    "warning",
+    "indicator_description",
+    "failure_code_description",
+}
+SLOW_TOOLS = {"tsfm.run_tsfm_forecasting", "tsfm.run_tsad", "utilities.json_reader"}
+
+
+@dataclass
+class RunState:
+    plan: RunPlan
+    log_path: Path
+    seq: int = 0
+    calls_per_tool: dict[str, int] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def next_call(self, tool: str) -> tuple[int, FaultSpec | None]:
+        with self.lock:
+            seq = self.seq
+            self.seq += 1
+            n = self.calls_per_tool.get(tool, 0) + 1
+            self.calls_per_tool[tool] = n
+        for f in self.plan.faults:
+            if _fault_tool(f.tool) == tool and n <= f.first_n:
+                return seq, f
+        return seq, None
+
+    def append(self, record: ToolCallRecord) -> None:
+        line = record.model_dump_json() + "\n"
+        with self.lock, self.log_path.open("a", encoding="utf-8") as fh:
+            fh.write(line)
+
+
+def _fault_tool(name: str) -> str:
+    try:
+        return canonical_tool(name)
+    except ToolError:
+        return name
+
+
+class RunRegistry:
+    """Tokens -> RunState, created lazily from ``plans/<token>.json``."""
+
+    def __init__(self, runs_dir: Path, timeout_delay: float = 1.0):
+        self.runs_dir = Path(runs_dir)
+        self.plans_dir = self.runs_dir / "plans"
+        self.logs_dir = self.runs_dir / "logs"
+        self.plans_dir.mkdir(parents=True, exist_ok=True)
+        self.logs_dir.mkdir(parents=True, exist_ok=True)
+        self.timeout_delay = timeout_delay
+        self._runs: dict[str, RunState] = {}
+        self._lock = threading.Lock()
+
+    def get(self, token: str | None) -> RunState | None:
+        if not token or not TOKEN_RE.fullmatch(token):
+            return None
+        with self._lock:
+            state = self._runs.get(token)
+            if state is not None:
+                return state
+            path = self.plans_dir / f"{token}.json"
+            try:
+                plan = RunPlan.model_validate_json(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return None
+            if plan.run_token != token:
+                return None
+            state = RunState(plan, self.logs_dir / f"{token}.jsonl")
+            self._runs[token] = state
+            return state
+
+
+# ---- reduction of results for the evaluator --------------------------------------------
+def _walk(obj: Any, key: str | None, entities: dict[str, None], values: dict[float, None]) -> None:
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            # data-carrying keys (sensor names, failure-mode names) are entities;
+            # snake_case structural keys are not
+            if isinstance(k, str) and (" " in k or any(c.isupper() for c in k)):
+                _add_entity(k, entities)
+            _walk(v, k, entities, values)
+    elif isinstance(obj, list):
+        for v in obj:
+            _walk(v, key, entities, values)
+    elif isinstance(obj, bool) or obj is None:
+        return
+    elif isinstance(obj, int | float):
+        if math.isfinite(obj) and len(values) < MAX_VALUES:
+            values.setdefault(float(obj), None)
+    elif isinstance(obj, str) and key not in TEXT_KEYS:
+        _add_entity(obj, entities)
+
+
+def _add_entity(s: str, entities: dict[str, None]) -> None:
+    if 0 < len(s) <= 120 and len(entities) < MAX_ENTITIES:
+        entities.setdefault(s, None)
+
+
+MAIN_LISTS = (
+    "observations",
+    "rows",
+    "workorders",
+    "events",
+    "rules",
+    "failure_modes",
+    "pairs",
+    "results",
+    "assets",
+    "sensors",
+    "sites",
+    "distribution",
+    "tasks",
+    "models",
+)
+
+
+def reduce_result(result: Any) -> tuple[list[str], list[float], int]:
+    entities: dict[str, None] = {}
+    values: dict[float, None] = {}
+    _walk(result, None, entities, values)
+    count = 0
+    if isinstance(result, dict):
+        lists = [result[k] for k in MAIN_LISTS if isinstance(result.get(k), list)]
+        count = len(lists[0]) if lists else (1 if result else 0)
+    return list(entities), list(values), count
+
+
+# ---- one call -----------------------------------------------------------------------------
+@dataclass
+class Outcome:
+    http_status: int
+    body: dict
+    error: ToolError | None = None
+
+
+async def execute(
+    plant: Plant, registry: RunRegistry | None, state: RunState | None, name: str, args: Any
+) -> Outcome:
+    """Run a tool call with fault plan and logging (``state`` is None in open mode)."""
+    t0 = time.perf_counter()
+    try:
+        tool = canonical_tool(name)
+    except ToolError as exc:
+        tool = name
+        return _finish(state, tool, args, t0, Outcome(exc.http_status, exc.to_problem(), exc), None)
+    fault: FaultSpec | None = None
+    if state is not None:
+        seq, fault = state.next_call(tool)
+    else:
+        seq = 0
+    if fault is not None and fault.kind == "error":
+        exc = ToolError(503, "tool_unavailable", fault.message or DEFAULT_ERROR)
+        return _finish(state, tool, args, t0, Outcome(503, exc.to_problem(), exc), fault, seq)
+    if fault is not None and fault.kind == "timeout":
+        await asyncio.sleep(registry.timeout_delay if registry else 1.0)
+        exc = ToolError(504, "tool_timeout", fault.message or TIMEOUT_MESSAGE)
+        return _finish(state, tool, args, t0, Outcome(504, exc.to_problem(), exc), fault, seq)
+    try:
+        if tool in SLOW_TOOLS:
+            result = await run_in_threadpool(call_tool, plant, tool, args)
+        else:
+            result = call_tool(plant, tool, args)
+    except ToolError as exc:
+        return _finish(
+            state, tool, args, t0, Outcome(exc.http_status, exc.to_problem(), exc), fault, seq
+        )
+    if fault is not None and fault.kind == "empty":
+        result = empty_like(result)
+    elif fault is not None and fault.kind == "warning":
+        result = {**result, "warning": fault.message or DEFAULT_WARNING}
+    return _finish(state, tool, args, t0, Outcome(200, result), fault, seq)
+
+
+def _finish(
+    state: RunState | None,
+    tool: str,
+    args: Any,
+    t0: float,
+    out: Outcome,
+    fault: FaultSpec | None,
+    seq: int | None = None,
+) -> Outcome:
+    if state is None:
+        return out
+    if seq is None:
+        seq, _ = state.next_call(tool)
+    family = T.family_of(tool)
+    if out.error is not None:
+        status = "timeout" if out.http_status == 504 and fault is not None else "error"
+        entities, values, count = [], [], 0
+    else:
+        entities, values, count = reduce_result(out.body)
+        if fault is not None and fault.kind in ("empty", "warning"):
+            status = fault.kind
+        else:
+            status = "ok" if count > 0 else "empty"
+    record = ToolCallRecord(
+        seq=seq,
+        tool=tool,
+        family=family if family in ("iot", "fmsr", "tsfm", "wo", "utilities") else "utilities",
+        arguments=args if isinstance(args, dict) else {"_raw": str(args)[:1000]},
+        status=status,
+        http_status=out.http_status,
+        error_code=out.error.code if out.error else None,
+        injected_fault=fault.kind if fault else None,
+        latency_ms=round((time.perf_counter() - t0) * 1000, 3),
+        entities=entities,
+        values=values,
+        result_count=count,
+    )
+    state.append(record)
+    return out
