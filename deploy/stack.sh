@@ -12,7 +12,7 @@
 #   PROJECT (arena), IMAGE, POSTGRES_IMAGE, REDIS_IMAGE, API_PORT (8000),
 #   HOST_NET (auto: 1 when the engine has no default bridge network, as with
 #   `dockerd --bridge=none`), PG_PORT/REDIS_PORT (host mode: 15432/16379),
-#   GATEWAY_DIR, PUBLIC_URL, WORKERS (1).
+#   GATEWAY_DIR, PUBLIC_URL, WORKERS (1), STATE_DIR (var).
 # Secrets (POSTGRES_PASSWORD, HIDDEN_SEED, ADMIN_TOKEN) are generated once into
 # var/<project>.secrets.env (mode 0600) and reused, so re-runs change nothing.
 set -euo pipefail
@@ -34,8 +34,9 @@ PUBLIC_URL=${PUBLIC_URL:-http://127.0.0.1:$API_PORT}
 API_URL=http://127.0.0.1:$API_PORT
 ARENA_UID=10001  # the image's user (Dockerfile ARG ARENA_UID)
 
-secrets_file=var/$PROJECT.secrets.env
-env_file=var/$PROJECT.env
+STATE_DIR=${STATE_DIR:-var}  # generated env files (gitignored)
+secrets_file=$STATE_DIR/$PROJECT.secrets.env
+env_file=$STATE_DIR/$PROJECT.env
 
 compose_cmd() {
   if docker compose version >/dev/null 2>&1; then echo "docker compose"
@@ -55,7 +56,7 @@ compose() { $COMPOSE --env-file "$env_file" -p "$PROJECT" "${files[@]}" "$@"; }
 random_secret() { python3 -c 'import secrets; print(secrets.token_urlsafe(24))'; }
 
 write_env() {
-  mkdir -p var
+  mkdir -p "$STATE_DIR"
   if [ ! -s "$secrets_file" ]; then
     umask 077
     {
