@@ -37,7 +37,9 @@ def missing_images() -> list[str]:
 @dataclass
 class Stack:
     state_dir: Path
-    project: str = field(default_factory=lambda: f"arena-smoke-{os.getpid()}-{time.time_ns() % 10**6}")
+    project: str = field(
+        default_factory=lambda: f"arena-smoke-{os.getpid()}-{time.time_ns() % 10**6}"
+    )
     api_port: int = field(default_factory=free_port)
     pg_port: int = field(default_factory=free_port)
     redis_port: int = field(default_factory=free_port)
