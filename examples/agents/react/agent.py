@@ -61,8 +61,11 @@ FINAL_RE = re.compile(r"Final Answer:\s*(.*)", re.S)
 
 def post_json(url, body, headers, timeout=120):
     req = urllib.request.Request(
-        url, data=json.dumps(body).encode(),
-        headers=dict(headers, **{"Content-Type": "application/json"}), method="POST")
+        url,
+        data=json.dumps(body).encode(),
+        headers=dict(headers, **{"Content-Type": "application/json"}),
+        method="POST",
+    )
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             return resp.status, json.loads(resp.read() or b"null")
@@ -76,9 +79,11 @@ def post_json(url, body, headers, timeout=120):
 
 
 def chat(messages):
-    status, data = post_json(LLM + "/chat/completions",
-                             {"model": "arena", "messages": messages, "temperature": 0},
-                             {"Authorization": "Bearer " + KEY})
+    status, data = post_json(
+        LLM + "/chat/completions",
+        {"model": "arena", "messages": messages, "temperature": 0},
+        {"Authorization": "Bearer " + KEY},
+    )
     if status != 200 or not isinstance(data, dict):
         return None, status
     return data["choices"][0]["message"].get("content") or "", status
@@ -128,10 +133,21 @@ def main():
             if status != 200:
                 observation = f"HTTP {status}: {observation}"
             if tool.split(".", 1)[0] in FAMILIES:
-                plan.append({"agent": tool.split(".", 1)[0], "tool": tool.split(".", 1)[1],
-                             "arguments": args})
-        trajectory.append({"thought": reply[:4000], "tool": tool, "arguments": args,
-                           "observation": observation[:8000]})
+                plan.append(
+                    {
+                        "agent": tool.split(".", 1)[0],
+                        "tool": tool.split(".", 1)[1],
+                        "arguments": args,
+                    }
+                )
+        trajectory.append(
+            {
+                "thought": reply[:4000],
+                "tool": tool,
+                "arguments": args,
+                "observation": observation[:8000],
+            }
+        )
         messages.append({"role": "user", "content": "Observation: " + observation})
     result = {"answer": answer[:20000], "plan": plan[:50], "trajectory": trajectory[:200]}
     with open(OUTPUT, "w", encoding="utf-8") as fh:
