@@ -28,7 +28,7 @@ RETRIES = 3
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 ISO_TS = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?"
 ISO_DAY = r"\d{4}-\d{2}-\d{2}"
-HUMAN_DAY = r"(?:%s) \d{1,2}, \d{4}" % "|".join(m for m in calendar.month_name if m)
+HUMAN_DAY = r"(?:{}) \d{{1,2}}, \d{{4}}".format("|".join(m for m in calendar.month_name if m))
 ASSET_RE = re.compile(r"\b(Chiller \d+[A-Z]?|[A-Z]{2,6} AHU \d+[A-Z]?)\b")
 EQUIP_RE = re.compile(r"\b([A-Z]{3}\d{5})\b")
 SITE_RES = (
@@ -161,7 +161,7 @@ class Tools:
 
 def _nonempty(data, key):
     value = data.get(key)
-    return bool(value) if not isinstance(value, (int, float)) else value > 0
+    return bool(value) if not isinstance(value, int | float) else value > 0
 
 
 # ---- text parsing --------------------------------------------------------------------
@@ -221,7 +221,7 @@ def year_window(text):
 
 
 def month_window(text):
-    m = re.search(r"\b(%s) (\d{4})\b" % "|".join(m.title() for m in MONTHS), text)
+    m = re.search(r"\b({}) (\d{{4}})\b".format("|".join(m.title() for m in MONTHS)), text)
     if not m:
         return None, None
     y, mo = int(m.group(2)), MONTHS[m.group(1).lower()]
@@ -255,9 +255,7 @@ def time_window(text):
         return iso(final - timedelta(days=int(m.group(1)))), stamps[-1]
     if len(stamps) >= 2:  # "the 48 steps after FINAL, trained on data since START"
         return min(stamps[:2]), max(stamps[:2])
-    m = re.search(
-        r"week (?:starting|beginning|of|from) (%s)|7 days from (%s)" % (ISO_DAY, ISO_DAY), text
-    )
+    m = re.search(rf"week (?:starting|beginning|of|from) ({ISO_DAY})|7 days from ({ISO_DAY})", text)
     if m:
         monday = date.fromisoformat(m.group(1) or m.group(2))
         return iso(monday), iso(monday + timedelta(days=7))
@@ -438,7 +436,7 @@ class Agent:
         if not m:
             raise CannotAnswer("no work order number")
         wo = self.tools.call("wo.get_workorder", {"wonum": m.group(1)})
-        keys = [k for k in WO_FIELDS if re.search(r"\b%s\b" % k, self.text)]
+        keys = [k for k in WO_FIELDS if re.search(rf"\b{k}\b", self.text)]
         return json.dumps({k: wo.get(k) for k in keys or ("status", "priority", "work_type")})
 
     def event_summary(self):
@@ -490,7 +488,7 @@ class Agent:
             if word in hay and key in data:
                 return f"{fmt(data[key])} ({key.replace('_', ' ')})"
         for key, value in data.items():  # a label naming the field itself
-            if isinstance(value, (int, float)) and key.replace("_", " ") in hay:
+            if isinstance(value, int | float) and key.replace("_", " ") in hay:
                 return f"{fmt(value)} ({key.replace('_', ' ')})"
         raise CannotAnswer("KPI not recognised")
 
@@ -554,7 +552,10 @@ class Agent:
                 f"failure code {wo.get('failure_code')}."
             )
         names = ", ".join(w["wonum"] for w in wos)
-        return f"There are several corrective work orders in that month ({names}). Which one do you mean?"
+        return (
+            f"There are several corrective work orders in that month ({names}). "
+            "Which one do you mean?"
+        )
 
     def asset_alerts(self):
         asset = find_asset(self.text)
@@ -600,7 +601,8 @@ class Agent:
         wo = wos[0]
         names = {fm["code"]: fm["name"] for fm in fms}
         code = wo["failure_mode"]
-        return f"Work order {wo['wonum']} records the failure mode {code}: {names.get(code, wo.get('failure_mode_name'))}."
+        name = names.get(code, wo.get("failure_mode_name"))
+        return f"Work order {wo['wonum']} records the failure mode {code}: {name}."
 
     # ---- failure modes and sensors -------------------------------------------------------
     def _target(self):
@@ -831,7 +833,7 @@ class Agent:
             raise CannotAnswer("no asset named")
         site = self.site()
         data = self.tools.call("iot.get_asset", {"site_name": site, "asset_id": asset})
-        keys = [k for k in data if isinstance(k, str) and re.search(r"\b%s\b" % k, self.text)]
+        keys = [k for k in data if isinstance(k, str) and re.search(rf"\b{k}\b", self.text)]
         return json.dumps({k: data[k] for k in keys})
 
     # ---- ambiguity -----------------------------------------------------------------------
