@@ -28,12 +28,12 @@ RUN set -eu; \
 # worker does not rebuild the cache.
 FROM deps AS plant
 WORKDIR /app
+COPY services/__init__.py services/settings.py services/
+COPY services/assetdata/ services/assetdata/
 COPY contracts/ contracts/
-COPY services/ services/
-# TODO(issue 8): drop the guard once services/assetdata has landed on main.
-RUN mkdir -p services/assetdata/cache && \
-    if [ -f services/assetdata/__main__.py ]; then \
-      /opt/venv/bin/python -m services.assetdata --build-cache-only; fi
+# world-readable: sidecars may run under another uid than the image's user
+RUN /opt/venv/bin/python -m services.assetdata --build-cache-only \
+    && chmod -R a+rX services/assetdata/cache
 
 # ---- src: the application code, without the wheelhouse -------------------
 FROM deps AS src
