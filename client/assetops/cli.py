@@ -191,6 +191,10 @@ def submit(
             raise_for_final(final)
 
 
+# can_make_submission codes that mean "your request is wrong", not "not now".
+INPUT_PROBLEMS = frozenset({"track_not_in_phase"})
+
+
 def open_phase_for(client: ApiClient, track: str) -> int | None:
     """The phase the server would pick (most recently opened open phase with
     the track), so the pre-check and the upload target the same phase."""
@@ -225,7 +229,7 @@ def precheck(client: ApiClient, track: str, phase: int | None) -> int | None:
     if isinstance(verdict, dict) and verdict.get("can") is False:
         code = str(verdict.get("code") or "quota")
         raise ApiError(
-            ExitCode.QUOTA,
+            ExitCode.INVALID if code in INPUT_PROBLEMS else ExitCode.QUOTA,
             f"the server will not accept a submission now: {verdict.get('reason') or code}",
             code=code,
             hint=f"used today {verdict.get('used_today')}/{verdict.get('daily_quota')}, "

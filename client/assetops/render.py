@@ -203,7 +203,8 @@ def failures_table(payload: Mapping[str, Any]) -> Table:
     )
     table.add_column("Share", justify="right")
     table.add_column("Count", justify="right")
-    table.add_column("Taxonomy code")
+    table.add_column("Category")
+    table.add_column("Code")
     table.add_column("Cluster")
     for cluster in clusters:
         label = str(cluster.get("label") or cluster.get("cluster_id"))
@@ -212,7 +213,8 @@ def failures_table(payload: Mapping[str, Any]) -> Table:
         table.add_row(
             fmt_pct(cluster.get("share")),
             str(cluster.get("count", "")),
-            str(cluster.get("code") or ""),
+            str(cluster.get("category") or ""),
+            str(cluster.get("code") or "–"),
             label,
         )
     return table
