@@ -69,6 +69,7 @@ class Settings(BaseSettings):
     sidecar_memory_bytes: int = 2 * 1024**3
     sidecar_pids_limit: int = 512
     gateway_socket_dir: Path | None = None  # default: <data_dir>/gateway, else the temp dir
+    gateway_socket: str | None = None  # sidecar only: relay /v1/* to this unix socket
 
     # --- LLM gateway ---------------------------------------------------------
     llm_model: str = "mock/echo"  # litellm model id the gateway forwards to

@@ -227,6 +227,9 @@ def create_app(
     app.state.registry = registry
     for r in build_routers():
         app.include_router(r)
+    from worker.gateway.forwarder import include_gateway  # issue 5: LLM gateway relay
+
+    include_gateway(app)  # no-op unless settings.gateway_socket (ARENA_GATEWAY_SOCKET) is set
     for family, m in mcp_apps.items():
         app.mount(f"/mcp/{family}", m.asgi(app))
 

@@ -64,7 +64,8 @@ def make_router(socket_path: str) -> APIRouter:
 
 
 def include_gateway(app: FastAPI, socket_path: str | None = None) -> bool:
-    """Add the forwarder routes when a gateway socket is configured."""
+    """Add the forwarder routes when a gateway socket is configured
+    (``settings.gateway_socket``, i.e. ``ARENA_GATEWAY_SOCKET``)."""
     path = socket_path or os.environ.get(ENV_SOCKET)
     if not path:
         return False

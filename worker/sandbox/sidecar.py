@@ -69,18 +69,24 @@ def plan_file(plan: RunPlan) -> tuple[str, bytes]:
     return f"plans/{plan.run_token}.json", plan.model_dump_json().encode()
 
 
-def seed_runs_volume(sidecar: Any, plans: list[RunPlan], inputs: list[bytes]) -> None:
-    """Write every plan and every run's /input/scenario.json in one archive
-    upload into the running sidecar. (Before start, the engine would write
-    into the /runs volume underneath the not-yet-mounted io volumes.)"""
+def seed_runs_volume(sidecar: Any, plans: list[RunPlan]) -> None:
+    """Before start: the plans/ and logs/ directories (the service creates
+    them at start-up and runs as its own uid, so they must exist and be
+    writable) and every run's plan, in one archive upload."""
+    # logs/ is written by the service: world-writable is fine, agents never
+    # mount this volume.
+    dirs = {"plans": 0o755, "logs": 0o777, "io": 0o755}
     files = dict(plan_file(p) for p in plans)
-    for slot, data in enumerate(inputs):
-        files[f"io/{slot}/in/scenario.json"] = data
-    # logs/ is written by the service (any uid inside our image): world-writable
-    # is fine, agents never mount this volume.
-    dirs = {"plans": 0o755, "logs": 0o777}
     if not sidecar.put_archive(hardening.RUNS_DIR, build_tar(files, dirs)):
         raise SidecarError("sidecar_seed_failed", "could not write run plans into the sidecar")
+
+
+def seed_inputs(sidecar: Any, inputs: list[bytes]) -> None:
+    """After start: every run's /input/scenario.json into its io volume. (Before
+    start, the engine would write underneath the not-yet-mounted volumes.)"""
+    files = {f"io/{slot}/in/scenario.json": data for slot, data in enumerate(inputs)}
+    if not sidecar.put_archive(hardening.RUNS_DIR, build_tar(files, {})):
+        raise SidecarError("sidecar_seed_failed", "could not write run inputs into the sidecar")
 
 
 def start_sidecar(
@@ -112,8 +118,9 @@ def start_sidecar(
         raise SidecarError(
             "sidecar_image_missing", f"sidecar image {settings.sidecar_image!r} not found"
         ) from exc
+    seed_runs_volume(sidecar, plans)
     sidecar.start()
-    seed_runs_volume(sidecar, plans, inputs)
+    seed_inputs(sidecar, inputs)
     wait_ready(sidecar, settings)
     return sidecar
 
