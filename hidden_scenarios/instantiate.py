@@ -66,6 +66,15 @@ def split_pools(template: Template, space: Sequence[Params]) -> tuple[list[Param
     return ordered[:n_pub], ordered[n_pub:]
 
 
+def _pools(template: Template, ctx: Any) -> tuple[list[Params], list[Params]]:
+    """Split pools, memoised on the plant context when it supports it (a
+    public and a hidden set built from one context split each space once)."""
+    cached = getattr(ctx, "cached", None)
+    if cached is None:
+        return split_pools(template, template.space(ctx))
+    return cached(("pools", template.id), lambda: split_pools(template, template.space(ctx)))
+
+
 def slot_tracks(template: Template, slot: int) -> list[Track]:
     offset = stable_hash("tracks", template.id) % len(_TRACK_CYCLE)
     return list(_TRACK_CYCLE[(slot + offset) % len(_TRACK_CYCLE)])
@@ -76,14 +85,21 @@ def slot_has_fault(template: Template, slot: int) -> bool:
     return (slot + offset) % FAULT_EVERY == 1
 
 
+# Tools whose result is one flat record: the service's "empty" fault has
+# nothing to empty there, so it would be an invisible fault.
+FLAT_RESULT_TOOLS = frozenset({"wo.get_workorder", "utilities.current_date_time"})
+
+
 def make_faults(draft: Draft, rng: random.Random) -> list[FaultSpec]:
     tools = [t for t in plan_tools(draft.plan) if not t.startswith("utilities.")]
     if not tools:
         return []
+    tool = rng.choice(tools)
+    kinds = [k for k in FAULT_KINDS if not (k == "empty" and tool in FLAT_RESULT_TOOLS)]
     return [
         FaultSpec(
-            tool=rng.choice(tools),
-            kind=rng.choice(FAULT_KINDS),
+            tool=tool,
+            kind=rng.choice(kinds),
             first_n=1 if rng.random() < 0.75 else 2,
             message=FAULT_MESSAGE,
         )
@@ -132,7 +148,7 @@ def instantiate(templates: Sequence[Template], ctx: Any, pool: Pool, seed: str) 
     seed = str(seed)
     rows: list[dict[str, Any]] = []
     for t in templates:
-        public, hidden = split_pools(t, t.space(ctx))
+        public, hidden = _pools(t, ctx)
         candidates = list(public if pool == "public" else hidden)
         want = t.public_n if pool == "public" else t.hidden_n
         random.Random(stable_hash("draw", pool, seed, t.id)).shuffle(candidates)

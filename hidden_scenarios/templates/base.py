@@ -13,7 +13,6 @@ A template is a parameterised question. It knows
 from __future__ import annotations
 
 import hashlib
-import json
 import random
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -53,7 +52,9 @@ def family_order_of(plan: list[ReferenceStep]) -> list[ToolFamily]:
 
 
 def param_key(params: Params) -> str:
-    return json.dumps(params, sort_keys=True, separators=(",", ":"), default=str)
+    """Canonical, order-independent key of a parameter set (cheap: spaces
+    hold tens of thousands of sets)."""
+    return repr(sorted(params.items()))
 
 
 @dataclass
@@ -117,7 +118,9 @@ class Template(ABC):
 
 
 def stable_hash(*parts: str) -> int:
-    return int.from_bytes(hashlib.sha256("\x1f".join(parts).encode()).digest()[:8], "big")
+    """Deterministic 64-bit hash (not Python's per-process salted ``hash``)."""
+    joined = "\x1f".join(parts).encode()
+    return int.from_bytes(hashlib.blake2b(joined, digest_size=8).digest(), "big")
 
 
 def plan_tools(plan: list[ReferenceStep]) -> list[str]:

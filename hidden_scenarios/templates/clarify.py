@@ -128,7 +128,7 @@ class WhichWorkorder(Template):
     category = "data"
     output_format = "text"
     ambiguous = True
-    public_n, hidden_n = 1, 3
+    public_n, hidden_n = 1, 4
     retrieval_keys = {"wo.list_workorders": ("asset_num", "work_type", "date_from", "date_to")}
     phrasings = (
         "What was the outcome of the corrective work order on {eq} in {month} {year}?",

@@ -28,7 +28,7 @@ class AssetFailureModes(Template):
     task_type = "knowledge"
     category = "knowledge"
     output_format = "ids"
-    public_n, hidden_n = 1, 4
+    public_n, hidden_n = 1, 5
     retrieval_keys = {"fmsr.get_failure_modes": ("asset_name",)}
     phrasings = (
         "List all failure modes of {target} whose primary failure code is {code}.",

@@ -176,7 +176,7 @@ class SensorDailyStat(Template):
     )
 
     def space(self, ctx: Any) -> list[Params]:
-        days = ctx.telemetry_days()[::3]
+        days = ctx.telemetry_days()[::6]
         return [
             {**p, "stat": st}
             for p in _analog_sensor_space(ctx, days)
@@ -202,7 +202,7 @@ class SensorDailyStat(Template):
                 human=human_date(d),
                 day=p["day"],
             ),
-            check=NumberCheck(value=value, rel_tol=0.002, abs_tol=0.05),
+            check=NumberCheck(value=value, rel_tol=0.002, abs_tol=ctx.half_resolution(p["sensor"])),
             plan=[_history_step(p["site"], p["asset"], start, final, p["sensor"])],
             evidence=[fmt_number(value)],
             output_hint="a number",
@@ -230,7 +230,7 @@ class ReadingCount(Template):
     )
 
     def space(self, ctx: Any) -> list[Params]:
-        days = ctx.telemetry_days()[:-3:2]
+        days = ctx.telemetry_days()[:-3:5]
         return [{**p, "days": 3} for p in _analog_sensor_space(ctx, days)]
 
     def build(self, ctx: Any, p: Params, rng: random.Random) -> Draft | None:
@@ -337,7 +337,7 @@ class ReadingAt(Template):
     task_type = "data_retrieval"
     category = "data"
     output_format = "number"
-    public_n, hidden_n = 1, 4
+    public_n, hidden_n = 1, 5
     retrieval_keys = {"iot.history": ("site_name", "asset_id", "start", "sensors")}
     phrasings = (
         "What value did {sensor} report at {ts} at site {site}?",
@@ -346,10 +346,10 @@ class ReadingAt(Template):
     )
 
     def space(self, ctx: Any) -> list[Params]:
-        hours = ("03:00:00", "09:15:00", "14:30:00", "20:45:00")
+        hours = ("03:00:00", "09:15:00", "14:30:00")
         return [
             {**p, "time": h}
-            for p in _analog_sensor_space(ctx, ctx.telemetry_days()[::5])
+            for p in _analog_sensor_space(ctx, ctx.telemetry_days()[::9])
             for h in hours
         ]
 

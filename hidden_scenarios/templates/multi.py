@@ -46,13 +46,16 @@ class EpisodeDiagnosis(Template):
 
     def build(self, ctx: Any, p: Params, rng: random.Random) -> Draft | None:
         ep = ctx.episode(p["episode"])
-        wos = ctx.episode_workorders(ep)
-        if len(wos) != 1:
-            return None  # the story must be unambiguous
+        start_day = ep["start"][:10]
+        end_day = (datetime.fromisoformat(ep["end"]).date() + timedelta(days=8)).isoformat()
+        wos = ctx.workorders(
+            asset_num=ep["equipment_id"], work_type="CM", date_from=start_day, date_to=end_day
+        )
+        if [w["wonum"] for w in wos] != [ep["workorder"]]:
+            return None  # the story must be unambiguous: exactly the episode's work order
         fm = ctx.failure_mode(ep["failure_mode"])
-        start: datetime = ep["start"]
-        date_from = iso(start.date())
-        date_to = iso(ep["end"].date() + timedelta(days=8))
+        start = datetime.fromisoformat(ep["start"])
+        date_from, date_to = start_day, end_day
         return Draft(
             text=self.phrase(
                 rng,
@@ -130,7 +133,7 @@ class ModeSensorReading(Template):
                 day=p["day"],
                 human=human_date(date.fromisoformat(p["day"])),
             ),
-            check=NumberCheck(value=value, rel_tol=0.002, abs_tol=0.05),
+            check=NumberCheck(value=value, rel_tol=0.002, abs_tol=ctx.half_resolution(sensor)),
             plan=[
                 step(
                     "fmsr.get_failure_mode_sensor_mapping",
@@ -218,7 +221,9 @@ class ForecastThreshold(Template):
                 sensor=p["sensor"],
             ),
             check=JsonFieldsCheck(
-                fields={"exceeds": exceeds, "peak_forecast": peak}, rel_tol=0.01, abs_tol=0.05
+                fields={"exceeds": exceeds, "peak_forecast": peak},
+                rel_tol=0.01,
+                abs_tol=ctx.half_resolution(p["sensor"]),
             ),
             plan=[
                 step(
@@ -311,7 +316,7 @@ class AssetAlertCount(Template):
     task_type = "anomaly_detection"
     category = "complex"
     output_format = "number"
-    public_n, hidden_n = 1, 4
+    public_n, hidden_n = 1, 5
     phrasings = (
         "How many alerts were raised for {asset} (site {site}) in {month} {year}?",
         "Look up {asset} at {site} and count the alert events it had during {month} {year}.",
@@ -363,7 +368,7 @@ class AnomalyWeek(Template):
     task_type = "anomaly_detection"
     category = "complex"
     output_format = "json"
-    public_n, hidden_n = 1, 5
+    public_n, hidden_n = 1, 6
     phrasings = (
         "Is there any anomaly detected in {asset}'s {kind} in the week of {monday} at the {site} "
         "site? Answer as JSON with keys anomalous (true/false) and windows (count).",
@@ -421,7 +426,7 @@ class AnomalyWeek(Template):
         )
 
     def compose(self, p: Params, responses: list[dict[str, Any]]) -> str:
-        n = len(R.anomaly_windows(responses[1], p["sensor"]))
+        n = R.anomaly_count(responses[1], p["sensor"])
         return json.dumps({"anomalous": n > 0, "windows": n})
 
 

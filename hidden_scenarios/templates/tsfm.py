@@ -85,9 +85,9 @@ class ForecastMean(Template):
     task_type = "kpi_forecasting"
     category = "inference"
     output_format = "number"
-    public_n, hidden_n = 2, 6
+    public_n, hidden_n = 2, 7
     retrieval_keys = {"iot.history": HISTORY_KEYS, "tsfm.run_tsfm_forecasting": ("target_columns",)}
-    HORIZONS = (24, 48, 96)
+    HORIZONS = (24, 96)
     phrasings = (
         "Using {sensor} data at site {site} from {start} to {final}, forecast the next {h} "
         "readings (15-minute steps). What is the mean of the forecast?",
@@ -98,7 +98,7 @@ class ForecastMean(Template):
     )
 
     def space(self, ctx: Any) -> list[Params]:
-        ends = ctx.telemetry_days()[14::6]
+        ends = ctx.telemetry_days()[14::12]
         return [{**p, "h": h} for p in _series_space(ctx, ends, (7, 14)) for h in self.HORIZONS]
 
     def build(self, ctx: Any, p: Params, rng: random.Random) -> Draft | None:
@@ -119,7 +119,7 @@ class ForecastMean(Template):
                 kind=p["sensor"][len(p["asset"]) + 1 :],
                 asset=p["asset"],
             ),
-            check=NumberCheck(value=value, rel_tol=0.01, abs_tol=0.05),
+            check=NumberCheck(value=value, rel_tol=0.01, abs_tol=ctx.half_resolution(p["sensor"])),
             plan=[
                 _history(p),
                 step(
@@ -157,7 +157,7 @@ class ForecastTuned(Template):
     )
 
     def space(self, ctx: Any) -> list[Params]:
-        ends = ctx.telemetry_days()[14::5]
+        ends = ctx.telemetry_days()[14::20]
         models = [m["model_id"] for m in ctx.tsfm_models() if "forecasting" in m["tasks"]]
         return [
             {**p, "h": h, "model": m, "stat": st}
@@ -186,7 +186,7 @@ class ForecastTuned(Template):
                 kind=p["sensor"][len(p["asset"]) + 1 :],
                 asset=p["asset"],
             ),
-            check=NumberCheck(value=value, rel_tol=0.01, abs_tol=0.05),
+            check=NumberCheck(value=value, rel_tol=0.01, abs_tol=ctx.half_resolution(p["sensor"])),
             plan=[
                 _history(p),
                 step(
@@ -212,7 +212,7 @@ class AnomalyCount(Template):
     task_type = "anomaly_detection"
     category = "anomaly_detection"
     output_format = "number"
-    public_n, hidden_n = 2, 6
+    public_n, hidden_n = 2, 7
     retrieval_keys = {"iot.history": HISTORY_KEYS, "tsfm.run_tsad": ("target_columns",)}
     phrasings = (
         "Run anomaly detection on {sensor} (site {site}) for {start} to {final}. How many "
@@ -255,8 +255,7 @@ class AnomalyCount(Template):
         )
 
     def compose(self, p: Params, responses: list[dict[str, Any]]) -> str:
-        windows = R.anomaly_windows(responses[1], p["sensor"])
-        return f"{len(windows)} anomalous windows"
+        return f"{R.anomaly_count(responses[1], p['sensor'])} anomalous windows"
 
 
 class AnomalyTuned(Template):
@@ -280,7 +279,7 @@ class AnomalyTuned(Template):
     def space(self, ctx: Any) -> list[Params]:
         return [
             {**p, "model": m, "fa": fa}
-            for p in _series_space(ctx, ctx.telemetry_days()[7::6], (7,))
+            for p in _series_space(ctx, ctx.telemetry_days()[7::12], (7,))
             for m in ctx.ad_models()
             for fa in (0.001, 0.05)
         ]
@@ -320,7 +319,7 @@ class AnomalyTuned(Template):
         )
 
     def compose(self, p: Params, responses: list[dict[str, Any]]) -> str:
-        return f"{len(R.anomaly_windows(responses[1], p['sensor']))} anomalous windows"
+        return f"{R.anomaly_count(responses[1], p['sensor'])} anomalous windows"
 
 
 TEMPLATES: list[Template] = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+from datetime import date, timedelta
 from typing import Any
 
 from hidden_scenarios.schema import FactsCheck, IdSetCheck, JsonFieldsCheck, NumberCheck
@@ -29,13 +30,14 @@ MONTHS = (
 )
 
 
+# WO tools treat a date-only ``date_to`` as the whole day (inclusive bounds).
 def year_window(year: int) -> tuple[str, str]:
-    return f"{year}-01-01T00:00:00", f"{year + 1}-01-01T00:00:00"
+    return f"{year}-01-01", f"{year}-12-31"
 
 
 def month_window(year: int, month: int) -> tuple[str, str]:
-    ny, nm = (year + 1, 1) if month == 12 else (year, month + 1)
-    return f"{year}-{month:02d}-01T00:00:00", f"{ny}-{nm:02d}-01T00:00:00"
+    last = (date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)).day
+    return f"{year}-{month:02d}-01", f"{year}-{month:02d}-{last:02d}"
 
 
 class WorkorderCount(Template):
@@ -44,7 +46,7 @@ class WorkorderCount(Template):
     task_type = "work_order"
     category = "data"
     output_format = "number"
-    public_n, hidden_n = 1, 5
+    public_n, hidden_n = 1, 6
     retrieval_keys = {
         "wo.list_workorders": ("asset_num", "date_from", "date_to", "work_type"),
     }
@@ -160,10 +162,9 @@ class TopFailureCode(Template):
             return None
         code, n = ranked[0]
         target = f"equipment {p['id']}" if p["scope"] == "asset" else f"site {p['id']}"
-        others = [c for c, _ in ranked[1:]]
         return Draft(
             text=self.phrase(rng, target=target, year=p["year"]),
-            check=FactsCheck(required=[[code]], forbidden=others),
+            check=FactsCheck(required=[[code]]),
             plan=[step("wo.get_failure_code_distribution", **self._args(p))],
             evidence=[code, str(n)],
             output_hint="the failure code, with its count",
@@ -218,10 +219,7 @@ class EventSummary(Template):
         )
 
     def compose(self, p: Params, responses: list[dict[str, Any]]) -> str:
-        counts = {"alert": 0, "anomaly": 0, "workorder": 0}
-        for ev in R.events(responses[0]):
-            counts[ev["event_type"]] = counts.get(ev["event_type"], 0) + 1
-        return json.dumps(counts)
+        return json.dumps(R.event_counts(responses[0]))
 
 
 class WorkorderKpi(Template):
@@ -366,7 +364,7 @@ class WorkorderDetail(Template):
     task_type = "work_order"
     category = "data"
     output_format = "json"
-    public_n, hidden_n = 1, 4
+    public_n, hidden_n = 1, 5
     retrieval_keys = {"wo.get_workorder": ("wonum",)}
     FIELDS = ("status", "priority", "work_type", "failure_code", "asset_num")
     phrasings = (
