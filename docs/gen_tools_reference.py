@@ -121,7 +121,28 @@ def _doc_of(model: type) -> str:
     return "" if doc in inherited else doc
 
 
+def error_responses(openapi: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """Union of the non-2xx responses the tool operations document."""
+    if not openapi:
+        return []
+    seen: dict[str, str] = {}
+    for tool in TOOL_ARGS:
+        for status, resp in (openapi_operation(openapi, tool).get("responses") or {}).items():
+            if not status.startswith("2") and status not in seen:
+                seen[status] = str(resp.get("description") or "")
+    return sorted(seen.items())
+
+
+def family_descriptions() -> dict[str, str]:
+    try:
+        from services.assetdata.app import FAMILY_DOCS
+    except Exception:  # noqa: BLE001 - optional enrichment
+        return {}
+    return dict(FAMILY_DOCS)
+
+
 def render(openapi: dict[str, Any] | None) -> str:
+    family_docs = family_descriptions() if openapi else {}
     lines = [
         "# Tool reference",
         "",
@@ -137,6 +158,9 @@ def render(openapi: dict[str, Any] | None) -> str:
         "(unknown fields are rejected with 422).",
         "- **MCP** (streamable HTTP): the server at `/mcp/{family}/` exposes a tool of the "
         "same name with the same arguments.",
+        "",
+        "In evaluation (server or `assetops validate`) every call must carry the header "
+        "`X-Run-Token: $ASSETOPS_RUN_TOKEN`; see the [agent contract](agent-contract.md).",
         "",
         "Conventions: `asset_id` is an asset's name as listed by `iot.assets` (\"Chiller 6\"); "
         "`asset_num` / `equipment_id` is the equipment id (\"CWC04006\"). Timestamps are ISO "
@@ -158,12 +182,14 @@ def render(openapi: dict[str, Any] | None) -> str:
         if family != current_family:
             current_family = family
             lines += [f"## {FAMILY_TITLES.get(family, family)}", ""]
+            if family_docs.get(family):
+                lines += [family_docs[family], ""]
         op = openapi_operation(openapi, tool)
         lines += [f"### {tool}", ""]
         summary = op.get("summary") or ""
         description = op.get("description") or _doc_of(model)
         for text in (summary, description):
-            if text and text not in lines:
+            if text and text != tool and text not in lines:
                 lines += [text.strip(), ""]
         lines += [f"REST `POST /{family}/{name}` · MCP tool `{name}` on `/mcp/{family}/`", ""]
         rows = argument_rows(model)
@@ -176,6 +202,20 @@ def render(openapi: dict[str, Any] | None) -> str:
             ]
         else:
             lines += ["No arguments (send `{}`).", ""]
+    errors = error_responses(openapi)
+    if errors:
+        lines += [
+            "## Errors",
+            "",
+            "Errors are `application/problem+json` objects (`type`, `title`, `status`, `code`, "
+            "`detail`, optional `details`); switch on `code`, not on the wording. Statuses the "
+            "service documents:",
+            "",
+            "| status | when |",
+            "| --- | --- |",
+            *[f"| {status} | {_cell(text)} |" for status, text in errors],
+            "",
+        ]
     if TOOL_ALIASES:
         lines += [
             "## Aliases",

@@ -177,8 +177,14 @@ def submit(
                 chunks = upload.counted(
                     upload.save_stream(img), lambda n: progress.advance(task, n)
                 )
+                started = time.monotonic()
                 created = client.upload(path, chunks, params=params)
-                progress.update(task, total=progress.tasks[0].completed)
+                sent = progress.tasks[0].completed
+                progress.update(task, total=sent)
+            elapsed = max(time.monotonic() - started, 1e-6)
+            err.print(
+                f"uploaded {sent / 1e6:.1f} MB in {elapsed:.1f} s ({sent / 1e6 / elapsed:.1f} MB/s)"
+            )
         sub_id = created.get("id")
         if as_json and not watch:
             emit_json(created)

@@ -132,8 +132,8 @@ def _reason(item: Mapping[str, Any]) -> str:
 
 def submissions_table(items: Sequence[Mapping[str, Any]]) -> Table:
     table = Table(title="Your submissions")
+    table.add_column("ID", no_wrap=True, min_width=36)  # users copy it: never cut
     for name, justify in (
-        ("ID", "right"),
         ("Track", "left"),
         ("Phase", "left"),
         ("Status", "left"),
