@@ -69,10 +69,6 @@ ERROR_RESPONSES = {
 }
 
 
-def _required(model: type[BaseModel]) -> bool:
-    return any(f.is_required() for f in model.model_fields.values())
-
-
 def _description(model: type[BaseModel]) -> str:
     return (model.__doc__ or "").strip()
 
@@ -80,13 +76,14 @@ def _description(model: type[BaseModel]) -> str:
 def _make_endpoint(tool: str):
     async def endpoint(request: Request) -> JSONResponse:
         raw = await request.body()
-        args: Any = {}
-        if raw.strip():
-            try:
-                args = json.loads(raw)
-            except ValueError:
-                # still a call of the tool: validation rejects the raw text with a 422
-                args = raw.decode("utf-8", "replace")[:1000]
+        try:
+            args: Any = json.loads(raw) if raw.strip() else None
+        except ValueError:
+            args = None
+        if not isinstance(args, dict):
+            # Still a call of the tool (logged in evaluation mode); validation
+            # rejects anything but a JSON object with a 422.
+            args = raw.decode("utf-8", "replace")[:1000] or "<empty body>"
         return await _run(request, tool, args)
 
     endpoint.__name__ = tool.replace(".", "_")
@@ -128,7 +125,7 @@ def build_routers() -> list[APIRouter]:
                 response_model=None,
                 openapi_extra={
                     "requestBody": {
-                        "required": _required(model),
+                        "required": True,
                         "content": {
                             "application/json": {
                                 "schema": {"$ref": f"#/components/schemas/{model.__name__}"}
@@ -150,7 +147,7 @@ def build_routers() -> list[APIRouter]:
                     response_model=None,
                     openapi_extra={
                         "requestBody": {
-                            "required": _required(model),
+                            "required": True,
                             "content": {
                                 "application/json": {
                                     "schema": {"$ref": f"#/components/schemas/{model.__name__}"}
@@ -198,6 +195,26 @@ TOOL_DOCS = {
 }
 
 
+def _flatten_nullable(schema: Any) -> Any:
+    """``anyOf: [X, {type: null}]`` -> X with ``type: [t, "null"]`` (same meaning in
+    OpenAPI 3.1, and understood by more tools than the anyOf form)."""
+    if isinstance(schema, list):
+        return [_flatten_nullable(x) for x in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: _flatten_nullable(v) for k, v in schema.items()}
+    alts = out.get("anyOf")
+    if isinstance(alts, list) and len(alts) == 2 and {"type": "null"} in alts:
+        other = next(a for a in alts if a != {"type": "null"})
+        if isinstance(other.get("type"), str) and "$ref" not in other:
+            merged = {**other, "type": [other["type"], "null"]}
+            if "enum" in merged:
+                merged["enum"] = [*merged["enum"], None]
+            del out["anyOf"]
+            out = {**merged, **out}
+    return out
+
+
 def create_app(
     plant: Plant | None = None,
     seed: int = DEFAULT_SEED,
@@ -213,7 +230,7 @@ def create_app(
             app.state.plant = load_plant(seed)
         async with contextlib.AsyncExitStack() as stack:
             for m in mcp_apps.values():
-                await stack.enter_async_context(m.session_manager.run())
+                await stack.enter_async_context(m.run())
             yield
 
     app = FastAPI(
@@ -273,8 +290,8 @@ def create_app(
         )
         comps = schema.setdefault("components", {}).setdefault("schemas", {})
         for model in {*T.TOOL_ARGS.values(), Problem}:
-            comps[model.__name__] = model.model_json_schema(
-                ref_template="#/components/schemas/{model}"
+            comps[model.__name__] = _flatten_nullable(
+                model.model_json_schema(ref_template="#/components/schemas/{model}")
             )
         app.openapi_schema = schema
         return schema

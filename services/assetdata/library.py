@@ -337,7 +337,7 @@ def check_window(
     s = parse_time(start, "start")
     e = (
         (s + np.timedelta64(int(default_days * 1440), "m"))
-        if end in (None, "")
+        if end is None
         else parse_time(end, "final")
     )
     if e <= s:
@@ -560,7 +560,7 @@ def failure_codes(plant: Plant) -> list[dict]:
 
 
 def alert_rules(plant: Plant, equipment_id: str | None = None) -> list[dict]:
-    asset = find_equipment(plant, equipment_id) if equipment_id else None
+    asset = find_equipment(plant, equipment_id) if equipment_id is not None else None
     out = []
     for r in C.ALERT_RULES:
         if asset is not None and r.asset_type != asset.asset_type:
@@ -595,9 +595,9 @@ def alert_rules(plant: Plant, equipment_id: str | None = None) -> list[dict]:
 # ---- records -----------------------------------------------------------------------
 def _window(date_from: object, date_to: object) -> tuple[str | None, str | None]:
     """Inclusive ISO string bounds for comparing against record timestamps."""
-    lo = iso(parse_time(date_from, "date_from")) if date_from not in (None, "") else None
+    lo = iso(parse_time(date_from, "date_from")) if date_from is not None else None
     hi = None
-    if date_to not in (None, ""):
+    if date_to is not None:
         t = parse_time(date_to, "date_to")
         if _is_date_only(date_to):
             t = t + np.timedelta64(1440 - 1, "m")
@@ -615,10 +615,10 @@ def episodes(
     end: object = None,
     site: str | None = None,
 ) -> list[dict]:
-    a = find_asset(plant, asset) if asset else None
-    s = iso(parse_time(start, "start")) if start else None
-    e = iso(parse_time(end, "end")) if end else None
-    site = find_site(plant, site) if site else None
+    a = find_asset(plant, asset) if asset is not None else None
+    s = iso(parse_time(start, "start")) if start is not None else None
+    e = iso(parse_time(end, "end")) if end is not None else None
+    site = find_site(plant, site) if site is not None else None
     out = []
     for ep in plant.episodes:
         if a is not None and ep["asset"] != a.name:
@@ -728,23 +728,23 @@ def workorders(
     date_from: object = None,
     date_to: object = None,
 ) -> list[dict]:
-    site = find_site(plant, site) if site else None
-    eq = find_equipment(plant, asset_num).equipment_id if asset_num else None
-    st = status.strip().upper() if status else None
+    site = find_site(plant, site) if site is not None else None
+    eq = find_equipment(plant, asset_num).equipment_id if asset_num is not None else None
+    st = status.strip().upper() if status is not None else None
     if st is not None and st not in WO_STATUSES:
         raise Invalid(
             f"status must be one of {list(WO_STATUSES)}",
             "invalid_argument",
             {"valid": list(WO_STATUSES)},
         )
-    fc = failure_code.strip().upper() if failure_code else None
+    fc = failure_code.strip().upper() if failure_code is not None else None
     if fc is not None and fc not in C.FAILURE_CODES:
         raise NotFound(
             "unknown_failure_code",
             f"Unknown failure code {failure_code!r}.",
             sorted(C.FAILURE_CODES),
         )
-    wt = work_type.strip().upper() if work_type else None
+    wt = work_type.strip().upper() if work_type is not None else None
     lo, hi = _window(date_from, date_to)
     return [
         w
@@ -811,7 +811,11 @@ def workorder_kpis(
     lo = max(lo, np.datetime64(C.WORKORDER_START, "m"))
     hi = min(hi, np.datetime64(C.NOW, "m"))
     days = max(float((hi - lo) / np.timedelta64(1, "D")), 0.0)
-    n_assets = 1 if asset_num else sum(1 for a in plant.assets if a.site == find_site(plant, site))
+    n_assets = (
+        1
+        if asset_num is not None
+        else sum(1 for a in plant.assets if a.site == find_site(plant, site))
+    )
 
     def mean(xs: list[float]) -> float | None:
         return round(sum(xs) / len(xs), 2) if xs else None

@@ -7,7 +7,9 @@ rejects requests without a known ``X-Run-Token`` (401) before MCP sees them.
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 import mcp.types as mt
@@ -33,9 +35,7 @@ class FamilyServer:
     def __init__(self, family: str):
         self.family = family
         self.server: Server = Server(f"assetops-{family}")
-        self.session_manager = StreamableHTTPSessionManager(
-            app=self.server, json_response=False, stateless=False
-        )
+        self.session_manager: StreamableHTTPSessionManager | None = None
         self.fastapi_app: Any = None
         tools = _tools_of(family)
         self.by_name = dict(tools)
@@ -75,9 +75,21 @@ class FamilyServer:
                 raise RuntimeError(json.dumps(out.body))
             return out.body
 
+    @contextlib.asynccontextmanager
+    async def run(self) -> AsyncIterator[None]:
+        """A fresh session manager per app lifespan (a manager runs only once)."""
+        manager = StreamableHTTPSessionManager(
+            app=self.server, json_response=False, stateless=False
+        )
+        async with manager.run():
+            self.session_manager = manager
+            try:
+                yield
+            finally:
+                self.session_manager = None
+
     def asgi(self, fastapi_app: Any) -> ASGIApp:
         self.fastapi_app = fastapi_app
-        manager = self.session_manager
 
         async def app(scope: Scope, receive: Receive, send: Send) -> None:
             if scope["type"] == "http" and fastapi_app.state.registry is not None:
@@ -96,7 +108,15 @@ class FamilyServer:
                     )
                     await resp(scope, receive, send)
                     return
-            await manager.handle_request(scope, receive, send)
+            if self.session_manager is None:
+                resp = JSONResponse(
+                    {"code": "not_ready", "detail": "MCP is starting"},
+                    status_code=503,
+                    media_type="application/problem+json",
+                )
+                await resp(scope, receive, send)
+                return
+            await self.session_manager.handle_request(scope, receive, send)
 
         return app
 

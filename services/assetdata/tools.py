@@ -514,9 +514,14 @@ def validate_args(name: str, args: dict | BaseModel | None) -> BaseModel:
     if args is None:
         args = {}
     if not isinstance(args, dict):
-        raise ToolError(422, "invalid_arguments", "Arguments must be a JSON object.")
+        raise ToolError(
+            422,
+            "invalid_arguments",
+            "Arguments must be a JSON object (send {} for a tool without arguments).",
+        )
     try:
-        return model.model_validate(args)
+        # strict: JSON types must match the schema (no true -> 1, "2" -> 2)
+        return model.model_validate(args, strict=True)
     except ValidationError as exc:
         errors = [
             {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}

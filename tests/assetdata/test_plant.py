@@ -45,12 +45,21 @@ def test_upstream_names(plant):
     assert {"Chiller 6", "Chiller 9", "CQPA AHU 1", "CQPA AHU 2B"} <= names
     assert L.find_asset(plant, "CWC04009").name == "Chiller 9"
     sensors = {s["name"] for s in L.sensors(plant, L.find_asset(plant, "Chiller 6"))}
-    for kind in ("Tonnage", "Supply Temperature", "Condenser Water Flow", "Power Input",
-                 "Chiller % Loaded", "Liquid Refrigerant Evaporator Temperature"):
+    for kind in (
+        "Tonnage",
+        "Supply Temperature",
+        "Condenser Water Flow",
+        "Power Input",
+        "Chiller % Loaded",
+        "Liquid Refrigerant Evaporator Temperature",
+    ):
         assert f"Chiller 6 {kind}" in sensors
     chiller_fms = {f["name"] for f in L.failure_modes(plant, "Chiller 6")}
-    assert {"Evaporator Water side fouling", "Condenser Water side fouling",
-            "Purge Unit Excessive purge"} <= chiller_fms
+    assert {
+        "Evaporator Water side fouling",
+        "Condenser Water side fouling",
+        "Purge Unit Excessive purge",
+    } <= chiller_fms
 
 
 def test_every_failure_mode_has_sensors_and_an_episode(plant):
@@ -92,8 +101,9 @@ def test_episode_story_alert_then_workorder(plant):
 
 def test_telemetry_is_physically_correlated(plant):
     a = L.find_asset(plant, "Chiller 6")
-    h = L.history(plant, a, "2020-06-01", "2020-06-15",
-                  ["Tonnage", "Power Input", "Chiller % Loaded"])
+    h = L.history(
+        plant, a, "2020-06-01", "2020-06-15", ["Tonnage", "Power Input", "Chiller % Loaded"]
+    )
     ok = np.isfinite(h.values).all(axis=1) & (h.values[:, 0] > 1)
     ton, kw, load = h.values[ok].T
     assert np.corrcoef(ton, kw)[0, 1] > 0.9
