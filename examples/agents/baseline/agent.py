@@ -12,6 +12,7 @@ Contract: docs/agent-contract.md. Tools: POST $ASSETOPS_API_URL/{family}/{tool}.
 
 import calendar
 import json
+import math
 import os
 import re
 import sys
@@ -51,6 +52,8 @@ KPI_WORDS = (  # label words -> wo.get_workorder_kpis field
     ("on-time", "pm_on_time_rate"),
     ("on time", "pm_on_time_rate"),
     ("pm ratio", "pm_ratio"),
+    ("maintenance ratio", "pm_ratio"),
+    ("pm / (pm + cm)", "pm_ratio"),
     ("preventive share", "pm_ratio"),
     ("share of preventive", "pm_ratio"),
     ("backlog", "backlog"),
@@ -141,18 +144,18 @@ class Tools:
                 {"tool": tool, "arguments": args, "observation": f"HTTP {status}: {observation}"}
             )
             if status == 200 and isinstance(data, dict):
-                warning = data.get("warning") or data.get("warnings")
-                if warning:
-                    self.problems.append(f"{tool} returned a warning")
+                if data.get("warning") or data.get("warnings"):
+                    # the data came back, flagged: use it and say so in the answer
+                    self.problems.append("a tool returned a warning, so the data may be incomplete")
                 if expect_rows and not _nonempty(data, expect_rows) and attempt < RETRIES - 1:
-                    self.problems.append(f"{tool} returned an empty result; retried")
+                    self.problems.append("a tool returned an empty result and was retried")
                     time.sleep(0.05)
                     continue
                 return data
             if 400 <= status < 500 and status not in (408, 429):
                 detail = (data or {}).get("detail") if isinstance(data, dict) else None
                 raise CannotAnswer(f"{tool} rejected the request ({status}): {detail}")
-            self.problems.append(f"{tool} failed (HTTP {status}); retried")
+            self.problems.append("a tool call failed and was retried")
             time.sleep(0.2 * (attempt + 1))
         if isinstance(data, dict) and data and expect_rows:
             return data  # still empty after retries: report what we saw
@@ -166,13 +169,18 @@ def _nonempty(data, key):
 
 # ---- text parsing --------------------------------------------------------------------
 def fmt(x):
+    """A number as a report states it: integers as such, otherwise five
+    significant digits (plenty for the tolerance of a derived statistic)."""
     if x is None:
         return "n/a"
     if isinstance(x, bool):
         return str(x).lower()
+    if x == 0 or not math.isfinite(x):
+        return "0"
     if float(x).is_integer() and abs(x) < 1e12:
         return str(int(x))
-    return f"{x:.4f}".rstrip("0").rstrip(".")
+    digits = max(0, 5 - int(math.floor(math.log10(abs(x)))) - 1)
+    return f"{x:.{min(digits, 6)}f}".rstrip("0").rstrip(".")
 
 
 def find_site(text):
@@ -343,7 +351,20 @@ class Agent:
             (("work order wo", "of work order"), self.workorder_detail),
             (("events of equipment", "work-order events"), self.event_summary),
             (("prioriti", "most urgent first"), self.prioritize),
-            (("kpi",), self.kpi),
+            (
+                (
+                    "kpi",
+                    "mean time to repair",
+                    "mean response time",
+                    "maintenance ratio",
+                    "on-time rate",
+                    "mean time between failures",
+                    "total maintenance cost",
+                    "total labor hours",
+                    "total labour hours",
+                ),
+                self.kpi,
+            ),
             (("time-series models", "pretrained time-series"), self.models_for_task),
             (("behaving abnormally", "went wrong", "diagnose the fault"), self.diagnosis),
             (("most relevant sensor",), self.mode_sensor_reading),
@@ -790,11 +811,12 @@ class Agent:
         if not sensor:
             return self.clarify_sensor(site, asset)
         ts = norm_ts(re.search(ISO_TS, self.text).group(0))
-        final = iso(datetime.fromisoformat(ts) + timedelta(minutes=15))
+        final = iso(datetime.fromisoformat(ts) + timedelta(days=1))  # the tool's default window
         _, rows = self.series(site, asset, sensor, ts, final)
-        if not rows:
+        at = [(t, v) for t, v in rows if t == ts]
+        if not at:
             return f"No reading of {sensor} at {ts}."
-        return f"{fmt(rows[0][1])} (reading of {sensor} at {rows[0][0]})"
+        return f"{at[0][1]} (reading of {sensor} at {at[0][0]})"  # exactly as observed
 
     def peak_day(self):
         got = self._dataset(aggregation="daily")
@@ -883,8 +905,9 @@ def main():
             answer = agent.solve()
     except CannotAnswer as exc:
         answer = f"I could not complete this task: {exc}."
-    if agent.tools.problems and agent.fmt in ("text",):
-        answer += " (Note: some tool calls failed or returned nothing and were retried.)"
+    if agent.tools.problems:  # reported, not hidden (result verification)
+        notes = "; ".join(dict.fromkeys(agent.tools.problems))
+        answer += f"\n(Note: {notes}.)"
     result = {
         "answer": str(answer)[:20000],
         "plan": agent.tools.plan[:50],
