@@ -316,6 +316,20 @@ def status(
             render.submission_panel(out, item)
 
 
+@app.command()
+def cancel(
+    submission_id: Annotated[str, typer.Argument(metavar="ID")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Cancel one of your submissions in any non-final state (frees the quota slot)."""
+    with handled(as_json), api() as client:
+        item = client.post_json(f"{API_PREFIX}/submissions/{submission_id}/cancel")
+        if as_json:
+            emit_json(item)
+        else:
+            render.submission_panel(out, item)
+
+
 @app.command("list")
 def list_submissions(
     limit: Annotated[int, typer.Option(min=1, max=200, help="How many, newest first.")] = 20,

@@ -342,3 +342,23 @@ def test_login_with_bad_token_stores_nothing(runner: CliRunner, serve, tmp_path)
     result = runner.invoke(cli.app, ["login", "--url", "http://127.0.0.1:8123", "--token", "bad"])
     assert result.exit_code == ExitCode.AUTH
     assert not (tmp_path / "cfg" / "config.json").exists()
+
+
+def test_cancel_posts_and_reports_conflict(runner: CliRunner, serve) -> None:
+    logged_in()
+    cancelled = {
+        "id": SUB_ID,
+        "status": "cancelled",
+        "track": "execution",
+        "phase_id": 1,
+        "failure": {"code": "cancelled", "message": "Cancelled on request.", "kind": "operator"},
+    }
+    seen = serve(lambda r: httpx.Response(200, json=cancelled))
+    ok = runner.invoke(cli.app, ["cancel", SUB_ID])
+    assert ok.exit_code == 0, ok.output
+    assert seen[0].method == "POST" and seen[0].url.path.endswith(f"/{SUB_ID}/cancel")
+    assert "cancelled" in ok.output
+    serve(lambda r: problem(409, "already_final", "The submission already finished."))
+    again = runner.invoke(cli.app, ["cancel", SUB_ID])
+    assert again.exit_code == ExitCode.QUOTA
+    assert "already finished" in again.output
