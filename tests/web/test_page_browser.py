@@ -194,6 +194,9 @@ def test_team_view_by_keyboard_with_live_progress(board, context, artifacts: Pat
         f"document.querySelector('#team-fragment tr[data-key=\"{key}\"] progress')"
         "?.getAttribute('value') === '0.9'",
     )
+    # ... and announces the status change in the live region
+    board.stack.set_progress(uuid.UUID(key), "scoring", 1.0)
+    wait_js(page, "document.getElementById('team-status').textContent.includes('is now scoring')")
     page.screenshot(path=str(artifacts / "team-view.png"), full_page=True)
     # forget the token: gone from storage and from the page
     page.click("#token-forget")

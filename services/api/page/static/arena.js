@@ -119,6 +119,14 @@
     document.addEventListener("visibilitychange", function () { if (!document.hidden) tick(); });
   }
 
+  function statuses(root) {
+    var out = {};
+    root.querySelectorAll("tr[data-key] .badge").forEach(function (badge) {
+      out[badge.closest("tr").dataset.key] = badge.textContent.trim();
+    });
+    return out;
+  }
+
   function startTeamView(section) {
     var form = document.getElementById("token-form");
     var input = document.getElementById("token-input");
@@ -136,10 +144,19 @@
           return res.text().then(function (html) { return { ok: res.ok, status: res.status, html: html }; });
         })
         .then(function (r) {
+          var before = statuses(region);
           if (!region.firstElementChild || !r.ok) {
             region.innerHTML = r.html;
           } else {
             patchRegion(region, r.html);
+          }
+          // Announce status changes only (progress ticks would be too chatty).
+          var after = statuses(region);
+          var moved = Object.keys(after).filter(function (k) { return before[k] && before[k] !== after[k]; });
+          if (moved.length) {
+            status.textContent = moved.map(function (k) {
+              return "Submission " + k.slice(0, 8) + " is now " + after[k];
+            }).join("; ") + ".";
           }
           if (r.status === 401 || r.status === 403) sessionStorage.removeItem(TOKEN_KEY);
           forget.hidden = !sessionStorage.getItem(TOKEN_KEY);
