@@ -160,7 +160,8 @@ def render(openapi: dict[str, Any] | None) -> str:
         "same name with the same arguments.",
         "",
         "In evaluation (server or `assetops validate`) every call must carry the header "
-        "`X-Run-Token: $ASSETOPS_RUN_TOKEN`; see the [agent contract](agent-contract.md).",
+        "`X-Run-Token: $ASSETOPS_RUN_TOKEN`; see the [agent contract](agent-contract.md). "
+        "What each tool returns, with examples: [the asset-data service](tools.md).",
         "",
         "Conventions: `asset_id` is an asset's name as listed by `iot.assets` (\"Chiller 6\"); "
         "`asset_num` / `equipment_id` is the equipment id (\"CWC04006\"). Timestamps are ISO "
