@@ -40,6 +40,7 @@ def make_app(settings: Settings) -> Celery:
             "socket_timeout": 10,
         },
         worker_hijack_root_logger=False,
+        worker_redirect_stdouts=False,
         beat_schedule={
             "reconcile": {
                 "task": RECONCILE_TASK,

@@ -11,6 +11,7 @@ import json
 import logging
 import re
 import sys
+import traceback
 from datetime import UTC, datetime
 
 CANARY = re.compile(r"CANARY-[0-9a-f]{16}")
@@ -51,11 +52,16 @@ class JsonFormatter(logging.Formatter):
             # Type only: exception messages from third-party code may quote
             # data we must not log.
             entry["exc_type"] = record.exc_info[0].__name__
+            frames = traceback.extract_tb(record.exc_info[2])
+            if frames:  # where, not what: file:line of the innermost frame
+                entry["exc_where"] = f"{frames[-1].filename}:{frames[-1].lineno}"
         return CANARY.sub("CANARY-[masked]", json.dumps(entry, default=str))
 
 
 def configure(level: str = "INFO") -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    # The real stderr: under Celery sys.stderr is a logging proxy, and writing
+    # log records into it would loop back into logging.
+    handler = logging.StreamHandler(sys.__stderr__)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -32,8 +32,12 @@ def create_database() -> str:
         conn.execute(f'CREATE DATABASE "{TEST_DB}"')
     engine_for.cache_clear()
     session_factory.cache_clear()
-    subprocess.run([sys.executable, "-m", "alembic", "-x", f"url={DB_URL}", "upgrade", "head"],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "alembic", "-x", f"url={DB_URL}", "upgrade", "head"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     return DB_URL
 
 
@@ -44,8 +48,11 @@ def truncate(url: str) -> None:
 
 def make_settings(data_dir: Path, **overrides: object) -> Settings:
     base: dict[str, object] = dict(
-        database_url=DB_URL, redis_url=REDIS_URL, data_dir=data_dir,
-        upload_max_bytes=32 * 1024**2, upload_max_unpacked_bytes=256 * 1024**2,
+        database_url=DB_URL,
+        redis_url=REDIS_URL,
+        data_dir=data_dir,
+        upload_max_bytes=32 * 1024**2,
+        upload_max_unpacked_bytes=256 * 1024**2,
         log_level="WARNING",
     )
     base.update(overrides)
@@ -71,10 +78,18 @@ def seed(settings: Settings, daily_quota: int = 3, max_concurrent: int = 2) -> W
         service.create_team(session, "team-b", "Team B")
         a = service.create_token(session, "participant", "team-a", "a").token
         b = service.create_token(session, "participant", "team-b", "b").token
-        phase = service.create_phase(session, PhaseIn(
-            title="Dev phase", visibility="public", opens_at=now - timedelta(hours=1),
-            closes_at=now + timedelta(days=1), tracks=["planning", "execution"],
-            daily_quota=daily_quota, max_concurrent=max_concurrent))
+        phase = service.create_phase(
+            session,
+            PhaseIn(
+                title="Dev phase",
+                visibility="public",
+                opens_at=now - timedelta(hours=1),
+                closes_at=now + timedelta(days=1),
+                tracks=["planning", "execution"],
+                daily_quota=daily_quota,
+                max_concurrent=max_concurrent,
+            ),
+        )
         return World(admin, a, b, phase.id)
 
 
@@ -89,27 +104,57 @@ def fake_report(overall: float, cluster_key: str = "fc-test0001", statements: in
     from evaluator.models import CatalogEntry, ClusterSummary, SubmissionReport
 
     now = datetime.now(UTC)
-    entry = CatalogEntry(key=cluster_key, label="Tool errors left unhandled",
-                         category="Unhandled Tool Errors", code="ARENA-tool-error",
-                         centroid=[0.1, 0.2, 0.3], embedder_id="test-embedder", first_seen=now,
-                         last_seen=now, status="emerging", total_count=statements, submissions=1)
+    entry = CatalogEntry(
+        key=cluster_key,
+        label="Tool errors left unhandled",
+        category="Unhandled Tool Errors",
+        code="ARENA-tool-error",
+        centroid=[0.1, 0.2, 0.3],
+        embedder_id="test-embedder",
+        first_seen=now,
+        last_seen=now,
+        status="emerging",
+        total_count=statements,
+        submissions=1,
+    )
     return SubmissionReport(
         scenarios=10,
-        dimensions={"task_completion": overall, "retrieval_accuracy": 60.0,
-                    "result_verification": 55.0, "sequence_correctness": 70.0,
-                    "clarity_justification": 65.0, "hallucination": 12.5},
-        overall=overall, pass_rate=40.0, passed=4, deployment_ready=overall >= 85,
-        hallucination_rate_answered=10.0, run_failures={"timeout": 1}, groups=[],
-        prompt_tokens=1000, completion_tokens=200, llm_calls=12,
+        dimensions={
+            "task_completion": overall,
+            "retrieval_accuracy": 60.0,
+            "result_verification": 55.0,
+            "sequence_correctness": 70.0,
+            "clarity_justification": 65.0,
+            "hallucination": 12.5,
+        },
+        overall=overall,
+        pass_rate=40.0,
+        passed=4,
+        deployment_ready=overall >= 85,
+        hallucination_rate_answered=10.0,
+        run_failures={"timeout": 1},
+        groups=[],
+        prompt_tokens=1000,
+        completion_tokens=200,
+        llm_calls=12,
         failure_statements=statements,
-        clusters=[ClusterSummary(key=cluster_key, label=entry.label, category=entry.category,
-                                 code=entry.code, count=statements, share=1.0)],
+        clusters=[
+            ClusterSummary(
+                key=cluster_key,
+                label=entry.label,
+                category=entry.category,
+                code=entry.code,
+                count=statements,
+                share=1.0,
+            )
+        ],
         catalog_updates=[entry],
     )
 
 
-def finished_submission(settings: Settings, team: str, phase_id: int, track: str,
-                        overall: float, minutes_ago: int = 0):
+def finished_submission(
+    settings: Settings, team: str, phase_id: int, track: str, overall: float, minutes_ago: int = 0
+):
     """Insert a finished submission the way the worker's final transaction does."""
     import uuid
 
@@ -122,11 +167,24 @@ def finished_submission(settings: Settings, team: str, phase_id: int, track: str
     now = utcnow() - timedelta(minutes=minutes_ago)
     with session_factory(settings.database_url)() as session:
         team_id = session.scalar(select(Team.id).where(Team.name == team))
-        sub = Submission(id=uuid.uuid4(), team_id=team_id, phase_id=phase_id, track=track,
-                         image_sha256="0" * 64, image_bytes=1, archive_name=None,
-                         status="finished", progress=1.0, scenarios_total=10, scenarios_done=10,
-                         hidden=False, attempt=1, cancel_requested=False, created_at=now,
-                         finished_at=now)
+        sub = Submission(
+            id=uuid.uuid4(),
+            team_id=team_id,
+            phase_id=phase_id,
+            track=track,
+            image_sha256="0" * 64,
+            image_bytes=1,
+            archive_name=None,
+            status="finished",
+            progress=1.0,
+            scenarios_total=10,
+            scenarios_done=10,
+            hidden=False,
+            attempt=1,
+            cancel_requested=False,
+            created_at=now,
+            finished_at=now,
+        )
         session.add(sub)
         session.flush()
         write_report(session, sub, fake_report(overall), now)

@@ -24,8 +24,12 @@ def layer_bytes(payload: bytes = b"hello") -> bytes:
     return buf.getvalue()
 
 
-def image_tar(images: int = 1, extra: list[tarfile.TarInfo] | None = None,
-              layer_size: int = 0) -> bytes:
+def image_tar(
+    images: int = 1,
+    extra: list[tarfile.TarInfo] | None = None,
+    layer_size: int = 0,
+    arch: str = "amd64",
+) -> bytes:
     """A minimal `docker save` (legacy layout): manifest.json, config, layers."""
     buf = io.BytesIO()
     manifest = []
@@ -33,15 +37,25 @@ def image_tar(images: int = 1, extra: list[tarfile.TarInfo] | None = None,
         for i in range(images):
             layer = layer_bytes(b"x" * layer_size or f"image {i}".encode())
             layer_id = hashlib.sha256(layer).hexdigest()
-            config = json.dumps({"architecture": "amd64", "os": "linux",
-                                 "rootfs": {"type": "layers", "diff_ids": [f"sha256:{layer_id}"]},
-                                 "config": {"Entrypoint": ["/bin/true"]}}).encode()
+            config = json.dumps(
+                {
+                    "architecture": arch,
+                    "os": "linux",
+                    "rootfs": {"type": "layers", "diff_ids": [f"sha256:{layer_id}"]},
+                    "config": {"Entrypoint": ["/bin/true"]},
+                }
+            ).encode()
             config_name = hashlib.sha256(config).hexdigest() + ".json"
             _add(tar, f"{layer_id}/layer.tar", layer)
             _add(tar, f"{layer_id}/VERSION", b"1.0")
             _add(tar, config_name, config)
-            manifest.append({"Config": config_name, "RepoTags": [f"agent{i}:latest"],
-                             "Layers": [f"{layer_id}/layer.tar"]})
+            manifest.append(
+                {
+                    "Config": config_name,
+                    "RepoTags": [f"agent{i}:latest"],
+                    "Layers": [f"{layer_id}/layer.tar"],
+                }
+            )
         for info in extra or []:
             tar.addfile(info, io.BytesIO(b"" if info.size == 0 else b"\0" * info.size))
         _add(tar, "manifest.json", json.dumps(manifest).encode())

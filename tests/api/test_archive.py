@@ -5,10 +5,10 @@ from __future__ import annotations
 import tarfile
 from pathlib import Path
 
+import arena_archives as archives
 import pytest
 
 from services.api.submissions.archive import ArchiveError, Limits, inspect_archive
-import arena_archives as archives
 
 LIMITS = Limits(max_unpacked_bytes=64 * 1024**2, max_members=100, max_gzip_ratio=100.0)
 
@@ -44,15 +44,25 @@ def test_internal_relative_symlink_is_fine(tmp_path: Path) -> None:
         (b"this is not a tar archive at all" * 50, "not_a_tar"),
         (b"\x1f\x8b\x08\x00garbage-after-gzip-magic" * 10, "not_a_tar"),
         (archives.traversal_tar(), "path_traversal"),
-        (archives.image_tar(extra=[archives.symlink("x/link", "../../../etc/passwd")]),
-         "path_traversal"),
+        (
+            archives.image_tar(extra=[archives.symlink("x/link", "../../../etc/passwd")]),
+            "path_traversal",
+        ),
         (archives.image_tar(extra=[archives.symlink("x/abs", "/etc/passwd")]), "path_traversal"),
         (archives.image_tar(extra=[archives.device("dev/null")]), "unsafe_member"),
         (archives.image_tar(images=2), "multiple_images"),
         (archives.layer_bytes(), "not_an_image"),
     ],
-    ids=["not_tar", "bad_gzip", "traversal", "symlink_escape", "symlink_abs", "device",
-         "two_images", "no_manifest"],
+    ids=[
+        "not_tar",
+        "bad_gzip",
+        "traversal",
+        "symlink_escape",
+        "symlink_abs",
+        "device",
+        "two_images",
+        "no_manifest",
+    ],
 )
 def test_hostile_archives_rejected(tmp_path: Path, data: bytes, code: str) -> None:
     assert _code(tmp_path, data) == code

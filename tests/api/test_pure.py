@@ -36,8 +36,11 @@ def test_lifecycle_transitions() -> None:
     order = [Status.SUBMITTED, Status.QUEUED, Status.VALIDATING, Status.RUNNING, Status.SCORING]
     for a, b in zip(order, order[1:], strict=False):
         assert can_transition(a, b)
-        assert not can_transition(b, a) or b in {Status.VALIDATING, Status.RUNNING,
-                                                  Status.SCORING} and a is Status.QUEUED
+        assert (
+            not can_transition(b, a)
+            or b in {Status.VALIDATING, Status.RUNNING, Status.SCORING}
+            and a is Status.QUEUED
+        )
     assert can_transition(Status.SCORING, Status.FINISHED)
     assert not can_transition(Status.RUNNING, Status.FINISHED)
     for state in order:
@@ -48,17 +51,33 @@ def test_lifecycle_transitions() -> None:
 
 def _row(team: str, overall: float, minutes: int) -> BoardRow:
     return BoardRow(
-        submission_id=uuid.uuid4(), team_name=team, team_display_name=team.upper(),
-        created_at=T0 + timedelta(minutes=minutes), finished_at=None, task_completion=1,
-        retrieval_accuracy=1, result_verification=1, sequence_correctness=1,
-        clarity_justification=1, hallucination_rate=0, overall=overall, pass_rate=50,
-        deployment_ready=False, scenarios=10,
+        submission_id=uuid.uuid4(),
+        team_name=team,
+        team_display_name=team.upper(),
+        created_at=T0 + timedelta(minutes=minutes),
+        finished_at=None,
+        task_completion=1,
+        retrieval_accuracy=1,
+        result_verification=1,
+        sequence_correctness=1,
+        clarity_justification=1,
+        hallucination_rate=0,
+        overall=overall,
+        pass_rate=50,
+        deployment_ready=False,
+        scenarios=10,
     )
 
 
 def test_best_per_team_and_tie_break_by_earlier_submission() -> None:
-    rows = [_row("a", 70, 5), _row("a", 80, 9), _row("b", 80, 3), _row("c", 80, 3),
-            _row("d", 10, 0), _row("b", 80, 1)]
+    rows = [
+        _row("a", 70, 5),
+        _row("a", 80, 9),
+        _row("b", 80, 3),
+        _row("c", 80, 3),
+        _row("d", 10, 0),
+        _row("b", 80, 1),
+    ]
     ranked = best_per_team(rows)
     assert [r.team_name for r in ranked] == ["b", "c", "a", "d"]
     assert ranked[0].created_at == T0 + timedelta(minutes=1)  # b's earlier 80 wins
@@ -84,9 +103,17 @@ def test_body_cache_is_bounded_lru() -> None:
 
 
 def _phase(**kw: object) -> Phase:
-    base = dict(id=1, title="p", visibility="public", opens_at=T0 - timedelta(days=1),
-                closes_at=T0 + timedelta(days=1), tracks=["execution"], daily_quota=2,
-                max_concurrent=1, leaderboard_version=1)
+    base = dict(
+        id=1,
+        title="p",
+        visibility="public",
+        opens_at=T0 - timedelta(days=1),
+        closes_at=T0 + timedelta(days=1),
+        tracks=["execution"],
+        daily_quota=2,
+        max_concurrent=1,
+        leaderboard_version=1,
+    )
     base.update(kw)
     return Phase(**base)
 
@@ -115,8 +142,9 @@ def test_quota_day_is_utc() -> None:
 
 
 def test_json_logs_are_structured_and_mask_canaries() -> None:
-    record = logging.LogRecord("arena.x", logging.INFO, __file__, 1,
-                               "saw CANARY-0123456789abcdef here", None, None)
+    record = logging.LogRecord(
+        "arena.x", logging.INFO, __file__, 1, "saw CANARY-0123456789abcdef here", None, None
+    )
     record.submission_id = "abc"
     record.scenario_text = "must never appear"  # not whitelisted -> dropped
     line = JsonFormatter().format(record)

@@ -30,9 +30,19 @@ EARLIER = NOW - timedelta(seconds=1)
         (RowState("queued", LATER, None, NOW - timedelta(seconds=10), 0), Action.NONE),
         (RowState("queued", LATER, None, None, 0), Action.ENQUEUE),
     ],
-    ids=["final", "deadline-running", "deadline-queued", "live-lease", "expired-lease",
-         "attempts-exhausted", "no-lease", "never-enqueued", "stale-queued", "fresh-queued",
-         "queued-no-stamp"],
+    ids=[
+        "final",
+        "deadline-running",
+        "deadline-queued",
+        "live-lease",
+        "expired-lease",
+        "attempts-exhausted",
+        "no-lease",
+        "never-enqueued",
+        "stale-queued",
+        "fresh-queued",
+        "queued-no-stamp",
+    ],
 )
 def test_decide(row: RowState, action: Action) -> None:
     assert decide(row, NOW, S) is action

@@ -1,0 +1,350 @@
+"""The submission lifecycle on real Postgres, Redis, Celery and Docker.
+
+End to end: upload a real `docker save` of the noop example agent through
+the api, a real Celery worker (with beat running the reconciler) takes it
+to finished, the leaderboard answers 200 then 304, and no canary of the
+scenario set appears in a pg_dump or in any api response.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from arena_api_env import World, auth
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select, update
+
+from services.settings import Settings
+from services.store.db import session_factory
+from services.store.models import Submission, SubmissionScore
+
+pytestmark = [pytest.mark.integration, pytest.mark.docker]
+CANARY = re.compile(r"CANARY-[0-9a-f]{16}")
+
+
+def _has_evaluator() -> bool:
+    try:
+        from evaluator import evaluate_submission  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+needs_evaluator = pytest.mark.skipif(
+    not _has_evaluator(), reason="evaluator.evaluate_submission not available yet"
+)
+
+
+@pytest.fixture
+def client(worker_settings: Settings) -> Any:
+    from services.api.leaderboard.service import CACHE
+    from services.api.main import create_app
+
+    CACHE._items.clear()
+    with TestClient(create_app(worker_settings, configure_logging=False)) as c:
+        yield c
+
+
+def upload_file(client: TestClient, token: str, path: Path, track: str = "execution") -> dict:
+    with path.open("rb") as fh:
+        r = client.post(
+            "/api/v1/submissions",
+            params={"track": track},
+            content=fh,
+            headers=auth(token) | {"Content-Type": "application/x-tar"},
+        )
+    assert r.status_code == 202, r.text
+    return r.json()
+
+
+def wait_for(
+    client: TestClient,
+    token: str,
+    sid: str,
+    until: Callable[[dict], bool],
+    timeout: float = 300,
+    seen: list[str] | None = None,
+) -> dict:
+    deadline = time.monotonic() + timeout
+    body: dict = {}
+    while time.monotonic() < deadline:
+        body = client.get(f"/api/v1/submissions/{sid}", headers=auth(token)).json()
+        if seen is not None and (not seen or seen[-1] != body["status"]):
+            seen.append(body["status"])
+        if until(body):
+            return body
+        time.sleep(0.3)
+    raise AssertionError(f"timed out; last state {body}")
+
+
+def scenario_secrets(settings: Settings) -> tuple[set[str], list[str]]:
+    """Canaries and full texts of the scenarios the worker ran."""
+    from hidden_scenarios.sets import load_file
+
+    scenarios = load_file(settings.scenario_file)
+    canaries = {s.canary for s in scenarios}
+    assert canaries and all(s.canary in s.text for s in scenarios)
+    return canaries, [s.text for s in scenarios]
+
+
+def pg_dump(settings: Settings) -> str:
+    dbname = settings.database_url.rsplit("/", 1)[1]
+    out = subprocess.run(
+        ["pg_dump", "-h", "127.0.0.1", "-U", "arena", "--data-only", dbname],
+        env={"PGPASSWORD": "arena", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
+    return out.stdout.decode()
+
+
+@needs_evaluator
+def test_end_to_end_noop_agent(
+    client: TestClient,
+    world: World,
+    worker_settings: Settings,
+    agent_tars: dict[str, Path],
+    celery_worker: Any,
+) -> None:
+    worker = celery_worker()
+    responses: list[str] = []
+    created = upload_file(client, world.team_a, agent_tars["noop"])
+    sid = created["id"]
+    seen: list[str] = []
+    final = wait_for(
+        client,
+        world.team_a,
+        sid,
+        lambda b: b["status"] in ("finished", "failed", "cancelled"),
+        seen=seen,
+    )
+    assert final["status"] == "finished", (final, worker.logs()[-3000:])
+    assert final["progress"] == 1.0 and final["scenarios_done"] == final["scenarios_total"] > 0
+    assert final["validating_at"] and final["running_at"] and final["scoring_at"]
+    assert set(seen) <= {"queued", "validating", "running", "scoring", "finished"}
+    scores = final["scores"]
+    assert scores["scenarios"] == final["scenarios_total"]
+    responses.append(json.dumps(final))
+    # the tarball is gone (retention 0) and nothing of the image remains
+    assert not (worker_settings.data_dir / "uploads" / f"{sid}.tar").exists()
+
+    r1 = client.get("/api/v1/leaderboard", params={"phase": world.phase_id, "track": "execution"})
+    assert r1.status_code == 200
+    assert r1.json()["entries"][0]["submission_id"] == sid
+    r2 = client.get(
+        "/api/v1/leaderboard",
+        params={"phase": world.phase_id, "track": "execution"},
+        headers={"If-None-Match": r1.headers["etag"]},
+    )
+    assert r2.status_code == 304
+    responses += [
+        r1.text,
+        client.get(f"/api/v1/submissions/{sid}/failures", headers=auth(world.team_a)).text,
+        client.get("/api/v1/failures/catalog").text,
+        client.get(f"/api/phases/{world.phase_id}/get_leaderboard/").text,
+        client.get("/api/v1/submissions", headers=auth(world.admin)).text,
+        client.get("/metrics").text,
+    ]
+    # team B sees nothing of it
+    assert client.get(f"/api/v1/submissions/{sid}", headers=auth(world.team_b)).status_code == 404
+    assert (
+        client.get(f"/api/v1/submissions/{sid}/failures", headers=auth(world.team_b)).status_code
+        == 404
+    )
+
+    canaries, texts = scenario_secrets(worker_settings)
+    dump = pg_dump(worker_settings)
+    assert sid in dump  # the dump is real
+    for blob in [dump, *responses, worker.logs()]:
+        assert not CANARY.search(blob), "a canary leaked"
+        for secret in [*canaries, *texts]:
+            assert secret not in blob, "scenario text leaked"
+
+
+@needs_evaluator
+def test_running_twice_never_double_writes(
+    world: World,
+    worker_settings: Settings,
+    agent_tars: dict[str, Path],
+    client: TestClient,
+    celery_worker: Any,
+) -> None:
+    """A duplicated delivery (two workers, same id) writes scores once."""
+    from worker import pipeline
+
+    created = upload_file(client, world.team_a, agent_tars["noop"])
+    sid = uuid.UUID(created["id"])
+    deps = pipeline.default_deps(worker_settings)
+    outcomes: list[str] = []
+    threads = [
+        threading.Thread(target=lambda: outcomes.append(pipeline.process(sid, deps)))
+        for _ in range(2)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(300)
+    assert sorted(outcomes) == ["finished", "skipped"]
+    assert pipeline.process(sid, deps) == "skipped"  # and a third, late delivery
+    with session_factory(worker_settings.database_url)() as session:
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(SubmissionScore)
+                .where(SubmissionScore.submission_id == sid)
+            )
+            == 1
+        )
+        assert session.get(Submission, sid).attempt == 1
+
+
+def test_cancel_while_running_stops_the_sandbox(
+    client: TestClient,
+    world: World,
+    worker_settings: Settings,
+    docker_client: Any,
+    agent_tars: dict[str, Path],
+    celery_worker: Any,
+) -> None:
+    celery_worker()
+    sid = upload_file(client, world.team_a, agent_tars["sleeper"])["id"]
+    wait_for(client, world.team_a, sid, lambda b: b["status"] == "running", timeout=180)
+    time.sleep(2)  # agents are up
+    t0 = time.monotonic()
+    r = client.post(f"/api/v1/submissions/{sid}/cancel", headers=auth(world.team_a))
+    assert r.status_code == 200 and r.json()["status"] == "cancelled"
+    # the worker notices on its next heartbeat (lease/3 = 2 s) and tears down
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        left = docker_client.containers.list(
+            all=True, filters={"label": [f"org.assetops.submission={sid}-a1"]}
+        )
+        if not left:
+            break
+        time.sleep(0.5)
+    assert not left, "sandbox containers survived the cancel"
+    assert time.monotonic() - t0 < 60  # well before the 30 s x scenarios wall time
+    body = client.get(f"/api/v1/submissions/{sid}", headers=auth(world.team_a)).json()
+    assert body["status"] == "cancelled" and body["scores"] is None
+    assert body["failure"]["counts_against_quota"] is False
+    can = client.get(
+        f"/api/v1/phases/{world.phase_id}/can_make_submission", headers=auth(world.team_a)
+    ).json()
+    assert can["used_today"] == 0
+
+
+def test_cancel_while_queued(client: TestClient, world: World, agent_tars: dict[str, Path]) -> None:
+    sid = upload_file(client, world.team_a, agent_tars["noop"])["id"]  # no worker running
+    r = client.post(f"/api/v1/submissions/{sid}/cancel", headers=auth(world.team_a))
+    assert r.json()["status"] == "cancelled"
+    second = client.post(f"/api/v1/submissions/{sid}/cancel", headers=auth(world.team_a))
+    assert second.status_code == 409 and second.json()["code"] == "already_final"
+
+
+def test_worker_killed_midrun_is_recovered(
+    client: TestClient,
+    world: World,
+    worker_settings: Settings,
+    agent_tars: dict[str, Path],
+    celery_worker: Any,
+) -> None:
+    """SIGKILL the worker while it runs a submission: the lease expires,
+    the reconciler (beat on a second worker) re-queues it and attempt 2
+    claims it. Postgres, not the broker, decides."""
+    first = celery_worker(beat=False)
+    sid = upload_file(client, world.team_a, agent_tars["sleeper"])["id"]
+    wait_for(client, world.team_a, sid, lambda b: b["status"] == "running", timeout=180)
+    first.kill()
+    second = celery_worker(beat=True)
+    body = wait_for(
+        client,
+        world.team_a,
+        sid,
+        lambda b: b["attempt"] >= 2 and b["status"] == "running",
+        timeout=120,
+    )
+    assert body["attempt"] == 2
+    client.post(f"/api/v1/submissions/{sid}/cancel", headers=auth(world.team_a))
+    assert "reconciled" in second.logs() or body["attempt"] == 2
+
+
+def test_intake_refusal_is_a_participant_failure_not_counted(
+    client: TestClient,
+    world: World,
+    worker_settings: Settings,
+    celery_worker: Any,
+    tmp_path: Path,
+) -> None:
+    """An archive that passes the api's shape checks but that the worker's
+    intake refuses (wrong platform) fails with intake's code."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
+    import arena_archives
+
+    celery_worker()
+    path = tmp_path / "fake.tar"
+    path.write_bytes(arena_archives.image_tar(arch="arm64"))
+    sid = upload_file(client, world.team_a, path)["id"]
+    body = wait_for(
+        client, world.team_a, sid, lambda b: b["status"] in ("failed", "finished"), timeout=120
+    )
+    assert body["status"] == "failed" and body["failure"]["kind"] == "participant"
+    assert body["failure"]["code"] == "wrong_platform"
+    assert body["failure"]["counts_against_quota"] is False
+    assert body["attempt"] == 1  # a participant failure is not retried
+
+
+def test_reconciler_fails_past_deadline_and_enqueues_lost(
+    world: World, worker_settings: Settings, client: TestClient, agent_tars: dict[str, Path]
+) -> None:
+    """No worker: a row past its deadline fails with a clear reason; a row
+    never handed to the broker gets enqueued."""
+    import redis
+
+    from services.store.submissions import utcnow
+    from worker import reconciler
+
+    a = upload_file(client, world.team_a, agent_tars["noop"])["id"]
+    b = upload_file(client, world.team_b, agent_tars["noop"])["id"]
+    now = utcnow()
+    with session_factory(worker_settings.database_url)() as session:
+        session.execute(
+            update(Submission).where(Submission.id == uuid.UUID(a)).values(deadline_at=now)
+        )
+        session.execute(
+            update(Submission)
+            .where(Submission.id == uuid.UUID(b))
+            .values(status="submitted", enqueued_at=None)
+        )
+        session.commit()
+    r = redis.Redis.from_url(worker_settings.redis_url)
+    r.delete("arena")
+    sent: list[uuid.UUID] = []
+    with session_factory(worker_settings.database_url)() as session:
+        report = reconciler.reconcile(
+            session, worker_settings, utcnow(), lambda sid: sent.append(sid) or True
+        )
+    assert report.actions == {"fail_deadline": [a], "enqueue": [b]}
+    assert sent == [uuid.UUID(b)]
+    body = client.get(f"/api/v1/submissions/{a}", headers=auth(world.team_a)).json()
+    assert body["status"] == "failed" and body["failure"]["code"] == "deadline_exceeded"
+    assert "does not count" in body["failure"]["message"]
+    assert (
+        client.get(f"/api/v1/submissions/{b}", headers=auth(world.team_b)).json()["status"]
+        == "queued"
+    )
+    # the archive of the failed one is deleted (retention 0), the queued one kept
+    assert report.archives_deleted == 1
+    assert not (worker_settings.data_dir / "uploads" / f"{a}.tar").exists()
+    assert (worker_settings.data_dir / "uploads" / f"{b}.tar").exists()
