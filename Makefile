@@ -83,8 +83,7 @@ deploy: images ## build, start, migrate, print URL + first admin token (idempote
 	$(STACK) up
 
 .PHONY: demo
-demo: HOST_NET := 1
-demo: export HOST_NET
+demo: export HOST_NET := 1
 demo: deploy venv ## deploy on 127.0.0.1, submit the baseline agent, print the leaderboard
 	bash deploy/demo.sh
 
