@@ -5,7 +5,7 @@ solvable and every check consistent with what the tools return.
 
 Fault handling mirrors what a careful agent does: a 5xx/timeout, an empty
 result or a warning on a call is retried (a bounded number of times) before
-the response is accepted.
+the response is accepted, and the answer says which tool misbehaved.
 """
 
 from __future__ import annotations
@@ -46,31 +46,54 @@ def _resolve(arguments: dict[str, Any], responses: list[dict[str, Any]]) -> dict
     return out
 
 
+def _problem(resp: httpx.Response | None) -> str | None:
+    """What was wrong with a response worth retrying (None: usable)."""
+    if resp is None:
+        return "timed out"
+    if resp.status_code == 504 or resp.status_code == 408:
+        return "timed out"
+    if resp.status_code >= 500 or resp.status_code == 429:
+        return "an error"
+    if resp.status_code >= 400:
+        return None  # a real rejection: retrying the same call cannot help
+    body = resp.json()
+    if isinstance(body, dict) and body.get("warning"):
+        return "a data-quality warning"
+    if R.is_degraded(body):
+        return "an empty result"
+    return None
+
+
 def _call(
     client: httpx.Client, path: str, args: dict[str, Any], headers: dict[str, str]
-) -> tuple[dict[str, Any], int]:
-    """POST with retries on transient failures; returns (body, attempts)."""
-    last: str = ""
+) -> tuple[dict[str, Any], list[str]]:
+    """POST with retries on transient failures; returns (body, problems seen)."""
+    problems: list[str] = []
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
-            resp = client.post(path, json=args, headers=headers)
+            resp: httpx.Response | None = client.post(path, json=args, headers=headers)
         except httpx.TimeoutException:
-            last = "client timeout"
+            resp = None
+        problem = _problem(resp)
+        if problem is not None and attempt < MAX_ATTEMPTS:
+            problems.append(problem)
             time.sleep(RETRY_PAUSE_S)
             continue
-        if resp.status_code >= 500 or resp.status_code in (408, 429):
-            last = f"HTTP {resp.status_code}"
-            time.sleep(RETRY_PAUSE_S)
-            continue
+        if resp is None or resp.status_code >= 500:
+            break
         if resp.status_code >= 400:
             raise OracleError(f"{path} rejected {args}: HTTP {resp.status_code} {resp.text[:300]}")
-        body = resp.json()
-        if R.is_degraded(body) and attempt < MAX_ATTEMPTS:
-            last = "empty/warning result"
-            time.sleep(RETRY_PAUSE_S)
-            continue
-        return body, attempt
-    raise OracleError(f"{path} still failing after {MAX_ATTEMPTS} attempts ({last})")
+        return resp.json(), problems
+    raise OracleError(f"{path} still failing after {MAX_ATTEMPTS} attempts ({problems[-1:]})")
+
+
+def _note(tool: str, problems: list[str]) -> str:
+    # Digit-free on purpose: a note must not add numbers or ids to the answer.
+    seen = " then ".join(dict.fromkeys(problems))
+    return (
+        f"Note: {tool} first returned {seen}; the call was retried and the result above "
+        "uses the clean response."
+    )
 
 
 def solve(
@@ -87,24 +110,30 @@ def solve(
         )
     headers = {"X-Run-Token": run_token} if run_token else {}
     responses: list[dict[str, Any]] = []
+    executed: list[PlanStep] = []
+    notes: list[str] = []
     trajectory: list[TrajectoryStep] = []
     with httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout_s) as client:
         for ref_step in scenario.expectation.reference_plan:
             args = _resolve(ref_step.arguments, responses)
-            body, attempts = _call(client, f"/{ref_step.agent}/{ref_step.tool}", args, headers)
+            tool = f"{ref_step.agent}.{ref_step.tool}"
+            body, problems = _call(client, f"/{ref_step.agent}/{ref_step.tool}", args, headers)
             responses.append(body)
+            executed.append(PlanStep(agent=ref_step.agent, tool=ref_step.tool, arguments=args))
+            if problems:
+                notes.append(_note(tool, problems))
             trajectory.append(
                 TrajectoryStep(
-                    thought=f"call {ref_step.agent}.{ref_step.tool}"
-                    + (f" (succeeded after {attempts} attempts)" if attempts > 1 else ""),
-                    tool=f"{ref_step.agent}.{ref_step.tool}",
+                    thought=f"call {tool}"
+                    + (f" (retried after {', '.join(problems)})" if problems else ""),
+                    tool=tool,
                     arguments=args,
                     observation=json.dumps(body, default=str)[:MAX_OBSERVATION_CHARS],
                 )
             )
     answer = template.compose(scenario.params, responses)
-    plan = [
-        PlanStep(agent=s.agent, tool=s.tool, arguments=dict(s.arguments))
-        for s in scenario.expectation.reference_plan
-    ]
-    return AgentResult(answer=answer, plan=plan, trajectory=trajectory)
+    if notes:
+        answer = "\n".join([answer, *notes])
+    # The plan reported is the one executed: references resolved to the
+    # values the earlier steps returned.
+    return AgentResult(answer=answer, plan=executed, trajectory=trajectory)

@@ -338,7 +338,7 @@ class ReadingAt(Template):
     category = "data"
     output_format = "number"
     public_n, hidden_n = 1, 5
-    retrieval_keys = {"iot.history": ("site_name", "asset_id", "start", "sensors")}
+    retrieval_keys = {"iot.history": HISTORY_KEYS}
     phrasings = (
         "What value did {sensor} report at {ts} at site {site}?",
         "Look up the {kind} reading of {asset} ({site}) at exactly {ts}.",

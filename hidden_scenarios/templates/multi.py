@@ -21,6 +21,8 @@ from hidden_scenarios.templates.common import (
 )
 from hidden_scenarios.templates.wo import MONTHS, month_window, year_window
 
+HISTORY_KEYS = ("site_name", "asset_id", "start", "final", "sensors")
+
 
 class EpisodeDiagnosis(Template):
     """Ground truth is an injected fault episode: the failure mode the plant
@@ -179,6 +181,10 @@ class ForecastThreshold(Template):
     category = "complex"
     output_format = "json"
     public_n, hidden_n = 1, 5
+    retrieval_keys = {
+        "iot.history": HISTORY_KEYS,
+        "tsfm.run_tsfm_forecasting": ("target_columns", "forecast_horizon"),
+    }
     phrasings = (
         "Based on {asset}'s {kind} at site {site} from {start} to {final}, forecast the next {h} "
         "readings. Will the forecast exceed {thr}? Answer as JSON with keys exceeds (true/false) "
@@ -242,14 +248,14 @@ class ForecastThreshold(Template):
                     forecast_horizon=p["h"],
                 ),
             ],
-            evidence=[fmt_number(peak)],
+            evidence=[repr(peak)],
             output_hint="JSON object with keys exceeds, peak_forecast",
             extra_params={"threshold": thr},
         )
 
     def compose(self, p: Params, responses: list[dict[str, Any]]) -> str:
         peak = max(R.forecast_values(responses[1], p["sensor"]))
-        return json.dumps({"exceeds": peak > p["threshold"], "peak_forecast": round(peak, 4)})
+        return json.dumps({"exceeds": peak > p["threshold"], "peak_forecast": peak})
 
 
 class AssetCorrectiveCount(Template):
@@ -307,7 +313,8 @@ class AssetCorrectiveCount(Template):
         )
 
     def compose(self, p: Params, responses: list[dict[str, Any]]) -> str:
-        return f"{R.total(responses[1])} corrective work orders"
+        eq = responses[0]["equipment_id"]
+        return f"{R.total(responses[1])} corrective work orders for equipment {eq}"
 
 
 class AssetAlertCount(Template):
@@ -359,7 +366,8 @@ class AssetAlertCount(Template):
         )
 
     def compose(self, p: Params, responses: list[dict[str, Any]]) -> str:
-        return f"{R.total(responses[1])} alerts"
+        eq = responses[0]["equipment_id"]
+        return f"{R.total(responses[1])} alerts for equipment {eq}"
 
 
 class AnomalyWeek(Template):
@@ -369,6 +377,7 @@ class AnomalyWeek(Template):
     category = "complex"
     output_format = "json"
     public_n, hidden_n = 1, 6
+    retrieval_keys = {"iot.history": HISTORY_KEYS, "tsfm.run_tsad": ("target_columns",)}
     phrasings = (
         "Is there any anomaly detected in {asset}'s {kind} in the week of {monday} at the {site} "
         "site? Answer as JSON with keys anomalous (true/false) and windows (count).",

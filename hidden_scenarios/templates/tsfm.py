@@ -255,7 +255,11 @@ class AnomalyCount(Template):
         )
 
     def compose(self, p: Params, responses: list[dict[str, Any]]) -> str:
-        return f"{R.anomaly_count(responses[1], p['sensor'])} anomalous windows"
+        result = R.anomaly_result(responses[1], p["sensor"])
+        starts = ", ".join(w["start"] for w in result["windows"][:5])
+        return f"{result['total_windows']} anomalous windows" + (
+            f", starting at {starts}" if starts else ""
+        )
 
 
 class AnomalyTuned(Template):

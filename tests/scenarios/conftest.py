@@ -9,6 +9,11 @@ HIDDEN_SEED_B = "test-hidden-seed-b"
 
 
 @pytest.fixture(scope="session")
+def hidden_seed_a() -> str:
+    return HIDDEN_SEED_A
+
+
+@pytest.fixture(scope="session")
 def public_scenarios():
     return sets.public_set()
 

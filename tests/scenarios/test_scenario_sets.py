@@ -21,8 +21,6 @@ from hidden_scenarios.stats import distribution_signature, set_stats
 from hidden_scenarios.templates import ALL_TEMPLATES, TEMPLATES_BY_ID
 from hidden_scenarios.templates.base import param_key
 
-from .conftest import HIDDEN_SEED_A
-
 
 def _key(s: Scenario) -> tuple[str, str]:
     t = TEMPLATES_BY_ID[s.template]
@@ -55,6 +53,16 @@ def test_sizes_and_coverage(public_scenarios, hidden_a) -> None:
         assert st["ambiguous"] >= 1
     assert set_stats(hidden_a)["ambiguous"] >= 5
     assert set_stats(hidden_a)["multi_family"] >= 30
+
+
+def test_every_scenario_has_required_retrievals_and_a_plan(public_scenarios, hidden_a) -> None:
+    for s in [*public_scenarios, *hidden_a]:
+        assert s.expectation.reference_plan, s.id
+        assert s.expectation.required_retrievals, s.id
+        assert s.expectation.family_order, s.id
+        assert s.expectation.evidence, s.id
+        if s.family == "multi":
+            assert len(s.expectation.family_order) >= 2, s.id
 
 
 def test_canaries(public_scenarios, hidden_a, hidden_b) -> None:
@@ -95,8 +103,8 @@ def test_seed_changes_instances_not_distribution(hidden_a, hidden_b, public_scen
     assert {_key(s) for s in other_public} != {_key(s) for s in public_scenarios}
 
 
-def test_same_seed_same_set(hidden_a) -> None:
-    again = sets.hidden_set(HIDDEN_SEED_A)
+def test_same_seed_same_set(hidden_a, hidden_seed_a: str) -> None:
+    again = sets.hidden_set(hidden_seed_a)
     assert [s.model_dump() for s in again] == [s.model_dump() for s in hidden_a]
 
 
@@ -124,9 +132,9 @@ def test_text_does_not_give_the_answer(public_scenarios, hidden_a) -> None:
     assert not leaks
 
 
-def test_export_and_load_round_trip(tmp_path: Path, hidden_a) -> None:
+def test_export_and_load_round_trip(tmp_path: Path, hidden_a, hidden_seed_a: str) -> None:
     out = tmp_path / "hidden.json"
-    res = CliRunner().invoke(app, ["export", "--seed", HIDDEN_SEED_A, "--out", str(out)])
+    res = CliRunner().invoke(app, ["export", "--seed", hidden_seed_a, "--out", str(out)])
     assert res.exit_code == 0, res.output
     loaded = sets.load_file(out)
     assert [s.model_dump() for s in loaded] == [s.model_dump() for s in hidden_a]
@@ -136,8 +144,8 @@ def test_export_and_load_round_trip(tmp_path: Path, hidden_a) -> None:
     assert len(sets.load_file(yml)) == len(sets.public_set())
 
 
-def test_stats_cli_json(hidden_a) -> None:
-    res = CliRunner().invoke(app, ["stats", "--seed", HIDDEN_SEED_A, "--json"])
+def test_stats_cli_json(hidden_a, hidden_seed_a: str) -> None:
+    res = CliRunner().invoke(app, ["stats", "--seed", hidden_seed_a, "--json"])
     assert res.exit_code == 0, res.output
     st = json.loads(res.output)
     assert st == set_stats(hidden_a)
@@ -152,12 +160,12 @@ def test_stats_cli_rejects_bad_file(tmp_path: Path) -> None:
     assert "scenario 'x'" in res.output
 
 
-def test_scenarios_for_prefers_file(tmp_path: Path, public_scenarios) -> None:
+def test_scenarios_for_prefers_file(tmp_path: Path, public_scenarios, hidden_seed_a: str) -> None:
     from services.settings import Settings
 
     out = tmp_path / "pub.json"
     out.write_text(json.dumps({"scenarios": [s.model_dump(mode="json") for s in public_scenarios]}))
     chosen = sets.scenarios_for(Settings(scenario_file=out, hidden_seed="ignored"))
     assert [s.id for s in chosen] == [s.id for s in public_scenarios]
-    by_seed = sets.scenarios_for(Settings(scenario_file=None, hidden_seed=HIDDEN_SEED_A))
-    assert by_seed[0].canary == sets.hidden_set(HIDDEN_SEED_A)[0].canary
+    by_seed = sets.scenarios_for(Settings(scenario_file=None, hidden_seed=hidden_seed_a))
+    assert by_seed[0].canary == sets.hidden_set(hidden_seed_a)[0].canary
