@@ -34,6 +34,12 @@ FAMILY_DOCS = {
     "tsfm": "Forecasting and anomaly detection on datasets from iot.history.",
     "wo": "Work orders, events (alerts, anomalies, work orders), alert rules and KPIs.",
 }
+try:  # orjson encodes a week of telemetry ~5x faster than the stdlib
+    import orjson  # noqa: F401
+    from fastapi.responses import ORJSONResponse as FastJSONResponse
+except ImportError:  # pragma: no cover - optional speed-up
+    FastJSONResponse = JSONResponse  # type: ignore[misc]
+
 TOKEN_HEADER = "X-Run-Token"
 PROBLEM = "application/problem+json"
 
@@ -103,7 +109,7 @@ async def _run(request: Request, tool: str, args: Any) -> JSONResponse:
     out = await execute(app.state.plant, registry, state, tool, args)
     if out.error is not None:
         return problem_response(out.error)
-    return JSONResponse(out.body)
+    return FastJSONResponse(out.body)
 
 
 def build_routers() -> list[APIRouter]:

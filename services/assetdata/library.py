@@ -319,6 +319,7 @@ class History:
     columns: list[str]
     values: np.ndarray  # float64 [rows, columns], NaN = missing
     cadence_minutes: int
+    steps: np.ndarray | None = None  # telemetry grid index of each row (raw data only)
 
 
 AGGREGATION_MINUTES = {"none": C.STEP_MINUTES, "hourly": 60, "daily": 1440}
@@ -378,7 +379,20 @@ def history(
     if aggregation != "none":
         times, block = _aggregate(times, block, cadence)
     keep = np.isfinite(block).any(axis=1)
-    return History(times[keep], cols, block[keep], cadence)
+    steps = np.arange(a, b)[keep] if aggregation == "none" else None
+    return History(times[keep], cols, block[keep], cadence, steps)
+
+
+def history_timestamps(plant: Plant, h: History, a: int = 0, b: int | None = None) -> list[str]:
+    """ISO strings of rows a..b of a History (raw rows use a per-plant cache of
+    the grid's strings, the hot path of iot.history)."""
+    if h.steps is None:
+        return iso_many(h.times[a:b])
+    grid = getattr(plant, "_iso_grid", None)
+    if grid is None:
+        grid = iso_many(plant.times(0, plant.n_steps))
+        plant._iso_grid = grid  # type: ignore[attr-defined]
+    return [grid[i] for i in h.steps[a:b].tolist()]
 
 
 def _aggregate(times: np.ndarray, block: np.ndarray, minutes: int) -> tuple[np.ndarray, np.ndarray]:

@@ -54,7 +54,7 @@ class Plant:
     episodes: list[dict]
     workorders: list[dict]
     events: list[dict]
-    content_hash: str
+    content_hash: str | None  # sha256 of the cache file; None until digest() when not cached
     generation_seconds: float | None = None  # set when this process generated it
     load_seconds: float | None = None
     source: str = "generated"  # "generated" | "cache"
@@ -83,6 +83,17 @@ class Plant:
 
     def times(self, a: int, b: int) -> np.ndarray:
         return self.start + np.arange(a, b) * np.timedelta64(self.step_minutes, "m")
+
+    def digest(self) -> str:
+        """sha256 of the cache file this plant has (or would have)."""
+        if self.content_hash is None:
+            records = {
+                "episodes": self.episodes,
+                "workorders": self.workorders,
+                "events": self.events,
+            }
+            self.content_hash = write_cache_digest(self.telemetry, records)
+        return self.content_hash
 
     @property
     def telemetry_points(self) -> int:
@@ -168,8 +179,7 @@ def load_plant(seed: int = DEFAULT_SEED, *, use_cache: bool = True) -> Plant:
                     digest = write_cache(path, telemetry, records)
                 except OSError as exc:
                     log.warning("cannot write plant cache %s: %s", path, exc)
-            if digest is None:
-                digest = write_cache_digest(telemetry, records)
+            # (without a cache the hash is computed on demand by Plant.digest())
             plant = Plant(
                 seed=seed,
                 telemetry=telemetry,
