@@ -40,7 +40,7 @@ quiet_pip download --quiet --no-index --find-links "$OUT" -d "$tmp/check" \
   -c requirements.lock -r "$tmp/runtime.txt" --only-binary=:all: >/dev/null
 if command -v docker >/dev/null && docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
   docker run --rm --network none --label org.assetops.arena=1 \
-    -v "$PWD/$OUT:/wheelhouse:ro" -v "$tmp:/req:ro" -v "$PWD/requirements.lock:/lock:ro" \
+    -v "$(realpath "$OUT"):/wheelhouse:ro" -v "$tmp:/req:ro" -v "$PWD/requirements.lock:/lock:ro" \
     "$BASE_IMAGE" sh -c 'python3 -m venv /tmp/v && /tmp/v/bin/pip download --quiet \
       --disable-pip-version-check --no-index --find-links /wheelhouse -d /tmp/d \
       -c /lock -r /req/runtime.txt >/dev/null' \
