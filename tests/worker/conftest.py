@@ -73,17 +73,18 @@ def _save(docker_client: Any, tag: str, path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def agent_tars(docker_client: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """`docker save` archives of the noop example agent and of a sleeper
+    """`docker save` archives of the noop and baseline example agents and of a sleeper
     (for cancel / worker-kill tests), built offline from arena-base."""
     from worker.sandbox.build import EXAMPLES_DIR, build_image
 
     out = tmp_path_factory.mktemp("agents")
-    build_image(
-        docker_client,
-        EXAMPLES_DIR / "noop",
-        "arena-api-test-noop:1",
-        extra_labels={"org.assetops.test": "api-worker"},
-    )
+    for name in ("noop", "baseline"):
+        build_image(
+            docker_client,
+            EXAMPLES_DIR / name,
+            f"arena-api-test-{name}:1",
+            extra_labels={"org.assetops.test": "api-worker"},
+        )
     sleeper = out / "sleeper"
     sleeper.mkdir()
     (sleeper / "Dockerfile").write_text(
@@ -98,6 +99,7 @@ def agent_tars(docker_client: Any, tmp_path_factory: pytest.TempPathFactory) -> 
     )
     return {
         "noop": _save(docker_client, "arena-api-test-noop:1", out / "noop.tar"),
+        "baseline": _save(docker_client, "arena-api-test-baseline:1", out / "baseline.tar"),
         "sleeper": _save(docker_client, "arena-api-test-sleeper:1", out / "sleeper.tar"),
     }
 

@@ -1,6 +1,6 @@
 """The submission lifecycle on real Postgres, Redis, Celery and Docker.
 
-End to end: upload a real `docker save` of the noop example agent through
+End to end: upload a real `docker save` of the baseline example agent through
 the api, a real Celery worker (with beat running the reconciler) takes it
 to finished, the leaderboard answers 200 then 304, and no canary of the
 scenario set appears in a pg_dump or in any api response.
@@ -109,7 +109,7 @@ def pg_dump(settings: Settings) -> str:
 
 
 @needs_evaluator
-def test_end_to_end_noop_agent(
+def test_end_to_end_baseline_agent(
     client: TestClient,
     world: World,
     worker_settings: Settings,
@@ -118,7 +118,7 @@ def test_end_to_end_noop_agent(
 ) -> None:
     worker = celery_worker()
     responses: list[str] = []
-    created = upload_file(client, world.team_a, agent_tars["noop"])
+    created = upload_file(client, world.team_a, agent_tars["baseline"])
     sid = created["id"]
     seen: list[str] = []
     final = wait_for(
