@@ -43,6 +43,13 @@ def fmt_num(value: Any, digits: int = 1) -> str:
         return str(value)
 
 
+def fmt_rate(value: Any) -> str:
+    """A 0-100 rate (pass rate) as a percentage."""
+    if value is None:
+        return "–"
+    return f"{float(value):.0f}%"
+
+
 def fmt_pct(value: Any) -> str:
     """A 0-1 share as a percentage."""
     if value is None:
@@ -93,7 +100,7 @@ def leaderboard_table(payload: Mapping[str, Any]) -> Table:
             str(entry.get("rank", "")),
             str(entry.get("team_display_name") or entry.get("team") or "?"),
             overall_text(entry.get("overall")),
-            fmt_pct(entry.get("pass_rate")),
+            fmt_rate(entry.get("pass_rate")),
             *[fmt_num(entry.get(key)) for key, _ in DIMENSIONS],
             str(entry.get("submission_id", ""))[:8],
         )
@@ -182,7 +189,7 @@ def submission_panel(console: Console, item: Mapping[str, Any]) -> None:
         table.add_column("Ready")
         table.add_row(
             overall_text(scores.get("overall")),
-            fmt_pct(scores.get("pass_rate")),
+            fmt_rate(scores.get("pass_rate")),
             *[fmt_num(scores.get(key)) for key, _ in DIMENSIONS],
             Text("yes", style="green") if scores.get("deployment_ready") else Text("no"),
         )

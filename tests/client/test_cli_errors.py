@@ -287,7 +287,7 @@ def test_watch_until_finished_exits_zero(runner: CliRunner, serve) -> None:
                     **base,
                     "status": "finished",
                     "progress": 1.0,
-                    "scores": {"task_completion": 80.0, "overall": 71.5, "pass_rate": 0.4},
+                    "scores": {"task_completion": 80.0, "overall": 71.5, "pass_rate": 40.0},
                 },
             ]
         )

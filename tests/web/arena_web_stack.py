@@ -256,7 +256,7 @@ class WebStack:
                     submission_id=sub.id,
                     **dims,
                     overall=overall,
-                    pass_rate=dims["task_completion"] / 100 * 0.8,
+                    pass_rate=dims["task_completion"] * 0.8,  # 0-100 like the evaluator
                     deployment_ready=overall >= 85,
                     scenarios=10,
                     prompt_tokens=100,

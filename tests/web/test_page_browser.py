@@ -92,6 +92,7 @@ def test_rows_charts_and_threshold_render(board, context, artifacts: Path) -> No
     first = page.locator("#lb-fragment tbody tr").first
     assert first.locator("th[scope=row]").inner_text() == "Team Alpha"
     assert "89.5" in first.inner_text()  # overall, as the store computed it
+    assert "74%" in first.inner_text()  # pass rate 73.6 (0-100 from the api)
     # six dimension columns + overall + pass rate in a semantic table
     headers = page.locator("#lb-fragment thead th").all_inner_texts()
     for name in (

@@ -40,6 +40,11 @@ def fmt(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+def rate(value: float | None) -> str:
+    """A 0-100 rate (the api's pass_rate) as a percentage."""
+    return "–" if value is None else f"{value:.0f}%"
+
+
 def pct(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.0f}%"
 
@@ -56,6 +61,7 @@ def templates() -> Environment:
         static_url=static_url,
         fmt=fmt,
         pct=pct,
+        rate=rate,
         dimensions=views.DIMENSIONS,
         ready_line=svg.DEPLOYMENT_READY,
     )

@@ -65,7 +65,7 @@ class LeaderboardRow:
     team: str
     submission_id: str
     overall: float | None
-    pass_rate: float | None  # 0-1
+    pass_rate: float | None  # 0-100, as the api sends it
     dims: dict[str, float | None]
     deployment_ready: bool
     submitted_at: str
