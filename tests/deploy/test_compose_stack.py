@@ -1,16 +1,20 @@
 """Compose smoke test: the real stack (offline images, host networking,
-everything on 127.0.0.1 at free ports) brought up with `deploy/stack.sh up`
-exactly as `make deploy` does, checked, re-deployed, backed up, restored and
-torn down. Needs Docker and the images (`make images`)."""
+everything on 127.0.0.1 at free ports, TWO workers on one Redis and one
+Postgres) brought up with `deploy/stack.sh up` exactly as `make deploy` does;
+checked, re-deployed, given two real submissions (one per worker, scored end
+to end), backed up, restored and torn down. Needs Docker and the images
+(`make images`)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from deploy_stack import Stack, listening_addresses, missing_images
+from deploy_stack import ROOT, Stack, listening_addresses, missing_images
 
 pytestmark = [pytest.mark.integration, pytest.mark.docker, pytest.mark.timeout(900)]
 
@@ -21,7 +25,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         pytest.skip("no Docker engine")
     if missing := missing_images():
         pytest.skip(f"images not built ({', '.join(missing)}): make images")
-    s = Stack(state_dir=tmp_path_factory.mktemp("stack"))
+    s = Stack(state_dir=tmp_path_factory.mktemp("stack"), workers=2)
     try:
         s.first_output = s.up()  # type: ignore[attr-defined]
         yield s
@@ -45,8 +49,9 @@ def test_health_and_readiness(stack: Stack) -> None:
 
 def test_every_role_runs_and_migrate_finished(stack: Stack) -> None:
     containers = stack.containers()
-    for service in ("postgres", "redis", "api", "worker", "beat"):
+    for service in ("postgres", "redis", "api", "beat"):
         assert [c["State"]["Status"] for c in containers[service]] == ["running"], service
+    assert [c["State"]["Status"] for c in containers["worker"]] == ["running", "running"]
     (migrate,) = containers["migrate"]
     assert migrate["State"]["Status"] == "exited" and migrate["State"]["ExitCode"] == 0
 
@@ -74,13 +79,101 @@ def test_first_admin_token_works_and_redeploy_is_a_no_op(stack: Stack) -> None:
     assert stack.get("/api/v1/admin/teams", "arena_not-a-real-token-0000")[0] == 401
 
     def ids() -> dict[str, str]:
-        return {s: c[0]["Id"] for s, c in stack.containers().items() if s != "migrate"}
+        return {
+            f"{s}{i}": c["Id"]
+            for s, cs in stack.containers().items() if s != "migrate"
+            for i, c in enumerate(sorted(cs, key=lambda c: c["Id"]))
+        }
 
     before = ids()
     out = stack.up()
     assert "already registered" in out or stack.secret("ADMIN_TOKEN") in out
     assert ids() == before  # nothing recreated
     assert stack.get("/api/v1/admin/teams", token)[0] == 200  # still one valid token
+
+
+def test_two_workers_share_one_broker(stack: Stack) -> None:
+    (worker, _) = stack.containers()["worker"]
+    done = subprocess.run(
+        ["docker", "exec", worker["Id"], "celery", "-A", "worker.celery_app:app", "inspect",
+         "ping", "--json", "--timeout", "10"], capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    nodes = json.loads(done.stdout.strip().splitlines()[-1])
+    assert len(nodes) == 2 and all(r == {"ok": "pong"} for r in nodes.values()), nodes
+
+
+def build_agent(tag: str, variant: str) -> None:
+    """The noop example agent; `variant` makes the image id differ."""
+    done = subprocess.run(
+        ["docker", "build", "-q", "--network", "none", "--label", "org.assetops.arena=1",
+         "--label", f"org.assetops.test.variant={variant}", "-t", tag,
+         str(ROOT / "examples/agents/noop")],
+        env={"DOCKER_BUILDKIT": "0", "PATH": "/usr/bin:/bin:/usr/sbin:/sbin"},
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def claimed_submissions(container: str) -> set[str]:
+    """Submission ids this worker logged as claimed (JSON log lines)."""
+    done = subprocess.run(["docker", "logs", container], capture_output=True, text=True)
+    found = set()
+    for line in (done.stdout + done.stderr).splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and record.get("msg") == "claimed":
+            found.add(str(record.get("submission_id")))
+    return found
+
+
+def test_two_submissions_are_scored_end_to_end_by_two_workers(stack: Stack) -> None:
+    done = stack.run("admin", "create-phase", "--title", "Smoke", "--tracks",
+                     "planning,execution", "--quota", "10", "--max-concurrent", "2")
+    assert done.returncode == 0, done.stderr
+    assert stack.run("admin", "create-team", "smoke").returncode == 0
+    token = stack.run("admin", "create-token", "--team", "smoke").stdout.strip().splitlines()[-1]
+    tags = [f"arena-smoke-agent-{i}:{stack.project}" for i in (1, 2)]
+    ids: list[str] = []
+    try:
+        for i, tag in enumerate(tags):
+            build_agent(tag, f"{stack.project}-{i}")
+            sub = subprocess.run(
+                [str(ROOT / ".venv/bin/assetops"), "submit", tag, "--track", "execution",
+                 "--json"],
+                env={**stack.env(), "ASSETOPS_URL": stack.url, "ASSETOPS_TOKEN": token,
+                     "ASSETOPS_CONFIG_DIR": str(stack.state_dir / "cli")},
+                capture_output=True, text=True, timeout=300,
+            )
+            assert sub.returncode == 0, sub.stdout + sub.stderr
+            ids.append(json.loads(sub.stdout)["id"])
+    finally:
+        subprocess.run(["docker", "image", "rm", "-f", *tags], capture_output=True)
+
+    deadline = time.monotonic() + 600
+    final: dict[str, dict] = {}
+    while time.monotonic() < deadline and len(final) < len(ids):
+        for sid in ids:
+            status, body = stack.get(f"/api/v1/submissions/{sid}", token)
+            assert status == 200, body
+            if body["status"] in ("finished", "failed", "cancelled"):
+                final[sid] = body
+        time.sleep(2)
+    assert len(final) == 2, f"not finished in time, final: {list(final)} of {ids}"
+    for body in final.values():
+        assert body["status"] == "finished", body["failure"]
+        assert body["scores"] is not None and body["scenarios_done"] == body["scenarios_total"] > 0
+
+    # each worker claimed one: the second submission did not wait for the first
+    claims = [sorted(claimed_submissions(w["Id"]) & set(ids))
+              for w in stack.containers()["worker"]]
+    assert sorted(len(c) for c in claims) == [1, 1], claims
+
+    status, board = stack.get("/api/v1/leaderboard?track=execution")
+    assert status == 200
+    assert "smoke" in json.dumps(board)
 
 
 def test_backup_and_restore_round_trip(stack: Stack, tmp_path: Path) -> None:
