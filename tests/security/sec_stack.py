@@ -412,10 +412,10 @@ def arena_stack(db_admin_url: str = PG_ADMIN_URL, redis_base: str = REDIS_HOST_U
             redis.Redis.from_url(redis_url).flushdb()
         if os.environ.get("ARENA_SEC_KEEP"):  # debugging: keep logs and the database
             print(f"ARENA_SEC_KEEP: kept {root} and database {db_name}", file=sys.stderr)
-            return
-        drop_database(db_admin_url, db_name)
-        if own_root:
-            shutil.rmtree(root, ignore_errors=True)
+        else:
+            drop_database(db_admin_url, db_name)
+            if own_root:
+                shutil.rmtree(root, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------
