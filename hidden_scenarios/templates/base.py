@@ -54,7 +54,7 @@ def family_order_of(plan: list[ReferenceStep]) -> list[ToolFamily]:
 def param_key(params: Params) -> str:
     """Canonical, order-independent key of a parameter set (cheap: spaces
     hold tens of thousands of sets)."""
-    return repr(sorted(params.items()))
+    return "\x1f".join(f"{k}={params[k]!r}" for k in sorted(params))
 
 
 @dataclass

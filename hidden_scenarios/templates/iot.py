@@ -176,7 +176,7 @@ class SensorDailyStat(Template):
     )
 
     def space(self, ctx: Any) -> list[Params]:
-        days = ctx.telemetry_days()[::6]
+        days = ctx.telemetry_days()[::15]
         return [
             {**p, "stat": st}
             for p in _analog_sensor_space(ctx, days)
@@ -230,7 +230,7 @@ class ReadingCount(Template):
     )
 
     def space(self, ctx: Any) -> list[Params]:
-        days = ctx.telemetry_days()[:-3:5]
+        days = ctx.telemetry_days()[:-3:10]
         return [{**p, "days": 3} for p in _analog_sensor_space(ctx, days)]
 
     def build(self, ctx: Any, p: Params, rng: random.Random) -> Draft | None:
@@ -279,7 +279,7 @@ class PeakDay(Template):
                 "monday": p["day"],
                 "which": w,
             }
-            for p in _analog_sensor_space(ctx, ctx.week_starts())
+            for p in _analog_sensor_space(ctx, ctx.week_starts()[::2])
             for w in ("highest", "lowest")
         ]
 
@@ -349,7 +349,7 @@ class ReadingAt(Template):
         hours = ("03:00:00", "09:15:00", "14:30:00")
         return [
             {**p, "time": h}
-            for p in _analog_sensor_space(ctx, ctx.telemetry_days()[::9])
+            for p in _analog_sensor_space(ctx, ctx.telemetry_days()[::15])
             for h in hours
         ]
 

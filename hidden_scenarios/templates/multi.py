@@ -108,7 +108,7 @@ class ModeSensorReading(Template):
     )
 
     def space(self, ctx: Any) -> list[Params]:
-        days = ctx.telemetry_days()[::9]
+        days = ctx.telemetry_days()[::18]
         return [
             {"site": a.site, "asset": a.name, "fm": fm.name, "day": d.isoformat()}
             for a in ctx.assets()
@@ -194,7 +194,7 @@ class ForecastThreshold(Template):
     )
 
     def space(self, ctx: Any) -> list[Params]:
-        ends = ctx.telemetry_days()[10::7]
+        ends = ctx.telemetry_days()[10::14]
         return [
             {"site": a.site, "asset": a.name, "sensor": s, "end": e.isoformat(), "h": h}
             for a in ctx.assets()

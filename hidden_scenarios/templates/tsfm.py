@@ -98,7 +98,7 @@ class ForecastMean(Template):
     )
 
     def space(self, ctx: Any) -> list[Params]:
-        ends = ctx.telemetry_days()[14::12]
+        ends = ctx.telemetry_days()[14::24]
         return [{**p, "h": h} for p in _series_space(ctx, ends, (7, 14)) for h in self.HORIZONS]
 
     def build(self, ctx: Any, p: Params, rng: random.Random) -> Draft | None:
@@ -157,7 +157,7 @@ class ForecastTuned(Template):
     )
 
     def space(self, ctx: Any) -> list[Params]:
-        ends = ctx.telemetry_days()[14::20]
+        ends = ctx.telemetry_days()[14::40]
         models = [m["model_id"] for m in ctx.tsfm_models() if "forecasting" in m["tasks"]]
         return [
             {**p, "h": h, "model": m, "stat": st}
@@ -224,7 +224,7 @@ class AnomalyCount(Template):
     )
 
     def space(self, ctx: Any) -> list[Params]:
-        return _series_space(ctx, ctx.telemetry_days()[7::3], (7,))
+        return _series_space(ctx, ctx.telemetry_days()[7::9], (7,))
 
     def build(self, ctx: Any, p: Params, rng: random.Random) -> Draft | None:
         start, final = _window(p)
@@ -283,7 +283,7 @@ class AnomalyTuned(Template):
     def space(self, ctx: Any) -> list[Params]:
         return [
             {**p, "model": m, "fa": fa}
-            for p in _series_space(ctx, ctx.telemetry_days()[7::12], (7,))
+            for p in _series_space(ctx, ctx.telemetry_days()[7::24], (7,))
             for m in ctx.ad_models()
             for fa in (0.001, 0.05)
         ]
