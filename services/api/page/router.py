@@ -56,6 +56,9 @@ def templates() -> Environment:
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        # Loaded once per process, like the code that renders them: no stat()
+        # per request, and never new templates against old code mid-deploy.
+        auto_reload=False,
     )
     env.globals.update(
         static_url=static_url,
