@@ -21,6 +21,7 @@ adding an asset does not reshuffle the others.
 
 from __future__ import annotations
 
+import warnings
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -616,23 +617,38 @@ def evaluate_rules(
 
 
 ANOMALY_SCORE = 4.0
+ANOMALY_WORDS = {
+    "shift": "Sustained shift",
+    "status": "Unusual status pattern",
+    "flatline": "Flatlined reading",
+    "oscillation": "Oscillation",
+    "spike": "Spike",
+}
+
+
+def _blocks(x: np.ndarray, block: int, fn) -> np.ndarray:
+    nb = x.size // block
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return fn(x[: nb * block].reshape(nb, block), axis=1)
 
 
 def anomaly_monitor(
     asset: C.AssetSpec, data: np.ndarray, site_oat_ref: np.ndarray | None
 ) -> list[dict]:
-    """Trailing robust monitor: each 6-hour block's median of an indicator vs
-    the median/MAD of the previous 14 days of blocks; score > ANOMALY_SCORE is an anomaly
-    (at most one per indicator per day)."""
+    """A trailing monitor over 6-hour blocks of every indicator a failure mode
+    of this asset type uses (at most one event per indicator per day):
+    - level: |block median - median of the previous 14 days of blocks| /
+      (1.4826 MAD + min_change) > ANOMALY_SCORE ("shift");
+    - binary status indicators: |block mean - same block a week earlier| >=
+      0.5 ("status");
+    - flatline: a block of >= 12 identical readings where the previous 14 days'
+      blocks varied ("flatline");
+    - oscillation: the block's step-to-step roughness (std of differences) above
+      3x the median of the previous 14 days and above min_change / 2 ("oscillation")."""
     block = 6 * 60 // C.STEP_MINUTES
     window = 14 * 4
-    used = sorted(
-        {
-            f.indicator
-            for f in C.FAILURE_MODES
-            if f.asset_type == asset.asset_type and C.INDICATORS[f.indicator].baseline
-        }
-    )
+    used = sorted({f.indicator for f in C.FAILURE_MODES if f.asset_type == asset.asset_type})
     run = running_mask(asset, data)
     out: list[dict] = []
     for name in used:
@@ -640,33 +656,65 @@ def anomaly_monitor(
         x = indicator_values(asset, data, name, site_oat_ref).astype(np.float64)
         if ind.running_only:
             x = np.where(run, x, np.nan)
-        nb = x.size // block
-        with np.errstate(all="ignore"):
-            import warnings
-
+        hits: dict[int, tuple[str, float, float, float]] = {}  # block -> (kind, score, value, base)
+        if not ind.baseline:
+            mean = _blocks(x, block, np.nanmean)
+            week = 28
+            diff = mean[week:] - mean[:-week]
+            for i in np.flatnonzero(np.nan_to_num(np.abs(diff)) >= 0.5):
+                b = i + week
+                hits[b] = ("status", abs(diff[i]) / ind.min_change, mean[b], mean[i])
+        else:
+            med = _blocks(x, block, np.nanmedian)
+            std = _blocks(x, block, np.nanstd)
+            # roughness: std of step-to-step changes (oscillation, not slow drift)
+            rough = _blocks(np.concatenate(([np.nan], np.diff(x))), block, np.nanstd)
+            count = _blocks(np.isfinite(x).astype(float), block, np.sum)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
-                med = np.nanmedian(x[: nb * block].reshape(nb, block), axis=1)
                 win = np.lib.stride_tricks.sliding_window_view(med, window)[:-1]
                 base = np.nanmedian(win, axis=1)
                 mad = np.nanmedian(np.abs(win - base[:, None]), axis=1)
-        cur = med[window:]
-        score = np.abs(cur - base) / (1.4826 * np.nan_to_num(mad) + ind.min_change)
-        score = np.nan_to_num(score, nan=0.0)
+                base_std = np.nanmedian(
+                    np.lib.stride_tricks.sliding_window_view(std, window)[:-1], axis=1
+                )
+                base_rough = np.nanmedian(
+                    np.lib.stride_tricks.sliding_window_view(rough, window)[:-1], axis=1
+                )
+            cur, cur_std, n_cur = med[window:], std[window:], count[window:]
+            cur_rough = rough[window:]
+            shift = np.nan_to_num(
+                np.abs(cur - base) / (1.4826 * np.nan_to_num(mad) + ind.min_change), nan=0.0
+            )
+            osc = np.nan_to_num(cur_rough / np.maximum(base_rough, 1e-9), nan=0.0)
+            flat = (
+                (n_cur >= 12)
+                & (np.nan_to_num(cur_std, nan=1.0) == 0)
+                & (np.nan_to_num(base_std) > 0.05)
+            )
+            for i in range(cur.size):
+                b = i + window
+                if flat[i]:
+                    hits[b] = ("flatline", 10.0, cur[i], base[i])
+                elif osc[i] > 3.0 and cur_rough[i] > ind.min_change / 2:
+                    hits[b] = ("oscillation", float(osc[i]), cur[i], base[i])
+                elif shift[i] > ANOMALY_SCORE:
+                    hits[b] = ("shift", float(shift[i]), cur[i], base[i])
         last = -(10**9)
-        for i in np.flatnonzero(score > ANOMALY_SCORE):
-            b = i + window
+        for b in sorted(hits):
             if b - last < 4:
                 continue
             last = b
+            kind, score, value, baseline = hits[b]
             out.append(
                 {
                     "step": int(b * block),
                     "indicator": name,
-                    "score": round(float(score[i]), 2),
+                    "kind": kind,
+                    "score": round(float(score), 2),
                     "sensor": f"{asset.name} {ind.plus}",
-                    "value": round(float(cur[i]), 3),
-                    "baseline": round(float(base[i]), 3),
+                    "value": round(float(value), 3),
+                    "baseline": round(float(baseline), 3),
                 }
             )
     return out
@@ -978,8 +1026,9 @@ def build_events(
                     "score": x["score"],
                     "value": x["value"],
                     "baseline": x["baseline"],
-                    "description": f"Sustained shift in {x['indicator'].replace('_', ' ')}"
-                    f" on {a.name}",
+                    "anomaly_kind": x["kind"],
+                    "description": f"{ANOMALY_WORDS[x['kind']]} in "
+                    f"{x['indicator'].replace('_', ' ')} on {a.name}",
                 }
             )
         for sp in spikes[name]:
@@ -993,6 +1042,7 @@ def build_events(
                     "timestamp": _iso(_time_of(sp["step"])),
                     "sensor": f"{a.name} {sp['sensor']}",
                     "indicator": None,
+                    "anomaly_kind": "spike",
                     "score": sp["score"],
                     "description": f"Spike in {a.name} {sp['sensor']}",
                 }

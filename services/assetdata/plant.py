@@ -34,7 +34,7 @@ from services.assetdata import generator
 log = logging.getLogger(__name__)
 
 DEFAULT_SEED = C.DEFAULT_SEED
-GENERATOR_VERSION = 1  # bump whenever generated content changes
+GENERATOR_VERSION = 2  # bump whenever generated content changes
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 

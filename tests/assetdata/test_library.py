@@ -56,20 +56,42 @@ def test_regular_grid_reinserts_missing_rows():
 
 
 def test_tool_forecast_equals_library(plant):
-    r = T.call_tool(plant, "iot.history", {"site_name": "MAIN", "asset_id": "Chiller 9",
-                                           "start": "2020-05-01", "final": "2020-05-15",
-                                           "sensors": ["Power Input"], "aggregation": "hourly"})
-    fc = T.call_tool(plant, "tsfm.run_tsfm_forecasting",
-                     {"dataset_id": r["dataset_id"], "target_columns": ["Power Input"],
-                      "forecast_horizon": 24})
-    times, lib = L.forecast_series(plant, L.find_asset(plant, "Chiller 9"), "Power Input",
-                                   "2020-05-01", "2020-05-15", 24, "hourly")
+    r = T.call_tool(
+        plant,
+        "iot.history",
+        {
+            "site_name": "MAIN",
+            "asset_id": "Chiller 9",
+            "start": "2020-05-01",
+            "final": "2020-05-15",
+            "sensors": ["Power Input"],
+            "aggregation": "hourly",
+        },
+    )
+    fc = T.call_tool(
+        plant,
+        "tsfm.run_tsfm_forecasting",
+        {"dataset_id": r["dataset_id"], "target_columns": ["Power Input"], "forecast_horizon": 24},
+    )
+    times, lib = L.forecast_series(
+        plant,
+        L.find_asset(plant, "Chiller 9"),
+        "Power Input",
+        "2020-05-01",
+        "2020-05-15",
+        24,
+        "hourly",
+    )
     assert fc["forecast"]["Chiller 9 Power Input"] == [round(float(v), 3) for v in lib.mean]
     assert fc["timestamps"] == L.iso_many(times)
-    ad = T.call_tool(plant, "tsfm.run_tsad", {"dataset_id": r["dataset_id"],
-                                              "target_columns": ["Chiller 9 Power Input"]})
-    _t, _v, det = L.detect_series(plant, L.find_asset(plant, "Chiller 9"), "Power Input",
-                                  "2020-05-01", "2020-05-15", "hourly")
+    ad = T.call_tool(
+        plant,
+        "tsfm.run_tsad",
+        {"dataset_id": r["dataset_id"], "target_columns": ["Chiller 9 Power Input"]},
+    )
+    _t, _v, det = L.detect_series(
+        plant, L.find_asset(plant, "Chiller 9"), "Power Input", "2020-05-01", "2020-05-15", "hourly"
+    )
     assert ad["results"][0]["total_windows"] == len(det.windows)
 
 
@@ -78,8 +100,7 @@ def test_dataset_ids_are_deterministic(plant):
     a = T.call_tool(plant, "iot.history", args)["dataset_id"]
     b = T.call_tool(plant, "iot.history", {**args, "asset_id": "cwc04006"})["dataset_id"]
     assert a == b
-    rows = T.call_tool(plant, "utilities.json_reader", {"file_name": a, "page_size": 10,
-                                                         "page": 2})
+    rows = T.call_tool(plant, "utilities.json_reader", {"file_name": a, "page_size": 10, "page": 2})
     assert rows["page"] == 2 and len(rows["rows"]) == 10 and rows["total_rows"] == 96
 
 
@@ -93,18 +114,19 @@ def test_aggregation_means(plant):
 
 
 def test_date_only_date_to_is_inclusive(plant):
-    whole_day = L.workorders(plant, asset_num="CWC04006", date_from="2020-06-01",
-                             date_to="2020-06-30")
-    at_midnight = L.workorders(plant, asset_num="CWC04006", date_from="2020-06-01",
-                               date_to="2020-06-30T00:00:00")
+    whole_day = L.workorders(
+        plant, asset_num="CWC04006", date_from="2020-06-01", date_to="2020-06-30"
+    )
+    at_midnight = L.workorders(
+        plant, asset_num="CWC04006", date_from="2020-06-01", date_to="2020-06-30T00:00:00"
+    )
     assert len(whole_day) >= len(at_midnight)
     assert all("2020-06-01" <= w["reported_date"] < "2020-07-01" for w in whole_day)
 
 
 def test_kpis_match_their_definitions(plant):
     k = L.workorder_kpis(plant, "MAIN", "CWC04009", "2018-01-01", "2018-12-31")
-    rows = L.workorders(plant, asset_num="CWC04009", date_from="2018-01-01",
-                        date_to="2018-12-31")
+    rows = L.workorders(plant, asset_num="CWC04009", date_from="2018-01-01", date_to="2018-12-31")
     live = [w for w in rows if w["status"] != "CAN"]
     assert k["total"] == len(rows)
     assert k["corrective"] == sum(w["work_type"] == "CM" for w in live)

@@ -97,6 +97,16 @@ def test_episode_story_alert_then_workorder(plant):
             assert wo["actual_finish"] == e["end"]
     with_alert = sum(1 for e in plant.episodes if e["first_alert"])
     assert with_alert >= len(plant.episodes) // 2
+    # nearly every episode also raises an anomaly event on its own indicator
+    flagged = sum(
+        any(
+            x["event_type"] == "anomaly" and x.get("indicator") == e["indicator"]
+            for x in L.events(plant, e["equipment_id"], e["start"], e["end"])
+        )
+        or e["first_alert"] is not None
+        for e in plant.episodes
+    )
+    assert flagged >= 0.9 * len(plant.episodes)
 
 
 def test_telemetry_is_physically_correlated(plant):
