@@ -4,7 +4,9 @@ and tests/sandbox/hostile."""
 
 from __future__ import annotations
 
+import functools
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -103,19 +105,31 @@ def hostile_image(docker_client: Any) -> str:
     )
 
 
-def sandbox_leftovers(client: Any) -> tuple[list[Any], list[Any]]:
-    flt = {"label": ["org.assetops.sandbox=1"]}
+def sandbox_leftovers(client: Any, submission: str) -> tuple[list[Any], list[Any]]:
+    flt = {"label": ["org.assetops.sandbox=1", f"org.assetops.submission={submission}"]}
     return client.containers.list(all=True, filters=flt), client.volumes.list(filters=flt)
 
 
 @pytest.fixture
-def no_leftovers(docker_client: Any, tmp_path: Path) -> Iterator[None]:
-    """The test must leave no sandbox container, volume or gateway dir."""
-    containers, volumes = sandbox_leftovers(docker_client)
-    before = {c.id for c in containers} | {v.name for v in volumes}
+def submission_id() -> str:
+    """A submission id of this test only (other engineers' runs may share the engine)."""
+    return f"pytest-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def runner(submission_id: str) -> Any:
+    """run_submission labelled with this test's submission id."""
+    from worker.sandbox.runner import run_submission
+
+    return functools.partial(run_submission, submission_id=submission_id)
+
+
+@pytest.fixture
+def no_leftovers(docker_client: Any, tmp_path: Path, submission_id: str) -> Iterator[None]:
+    """The test's submission leaves no sandbox container, volume or gateway dir."""
     yield
-    containers, volumes = sandbox_leftovers(docker_client)
-    assert [c.name for c in containers if c.id not in before] == []
-    assert [v.name for v in volumes if v.name not in before] == []
+    containers, volumes = sandbox_leftovers(docker_client, submission_id)
+    assert [c.name for c in containers] == []
+    assert [v.name for v in volumes] == []
     gw = tmp_path / "gw"
     assert not gw.exists() or list(gw.iterdir()) == []

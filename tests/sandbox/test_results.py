@@ -80,3 +80,43 @@ def test_tool_log_sorted_and_torn_line_skipped() -> None:
     assert [r.seq for r in records] == [0, 1]
     assert records[0].status == "error"
     assert parse_tool_log(None) == []
+
+
+class _FakeContainer:
+    """get_archive of a directory, served in small chunks like docker-py."""
+
+    def __init__(self, tar: bytes) -> None:
+        self.tar = tar
+
+    def get_archive(self, path: str) -> tuple[object, dict]:
+        chunks = (self.tar[i : i + 1000] for i in range(0, len(self.tar), 1000))
+        return chunks, {"size": 0}
+
+
+def test_collect_files_streams_and_caps() -> None:
+    import re
+
+    from worker.sandbox.results import NOT_REGULAR, TOO_LARGE, collect_files, parse_collected
+
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for name, data in [
+            ("io/0/out/result.json", b'{"answer": "a"}'),
+            ("io/1/out/result.json", b'{"answer": "' + b"x" * 5000 + b'"}'),
+            ("io/1/out/junk.bin", b"\0" * 50_000),
+            ("io/0/in/scenario.json", b"{}"),
+        ]:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        link = tarfile.TarInfo("io/2/out/result.json")
+        link.type, link.linkname = tarfile.SYMTYPE, "/etc/shadow"
+        tar.addfile(link)
+    pattern = re.compile(r"io/(\d+)/out/result\.json")
+    found = collect_files(_FakeContainer(buf.getvalue()), "/runs/io", pattern, 1000)
+    assert found["0"] == b'{"answer": "a"}'
+    assert found["1"] is TOO_LARGE and found["2"] is NOT_REGULAR
+    assert parse_collected(found["0"]).status == "ok"
+    assert parse_collected(found["1"], 1000).status == "too_large"
+    assert parse_collected(found["2"]).status == "invalid"
+    assert parse_collected(None).status == "missing"

@@ -14,7 +14,7 @@ import pytest
 from services.settings import Settings
 from worker.sandbox import janitor
 from worker.sandbox import labels as L
-from worker.sandbox.runner import RunnerError, RunnerStats, run_submission
+from worker.sandbox.runner import RunnerError, RunnerStats
 
 from .helpers import make_scenario
 
@@ -23,12 +23,15 @@ pytestmark = pytest.mark.docker
 
 @pytest.mark.usefixtures("no_leftovers")
 def test_noop_agent_runs_every_scenario(
-    docker_client: Any, example_images: dict[str, str], sandbox_settings: Settings
+    docker_client: Any,
+    example_images: dict[str, str],
+    sandbox_settings: Settings,
+    runner: Any,
 ) -> None:
     scenarios = [make_scenario(f"t-{i}", f"task number {i}") for i in range(3)]
     progress: list[tuple[int, int, str]] = []
     stats = RunnerStats()
-    runs = run_submission(
+    runs = runner(
         docker_client,
         example_images["noop"],
         scenarios,
@@ -49,11 +52,14 @@ def test_noop_agent_runs_every_scenario(
 
 @pytest.mark.usefixtures("no_leftovers")
 def test_react_agent_uses_tools_and_llm_through_the_gateway(
-    docker_client: Any, example_images: dict[str, str], sandbox_settings: Settings
+    docker_client: Any,
+    example_images: dict[str, str],
+    sandbox_settings: Settings,
+    runner: Any,
 ) -> None:
     script = ["Thought: find the sites\nAction: iot.sites {}", "Final Answer: the sites are listed"]
     settings = sandbox_settings.model_copy(update={"llm_model": "mock/react"})
-    [run] = run_submission(
+    [run] = runner(
         docker_client,
         example_images["react"],
         [make_scenario("r-0", "Which sites exist?")],
@@ -72,14 +78,17 @@ def test_react_agent_uses_tools_and_llm_through_the_gateway(
 
 @pytest.mark.usefixtures("no_leftovers")
 def test_injected_fault_reaches_the_tool_log(
-    docker_client: Any, example_images: dict[str, str], sandbox_settings: Settings
+    docker_client: Any,
+    example_images: dict[str, str],
+    sandbox_settings: Settings,
+    runner: Any,
 ) -> None:
     script = ["Action: iot.sites {}", "Action: iot.sites {}", "Final Answer: done"]
     settings = sandbox_settings.model_copy(update={"llm_model": "mock/react"})
     scenario = make_scenario(
         "f-0", "Which sites exist?", faults=[{"tool": "iot.sites", "kind": "error", "first_n": 1}]
     )
-    [run] = run_submission(
+    [run] = runner(
         docker_client, example_images["react"], [scenario], "execution", settings, llm_script=script
     )
     assert [c.status for c in run.tool_calls] == ["error", "ok"]
@@ -88,12 +97,15 @@ def test_injected_fault_reaches_the_tool_log(
 
 @pytest.mark.usefixtures("no_leftovers")
 def test_llm_budget_exhaustion_is_contained(
-    docker_client: Any, example_images: dict[str, str], sandbox_settings: Settings
+    docker_client: Any,
+    example_images: dict[str, str],
+    sandbox_settings: Settings,
+    runner: Any,
 ) -> None:
     settings = sandbox_settings.model_copy(
         update={"llm_model": "mock/react", "llm_token_budget": 400}
     )
-    [run] = run_submission(
+    [run] = runner(
         docker_client,
         example_images["react"],
         [make_scenario("b-0", "loop forever")],
@@ -108,10 +120,13 @@ def test_llm_budget_exhaustion_is_contained(
 
 @pytest.mark.usefixtures("no_leftovers")
 def test_each_run_gets_its_own_input(
-    docker_client: Any, hostile_image: str, sandbox_settings: Settings
+    docker_client: Any,
+    hostile_image: str,
+    sandbox_settings: Settings,
+    runner: Any,
 ) -> None:
     scenarios = [make_scenario(f"c-{i}", "HOSTILE control") for i in range(4)]
-    runs = run_submission(docker_client, hostile_image, scenarios, "planning", sandbox_settings)
+    runs = runner(docker_client, hostile_image, scenarios, "planning", sandbox_settings)
     run_ids = {json.loads(r.result.answer)["run_id"] for r in runs if r.result}
     assert len(run_ids) == 4  # fresh opaque id per run, never the scenario id
     assert not any(r.startswith("c-") for r in run_ids)
@@ -119,13 +134,16 @@ def test_each_run_gets_its_own_input(
 
 @pytest.mark.usefixtures("no_leftovers")
 def test_failure_mid_run_leaves_nothing(
-    docker_client: Any, example_images: dict[str, str], sandbox_settings: Settings
+    docker_client: Any,
+    example_images: dict[str, str],
+    sandbox_settings: Settings,
+    runner: Any,
 ) -> None:
     def explode(done: int, total: int, run: Any) -> None:
         raise KeyboardInterrupt  # what Ctrl-C in `assetops validate` looks like
 
     with pytest.raises(KeyboardInterrupt):
-        run_submission(
+        runner(
             docker_client,
             example_images["noop"],
             [make_scenario(f"x-{i}", "t") for i in range(4)],
@@ -137,10 +155,13 @@ def test_failure_mid_run_leaves_nothing(
 
 @pytest.mark.usefixtures("no_leftovers")
 def test_infrastructure_errors_are_runner_errors(
-    docker_client: Any, example_images: dict[str, str], sandbox_settings: Settings
+    docker_client: Any,
+    example_images: dict[str, str],
+    sandbox_settings: Settings,
+    runner: Any,
 ) -> None:
     with pytest.raises(RunnerError) as err:
-        run_submission(
+        runner(
             docker_client,
             "sha256:" + "0" * 64,
             [make_scenario("a", "t")],
@@ -150,9 +171,7 @@ def test_infrastructure_errors_are_runner_errors(
     assert err.value.code == "image_missing"
     bad = sandbox_settings.model_copy(update={"sidecar_image": "arena-no-such-image:0"})
     with pytest.raises(RunnerError) as err:
-        run_submission(
-            docker_client, example_images["noop"], [make_scenario("a", "t")], "execution", bad
-        )
+        runner(docker_client, example_images["noop"], [make_scenario("a", "t")], "execution", bad)
     assert err.value.code == "sidecar_image_missing"
 
 

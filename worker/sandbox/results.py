@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 import tarfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -138,3 +139,73 @@ def _lines(data: bytes) -> Iterator[bytes]:
     for line in data.splitlines():
         if line.strip():
             yield line
+
+
+class _ChunkReader(io.RawIOBase):
+    """A file object over docker-py's archive chunk generator, so a tar of
+    many runs' files is parsed as a stream, never held in memory."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = iter(chunks)
+        self._buf = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        while not self._buf:
+            try:
+                self._buf = next(self._chunks)
+            except StopIteration:
+                return 0
+        n = min(len(b), len(self._buf))
+        b[:n] = self._buf[:n]
+        self._buf = self._buf[n:]
+        return n
+
+
+TOO_LARGE = object()  # marker: the file exceeded its cap
+
+
+def collect_files(
+    container: Any, path: str, pattern: re.Pattern[str], max_bytes: int
+) -> dict[str, bytes | object]:
+    """Stream the tar of directory ``path`` out of ``container`` once and keep
+    the regular files whose member name fully matches ``pattern`` (group 1 is
+    the key), each capped at ``max_bytes`` (``TOO_LARGE`` beyond). Anything
+    else (junk an agent left in /output, symlinks, devices) is skipped
+    unread. One archive call for all runs: the engine's per-call cost grows
+    with the container's mount count."""
+    try:
+        stream, _stat = container.get_archive(path)
+    except docker.errors.NotFound:
+        return {}
+    found: dict[str, bytes | object] = {}
+    reader = io.BufferedReader(_ChunkReader(stream), buffer_size=1024 * 1024)
+    with tarfile.open(fileobj=reader, mode="r|") as tar:
+        for member in tar:
+            match = pattern.fullmatch(member.name)
+            if match is None:
+                continue
+            key = match.group(1)
+            if not member.isreg():
+                found[key] = NOT_REGULAR
+            elif member.size > max_bytes:
+                found[key] = TOO_LARGE
+            else:
+                fh = tar.extractfile(member)
+                found[key] = fh.read() if fh is not None else b""
+    return found
+
+
+NOT_REGULAR = object()  # marker: e.g. result.json planted as a symlink
+
+
+def parse_collected(
+    entry: bytes | object | None, max_bytes: int = MAX_RESULT_BYTES
+) -> ParsedResult:
+    if entry is TOO_LARGE:
+        return ParsedResult("too_large", None, f"result.json larger than {max_bytes} bytes")
+    if entry is NOT_REGULAR:
+        return ParsedResult("invalid", None, "result.json is not a regular file")
+    return parse_result_bytes(entry if isinstance(entry, bytes) else None, max_bytes=max_bytes)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import secrets
 import shutil
 import tempfile
@@ -40,7 +41,9 @@ from worker.sandbox import labels as L
 
 log = logging.getLogger(__name__)
 
-ProgressCallback = Callable[[int, int, ScenarioRun], None]  # (done, total, run)
+# (done, total, run): called as each agent exits; the run carries its exit
+# facts, its result and tool log are attached once all runs have finished.
+ProgressCallback = Callable[[int, int, ScenarioRun], None]
 
 
 class RunnerError(Exception):
@@ -161,6 +164,8 @@ def _run_one(
     stats: RunnerStats,
     log_tails: dict[str, str] | None,
 ) -> ScenarioRun:
+    """One agent container from create to remove; returns the run with its
+    exit facts (result and tool log are collected for all runs at once)."""
     api_key = registry.issue(slot.token, settings.llm_token_budget)
     labels = L.sandbox_labels("agent", submission, run=slot.run_id)
     kwargs = hardening.agent_create_kwargs(
@@ -174,7 +179,6 @@ def _run_one(
         name=f"arena-agent-{submission}-{slot.index}-{secrets.token_hex(3)}",
     )
     facts = RunFacts()
-    result = None
     container = None
     t0 = time.perf_counter()
     try:
@@ -189,32 +193,15 @@ def _run_one(
         if log_tails is not None:  # local validate only: never on the server
             log_tails[slot.scenario.id] = sidecar.tail_logs(container, 40)
         container.reload()
-        state = container.attrs.get("State", {})
-        facts.oom_killed = bool(state.get("OOMKilled"))
-        out_path = f"{hardening.io_dir(slot.index)}/out/result.json"
-        parsed = results.read_result(side, out_path, MAX_RESULT_BYTES)
-        facts.output_status, facts.output_error = parsed.status, parsed.error
-        result = parsed.result
-        if timed_out:
-            # an answer written before hanging does not count: the run failed
-            result = None
-            facts.output_error = f"wall time exceeded ({settings.agent_wall_seconds:g}s)"
-        elif facts.oom_killed:
-            mib = settings.agent_memory_bytes // 1024**2
-            facts.output_error = f"killed: memory limit exceeded ({mib} MiB)"
-        log_bytes, _ = results.fetch_file(
-            side, f"{hardening.RUNS_DIR}/logs/{slot.token}.jsonl", results.MAX_TOOL_LOG_BYTES
-        )
-        tool_calls = results.parse_tool_log(log_bytes)
+        facts.oom_killed = bool(container.attrs.get("State", {}).get("OOMKilled"))
         usage = registry.usage(slot.token)
         if usage is not None:
-            facts.prompt_tokens, facts.completion_tokens = (
-                usage.prompt_tokens,
-                usage.completion_tokens,
-            )
+            facts.prompt_tokens = usage.prompt_tokens
+            facts.completion_tokens = usage.completion_tokens
             facts.llm_calls, facts.llm_model = usage.calls, usage.model
-        t4 = time.perf_counter()
-        stats.add(create=t1 - t0, start=t2 - t1, agent=t3 - t2, collect=t4 - t3, runs=1)
+        stats.add(
+            create=t1 - t0, start=t2 - t1, agent=t3 - t2, collect=time.perf_counter() - t3, runs=1
+        )
     finally:
         registry.revoke(slot.token)
         t5 = time.perf_counter()
@@ -222,9 +209,43 @@ def _run_one(
             with contextlib.suppress(docker.errors.NotFound):
                 container.remove(force=True, v=True)
         stats.add(remove=time.perf_counter() - t5)
-    return ScenarioRun(
-        scenario_id=slot.scenario.id, track=track, result=result, tool_calls=tool_calls, facts=facts
+    return ScenarioRun(scenario_id=slot.scenario.id, track=track, facts=facts)
+
+
+_RESULT_MEMBER = re.compile(r"io/(\d+)/out/result\.json")
+_LOG_MEMBER = re.compile(r"logs/([0-9a-f]{32})\.jsonl")
+
+
+def _collect(
+    side: Any, slots: list[_Slot], runs: list[ScenarioRun | None], settings: Settings
+) -> None:
+    """Attach every run's result.json and tool log: two archive reads from
+    the sidecar for the whole submission (each read's engine cost grows with
+    the sidecar's mount count, so per-run reads would dominate)."""
+    outputs = results.collect_files(
+        side, f"{hardening.RUNS_DIR}/io", _RESULT_MEMBER, MAX_RESULT_BYTES
     )
+    logs = results.collect_files(
+        side, f"{hardening.RUNS_DIR}/logs", _LOG_MEMBER, results.MAX_TOOL_LOG_BYTES
+    )
+    for slot in slots:
+        run = runs[slot.index]
+        if run is None:
+            continue
+        facts = run.facts
+        parsed = results.parse_collected(outputs.get(str(slot.index)))
+        facts.output_status, facts.output_error = parsed.status, parsed.error
+        result = parsed.result
+        if facts.timed_out:
+            # an answer written before hanging does not count: the run failed
+            result = None
+            facts.output_error = f"wall time exceeded ({settings.agent_wall_seconds:g}s)"
+        elif facts.oom_killed:
+            mib = settings.agent_memory_bytes // 1024**2
+            facts.output_error = f"killed: memory limit exceeded ({mib} MiB)"
+        log_bytes = logs.get(slot.token)
+        run.result = result
+        run.tool_calls = results.parse_tool_log(log_bytes if isinstance(log_bytes, bytes) else None)
 
 
 def run_submission(
@@ -339,6 +360,9 @@ def run_submission(
             raise RunnerError(
                 "sidecar_died", f"sidecar stopped during the runs: {sidecar.tail_logs(side)}"
             )
+        t_collect = time.perf_counter()
+        _collect(side, slots, runs, settings)
+        stats.add(collect=time.perf_counter() - t_collect)
     except sidecar.SidecarError as exc:
         raise RunnerError(exc.code, exc.message) from exc
     finally:
