@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     requeue_after_seconds: int = 600  # queued but unclaimed this long -> enqueue again
     celery_visibility_timeout_seconds: int = 4 * 3600
     leaderboard_max_age_seconds: int = 2  # Cache-Control max-age of public boards
+    # Each api process re-reads a phase's leaderboard version at most this
+    # often (0 = every request); writes made through this process are seen at once.
+    leaderboard_version_ttl_seconds: float = 1.0
     log_level: str = "INFO"
 
     # --- scenarios ---------------------------------------------------------
