@@ -160,14 +160,16 @@ class WebStack:
         tracks: tuple[str, ...] = ("execution", "planning"),
         daily_quota: int = 20,
         max_concurrent: int = 3,
+        opened_days_ago: float = 1.0,
+        visibility: str = "public",
     ) -> int:
         from services.store.models import Phase
 
         with self.session() as s:
             phase = Phase(
                 title=title,
-                visibility="public",
-                opens_at=datetime.now(UTC) - timedelta(days=1),
+                visibility=visibility,
+                opens_at=datetime.now(UTC) - timedelta(days=opened_days_ago),
                 closes_at=None,
                 tracks=list(tracks),
                 daily_quota=daily_quota,

@@ -92,3 +92,19 @@ def test_team_fragment_shows_only_own_submissions(board) -> None:
     ).text
     for item in own:
         assert item["id"] not in other
+
+
+def test_page_opens_on_the_execution_board_and_offers_only_public_phases(board) -> None:
+    # an older phase listing planning first: the api's default track there is planning
+    older = board.stack.add_phase(
+        "Older phase", tracks=("planning", "execution"), opened_days_ago=30
+    )
+    secret = board.stack.add_phase("Final (private)", visibility="private", opened_days_ago=60)
+    html = get(board, "/", params={"phase": older}).text
+    assert "Older phase · execution track" in html
+    assert re.search(r'<option value="execution" selected>', html)
+    assert f'<option value="{secret}"' not in html
+    assert f'<option value="{older}" selected>' in html
+    assert get(board, "/", params={"phase": secret}).status_code == 404
+    planning = get(board, "/", params={"phase": older, "track": "planning"}).text
+    assert "Older phase · planning track" in planning

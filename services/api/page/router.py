@@ -19,7 +19,7 @@ from services.api.page.data import API, ApiReply, PageData
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
-TRACKS = ("execution", "planning")
+DEFAULT_TRACK = "execution"
 POLL_INTERVAL_MS = 5000
 PAGE_SIZE = 100
 
@@ -86,14 +86,19 @@ def render(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     )
 
 
-def _phase_options(reply: ApiReply) -> list[dict[str, str]]:
+def _phase_options(reply: ApiReply) -> list[dict[str, Any]]:
     if not reply.ok:
         return []
     items = reply.body.get("items", []) if isinstance(reply.body, dict) else reply.body or []
     return [
-        {"id": str(p.get("id")), "title": str(p.get("title") or p.get("id"))}
+        {
+            "id": str(p.get("id")),
+            "title": str(p.get("title") or p.get("id")),
+            "tracks": [str(t) for t in p.get("tracks") or []],
+        }
         for p in items
-        if isinstance(p, dict)
+        # private boards answer 404 to anonymous readers: do not offer them
+        if isinstance(p, dict) and p.get("visibility", "public") == "public"
     ]
 
 
@@ -143,9 +148,14 @@ async def index(
     data = PageData(request.app)
     try:
         board = await _board(data, phase, track)
+        phases = _phase_options(await data.phases())
+        tracks = next((p["tracks"] for p in phases if p["id"] == board.phase_id), [board.track])
+        # Display default only: without ?track, open on the execution board (what most
+        # participants submit to) rather than the api's first-listed track.
+        if track is None and board.track != DEFAULT_TRACK and DEFAULT_TRACK in tracks:
+            board = await _board(data, int(board.phase_id), DEFAULT_TRACK)
     except PageError as exc:
         return error_page(exc)
-    phases = _phase_options(await data.phases())
     catalog = await data.failure_catalog()
     clusters = None
     if catalog.ok:
@@ -153,7 +163,6 @@ async def index(
         clusters = views.cluster_view(
             items or [], title="Failure clusters, share of all statements", chart_id="catalog"
         )
-    tracks = sorted({*TRACKS, board.track} - {""})
     return render(
         "index.html",
         board=board,
