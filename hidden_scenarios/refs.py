@@ -24,7 +24,3 @@ def parse_ref(value: Any) -> tuple[int, str] | None:
         return None
     m = REF_RE.match(value)
     return (int(m.group(1)), m.group(2)) if m else None
-
-
-def is_ref(value: Any) -> bool:
-    return parse_ref(value) is not None

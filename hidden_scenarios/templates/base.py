@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from contracts.agent import OutputFormat, ToolFamily
-from contracts.tools import family_of
 from hidden_scenarios.schema import (
     AnswerCheck,
     Category,
@@ -125,7 +124,3 @@ def stable_hash(*parts: str) -> int:
 
 def plan_tools(plan: list[ReferenceStep]) -> list[str]:
     return [f"{s.agent}.{s.tool}" for s in plan]
-
-
-def families(plan: list[ReferenceStep]) -> set[str]:
-    return {family_of(t) for t in plan_tools(plan)}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, timedelta
-from typing import Any
 
 ISO = "%Y-%m-%dT%H:%M:%S"
 STAT_WORDS: dict[str, tuple[str, ...]] = {
@@ -25,10 +24,6 @@ def iso(d: date | datetime) -> str:
 
 def day_window(d: date) -> tuple[str, str]:
     return iso(d), iso(d + timedelta(days=1))
-
-
-def week_window(monday: date) -> tuple[str, str]:
-    return iso(monday), iso(monday + timedelta(days=7))
 
 
 def human_date(d: date) -> str:
@@ -63,12 +58,3 @@ def plural(asset_type: str) -> str:
 
 def singular(asset_type: str) -> str:
     return {"chiller": "chiller", "ahu": "air-handling unit"}[asset_type]
-
-
-def dig(obj: Any, *keys: str, default: Any = None) -> Any:
-    """First present key of a response dict (tolerates small shape changes)."""
-    if isinstance(obj, dict):
-        for k in keys:
-            if k in obj:
-                return obj[k]
-    return default

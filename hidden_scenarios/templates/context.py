@@ -6,8 +6,7 @@ Telemetry values and forecasts are rounded the way the tools round them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from functools import lru_cache
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -261,14 +260,3 @@ class PlantContext:
         k = L.workorder_kpis(self.plant, site, **args)
         v = k.get(name)
         return None if v is None else float(v)
-
-
-@lru_cache(maxsize=2)
-def context_for(seed: int) -> PlantContext:
-    from services.assetdata.plant import load_plant
-
-    return PlantContext(load_plant(seed))
-
-
-def parse_iso(s: str) -> datetime:
-    return datetime.fromisoformat(s)

@@ -73,7 +73,6 @@ class FailureModeCount(Template):
         "What is the number of known failure modes of {target}{where}?",
         "Count the failure modes that can affect {target}{where}.",
     )
-    COMPONENT_FILTER = (None, "component")
 
     def space(self, ctx: Any) -> list[Params]:
         out = []

@@ -106,7 +106,7 @@ class AssetMetadata(Template):
     FIELD_SETS = (
         ("equipment_id", "manufacturer", "model"),
         ("equipment_id", "install_date", "location"),
-        ("asset_type", "capacity", "manufacturer"),
+        ("manufacturer", "capacity", "operating_schedule"),
     )
     phrasings = (
         "Retrieve the metadata of {asset} at site {site} and return a JSON object with the "
@@ -294,6 +294,8 @@ class PeakDay(Template):
         if abs(ranked[0][1] - ranked[1][1]) < 1e-3 * max(1.0, abs(ranked[0][1])):
             return None  # near-tie: the answer would hinge on rounding
         best = ranked[0][0]
+        if best == p["monday"]:
+            return None  # the answer would be the one date the task names: guessable
         kind = p["sensor"][len(p["asset"]) + 1 :]
         word = p["which"]
         word2 = "highest" if word == "highest" else "lowest"

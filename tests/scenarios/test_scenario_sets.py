@@ -169,3 +169,53 @@ def test_scenarios_for_prefers_file(tmp_path: Path, public_scenarios, hidden_see
     assert [s.id for s in chosen] == [s.id for s in public_scenarios]
     by_seed = sets.scenarios_for(Settings(scenario_file=None, hidden_seed=hidden_seed_a))
     assert by_seed[0].canary == sets.hidden_set(hidden_seed_a)[0].canary
+
+
+def test_module_entry_point(tmp_path: Path) -> None:
+    """The documented commands, as a subprocess: stats --json and export."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    stats = subprocess.run(
+        [sys.executable, "-m", "hidden_scenarios", "stats", "--seed", "cli-seed", "--json"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    st = json.loads(stats.stdout)
+    assert st["total"] >= 150 and st["fault_share"] >= 0.2 and st["ambiguous"] >= 5
+    out = tmp_path / "set.json"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hidden_scenarios",
+            "export",
+            "--seed",
+            "cli-seed",
+            "--out",
+            str(out),
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    doc = json.loads(out.read_text())
+    assert len(doc["scenarios"]) == st["total"]
+    bad = tmp_path / "bad.json"
+    doc["scenarios"][3]["expectation"]["check"] = {"kind": "clarify", "options": ["x"]}
+    bad.write_text(json.dumps(doc))
+    res = subprocess.run(
+        [sys.executable, "-m", "hidden_scenarios", "validate", str(bad)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert res.returncode == 2
+    assert doc["scenarios"][3]["id"] in res.stderr and "expectation.check" in res.stderr
