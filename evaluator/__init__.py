@@ -7,7 +7,28 @@ Public entry points:
 - ``evaluate_submission(scenarios, runs, catalog, now) -> SubmissionReport``
 """
 
+from evaluator.aggregate import EvaluatorError, evaluate_submission
+from evaluator.checks import CheckOutcome, check_answer
 from evaluator.failures import extract_failures
+from evaluator.models import (
+    CatalogEntry,
+    ClusterSummary,
+    FailureStatement,
+    ScenarioScore,
+    SubmissionReport,
+)
 from evaluator.scoring import score_run
 
-__all__ = ["extract_failures", "score_run"]
+__all__ = [
+    "CatalogEntry",
+    "CheckOutcome",
+    "ClusterSummary",
+    "EvaluatorError",
+    "FailureStatement",
+    "ScenarioScore",
+    "SubmissionReport",
+    "check_answer",
+    "evaluate_submission",
+    "extract_failures",
+    "score_run",
+]

@@ -227,3 +227,152 @@ TAXONOMY: dict[str, FailureMode] = {m.code: m for m in _MODES}
 
 def mode(code: str) -> FailureMode:
     return TAXONOMY[code]
+
+
+# Few-shot example phrasings per code (as MAST's judge prompt pairs each
+# definition with examples). Written from the definitions, in the generic
+# words an LLM reviewer tends to use; they anchor free-text statements to
+# known codes. The clustering benchmark's corpus was written separately.
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "ARENA-TIMEOUT": (
+        "run timed out before completion",
+        "execution exceeded the allowed time and was killed",
+        "agent was too slow and hit the deadline",
+    ),
+    "ARENA-OOM": (
+        "process killed for using too much memory",
+        "out of memory error terminated the container",
+    ),
+    "ARENA-OUTPUT": (
+        "no result file was written",
+        "result output file missing or unreadable",
+    ),
+    "ARENA-EMPTY": (
+        "final answer was empty",
+        "agent returned nothing as its answer",
+    ),
+    "MAST-3.1": (
+        "stopped early before getting the required data",
+        "ended the task prematurely after too few steps",
+        "answered without querying the data it needed",
+        "gave up before finishing all the sub-tasks",
+        "terminated before the analysis was performed",
+        "incomplete run: skipped the remaining steps",
+    ),
+    "MAST-1.1-FORMAT": (
+        "answer not in the requested format",
+        "returned free text instead of the required JSON",
+        "output could not be parsed as the expected structure",
+        "ignored the output format instructions",
+        "malformed json output with missing fields",
+        "gave a paragraph where a single value was expected",
+    ),
+    "MAST-1.1-ARGS": (
+        "queried the wrong asset",
+        "used an incorrect date range for the data request",
+        "retrieved the wrong sensor",
+        "passed wrong parameters such as site or equipment id to the tool",
+        "data fetched for a different period than asked",
+        "confused one unit with another when querying",
+    ),
+    "MAST-1.3": (
+        "repeated the same tool call many times",
+        "stuck in a loop issuing identical requests",
+        "redundant duplicate calls with unchanged arguments",
+        "re-ran the same query again and again without progress",
+        "unnecessary repetition of a step that already returned data",
+    ),
+    "MAST-1.5": (
+        "far too many tool calls for a simple task",
+        "did not know when to stop and kept exploring",
+        "excessive querying long after having enough information",
+        "no stopping condition, ran until the step limit",
+        "wasted the call budget on unnecessary lookups",
+    ),
+    "MAST-2.2": (
+        "did not ask a clarifying question about an ambiguous request",
+        "guessed which asset the user meant instead of asking",
+        "assumed an interpretation of an unclear question",
+        "should have asked the user to clarify",
+        "failed to disambiguate the request before answering",
+    ),
+    "MAST-2.3": (
+        "drifted off task into unrelated queries",
+        "made many calls that had nothing to do with the question",
+    ),
+    "MAST-2.5": (
+        "ignored the error message from the tool and resent the same request",
+        "did not act on validation feedback about invalid parameters",
+        "repeated a rejected request without fixing the arguments",
+        "disregarded a warning returned by the tool",
+        "overlooked guidance in the tool response",
+    ),
+    "MAST-2.6": (
+        "stated plan and actual tool calls do not match",
+        "claimed to run steps that never happened",
+        "reasoning says one thing, actions do another",
+        "reported observations absent from the real call log",
+        "described an analysis it did not actually execute",
+    ),
+    "ARENA-UNHANDLED-ERROR": (
+        "tool error ignored and never retried",
+        "failed call not reported in the answer",
+        "continued as if a failed request had succeeded",
+        "did not notice the tool timed out",
+        "unhandled exception from the service",
+        "silent failure with no retry or mention",
+    ),
+    "ARENA-RECOVERY": (
+        "retries after the failure kept failing",
+        "recovery attempt did not get the missing data",
+        "fallback approach after the error did not work",
+        "could not recover from the tool failure despite retrying",
+        "retried the broken call without changing anything",
+    ),
+    "ARENA-OVERSTATED": (
+        "claimed the task was complete although data was missing",
+        "declared success despite failed retrieval",
+        "answer presented as final and confident without the needed data",
+        "overstated progress in the summary",
+        "asserted results that were never computed",
+    ),
+    "ARENA-HALLUCINATION": (
+        "made up numbers not present in any tool output",
+        "fabricated identifiers or names",
+        "invented readings or values",
+        "cited data that was never observed",
+        "confabulated details not supported by retrieved data",
+        "mentioned a work order or sensor that does not exist",
+    ),
+    "MAST-3.3": (
+        "right data retrieved but wrong result reported",
+        "computed answer disagrees with the observed data",
+    ),
+    "ARENA-NO-EVIDENCE": (
+        "answer lacks supporting evidence",
+        "no justification or sources cited for the result",
+    ),
+    "ARENA-PLAN-INVALID": (
+        "plan uses tools that do not exist",
+        "plan step arguments fail validation",
+    ),
+    "ARENA-PLAN-ORDER": (
+        "plan steps ordered against their dependencies",
+        "plan uses outputs before the step that produces them",
+    ),
+    "ARENA-SEQUENCE": (
+        "called tools out of order",
+        "ran analytics before retrieving the telemetry",
+    ),
+}
+
+
+def prototype_texts() -> list[tuple[str, str]]:
+    """(code, text) pairs used as anchors: label+statement, description, examples."""
+    out: list[tuple[str, str]] = []
+    for code in sorted(TAXONOMY):
+        m = TAXONOMY[code]
+        out.append((code, f"{m.label}. {m.statement}"))
+        out.append((code, m.description))
+        out.extend((code, e) for e in EXAMPLES.get(code, ()))
+    return out

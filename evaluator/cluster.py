@@ -1,0 +1,295 @@
+"""Clustering of failure statements.
+
+1. Statements with a taxonomy code are grouped by code (detectors emit
+   fixed texts, so the code *is* the cluster).
+2. Free-text (NOVEL) statements are embedded (unique texts only); each is
+   mapped to a taxonomy code when it is clearly closest to that code's
+   prototype; the rest are reduced with PCA and clustered with HDBSCAN
+   (``cluster_selection_method="leaf"`` over-segments on purpose: one
+   cluster per phrasing pattern), then clusters are merged hierarchically
+   by average-linkage over their centroids, and noise points join the
+   nearest merged cluster when similar enough (else they are grouped among
+   themselves the same way). Tiny inputs skip HDBSCAN.
+3. Each cluster gets a c-TF-IDF label (top terms).
+
+Everything is deterministic: fixed seeds, sorted inputs, stable tie-breaks.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.cluster import AgglomerativeClustering
+from sklearn.decomposition import PCA
+from sklearn.feature_extraction.text import CountVectorizer
+
+from evaluator.embed import Embedder, normalise_statement
+from evaluator.models import FailureStatement, TaxonomyCategory
+from evaluator.taxonomy import NOVEL, TAXONOMY, prototype_texts
+
+
+@dataclass(frozen=True)
+class ClusterParams:
+    """Thresholds are cosine similarities and depend on the embedder's
+    scale (hashed lexical vectors are far less similar on average than
+    MiniLM's); ``default_params`` holds the values tuned on the "dev" half
+    of the benchmark corpus (bench/bench_evaluator.py)."""
+
+    merge_similarity: float = 0.10  # average-linkage similarity to merge clusters
+    noise_similarity: float = 0.10  # a noise point joins a cluster from this mean similarity
+    prototype_similarity: float = 0.30  # a free-text statement maps onto a taxonomy code
+    prototype_margin: float = 0.02  # ... only if this much closer than the next code
+    use_prototypes: bool = True
+    min_cluster_size: int = 3
+    min_samples: int = 2
+    pca_dims: int = 20
+    small_input: int = 12  # below this many unique texts: no HDBSCAN
+
+
+_DEFAULTS = {
+    "hash": ClusterParams(),
+    "minilm": ClusterParams(
+        merge_similarity=0.30, noise_similarity=0.30, prototype_similarity=0.50
+    ),
+}
+
+
+def default_params(embedder_id: str) -> ClusterParams:
+    return _DEFAULTS["minilm" if embedder_id.startswith("minilm") else "hash"]
+
+
+@dataclass
+class StatementCluster:
+    members: list[int]  # indices into the input statements
+    centroid: np.ndarray  # L2-normalised, in the embedder's space
+    code: str | None  # taxonomy code, None for novel clusters
+    category: TaxonomyCategory
+    label: str
+    terms: list[str] = field(default_factory=list)
+
+
+def _normalise(x: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(x, axis=-1, keepdims=True)
+    n[n == 0] = 1.0
+    return x / n
+
+
+def _relabel(labels: np.ndarray) -> np.ndarray:
+    """Stable label ids by first appearance (determinism across runs)."""
+    mapping: dict[int, int] = {}
+    out = np.empty_like(labels)
+    for i, lab in enumerate(labels):
+        if lab < 0:
+            out[i] = -1
+            continue
+        if lab not in mapping:
+            mapping[lab] = len(mapping)
+        out[i] = mapping[lab]
+    return out
+
+
+def _average_linkage(means: np.ndarray, similarity: float) -> np.ndarray:
+    """Average-linkage agglomeration of groups given their (unnormalised)
+    mean vectors: for unit-norm members the mean pairwise cosine between two
+    groups equals the dot product of their means."""
+    if len(means) == 1:
+        return np.zeros(1, dtype=int)
+    sim = means @ means.T
+    dist = np.clip(1.0 - sim, 0.0, 2.0)
+    np.fill_diagonal(dist, 0.0)
+    model = AgglomerativeClustering(
+        n_clusters=None,
+        metric="precomputed",
+        linkage="average",
+        distance_threshold=1.0 - similarity,
+    )
+    return _relabel(model.fit_predict(dist))
+
+
+def _group_means(x: np.ndarray, weights: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    return np.stack(
+        [
+            (x[labels == c] * weights[labels == c, None]).sum(0) / weights[labels == c].sum()
+            for c in range(k)
+        ]
+    )
+
+
+def cluster_vectors(x: np.ndarray, weights: np.ndarray, params: ClusterParams) -> np.ndarray:
+    """Labels (0..k-1, no noise) for L2-normalised rows ``x`` (unique texts
+    with multiplicities ``weights``).
+
+    HDBSCAN over-segments (leaf clusters on PCA-reduced vectors); the
+    micro-clusters are merged by average linkage in the full embedding
+    space; noise points join the cluster with the highest mean similarity
+    when it reaches ``noise_similarity``; leftovers are agglomerated among
+    themselves by the same rule. Inputs below ``small_input`` skip HDBSCAN.
+    """
+    n = len(x)
+    if n == 0:
+        return np.zeros(0, dtype=int)
+    if n < params.small_input:
+        raw = np.arange(n)
+    else:
+        import hdbscan
+
+        dims = min(params.pca_dims, x.shape[1], n - 1)
+        z = PCA(n_components=dims, random_state=0, svd_solver="full").fit_transform(x)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            raw = hdbscan.HDBSCAN(
+                min_cluster_size=max(2, min(params.min_cluster_size, n // 4)),
+                min_samples=max(1, min(params.min_samples, n // 4)),
+                cluster_selection_method="leaf",
+                core_dist_n_jobs=1,
+            ).fit_predict(z.astype(np.float64))
+        raw = _relabel(raw)
+    k = int(raw.max()) + 1 if (raw >= 0).any() else 0
+    labels = np.full(n, -1, dtype=int)
+    if k:
+        merged = _average_linkage(_group_means(x, weights, raw, k), params.merge_similarity)
+        labels = np.where(raw >= 0, merged[np.maximum(raw, 0)], -1)
+        k = int(merged.max()) + 1
+        means = _group_means(x, weights, labels, k)
+        noise = np.where(labels < 0)[0]
+        if len(noise):
+            sims = x[noise] @ means.T
+            best = sims.argmax(axis=1)
+            ok = sims[np.arange(len(noise)), best] >= params.noise_similarity
+            labels[noise[ok]] = best[ok]
+    rest = np.where(labels < 0)[0]
+    if len(rest):
+        sub = _average_linkage(x[rest], params.merge_similarity)
+        labels[rest] = sub + (int(labels.max()) + 1 if (labels >= 0).any() else 0)
+    return _relabel(labels)
+
+
+def _prototype_scores(vecs: np.ndarray, embedder: Embedder) -> tuple[list[str], np.ndarray]:
+    """Per code: mean of the two best similarities to its prototype texts."""
+    pairs = prototype_texts()
+    codes = sorted({c for c, _ in pairs})
+    protos = embedder.embed([t for _, t in pairs]).astype(np.float64)
+    owner = np.array([c for c, _ in pairs])
+    sims = vecs @ protos.T
+    cols = []
+    for c in codes:
+        block = np.sort(sims[:, owner == c], axis=1)[:, -2:]
+        cols.append(block.mean(axis=1))
+    return codes, np.stack(cols, axis=1)
+
+
+def ctfidf_terms(docs_per_cluster: list[list[str]], top: int = 4) -> list[list[str]]:
+    """Class-based TF-IDF (BERTopic's c-TF-IDF): one document per cluster,
+    tf L1-normalised per class, idf = log(1 + A / f_t)."""
+    joined = [" ".join(normalise_statement(d) for d in docs) for docs in docs_per_cluster]
+    if not any(j.strip() for j in joined):
+        return [[] for _ in joined]
+    cv = CountVectorizer(ngram_range=(1, 2), token_pattern=r"\S+", min_df=1)
+    try:
+        counts = cv.fit_transform(joined).toarray().astype(float)
+    except ValueError:
+        return [[] for _ in joined]
+    vocab = np.array(cv.get_feature_names_out())
+    tf = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1.0)
+    avg_words = counts.sum() / max(1, len(joined))
+    idf = np.log(1.0 + avg_words / np.maximum(counts.sum(axis=0), 1.0))
+    scores = tf * idf
+    out = []
+    for row in scores:
+        order = np.lexsort((vocab, -row))  # score desc, then alphabetical
+        terms: list[str] = []
+        for j in order:
+            if row[j] <= 0 or len(terms) >= top:
+                break
+            term = str(vocab[j])
+            if any(term in t or t in term for t in terms):
+                continue
+            terms.append(term)
+        out.append(terms)
+    return out
+
+
+def cluster_statements(
+    statements: list[FailureStatement], embedder: Embedder, params: ClusterParams | None = None
+) -> list[StatementCluster]:
+    params = params or default_params(embedder.id)
+    clusters: list[StatementCluster] = []
+    by_code: dict[str, list[int]] = {}
+    novel_idx: list[int] = []
+    for i, s in enumerate(statements):
+        if s.code != NOVEL and s.code in TAXONOMY:
+            by_code.setdefault(s.code, []).append(i)
+        else:
+            novel_idx.append(i)
+
+    # Free-text statements: unique texts, embedded once.
+    uniq = sorted({statements[i].text for i in novel_idx})
+    pos = {t: j for j, t in enumerate(uniq)}
+    counts = np.zeros(len(uniq))
+    for i in novel_idx:
+        counts[pos[statements[i].text]] += 1
+    vecs = embedder.embed(uniq) if uniq else np.zeros((0, embedder.dim), dtype=np.float32)
+    vecs = vecs.astype(np.float64)
+    assigned_code: list[str | None] = [None] * len(uniq)
+    if uniq and params.use_prototypes:
+        codes, sims = _prototype_scores(vecs, embedder)
+        order = np.argsort(-sims, axis=1)
+        for j in range(len(uniq)):
+            b1, b2 = order[j, 0], order[j, 1]
+            if (
+                sims[j, b1] >= params.prototype_similarity
+                and sims[j, b1] - sims[j, b2] >= params.prototype_margin
+            ):
+                assigned_code[j] = codes[b1]
+    for j, t in enumerate(uniq):
+        code = assigned_code[j]
+        if code is not None:
+            by_code.setdefault(code, []).extend(i for i in novel_idx if statements[i].text == t)
+
+    free = [j for j in range(len(uniq)) if assigned_code[j] is None]
+    code_vecs: dict[str, np.ndarray] = {}
+    if by_code:
+        coded_codes = sorted(by_code)
+        texts = [f"{TAXONOMY[c].label}. {TAXONOMY[c].statement}" for c in coded_codes]
+        for c, v in zip(coded_codes, embedder.embed(texts).astype(np.float64), strict=True):
+            code_vecs[c] = v
+    for code in sorted(by_code):
+        members = sorted(set(by_code[code]))
+        m = TAXONOMY[code]
+        clusters.append(
+            StatementCluster(
+                members=members,
+                centroid=_normalise(code_vecs[code][None])[0],
+                code=code,
+                category=m.category,
+                label=m.label,
+                terms=[],
+            )
+        )
+    if free:
+        labels = cluster_vectors(vecs[free], counts[free], params)
+        text_members: dict[str, list[int]] = {}
+        for i in novel_idx:
+            text_members.setdefault(statements[i].text, []).append(i)
+        groups: list[list[int]] = [[] for _ in range(int(labels.max()) + 1)]
+        for lab, j in zip(labels, free, strict=True):
+            groups[lab].append(j)
+        terms = ctfidf_terms([[uniq[j] for j in g for _ in range(int(counts[j]))] for g in groups])
+        for g, t in zip(groups, terms, strict=True):
+            cent = _normalise((vecs[g] * counts[g, None]).sum(0)[None])[0]
+            members = sorted(i for j in g for i in text_members[uniq[j]])
+            label = " / ".join(t[:3]) if t else "unlabelled failure"
+            clusters.append(
+                StatementCluster(
+                    members=members,
+                    centroid=cent,
+                    code=None,
+                    category="Other",
+                    label=label,
+                    terms=t,
+                )
+            )
+    clusters.sort(key=lambda c: (-len(c.members), c.code or "~", c.label, c.members[:1]))
+    return clusters
