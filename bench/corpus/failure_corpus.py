@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (corpus patterns are data; wrapping them would hurt readability)
 """Labelled synthetic failure-statement corpus for the clustering benchmark.
 
 18 failure types: 12 that correspond to taxonomy modes and 6 outside the
