@@ -514,18 +514,18 @@ class FailureModeSpec:
 
 
 def _fm(
-    code,
-    name,
-    atype,
-    component,
-    fcode,
-    desc,
-    effects,
-    relevance,
-    indicator,
-    signature,
-    months=(),
-    onset="ramp",
+    code: str,
+    name: str,
+    atype: str,
+    component: str,
+    fcode: str,
+    desc: str,
+    effects: list[tuple],
+    relevance: list[tuple[str, float]],
+    indicator: str,
+    signature: str,
+    months: tuple[int, ...] = (),
+    onset: str = "ramp",
 ) -> FailureModeSpec:
     return FailureModeSpec(
         code,

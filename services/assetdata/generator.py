@@ -575,7 +575,6 @@ def evaluate_rules(
 ) -> list[dict]:
     alerts: list[dict] = []
     per_hour = 60 // C.STEP_MINUTES
-    kinds = C.SENSOR_KINDS[asset.asset_type]
     run = running_mask(asset, data)
     for rule in C.ALERT_RULES:
         if rule.asset_type != asset.asset_type:
@@ -612,7 +611,6 @@ def evaluate_rules(
                     t += 24 * per_hour
                 else:
                     t = last + 24 * per_hour
-    del kinds
     return alerts
 
 
