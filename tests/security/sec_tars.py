@@ -43,11 +43,13 @@ def _config(user: str = "65534") -> bytes:
 
 
 def image_members(layer_files: dict[str, bytes] | None = None,
-                  tags: list[str] | None = None) -> dict[str, bytes]:
-    """The members of a plausible single-image ``docker save`` archive."""
+                  tags: list[str] | None = None, architecture: str = "amd64") -> dict[str, bytes]:
+    """The members of a plausible single-image ``docker save`` archive
+    (loadable by ``docker load``: the diff id is the layer's real digest)."""
     layer = _layer_tar(layer_files or {"agent": b"#!/bin/sh\necho hi\n"})
     layer_digest = hashlib.sha256(layer).hexdigest()
     cfg = json.loads(_config())
+    cfg["architecture"] = architecture
     cfg["rootfs"]["diff_ids"] = [f"sha256:{layer_digest}"]
     cfg_bytes = json.dumps(cfg).encode()
     cfg_name = hashlib.sha256(cfg_bytes).hexdigest() + ".json"
@@ -59,6 +61,12 @@ def image_members(layer_files: dict[str, bytes] | None = None,
         f"{layer_digest}/layer.tar": layer,
         f"{layer_digest}/VERSION": b"1.0",
     }
+
+
+def foreign_architecture_image(path: Path) -> Path:
+    """Structurally valid, loadable, but linux/arm64: the api accepts it and
+    the worker's intake must refuse it as a participant error."""
+    return _write_tar(path, image_members(tags=["arena-sec-arm64:1"], architecture="arm64"))
 
 
 def _write_tar(path: Path, members: dict[str, bytes],

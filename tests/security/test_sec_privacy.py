@@ -207,3 +207,33 @@ def test_debug_level_worker_logs_have_no_scenario_data(stack: ArenaStack,
     assert b"DEBUG" in log.upper()  # the level really was DEBUG
     leaks = sec_scenarios.find_leaks(log, stack.secret)
     assert not leaks, _report(debug_worker.log_path.name, leaks)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "MISSING (issue 7): published scores are not rounded — GET /api/v1/leaderboard entries "
+    "and GET /api/v1/submissions/{id} scores carry the evaluator's full floats (e.g. "
+    "28.3333) although the board declares precision 2 per column; only the Codabench "
+    "endpoint formats to the precision. Round in services/api/leaderboard/service.py "
+    "_entry() and submissions/service.py to_out()."))
+def test_published_scores_rounded_to_declared_precision(evaluated: Evaluated) -> None:
+    """Probing defence: fine-grained scores let a team read single-scenario
+    flips off the board; everything published is rounded to the precision
+    the board itself declares."""
+    stack, world = evaluated.stack, evaluated.world
+    board = httpx.get(stack.base_url + "/api/v1/leaderboard",
+                      params={"phase": world.phase_id, "track": world.track}, timeout=10).json()
+    assert board["entries"], board
+    precision = {c["key"]: c["precision"] for c in board["columns"]}
+    unrounded = []
+    for entry in board["entries"]:
+        for key, p in precision.items():
+            value = entry.get(key)
+            if isinstance(value, float) and round(value, p) != value:
+                unrounded.append(f"board {key}={value}")
+    with stack.client(world.teams["alpha"].token) as c:
+        scores = c.get(f"/api/v1/submissions/{evaluated.submission['id']}").json()["scores"]
+    for key, p in precision.items():
+        value = scores.get(key)
+        if isinstance(value, float) and round(value, p) != value:
+            unrounded.append(f"submission {key}={value}")
+    assert not unrounded, unrounded
