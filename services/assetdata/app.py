@@ -256,6 +256,20 @@ def create_app(
     for family, m in mcp_apps.items():
         app.mount(f"/mcp/{family}", m.asgi(app))
 
+    @app.get("/", tags=["service"], summary="Index: tools, docs and MCP endpoints")
+    async def index() -> dict[str, Any]:
+        return {
+            "service": app.title,
+            "docs": "/docs",
+            "openapi": "/openapi.json",
+            "rest": {
+                f: [f"/{n.replace('.', '/')}" for n in T.TOOL_ARGS if T.family_of(n) == f]
+                for f in FAMILIES
+            },
+            "mcp": {f: f"/mcp/{f}/" for f in FAMILIES},
+            "aliases": T.TOOL_ALIASES,
+        }
+
     @app.get("/healthz", tags=["service"], summary="Liveness and plant facts")
     async def healthz() -> dict[str, Any]:
         p: Plant = app.state.plant

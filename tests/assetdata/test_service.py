@@ -24,6 +24,9 @@ def post(c, path, body=None, **kw):
 def test_healthz_and_openapi(client, plant):
     h = client.get("/healthz").json()
     assert h["status"] == "ok" and h["content_hash"] == plant.content_hash
+    index = client.get("/").json()
+    assert "/iot/history" in index["rest"]["iot"] and index["mcp"]["wo"] == "/mcp/wo/"
+    assert client.get("/docs").status_code == 200
     spec = client.get("/openapi.json").json()
     assert "/iot/history" in spec["paths"] and "/wo/list_workorders" in spec["paths"]
     body = spec["paths"]["/iot/history"]["post"]["requestBody"]
