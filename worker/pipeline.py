@@ -421,7 +421,11 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
     except Exception as exc:
         code = getattr(exc, "code", None) if isinstance(exc, deps.runner_error) else None
         code = code or "infrastructure_error"
-        log.warning("evaluation error", exc_info=True, extra={**extra, "code": code, "error": type(exc).__name__})
+        log.warning(
+            "evaluation error",
+            exc_info=True,
+            extra={**extra, "code": code, "error": type(exc).__name__},
+        )
         if attempt < settings.submission_max_attempts:
             with session_scope(settings.database_url) as session:
                 released = store.release_for_retry(session, submission_id, owner, deps.now())

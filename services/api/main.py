@@ -10,6 +10,7 @@ from services.api.admin.endpoints import router as admin_router
 from services.api.failures.endpoints import router as failures_router
 from services.api.health.endpoints import router as health_router
 from services.api.leaderboard.endpoints import router as leaderboard_router
+from services.api.leaderboard.service import HeadCache
 from services.api.metrics import HttpMetrics, LifecycleCollector
 from services.api.phases.endpoints import router as phases_router
 from services.api.submissions.endpoints import router as submissions_router
@@ -27,6 +28,7 @@ def create_app(settings: Settings | None = None, configure_logging: bool = True)
     (settings.data_dir / "uploads").mkdir(parents=True, exist_ok=True)
     app = FastAPI(title="AssetOps Arena API", version="1.0.0", description=DESCRIPTION)
     app.state.settings = settings
+    app.state.phase_heads = HeadCache(settings.leaderboard_version_ttl_seconds)
     registry = CollectorRegistry()
     registry.register(LifecycleCollector(settings))
     app.state.registry = registry

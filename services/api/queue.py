@@ -19,8 +19,9 @@ log = logging.getLogger("arena.api.queue")
 def _celery(redis_url: str, visibility_timeout: int) -> Celery:
     from worker.celery_app import make_app
 
-    return make_app(Settings(redis_url=redis_url,
-                             celery_visibility_timeout_seconds=visibility_timeout))
+    return make_app(
+        Settings(redis_url=redis_url, celery_visibility_timeout_seconds=visibility_timeout)
+    )
 
 
 def enqueue(settings: Settings, submission_id: uuid.UUID) -> bool:

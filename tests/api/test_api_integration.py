@@ -479,3 +479,25 @@ def test_openapi_is_complete(client: TestClient) -> None:
         "multipart/form-data"
         in spec["paths"]["/api/v1/submissions"]["post"]["requestBody"]["content"]
     )
+
+
+def test_worker_writes_reach_pollers_within_the_version_ttl(
+    pg_url: str, tmp_path: Path, world: World, settings: Settings
+) -> None:
+    """A write from another process (the worker) is not announced to this
+    api process; its cached phase head expires after the TTL."""
+    import time
+
+    from arena_api_env import make_settings
+
+    from services.api.main import create_app
+
+    fast = make_settings(settings.data_dir, leaderboard_version_ttl_seconds=0.3)
+    params = {"phase": world.phase_id, "track": "execution"}
+    with TestClient(create_app(fast, configure_logging=False)) as c:
+        etag = c.get("/api/v1/leaderboard", params=params).headers["etag"]
+        finished_submission(fast, "team-a", world.phase_id, "execution", 50)
+        time.sleep(0.4)
+        r = c.get("/api/v1/leaderboard", params=params, headers={"If-None-Match": etag})
+        assert r.status_code == 200 and r.headers["etag"] != etag
+        assert r.json()["total"] == 1

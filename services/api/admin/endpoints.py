@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Depends, Path, Request
 from sqlalchemy import select
 
 from services.api import queue
@@ -23,6 +24,7 @@ from services.api.admin.schemas import (
 )
 from services.api.deps import AdminPrincipal, SessionDep, SettingsDep
 from services.api.errors import ApiError, responses
+from services.api.leaderboard.service import invalidate_heads
 from services.api.phases import service as phases
 from services.api.phases.schemas import PhaseOut
 from services.api.submissions import service as submissions
@@ -30,7 +32,20 @@ from services.api.submissions.schemas import SubmissionOut
 from services.store.models import ApiToken, Submission, Team
 from services.store.submissions import mark_queued, utcnow
 
-router = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=responses(401, 403, 422))
+
+def _invalidate_board_heads(request: Request) -> Iterator[None]:
+    """Admin writes (hide, rerun, phase/team edits) change boards: drop this
+    process's cached phase heads so the next poll sees the new version."""
+    yield
+    invalidate_heads(request.app.state)
+
+
+router = APIRouter(
+    prefix="/api/v1/admin",
+    tags=["admin"],
+    responses=responses(401, 403, 422),
+    dependencies=[Depends(_invalidate_board_heads)],
+)
 
 
 def _team_out(t: Team) -> TeamOut:

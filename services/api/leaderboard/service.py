@@ -123,6 +123,43 @@ class BodyCache:
 CACHE = BodyCache()
 
 
+class HeadCache:
+    """Phase heads (visibility, tracks, leaderboard version) per process,
+    re-read at most every ``ttl`` seconds. Writes through this process call
+    ``invalidate``; writes elsewhere (workers) are seen within ``ttl``. This
+    keeps a 304 free of any database round trip."""
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._items: dict[int, tuple[float, PhaseHead]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, phase_id: int, now: float) -> PhaseHead | None:
+        if self.ttl <= 0:
+            return None
+        with self._lock:
+            item = self._items.get(phase_id)
+        if item is None or now - item[0] > self.ttl:
+            return None
+        return item[1]
+
+    def put(self, head: PhaseHead, now: float) -> None:
+        with self._lock:
+            if len(self._items) > 10_000:
+                self._items.clear()
+            self._items[head.id] = (now, head)
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+def invalidate_heads(app_state: object) -> None:
+    cache = getattr(app_state, "phase_heads", None)
+    if cache is not None:
+        cache.invalidate()
+
+
 def _dump(model: Leaderboard | CbLeaderboard) -> bytes:
     # Deterministic bytes for the same data (strong ETag).
     return json.dumps(model.model_dump(mode="json"), separators=(",", ":"), sort_keys=True).encode()
