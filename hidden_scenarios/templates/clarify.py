@@ -90,6 +90,7 @@ class WhichSensor(Template):
     phrasings = (
         "What was the {word} of {asset} (site {site}) at {ts}?",
         "Tell me {asset}'s {word} reading at {ts} at the {site} site.",
+        "What {word} did {asset} at site {site} read at {ts}?",
     )
 
     def space(self, ctx: Any) -> list[Params]:
@@ -133,6 +134,7 @@ class WhichWorkorder(Template):
     phrasings = (
         "What was the outcome of the corrective work order on {eq} in {month} {year}?",
         "Summarise the corrective work order for equipment {eq} from {month} {year}.",
+        "Tell me what was done in the {month} {year} corrective work order on {eq}.",
     )
 
     def space(self, ctx: Any) -> list[Params]:

@@ -4,6 +4,7 @@ dependency order (e.g. IoT -> TSFM, FMSR -> IoT, IoT -> WO -> FMSR)."""
 from __future__ import annotations
 
 import json
+import math
 import random
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -105,6 +106,8 @@ class ModeSensorReading(Template):
         "average value on {human}.",
         "Which sensor of {asset} best reveals '{fm}'? Give that sensor's mean reading for {day} "
         "at site {site}.",
+        "On {human}, what was the daily mean of the sensor of {asset} (site {site}) most relevant "
+        "to '{fm}'?",
     )
 
     def space(self, ctx: Any) -> list[Params]:
@@ -191,6 +194,8 @@ class ForecastThreshold(Template):
         "and peak_forecast.",
         "Is {sensor} ({site}) expected to go above {thr} in the {h} steps after {final}? Train "
         'on data since {start}. Reply with JSON {{"exceeds": bool, "peak_forecast": number}}.',
+        "Train on {sensor} ({site}) from {start} to {final} and forecast {h} steps. Does the peak "
+        "forecast exceed {thr}? JSON with exceeds and peak_forecast, please.",
     )
 
     def space(self, ctx: Any) -> list[Params]:
@@ -212,8 +217,12 @@ class ForecastThreshold(Template):
             return None
         peak = max(fc)
         exceeds = rng.random() < 0.5
-        margin = max(abs(peak) * rng.uniform(0.05, 0.15), 0.5)
-        thr = round(peak - margin if exceeds else peak + margin, 1)
+        # A clear margin (never within a few display steps of the peak), and the
+        # threshold stated at the sensor's own precision.
+        half = ctx.half_resolution(p["sensor"])
+        margin = max(abs(peak) * rng.uniform(0.05, 0.15), 10 * half)
+        decimals = max(0, round(-math.log10(2 * half)))
+        thr = round(peak - margin if exceeds else peak + margin, decimals)
         return Draft(
             text=self.phrase(
                 rng,
@@ -327,6 +336,7 @@ class AssetAlertCount(Template):
     phrasings = (
         "How many alerts were raised for {asset} (site {site}) in {month} {year}?",
         "Look up {asset} at {site} and count the alert events it had during {month} {year}.",
+        "During {month} {year}, how many alert events were logged for {asset} at site {site}?",
     )
 
     def space(self, ctx: Any) -> list[Params]:
@@ -383,6 +393,8 @@ class AnomalyWeek(Template):
         "site? Answer as JSON with keys anomalous (true/false) and windows (count).",
         "Check whether {sensor} ({site}) behaved anomalously during the week starting {monday}. "
         'Reply with JSON {{"anomalous": bool, "windows": number of anomalous windows}}.',
+        "Run anomaly detection over the week from {monday} on {sensor} (site {site}). Answer as "
+        "JSON: anomalous (true/false) and windows (number of anomalous windows).",
     )
 
     def space(self, ctx: Any) -> list[Params]:

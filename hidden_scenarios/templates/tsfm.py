@@ -58,6 +58,7 @@ class ModelsForTask(Template):
     phrasings = (
         "Which time-series models available here support {task}? List their model ids.",
         "List the ids of the pretrained time-series models that can be used for {task}.",
+        "For {task}, which model ids can I pass to the time-series tools?",
     )
 
     def space(self, ctx: Any) -> list[Params]:
@@ -154,6 +155,8 @@ class ForecastTuned(Template):
         "default, using the data from {start} to {final}. What is the {word} forecast value?",
         "Re-run the {kind} forecast for {asset} ({site}) with model_checkpoint={model} and a "
         "horizon of {h}, trained on {start} to {final}. Report the {word} predicted value.",
+        "Using model {model}, predict {asset}'s {kind} ({site}) for the {h} steps after {final} "
+        "from the data since {start}. What is the {word} value of that forecast?",
     )
 
     def space(self, ctx: Any) -> list[Params]:
@@ -278,6 +281,8 @@ class AnomalyTuned(Template):
         "(site {site}) from {start} to {final}. How many anomalous windows are reported?",
         "With ad_model_type={model} and false_alarm={fa}, how many anomalous windows does "
         "{asset}'s {kind} at {site} show between {start} and {final}?",
+        "Detect anomalies in {sensor} at site {site} between {start} and {final} using {model} "
+        "with false_alarm {fa}. Report the number of anomalous windows.",
     )
 
     def space(self, ctx: Any) -> list[Params]:

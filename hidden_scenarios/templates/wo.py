@@ -188,6 +188,8 @@ class EventSummary(Template):
         "type as a JSON object with keys alert, anomaly and workorder (counts).",
         "How many alert, anomaly and work-order events did {eq} have in {month} {year}? Answer "
         'as JSON {{"alert": n, "anomaly": n, "workorder": n}}.',
+        "Break down the events of {eq} in {month} {year} by type (alert, anomaly, workorder) and "
+        "answer with a JSON object of counts.",
     )
 
     def space(self, ctx: Any) -> list[Params]:
@@ -285,6 +287,8 @@ class PrioritizeOpen(Template):
         "(priority 1 is the most urgent; break ties by the earlier date).",
         "Prioritise the {status} work orders of site {site} opened on or after {since}: give "
         "their numbers in the order they should be handled (priority 1 first, then oldest).",
+        "Which work orders in status {status} at site {site}, created on or after {since}, should "
+        "be handled first? Order them by priority (1 = most urgent), then by age.",
     )
 
     def space(self, ctx: Any) -> list[Params]:
@@ -331,6 +335,7 @@ class AlertRules(Template):
     phrasings = (
         "Which {sev} alert rules are configured for equipment {eq}? Give the rule ids.",
         "List the ids of the alert rules of severity '{sev}' that monitor {eq}.",
+        "Equipment {eq}: which alert rules have severity {sev}? List their ids.",
     )
 
     def space(self, ctx: Any) -> list[Params]:
@@ -370,6 +375,7 @@ class WorkorderDetail(Template):
     phrasings = (
         "Look up work order {wonum} and return a JSON object with its {keys}.",
         "What are the {keys} of work order {wonum}? Answer as JSON.",
+        "Fetch work order {wonum}; I need its {keys} as a JSON object.",
     )
 
     def space(self, ctx: Any) -> list[Params]:
