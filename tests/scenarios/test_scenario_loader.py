@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hidden_scenarios.canary import find_canaries
 from hidden_scenarios.loader import load_file, scenarios_from_data
@@ -276,3 +278,41 @@ def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as ei:
         load_file(tmp_path / "nope.yaml")
     assert ei.value.code == "unreadable_file"
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.text(max_size=6), children, max_size=3),
+    max_leaves=8,
+)
+
+
+def _paths(obj: Any, prefix: tuple = ()) -> list[tuple]:
+    out = [prefix] if prefix else []
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            out += _paths(v, (*prefix, k))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            out += _paths(v, (*prefix, i))
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_any_mutation_gives_a_scenario_error_or_loads(data: st.DataObject) -> None:
+    """Fuzz: replacing any field of a valid scenario with arbitrary JSON either
+    loads or raises ScenarioError naming the scenario - never another exception."""
+    d = valid()
+    path = data.draw(st.sampled_from(_paths(d)))
+    value = data.draw(_JSON)
+    cur: Any = d
+    for k in path[:-1]:
+        cur = cur[k]
+    cur[path[-1]] = value
+    try:
+        load([d])
+    except ScenarioError as e:
+        assert e.scenario in ("op-001", "#0") or path == ("id",)
+        assert e.code and e.field
