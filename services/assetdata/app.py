@@ -8,8 +8,11 @@ behave the same on both transports.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import importlib
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +24,6 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contracts import tools as T
-from services.assetdata import mcp_server
 from services.assetdata.plant import DEFAULT_SEED, Plant, load_plant
 from services.assetdata.runlog import RunRegistry, execute
 from services.assetdata.tools import ToolError
@@ -221,6 +223,50 @@ def _flatten_nullable(schema: Any) -> Any:
     return out
 
 
+class McpHub:
+    """Starts the MCP servers after the REST side is up (importing ``mcp`` is a
+    large part of cold start). An MCP request that arrives earlier waits for
+    them instead of failing."""
+
+    def __init__(self) -> None:
+        self.ready = asyncio.Event()
+        self.stop = asyncio.Event()
+        self.servers: dict[str, Any] = {}
+        self.error: str | None = None
+
+    async def serve(self, app: FastAPI) -> None:
+        try:
+            module = await asyncio.to_thread(
+                importlib.import_module, "services.assetdata.mcp_server"
+            )
+            async with contextlib.AsyncExitStack() as stack:
+                for family in FAMILIES:
+                    server = module.build(family)
+                    server.handler = server.asgi(app)
+                    await stack.enter_async_context(server.run())
+                    self.servers[family] = server
+                self.ready.set()
+                await self.stop.wait()
+        except Exception as exc:  # pragma: no cover - surfaced to MCP clients as 503
+            logging.getLogger(__name__).exception("MCP servers failed to start")
+            self.error = str(exc)
+            self.ready.set()
+
+    def endpoint(self, family: str):
+        async def asgi(scope, receive, send) -> None:
+            if scope["type"] == "http":
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.ready.wait(), timeout=30)
+                server = self.servers.get(family)
+                if server is None or self.error:
+                    exc = ToolError(503, "mcp_unavailable", self.error or "MCP is starting.")
+                    await problem_response(exc)(scope, receive, send)
+                    return
+                await server.handler(scope, receive, send)
+
+        return asgi
+
+
 def create_app(
     plant: Plant | None = None,
     seed: int = DEFAULT_SEED,
@@ -228,16 +274,18 @@ def create_app(
     timeout_delay: float = 1.0,
 ) -> FastAPI:
     registry = RunRegistry(runs_dir, timeout_delay) if runs_dir is not None else None
-    mcp_apps = {family: mcp_server.build(family) for family in FAMILIES}
+    hub = McpHub()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
         if app.state.plant is None:
             app.state.plant = load_plant(seed)
-        async with contextlib.AsyncExitStack() as stack:
-            for m in mcp_apps.values():
-                await stack.enter_async_context(m.run())
+        task = asyncio.create_task(hub.serve(app))
+        try:
             yield
+        finally:
+            hub.stop.set()
+            await task
 
     app = FastAPI(
         title="AssetOps Arena asset-data service",
@@ -253,8 +301,9 @@ def create_app(
     from worker.gateway.forwarder import include_gateway  # issue 5: LLM gateway relay
 
     include_gateway(app)  # no-op unless settings.gateway_socket (ARENA_GATEWAY_SOCKET) is set
-    for family, m in mcp_apps.items():
-        app.mount(f"/mcp/{family}", m.asgi(app))
+    app.state.mcp = hub
+    for family in FAMILIES:
+        app.mount(f"/mcp/{family}", hub.endpoint(family))
 
     @app.get("/", tags=["service"], summary="Index: tools, docs and MCP endpoints")
     async def index() -> dict[str, Any]:

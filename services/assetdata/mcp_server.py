@@ -37,6 +37,7 @@ class FamilyServer:
         self.server: Server = Server(f"assetops-{family}")
         self.session_manager: StreamableHTTPSessionManager | None = None
         self.fastapi_app: Any = None
+        self.handler: ASGIApp | None = None
         tools = _tools_of(family)
         self.by_name = dict(tools)
 
