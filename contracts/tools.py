@@ -118,6 +118,7 @@ class ListWorkordersArgs(_Args):
 
 class GetWorkorderArgs(_Args):
     wonum: str
+    site_id: str | None = None  # upstream passes it; must match the work order's site
 
 
 class ListEventsArgs(_Args):
@@ -138,6 +139,7 @@ class WorkorderKpisArgs(_Args):
     asset_num: str | None = None
     date_from: str | None = None
     date_to: str | None = None
+    period_months: int | None = Field(default=None, ge=1, le=120)  # upstream: last N months
 
 
 class FailureCodeDistributionArgs(_Args):

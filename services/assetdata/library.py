@@ -65,7 +65,8 @@ Ground-truth records
   ``date_to`` includes that whole day), sorted by reported date.
 - ``workorder(plant, wonum)`` -> one work order.
 - ``workorder_kpis(plant, site, asset_num=None, date_from=None, date_to=None)``
-  -> counts and KPIs (see the function).
+  -> counts and KPIs (see the function); ``last_months_window(plant, n)`` is the
+  window upstream's ``period_months=n`` means.
 - ``failure_code_distribution(plant, site=None, asset_num=None, date_from=None,
   date_to=None)`` -> ``[{failure_code, description, count}]`` over corrective
   work orders (not cancelled), count desc then code.
@@ -854,6 +855,16 @@ def workorder_kpis(
         "material_cost": round(sum(w["material_cost"] for w in live), 2),
         "total_cost": round(sum(w["total_cost"] for w in live), 2),
     }
+
+
+def last_months_window(plant: Plant, months: int) -> tuple[str, str]:
+    """(date_from, date_to) of the last ``months`` calendar months before
+    "now", as upstream's ``period_months``: from the same day ``months`` months
+    earlier up to (excluding) now."""
+    now = plant.now
+    y, m = divmod(now.month - 1 - months, 12)
+    start = now.replace(year=now.year + y, month=m + 1, day=min(now.day, 28))
+    return iso(start), iso(now - timedelta(minutes=1))
 
 
 def failure_code_distribution(

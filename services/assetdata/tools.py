@@ -432,7 +432,15 @@ def _wo_list(plant: Plant, a: T.ListWorkordersArgs) -> dict:
 
 
 def _wo_get(plant: Plant, a: T.GetWorkorderArgs) -> dict:
-    return dict(L.workorder(plant, a.wonum))
+    w = L.workorder(plant, a.wonum)
+    if a.site_id is not None and L.find_site(plant, a.site_id) != w["site_id"]:
+        raise ToolError(
+            404,
+            "unknown_workorder",
+            f"Work order {w['wonum']} is not at site {a.site_id}.",
+            {"site_id": w["site_id"]},
+        )
+    return dict(w)
 
 
 def _wo_events(plant: Plant, a: T.ListEventsArgs) -> dict:
@@ -461,12 +469,21 @@ def _wo_rules(plant: Plant, a: T.ListAlertRulesArgs) -> dict:
 
 def _wo_kpis(plant: Plant, a: T.WorkorderKpisArgs) -> dict:
     site = L.find_site(plant, a.site_id)
-    k = L.workorder_kpis(plant, site, a.asset_num, a.date_from, a.date_to)
+    date_from, date_to = a.date_from, a.date_to
+    if a.period_months is not None:
+        if date_from is not None or date_to is not None:
+            raise ToolError(
+                422,
+                "invalid_arguments",
+                "Give either period_months or date_from/date_to, not both.",
+            )
+        date_from, date_to = L.last_months_window(plant, a.period_months)
+    k = L.workorder_kpis(plant, site, a.asset_num, date_from, date_to)
     return {
         "site_id": site,
         "asset_num": a.asset_num,
-        "date_from": a.date_from,
-        "date_to": a.date_to,
+        "date_from": date_from,
+        "date_to": date_to,
         **k,
     }
 

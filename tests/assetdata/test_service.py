@@ -202,6 +202,19 @@ def test_wo_tools(client):
     assert sum(ev["counts"].values()) == ev["total"]
     kpi = post(client, "/wo/get_workorder_kpis", {"site_id": "MAIN"}).json()
     assert kpi["total"] == kpi["corrective"] + kpi["preventive"] + kpi["cancelled"]
+    wonum = one["wonum"]
+    assert (
+        post(client, "/wo/get_workorder", {"wonum": wonum, "site_id": "ANNEX"}).json()["wonum"]
+        == wonum
+    )
+    assert post(client, "/wo/get_workorder", {"wonum": wonum, "site_id": "MAIN"}).status_code == 404
+    last12 = post(client, "/wo/get_workorder_kpis", {"site_id": "MAIN", "period_months": 12}).json()
+    assert (last12["date_from"], last12["date_to"]) == (
+        "2019-07-01T00:00:00",
+        "2020-06-30T23:59:00",
+    )
+    both = {"site_id": "MAIN", "period_months": 12, "date_from": "2020-01-01"}
+    assert post(client, "/wo/get_workorder_kpis", both).status_code == 422
     rules = post(client, "/wo/list_alert_rules", {"equipment_id": "CWC04006"}).json()
     assert rules["total"] > 5 and rules["rules"][0]["sensors"][0].startswith("Chiller 6 ")
 
