@@ -107,6 +107,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
+    load0 = os.getloadavg()[0]
 
     # 4. generation (in memory) and cache size (written to a scratch dir so the
     # real cache is untouched)
@@ -171,6 +172,11 @@ def main() -> None:
     proc.terminate()
     proc.wait(10)
 
+    # the tool's own cost, without HTTP
+    from services.assetdata.tools import call_tool
+
+    inproc = timed(lambda: call_tool(plant, "iot.history", body), args.n)
+
     # 2. analytics in the library (30 days of one sensor = 2880 points)
     chiller = L.find_asset(plant, "Chiller 6")
     fc_lib = timed(
@@ -185,6 +191,8 @@ def main() -> None:
         f"- history, 1 week x 1 sensor (672 rows) over HTTP, n={args.n}: p50 {h50:.2f} ms, "
         f"p99 {h99:.2f} ms (targets 5 / 20 ms); trivial endpoint `GET /healthz` same server: "
         f"p50 {t50:.2f} ms, p99 {t99:.2f} ms; ratio p50 {h50 / t50:.2f}x, p99 {h99 / t99:.2f}x",
+        f"- same query in-process (`tools.call_tool`, no HTTP/JSON): p50 "
+        f"{pct(inproc, 50):.2f} ms, p99 {pct(inproc, 99):.2f} ms",
         f"- forecasting, 30 days x 1 sensor (2880 points, horizon 96): library median "
         f"{statistics.median(fc_lib):.0f} ms, HTTP tool median {statistics.median(fc_http):.0f} ms"
         f" (target 200 ms)",
@@ -195,7 +203,8 @@ def main() -> None:
         f"- full generation {gen_s:.2f} s + cache write {write_s:.2f} s; cache "
         f"{size_mb:.1f} MB for {points:,} telemetry points, {len(plant.workorders):,} work "
         f"orders, {len(plant.events):,} events ({cache_path(args.seed).name})",
-        f"- machine: {os.cpu_count()} cores shared with other work; figures vary run to run",
+        f"- machine: {os.cpu_count()} cores shared with other work (load average "
+        f"{load0:.1f} at start, {os.getloadavg()[0]:.1f} at end); figures vary run to run",
     ]
     text = "\n".join(lines)
     print(text)
