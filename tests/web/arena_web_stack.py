@@ -42,6 +42,14 @@ DIMENSIONS = (
 )
 
 
+def _die_with_parent() -> None:
+    """PR_SET_PDEATHSIG: the api goes when the test process goes, even on kill -9."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -128,6 +136,7 @@ class WebStack:
             env=self.env(),
             stdout=log,
             stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
