@@ -127,8 +127,37 @@ def install(app: FastAPI) -> None:
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses=`` entry documenting problem bodies."""
-    return {
-        s: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}, "description": "Problem"}
-        for s in statuses
-    }
+    """OpenAPI ``responses=`` entry documenting problem bodies (the media
+    type is fixed up by ``problem_openapi``)."""
+    return {s: {"model": Problem, "description": "Problem"} for s in statuses}
+
+
+def problem_openapi(app: FastAPI) -> None:
+    """Every 4xx/5xx in the schema is ``application/problem+json`` with the
+    Problem body, including FastAPI's built-in 422 (which it documents as
+    ``HTTPValidationError`` JSON, not what this api sends)."""
+    from fastapi.openapi.utils import get_openapi
+
+    def build() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Problem"] = Problem.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
+        for name in ("HTTPValidationError", "ValidationError"):
+            components.pop(name, None)
+        ref = {"$ref": "#/components/schemas/Problem"}
+        for ops in schema.get("paths", {}).values():
+            for op in ops.values():
+                for code, response in op.get("responses", {}).items():
+                    if code[:1] in ("4", "5"):
+                        response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": ref}}
+                        response.setdefault("description", "Problem")
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = build  # type: ignore[method-assign]

@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None, configure_logging: bool = True)
     ):
         app.include_router(router)
     _include_page(app)
+    errors.problem_openapi(app)
     app.add_middleware(HttpMetrics, registry=registry)
     return app
 
