@@ -1,7 +1,7 @@
 """The asset-data service's authoritative tool-call log and fault plans.
 
 One ToolCallRecord per call, appended as a JSON line to
-``<runs_dir>/<run_token>.jsonl`` by the service. The evaluator trusts only
+``<runs_dir>/logs/<run_token>.jsonl`` by the service. The evaluator trusts only
 these records, never the agent's self-reported trajectory.
 """
 
