@@ -206,6 +206,49 @@ def test_team_view_by_keyboard_with_live_progress(board, context, artifacts: Pat
     assert errors == []
 
 
+CONTRAST_JS = """(minimum) => {
+  const parse = c => { const p = c.match(/rgba?\\(([^)]+)\\)/)[1].split(',').map(Number);
+                       return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1}; };
+  const lum = ({r, g, b}) => { const f = v => { v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const background = el => { for (; el; el = el.parentElement) {
+      const c = parse(getComputedStyle(el).backgroundColor); if (c.a > 0.99) return c; }
+    return {r: 255, g: 255, b: 255, a: 1}; };
+  const bad = [];
+  document.querySelectorAll(
+    'main td, main th, main p, main li, main label, main button, main .badge, main caption,' +
+    ' main summary, main h2, main h3, header.site h1, header.site p, footer'
+  ).forEach(el => {
+    if (!el.textContent.trim() || !el.offsetParent) return;
+    const a = lum(parse(getComputedStyle(el).color)), b = lum(background(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < minimum) bad.push([el.tagName, el.className, el.textContent.trim().slice(0, 30),
+                               ratio.toFixed(2)]);
+  });
+  return bad;
+}"""
+
+
+def test_text_contrast_and_visible_focus(board, context) -> None:
+    """WCAG AA: every visible text element has a 4.5:1 contrast against its
+    effective background (team view included); focus is visibly outlined."""
+    page = context.new_page()
+    page.goto(board.stack.url + "/")
+    page.fill("#token-input", board.alpha.token)
+    page.click("text=Show my submissions")
+    page.wait_for_selector("#team-fragment table", timeout=10_000)
+    assert page.evaluate(CONTRAST_JS, 4.5) == []
+    # the check does measure: almost nothing reaches 21:1 (pure black on white)
+    assert len(page.evaluate(CONTRAST_JS, 21)) > 20
+    page.focus("select[name=track]")
+    outline = page.evaluate(
+        "getComputedStyle(document.activeElement).outlineStyle + ' '"
+        " + getComputedStyle(document.activeElement).outlineWidth"
+    )
+    assert outline.startswith("solid") and not outline.endswith(" 0px"), outline
+
+
 def test_bad_token_is_reported_and_dropped(board, context) -> None:
     page = context.new_page()
     page.goto(board.stack.url + "/")
