@@ -192,8 +192,9 @@ def _run_one(
         facts.wall_seconds = round(t3 - t2, 3)
         if log_tails is not None:  # local validate only: never on the server
             log_tails[slot.scenario.id] = sidecar.tail_logs(container, 40)
-        container.reload()
-        facts.oom_killed = bool(container.attrs.get("State", {}).get("OOMKilled"))
+        if exit_code == 137 and not timed_out:  # SIGKILL: the OOM killer (inspect to be sure)
+            container.reload()
+            facts.oom_killed = bool(container.attrs.get("State", {}).get("OOMKilled"))
         usage = registry.usage(slot.token)
         if usage is not None:
             facts.prompt_tokens = usage.prompt_tokens
@@ -299,8 +300,13 @@ def run_submission(
         io_labels = L.sandbox_labels("io", submission)
         runs_volume = client.volumes.create(labels=io_labels)
         volumes.append(runs_volume)
-        slots: list[_Slot] = []
-        for index, scenario in enumerate(scenarios):
+        # Two small tmpfs volumes per run, created concurrently: creating
+        # hundreds one by one was a visible part of a submission's setup.
+        executor = ThreadPoolExecutor(
+            max_workers=max(4, settings.scenario_parallelism), thread_name_prefix="arena-run"
+        )
+
+        def _io_pair(_: int) -> tuple[Any, Any]:
             vin = client.volumes.create(
                 driver="local",
                 driver_opts=hardening.io_volume_options(settings, output=False),
@@ -313,9 +319,13 @@ def run_submission(
                 labels=io_labels,
             )
             volumes.append(vout)
-            slots.append(
-                _Slot(index, scenario, secrets.token_hex(16), uuid.uuid4().hex, vin.name, vout.name)
-            )
+            return vin, vout
+
+        pairs = list(executor.map(_io_pair, range(len(scenarios))))
+        slots = [
+            _Slot(index, scenario, secrets.token_hex(16), uuid.uuid4().hex, vin.name, vout.name)
+            for index, (scenario, (vin, vout)) in enumerate(zip(scenarios, pairs, strict=True))
+        ]
         plans = [RunPlan(run_token=s.token, faults=list(s.scenario.faults)) for s in slots]
         inputs = [scenario_input(s.scenario, track, s.run_id) for s in slots]
         side = sidecar.start_sidecar(
@@ -331,6 +341,7 @@ def run_submission(
         )
         stats.add(setup=time.perf_counter() - started)
 
+        executor.shutdown(wait=True)
         executor = ThreadPoolExecutor(
             max_workers=max(1, settings.scenario_parallelism), thread_name_prefix="arena-run"
         )
@@ -390,13 +401,17 @@ def _teardown(client: Any, side: Any, volumes: list[Any], submission: str) -> No
     if side is not None:
         with contextlib.suppress(docker.errors.NotFound):
             side.remove(force=True, v=True)
-    for volume in volumes:
+
+    def _remove(volume: Any) -> None:
         for _attempt in range(3):
             try:
                 volume.remove(force=True)
-                break
+                return
             except docker.errors.NotFound:
-                break
+                return
             except docker.errors.APIError:
                 time.sleep(0.2)  # still referenced by a container being removed
+
+    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="arena-teardown") as pool:
+        list(pool.map(_remove, volumes))
     janitor.cleanup(client, older_than=0, submission=submission)

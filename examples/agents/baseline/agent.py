@@ -349,8 +349,11 @@ class Agent:
             (("most often", "most frequent failure code", "dominated"), self.top_failure_code),
             (("alert rule",), self.alert_rules),
             (("work order wo", "of work order"), self.workorder_detail),
-            (("events of equipment", "work-order events"), self.event_summary),
-            (("prioriti", "most urgent first"), self.prioritize),
+            (
+                ("events of equipment", "work-order events", "the events of", "by type (alert"),
+                self.event_summary,
+            ),
+            (("prioriti", "most urgent first", "handled first"), self.prioritize),
             (
                 (
                     "kpi",
@@ -365,9 +368,12 @@ class Agent:
                 ),
                 self.kpi,
             ),
-            (("time-series models", "pretrained time-series"), self.models_for_task),
+            (
+                ("time-series models", "pretrained time-series", "model ids can i pass"),
+                self.models_for_task,
+            ),
             (("behaving abnormally", "went wrong", "diagnose the fault"), self.diagnosis),
-            (("most relevant sensor",), self.mode_sensor_reading),
+            (("most relevant sensor", "most relevant to"), self.mode_sensor_reading),
             (("exceed", "go above"), self.forecast_threshold),
             (("forecast",), self.forecast),
             (("anomal",), self.anomalies),
@@ -534,7 +540,7 @@ class Agent:
     def asset_corrective(self):
         asset = find_asset(self.text)
         if not asset:
-            if "the corrective work order" in self.low:
+            if re.search(r"corrective work order\b(?!s)", self.low):  # "the ... work order"
                 return self.which_workorder()
             return self.workorder_count()
         site = self.site()
@@ -592,6 +598,7 @@ class Agent:
                 "event_type": "alert",
                 "page_size": 1000,
             },
+            expect_rows="events",
         )
         return f"{data.get('total', 0)} alerts for {asset} ({eq})"
 
@@ -739,9 +746,11 @@ class Agent:
             "target_columns": [sensor],
             "forecast_horizon": int(h.group(1) or h.group(2)) if h else 96,
         }
-        model = re.search(r"model '([\w.-]+)'|model_checkpoint=([\w.-]+)", self.text)
+        model = re.search(
+            r"model '([\w.-]+)'|model_checkpoint=([\w.-]+)|[Uu]sing model ([\w.-]+)", self.text
+        )
         if model:
-            args["model_checkpoint"] = model.group(1) or model.group(2)
+            args["model_checkpoint"] = next(g for g in model.groups() if g)
         fc = self.tools.call("tsfm.run_tsfm_forecasting", args, expect_rows="forecast")
         values = next(iter((fc.get("forecast") or {}).values()), [])
         return sensor, [v for v in values if v is not None]
@@ -775,10 +784,12 @@ class Agent:
             return got
         site, asset, sensor, data, _ = got
         args = {"dataset_id": data["dataset_id"], "target_columns": [sensor]}
-        model = re.search(r"model '([\w.-]+)'|ad_model_type=([\w.-]+)", self.text)
+        model = re.search(
+            r"model '([\w.-]+)'|ad_model_type=([\w.-]+)|using ([\w.-]+) with false", self.text
+        )
         if model:
-            args["ad_model_type"] = model.group(1) or model.group(2)
-        fa = re.search(r"false[- ]alarm(?: rate)?(?: of|=)\s*(\d*\.\d+|\d+)", self.text)
+            args["ad_model_type"] = next(g for g in model.groups() if g)
+        fa = re.search(r"false[-_ ]alarm(?: rate)?(?: of|=)?\s*(\d*\.\d+|\d+)", self.text)
         if fa:
             args["false_alarm"] = float(fa.group(1))
         res = self.tools.call("tsfm.run_tsad", args, expect_rows="results")
@@ -854,17 +865,26 @@ class Agent:
         if not asset:
             raise CannotAnswer("no asset named")
         site = self.site()
-        data = self.tools.call("iot.get_asset", {"site_name": site, "asset_id": asset})
-        keys = [k for k in data if isinstance(k, str) and re.search(rf"\b{k}\b", self.text)]
+        data = self.tools.call(
+            "iot.get_asset", {"site_name": site, "asset_id": asset}, expect_rows="sensors"
+        )
+        # the requested keys are listed as "a, b, c" (identifiers)
+        listed = re.findall(r"\b[a-z_]+(?:, [a-z_]+)+\b", self.text)
+        keys = [k.strip() for k in listed[0].split(",")] if listed else []
+        keys = [k for k in keys if k in data] or [
+            k for k in data if "_" in k and re.search(rf"\b{k}\b", self.text)
+        ]
         return json.dumps({k: data[k] for k in keys})
 
     # ---- ambiguity -----------------------------------------------------------------------
     def clarify_asset(self):
         site = self.site()
         atype = "chiller" if "chiller" in self.low else "ahu"
-        data = self.tools.call("iot.assets", {"site_name": site, "asset_type": atype})
+        data = self.tools.call(
+            "iot.assets", {"site_name": site, "asset_type": atype}, expect_rows="assets"
+        )
         names = [a["asset_id"] for a in data.get("assets", [])]
-        if len(names) == 1:
+        if len(names) <= 1:
             return None
         return (
             f"Site {site} has several {'chillers' if atype == 'chiller' else 'AHUs'}: "
