@@ -131,6 +131,13 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=20, help="runs per overhead measurement")
     parser.add_argument("--skip-hidden", action="store_true")
     parser.add_argument("--write", action="store_true", help="append to docs/benchmarks.md")
+    parser.add_argument(
+        "--parallelism",
+        type=int,
+        nargs="*",
+        default=None,
+        help="hidden-set runs at these parallelisms (default: the setting, 2x)",
+    )
     args = parser.parse_args()
 
     client = docker.from_env(timeout=300)
@@ -164,18 +171,27 @@ def main() -> None:
     ]
     if not args.skip_hidden:
         baseline = build_example(client, "baseline", "arena-bench-baseline:latest")
-        h = hidden_baseline(client, baseline, settings)
-        s: RunnerStats = h["stats"]
-        lines += [
-            f"- baseline agent, full hidden set ({h['scenarios']} execution scenarios, "
-            f"parallelism {settings.scenario_parallelism}): **{h['wall']:.1f} s wall** "
-            f"({h['scenarios'] / h['wall']:.2f} scenarios/s); {h['tool_calls']} tool calls; "
-            f"valid outputs {h['ok_outputs']}/{h['scenarios']}; "
-            f"overall {h['overall']:.1f}, passed {h['passed']}/{h['scenarios']}",
-            f"- where the time goes (summed over runs): agent {s.agent:.1f} s, create "
-            f"{s.create:.1f} s, start {s.start:.1f} s, collect {s.collect:.1f} s, remove "
-            f"{s.remove:.1f} s; setup {s.setup:.1f} s, teardown {s.teardown:.1f} s",
-        ]
+        default = settings.scenario_parallelism
+        for par in args.parallelism or [default, 2 * default]:
+            h = hidden_baseline(
+                client, baseline, settings.model_copy(update={"scenario_parallelism": par})
+            )
+            s: RunnerStats = h["stats"]
+            lines += [
+                f"- baseline agent, full hidden set ({h['scenarios']} execution scenarios, "
+                f"parallelism {par}{' = default' if par == default else ''}): "
+                f"**{h['wall']:.1f} s wall** ({h['scenarios'] / h['wall']:.2f} scenarios/s); "
+                f"{h['tool_calls']} tool calls; valid outputs {h['ok_outputs']}/{h['scenarios']}; "
+                f"overall {h['overall']:.1f}, passed {h['passed']}/{h['scenarios']}",
+                f"  - where the time goes (summed over runs): agent {s.agent:.1f} s, create "
+                f"{s.create:.1f} s, start {s.start:.1f} s, collect {s.collect:.1f} s, remove "
+                f"{s.remove:.1f} s; per submission: setup {s.setup:.1f} s, teardown "
+                f"{s.teardown:.1f} s",
+            ]
+    lines.append(
+        f"- host load average at the end: {os.getloadavg()[0]:.1f} "
+        "(2 cores shared with other engineers' jobs)"
+    )
     text = "\n".join(lines)
     print(text)
     if args.write:
