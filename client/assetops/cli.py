@@ -109,16 +109,22 @@ def api(*, need_token: bool = True) -> Iterator[ApiClient]:
 def login(
     url: Annotated[str, typer.Option(help="Server URL, e.g. http://127.0.0.1:8000")] = "",
     token: Annotated[
-        str | None, typer.Option(help="Team token (prompted, hidden, when omitted).")
+        str | None,
+        typer.Option(help="Team token; '-' reads it from stdin; prompted (hidden) when omitted."),
     ] = None,
     verify: Annotated[bool, typer.Option(help="Check the token against the server.")] = True,
     as_json: JsonOpt = False,
 ) -> None:
     """Store the server URL and your team token (user config dir, mode 0600)."""
     with handled(as_json):
-        current = load_config()
-        base = normalise_url(url) if url else current.url
-        if token is None:
+        try:
+            current_url = load_config().url
+        except ConfigError:  # a broken file is what login is there to replace
+            current_url = ClientConfig().url
+        base = normalise_url(url) if url else current_url
+        if token == "-":
+            token = sys.stdin.readline()
+        elif token is None:
             token = typer.prompt("Team token", hide_input=True)
         token = token.strip()
         if not token:

@@ -362,3 +362,18 @@ def test_cancel_posts_and_reports_conflict(runner: CliRunner, serve) -> None:
     again = runner.invoke(cli.app, ["cancel", SUB_ID])
     assert again.exit_code == ExitCode.QUOTA
     assert "already finished" in again.output
+
+
+def test_login_reads_token_from_stdin_and_replaces_a_broken_config(
+    runner: CliRunner, serve, tmp_path
+) -> None:
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    (cfg / "config.json").write_text("{broken")
+    seen = serve(lambda r: httpx.Response(200, json={"items": []}))
+    result = runner.invoke(
+        cli.app, ["login", "--url", "http://127.0.0.1:8124", "--token", "-"], input="t-stdin\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert seen[-1].headers["authorization"] == "Bearer t-stdin"
+    assert json.loads((cfg / "config.json").read_text())["token"] == "t-stdin"
