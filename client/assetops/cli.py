@@ -13,7 +13,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Annotated, Any
 
 import typer
@@ -161,9 +161,10 @@ def submit(
     """Upload a local image (streams `docker save`, no temp file) and print its id."""
     from client.assetops import upload
 
-    with handled(as_json), api() as client:
+    with handled(as_json), api() as client, ExitStack() as stack:
         phase_id = precheck(client, track, phase)
         docker = upload.docker_client()
+        stack.callback(docker.close)
         img, info = upload.resolve_image(docker, image)
         params = {"track": track, "phase": phase_id}
         path = f"{API_PREFIX}/submissions"
@@ -220,9 +221,9 @@ def open_phase_for(client: ApiClient, track: str) -> int | None:
     return int(candidates[0]["id"]) if candidates else None
 
 
-def precheck(client: ApiClient, track: str, phase: int | None) -> int | None:
+def precheck(client: ApiClient, track: str, phase: int | None) -> int:
     """Ask before streaming gigabytes: quota, concurrency, phase dates.
-    Returns the phase id to upload to (None: let the server decide)."""
+    Returns the phase id to upload to."""
     if track not in ("planning", "execution"):
         raise ApiError(
             ExitCode.USAGE,

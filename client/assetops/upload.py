@@ -77,5 +77,12 @@ def counted(chunks: Iterator[bytes], on_bytes: Callable[[int], None]) -> Iterato
 
 
 def save_stream(image: Any) -> Iterator[bytes]:
-    """``docker save`` as a chunk iterator (named=True keeps the repo tag)."""
-    return iter(image.save(chunk_size=SAVE_CHUNK_BYTES, named=True))
+    """``docker save`` as a chunk iterator (named=True keeps the repo tag).
+    An engine failure mid-stream becomes a clear local error, not a traceback
+    (the aborted upload leaves nothing on the server)."""
+    try:
+        yield from image.save(chunk_size=SAVE_CHUNK_BYTES, named=True)
+    except Exception as exc:  # docker SDK / requests raise many unrelated types
+        raise ApiError(
+            ExitCode.LOCAL, f"docker save failed mid-stream: {exc}", code="docker_save_failed"
+        ) from exc

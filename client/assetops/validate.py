@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -221,7 +222,7 @@ def run_validation(
 ) -> dict[str, Any]:
     """Everything ``assetops validate`` does, minus printing; returns the
     JSON report. Raises ValidateError for missing local prerequisites."""
-    from hidden_scenarios.sets import public_set
+    from hidden_scenarios.sets import plant_context, public_set
     from services.settings import get_settings
     from worker.sandbox.intake import remove_image
     from worker.sandbox.runner import RunnerError, RunnerStats, run_submission
@@ -263,9 +264,10 @@ def run_validation(
                 lambda done, total, run: progress.update(
                     task, completed=done, last=run.scenario_id
                 ),
-                submission_id="validate",
+                submission_id=f"validate-{uuid.uuid4().hex[:8]}",
                 stats=stats,
                 log_tails=logs,
+                expected_plant_hash=plant_context().plant.content_hash,
             )
     except RunnerError as exc:
         raise ValidateError(f"sandbox failure ({exc.code}): {exc.message}") from exc

@@ -377,3 +377,39 @@ def test_login_reads_token_from_stdin_and_replaces_a_broken_config(
     assert result.exit_code == 0, result.output
     assert seen[-1].headers["authorization"] == "Bearer t-stdin"
     assert json.loads((cfg / "config.json").read_text())["token"] == "t-stdin"
+
+
+def test_docker_failure_mid_stream_is_a_local_error() -> None:
+    from client.assetops import upload
+    from client.assetops.http import ApiError
+
+    class BrokenImage:
+        def save(self, chunk_size: int, named: bool):
+            yield b"x" * 10
+            raise ConnectionError("engine went away")
+
+    chunks = upload.save_stream(BrokenImage())
+    assert next(chunks) == b"x" * 10
+    with pytest.raises(ApiError) as caught:
+        next(chunks)
+    assert caught.value.exit_code is ExitCode.LOCAL
+    assert "engine went away" in caught.value.message
+
+
+def test_docker_failure_during_upload_surfaces_through_the_client() -> None:
+    from client.assetops import upload
+    from client.assetops.http import ApiError
+
+    class BrokenImage:
+        def save(self, chunk_size: int, named: bool):
+            yield b"x" * 10
+            raise ConnectionError("engine went away")
+
+    def consume(request: httpx.Request) -> httpx.Response:
+        request.read()
+        return httpx.Response(202, json={"id": SUB_ID})
+
+    client = ApiClient("http://127.0.0.1:1", "t", transport=httpx.MockTransport(consume))
+    with pytest.raises(ApiError) as caught:
+        client.upload("/api/v1/submissions", upload.save_stream(BrokenImage()), params={})
+    assert caught.value.exit_code is ExitCode.LOCAL
