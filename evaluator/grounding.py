@@ -120,24 +120,27 @@ class Evidence:
         self.task_folded = fold_same_length(canonicalise_timestamps(task))
         self.task_numbers = [n.value for n in extract_numbers(task, skip_names=False)]
         strings: list[str] = list(truth_strings(scenario))
-        values: list[float] = []
+        values: list[np.ndarray] = []
         aggregates: list[float] = list(truth_numbers(scenario))
         for c in calls:
             strings.extend(c.entities)
             if c.status in ("ok", "warning", "empty"):
                 strings.extend(_strings_in(c.arguments))
-            vals = np.asarray([v for v in c.values if np.isfinite(v)], dtype=float)
-            values.extend(vals.tolist())
-            aggregates.extend([float(c.result_count), float(len(c.entities))])
+            vals = np.asarray(c.values, dtype=float)
+            vals = vals[np.isfinite(vals)]
             if vals.size:
+                values.append(vals)
                 aggregates.extend(_aggregates(vals))
-        if values:
-            aggregates.extend(_aggregates(np.asarray(values, dtype=float)))
+            aggregates.extend([float(c.result_count), float(len(c.entities))])
+        all_values = np.concatenate(values) if values else np.zeros(0)
+        if all_values.size:
+            aggregates.extend(_aggregates(all_values))
         aggregates.append(float(len(calls)))
         self.truth = truth_numbers(scenario)
-        self.values = np.unique(np.asarray(values, dtype=float))
+        self.values = np.unique(all_values)
         self.aggregates = np.asarray(aggregates, dtype=float)
-        self.entity_blob = "\n".join(normalise_id(s) for s in strings if s)
+        # Tool logs repeat the same entities across calls: normalise each once.
+        self.entity_blob = "\n".join(normalise_id(s) for s in dict.fromkeys(strings) if s)
 
     def number_grounded(self, value: float, decimals: int, percent: bool) -> bool:
         candidates = [value] + ([value / 100.0] if percent else [])
