@@ -82,8 +82,12 @@ def _type_of(schema: dict[str, Any], defs: dict[str, Any]) -> str:
 
 def _constraints(schema: dict[str, Any]) -> str:
     marks = []
-    for key, sym in (("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤"),
-                     ("exclusiveMaximum", "<")):
+    for key, sym in (
+        ("minimum", "≥"),
+        ("exclusiveMinimum", ">"),
+        ("maximum", "≤"),
+        ("exclusiveMaximum", "<"),
+    ):
         if key in schema:
             marks.append(f"{sym} {schema[key]}")
     return ", ".join(marks)
@@ -163,8 +167,8 @@ def render(openapi: dict[str, Any] | None) -> str:
         "`X-Run-Token: $ASSETOPS_RUN_TOKEN`; see the [agent contract](agent-contract.md). "
         "What each tool returns, with examples: [the asset-data service](tools.md).",
         "",
-        "Conventions: `asset_id` is an asset's name as listed by `iot.assets` (\"Chiller 6\"); "
-        "`asset_num` / `equipment_id` is the equipment id (\"CWC04006\"). Timestamps are ISO "
+        'Conventions: `asset_id` is an asset\'s name as listed by `iot.assets` ("Chiller 6"); '
+        '`asset_num` / `equipment_id` is the equipment id ("CWC04006"). Timestamps are ISO '
         "8601, naive, plant local time. Bulk results carry a `dataset_id` accepted by the TSFM "
         "tools and `utilities.json_reader`. Errors are JSON with a stable `code`; the server "
         "records every call (the evaluator trusts that log, not the agent's trajectory).",
@@ -174,8 +178,9 @@ def render(openapi: dict[str, Any] | None) -> str:
     ]
     for tool in TOOL_ARGS:
         family, name = tool.split(".", 1)
-        lines.append(f"| [`{tool}`](#{tool.replace('.', '')}) | `POST /{family}/{name}` "
-                     f"| `/mcp/{family}/` |")
+        lines.append(
+            f"| [`{tool}`](#{tool.replace('.', '')}) | `POST /{family}/{name}` | `/mcp/{family}/` |"
+        )
     lines.append("")
     current_family = None
     for tool, model in TOOL_ARGS.items():
