@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     # Each api process re-reads a phase's leaderboard version at most this
     # often (0 = every request); writes made through this process are seen at once.
     leaderboard_version_ttl_seconds: float = 1.0
+    # Failed authentications per client address and minute before 429 (0 = off).
+    auth_failures_per_minute: int = 20
     log_level: str = "INFO"
 
     # --- scenarios ---------------------------------------------------------

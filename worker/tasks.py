@@ -20,6 +20,8 @@ def _setup() -> None:
     global _configured
     if not _configured:
         logs.configure(get_settings().log_level)
+        # The LLM gateway imports litellm, whose DEBUG logs carry prompts.
+        logs.quiet_litellm(load=True)
         _configured = True
 
 

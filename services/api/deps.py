@@ -83,9 +83,34 @@ def resolve_principal(session: Session, token: str) -> Principal:
     return Principal(row.scope, row.key_id, row.team_id, row.team.name if row.team else None)
 
 
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def authenticate(request: Request, session: Session, token: str) -> Principal:
+    """Resolve a bearer token, counting failures per client address."""
+    limiter = getattr(request.app.state, "auth_limiter", None)
+    client = _client(request)
+    if limiter is not None:
+        wait = limiter.retry_after(client)
+        if wait is not None:
+            raise ApiError(
+                429,
+                "too_many_auth_failures",
+                "Too many failed authentications from this address; retry later.",
+                headers={"Retry-After": str(wait)},
+            )
+    try:
+        return resolve_principal(session, token)
+    except ApiError:
+        if limiter is not None:
+            limiter.failed(client)
+        raise
+
+
 def optional_principal(request: Request, session: SessionDep) -> Principal | None:
     token = bearer_token(request)
-    return None if token is None else resolve_principal(session, token)
+    return None if token is None else authenticate(request, session, token)
 
 
 def require_principal(request: Request, session: SessionDep) -> Principal:
@@ -97,7 +122,7 @@ def require_principal(request: Request, session: SessionDep) -> Principal:
             "This endpoint needs a bearer token.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    return resolve_principal(session, token)
+    return authenticate(request, session, token)
 
 
 def require_admin(principal: Annotated[Principal, Depends(require_principal)]) -> Principal:

@@ -7,6 +7,7 @@ canary-looking string is masked.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -68,3 +69,22 @@ def configure(level: str = "INFO") -> None:
     root.setLevel(level.upper())
     for noisy in ("uvicorn.access", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    quiet_litellm()
+
+
+LITELLM_LOGGERS = ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "litellm")
+
+
+def quiet_litellm(load: bool = False) -> None:
+    """litellm logs prompts and completions at DEBUG through its own stderr
+    handler (added when it is imported): pin its loggers to WARNING, drop
+    that handler and let records flow through ours (canary-masked). With
+    ``load`` it is imported first, so the handler exists to be dropped."""
+    if load:
+        with contextlib.suppress(Exception):  # litellm absent or broken: nothing to quiet
+            import litellm._logging  # noqa: F401
+    for name in LITELLM_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.WARNING)
+        logger.handlers.clear()
+        logger.propagate = True

@@ -13,6 +13,7 @@ from services.api.leaderboard.endpoints import router as leaderboard_router
 from services.api.leaderboard.service import HeadCache
 from services.api.metrics import HttpMetrics, LifecycleCollector
 from services.api.phases.endpoints import router as phases_router
+from services.api.ratelimit import AuthFailureLimiter
 from services.api.submissions.endpoints import router as submissions_router
 from services.settings import Settings, get_settings
 
@@ -29,6 +30,7 @@ def create_app(settings: Settings | None = None, configure_logging: bool = True)
     app = FastAPI(title="AssetOps Arena API", version="1.0.0", description=DESCRIPTION)
     app.state.settings = settings
     app.state.phase_heads = HeadCache(settings.leaderboard_version_ttl_seconds)
+    app.state.auth_limiter = AuthFailureLimiter(settings.auth_failures_per_minute)
     registry = CollectorRegistry()
     registry.register(LifecycleCollector(settings))
     app.state.registry = registry

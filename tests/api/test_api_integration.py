@@ -501,3 +501,34 @@ def test_worker_writes_reach_pollers_within_the_version_ttl(
         r = c.get("/api/v1/leaderboard", params=params, headers={"If-None-Match": etag})
         assert r.status_code == 200 and r.headers["etag"] != etag
         assert r.json()["total"] == 1
+
+
+def test_failed_authentications_are_rate_limited(client: TestClient, world: World) -> None:
+    statuses = []
+    for i in range(25):
+        r = client.get("/api/v1/submissions", headers=auth(f"arena_guess{i:040d}"))
+        statuses.append(r.status_code)
+        if r.status_code == 429:
+            assert_problem(r, 429, "too_many_auth_failures")
+            assert int(r.headers["retry-after"]) >= 1
+            break
+    assert statuses[:20] == [401] * 20 and statuses[-1] == 429
+    # the same client is refused even with a valid token until the window ends
+    assert client.get("/api/v1/submissions", headers=auth(world.team_a)).status_code == 429
+
+
+def test_published_scores_are_rounded(client: TestClient, world: World, settings: Settings) -> None:
+    from services.store.db import session_factory
+    from services.store.models import SubmissionScore
+
+    sid = finished_submission(settings, "team-a", world.phase_id, "execution", 28.333333)
+    with session_factory(settings.database_url)() as session:
+        assert session.get(SubmissionScore, sid).overall == 28.333333  # stored exactly
+    board = client.get(
+        "/api/v1/leaderboard", params={"phase": world.phase_id, "track": "execution"}
+    ).json()
+    scores = client.get(f"/api/v1/submissions/{sid}", headers=auth(world.team_a)).json()["scores"]
+    for key in (c["key"] for c in board["columns"]):
+        for value in (board["entries"][0][key], scores[key]):
+            assert round(value, 2) == value, (key, value)
+    assert board["entries"][0]["overall"] == 28.33 and scores["overall"] == 28.33

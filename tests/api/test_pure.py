@@ -151,3 +151,19 @@ def test_json_logs_are_structured_and_mask_canaries() -> None:
     entry = json.loads(line)
     assert entry["submission_id"] == "abc" and entry["level"] == "info"
     assert "CANARY-0123456789abcdef" not in line and "must never appear" not in line
+
+
+def test_auth_failure_limiter_window() -> None:
+    from services.api.ratelimit import AuthFailureLimiter
+
+    now = [0.0]
+    limiter = AuthFailureLimiter(per_minute=3, clock=lambda: now[0])
+    for _ in range(3):
+        assert limiter.retry_after("1.2.3.4") is None
+        limiter.failed("1.2.3.4")
+    now[0] = 10.0
+    assert limiter.retry_after("1.2.3.4") == 50
+    assert limiter.retry_after("5.6.7.8") is None  # per client
+    now[0] = 61.0
+    assert limiter.retry_after("1.2.3.4") is None  # window over
+    assert AuthFailureLimiter(per_minute=0).retry_after("x") is None  # disabled

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from services.api.deps import bearer_token, resolve_principal
+from services.api.deps import authenticate, bearer_token
 from services.api.errors import ApiError, responses
 from services.api.leaderboard import service
 from services.api.leaderboard.schemas import CbLeaderboard, Leaderboard
@@ -45,7 +45,7 @@ async def _is_admin(request: Request) -> bool:
     token = bearer_token(request)
     if token is None:
         return False
-    principal = await _with_session(request, lambda s: resolve_principal(s, token))
+    principal = await _with_session(request, lambda s: authenticate(request, s, token))
     return principal.is_admin
 
 

@@ -166,6 +166,7 @@ def _dump(model: Leaderboard | CbLeaderboard) -> bytes:
 
 
 def _entry(rank: int, row: BoardRow, clusters: list) -> Entry:
+    r = {key: round(float(getattr(row, key)), precision) for key, _, precision, _ in COLUMNS}
     return Entry(
         rank=rank,
         team=row.team_name,
@@ -173,19 +174,13 @@ def _entry(rank: int, row: BoardRow, clusters: list) -> Entry:
         submission_id=row.submission_id,
         submitted_at=row.created_at,
         finished_at=row.finished_at,
-        overall=row.overall,
-        pass_rate=row.pass_rate,
-        task_completion=row.task_completion,
-        retrieval_accuracy=row.retrieval_accuracy,
-        result_verification=row.result_verification,
-        sequence_correctness=row.sequence_correctness,
-        clarity_justification=row.clarity_justification,
-        hallucination_rate=row.hallucination_rate,
         deployment_ready=row.deployment_ready,
         scenarios=row.scenarios,
         top_failure_clusters=[
-            ClusterShare(cluster_id=c.cluster_id, label=c.label, share=c.share) for c in clusters
+            ClusterShare(cluster_id=c.cluster_id, label=c.label, share=round(c.share, 3))
+            for c in clusters
         ],
+        **r,
     )
 
 

@@ -7,6 +7,7 @@ import os
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -35,6 +36,25 @@ def uploads_dir(settings: Settings) -> Path:
     return settings.data_dir / "uploads"
 
 
+SCORE_PRECISION = 2  # the precision the leaderboard columns declare
+
+
+def publish(value: float) -> float:
+    """Scores leave the server rounded to the board's declared precision:
+    finer values would let a team read single-scenario flips off them."""
+    return round(float(value), SCORE_PRECISION)
+
+
+def _round_floats(value: Any) -> Any:
+    if isinstance(value, float):
+        return publish(value)
+    if isinstance(value, dict):
+        return {k: _round_floats(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_round_floats(v) for v in value]
+    return value
+
+
 def to_out(sub: Submission) -> SubmissionOut:
     failure = None
     if sub.failure_code:
@@ -48,24 +68,26 @@ def to_out(sub: Submission) -> SubmissionOut:
     if sub.score is not None:
         s = sub.score
         scores = ScoresOut(
-            task_completion=s.task_completion,
-            retrieval_accuracy=s.retrieval_accuracy,
-            result_verification=s.result_verification,
-            sequence_correctness=s.sequence_correctness,
-            clarity_justification=s.clarity_justification,
-            hallucination_rate=s.hallucination_rate,
-            overall=s.overall,
-            pass_rate=s.pass_rate,
+            task_completion=publish(s.task_completion),
+            retrieval_accuracy=publish(s.retrieval_accuracy),
+            result_verification=publish(s.result_verification),
+            sequence_correctness=publish(s.sequence_correctness),
+            clarity_justification=publish(s.clarity_justification),
+            hallucination_rate=publish(s.hallucination_rate),
+            overall=publish(s.overall),
+            pass_rate=publish(s.pass_rate),
             deployment_ready=s.deployment_ready,
             scenarios=s.scenarios,
             passed=s.passed,
-            hallucination_rate_answered=s.hallucination_rate_answered,
+            hallucination_rate_answered=None
+            if s.hallucination_rate_answered is None
+            else publish(s.hallucination_rate_answered),
             prompt_tokens=s.prompt_tokens,
             completion_tokens=s.completion_tokens,
             llm_calls=s.llm_calls,
             failure_statements=s.failure_statements,
             run_failures=s.run_failures or {},
-            groups=s.groups or [],
+            groups=[_round_floats(g) for g in s.groups or []],
         )
     return SubmissionOut(
         id=sub.id,
@@ -214,7 +236,7 @@ def failure_summary(session: Session, sub: Submission) -> FailureSummaryOut:
                 code=f.code,
                 catalog_status=f.status,
                 count=c.count,
-                share=c.share,
+                share=round(c.share, 3),
             )
             for c, f in rows
         ],
