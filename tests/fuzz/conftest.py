@@ -1,4 +1,8 @@
-"""Shares the security suite's stack harness (tests/security/sec_*.py)."""
+"""The fuzz suite runs on its own stack (its own database): fuzzing the admin
+endpoints creates, renames and closes phases at random, which must not touch
+the data the other suites rely on. No worker: the api's enqueues land in
+the shared Redis db, where the shared worker skips ids its database does
+not hold (claim finds no row)."""
 
 from __future__ import annotations
 
@@ -15,14 +19,12 @@ import sec_stack  # noqa: E402
 
 
 @pytest.fixture(scope="session")
-def stack() -> Iterator[sec_stack.ArenaStack]:
-    s = sec_stack.acquire_shared_stack()
-    try:
-        yield s
-    finally:
-        sec_stack.release_shared_stack()
+def fuzz_stack() -> Iterator[sec_stack.ArenaStack]:
+    env = {"ARENA_UPLOAD_MAX_BYTES": str(1024**2), "ARENA_LOG_LEVEL": "WARNING"}
+    with sec_stack.arena_stack(suite="fuzz", workers=0, beat=False, extra_env=env) as stack:
+        yield stack
 
 
 @pytest.fixture(scope="session")
-def world(stack: sec_stack.ArenaStack) -> sec_api.World:
-    return sec_api.bootstrap_world(stack, teams=("fuzza", "fuzzb"))
+def fuzz_world(fuzz_stack: sec_stack.ArenaStack) -> sec_api.World:
+    return sec_api.bootstrap_world(fuzz_stack, teams=("fuzza", "fuzzb"))

@@ -358,6 +358,20 @@ class ArenaStack:
             PYTHON, "-m", "celery", "-A", "worker.celery_app:app", "beat", "--loglevel", "INFO",
             "-s", str(self.root / "celerybeat-schedule")])
 
+    @contextlib.contextmanager
+    def workers_paused(self) -> Iterator[None]:
+        """Stop every worker (warm: a running task finishes first), restart
+        the same number afterwards. Queued tasks wait in Redis meanwhile."""
+        count = len(self.workers)
+        for worker in self.workers:
+            worker.stop(timeout=180)
+        self.workers.clear()
+        try:
+            yield
+        finally:
+            for _ in range(max(1, count)):
+                self.start_worker()
+
     def start_process(self, name: str, argv: list[str], **env_overrides: str) -> ManagedProcess:
         p = ManagedProcess(name, argv, self.env(**env_overrides),
                            self.log_dir / f"{name}.log").start()

@@ -1,0 +1,37 @@
+"""Helpers shared by the chaos tests (fixtures are in conftest.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import sec_api
+import sec_stack
+
+
+@dataclass
+class Chaos:
+    stack: sec_stack.ArenaStack
+    pg: sec_stack.PrivatePostgres
+    redis: sec_stack.PrivateRedis
+    world: sec_api.World
+    slow_archive: Path
+
+
+def submit_slow(chaos: Chaos) -> str:
+    with chaos.stack.client(chaos.world.teams["chaosa"].token, timeout=120) as c:
+        r = sec_api.upload(c, chaos.slow_archive, sec_api.upload_params(chaos.world))
+        assert r.status_code == 202, r.text
+        return sec_api.submission_id(r.json())
+
+
+SCORE_KEYS = ("task_completion", "retrieval_accuracy", "result_verification",
+              "sequence_correctness", "clarity_justification", "hallucination_rate", "overall",
+              "pass_rate")
+
+
+def scores_of(sub: dict) -> dict:
+    assert sub["scores"] is not None, sub
+    return {k: sub["scores"][k] for k in SCORE_KEYS}
+
+
