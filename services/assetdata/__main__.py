@@ -27,7 +27,12 @@ def main(argv: list[str] | None = None) -> int:
         help="evaluation mode: plans/<token>.json in, logs/<token>.jsonl out; "
         "every tool call needs X-Run-Token",
     )
-    ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    ap.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help=f"plant seed (default: ARENA_PLANT_SEED, else {DEFAULT_SEED})",
+    )
     ap.add_argument(
         "--timeout-delay",
         type=float,
@@ -41,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--log-level", default="warning")
     args = ap.parse_args(argv)
+    if args.seed is None:
+        from services.settings import get_settings
+
+        args.seed = get_settings().plant_seed
     logging.basicConfig(level=args.log_level.upper())
 
     t0 = time.perf_counter()
