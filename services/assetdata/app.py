@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import importlib.util
 import json
 import logging
 from pathlib import Path
@@ -267,6 +268,17 @@ class McpHub:
         return asgi
 
 
+def _local_swagger_assets() -> str | None:
+    """A directory with swagger-ui-bundle.js and swagger-ui.css installed in
+    this environment (litellm, a project dependency, ships them), if any."""
+    spec = importlib.util.find_spec("litellm")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    d = Path(next(iter(spec.submodule_search_locations))) / "proxy" / "swagger"
+    ok = (d / "swagger-ui-bundle.js").is_file() and (d / "swagger-ui.css").is_file()
+    return str(d) if ok else None
+
+
 def create_app(
     plant: Plant | None = None,
     seed: int = DEFAULT_SEED,
@@ -287,7 +299,9 @@ def create_app(
             hub.stop.set()
             await task
 
+    swagger_dir = _local_swagger_assets()
     app = FastAPI(
+        docs_url=None if swagger_dir else "/docs",
         title="AssetOps Arena asset-data service",
         version="1.0",
         description="Simulated chiller/AHU plant exposed as IoT, FMSR, TSFM, WO and utilities "
@@ -304,6 +318,23 @@ def create_app(
     app.state.mcp = hub
     for family in FAMILIES:
         app.mount(f"/mcp/{family}", hub.endpoint(family))
+
+    if swagger_dir:
+        # Swagger UI from files shipped in the environment, so /docs works offline.
+        from fastapi.openapi.docs import get_swagger_ui_html
+        from fastapi.staticfiles import StaticFiles
+
+        app.mount("/_swagger", StaticFiles(directory=swagger_dir), name="swagger")
+
+        @app.get("/docs", include_in_schema=False)
+        async def docs() -> Any:
+            return get_swagger_ui_html(
+                openapi_url="/openapi.json",
+                title=f"{app.title} - docs",
+                swagger_js_url="/_swagger/swagger-ui-bundle.js",
+                swagger_css_url="/_swagger/swagger-ui.css",
+                swagger_favicon_url="/_swagger/favicon.png",
+            )
 
     @app.get("/", tags=["service"], summary="Index: tools, docs and MCP endpoints")
     async def index() -> dict[str, Any]:

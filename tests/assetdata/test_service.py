@@ -26,7 +26,10 @@ def test_healthz_and_openapi(client, plant):
     assert h["status"] == "ok" and h["content_hash"] == plant.content_hash
     index = client.get("/").json()
     assert "/iot/history" in index["rest"]["iot"] and index["mcp"]["wo"] == "/mcp/wo/"
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    if "/_swagger/" in docs.text:  # served offline from local assets
+        assert client.get("/_swagger/swagger-ui-bundle.js").status_code == 200
     spec = client.get("/openapi.json").json()
     assert "/iot/history" in spec["paths"] and "/wo/list_workorders" in spec["paths"]
     body = spec["paths"]["/iot/history"]["post"]["requestBody"]
