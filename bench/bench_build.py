@@ -31,8 +31,11 @@ COLD_REDIS = "arena-redis:benchcold"
 
 def run(cmd: list[str], env: dict[str, str] | None = None) -> float:
     t0 = time.perf_counter()
-    subprocess.run(cmd, cwd=ROOT, check=True, env={**os.environ, **(env or {})},
-                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **(env or {})},
+                          capture_output=True, text=True)
+    if done.returncode:
+        sys.stderr.write(done.stdout[-3000:] + done.stderr[-3000:])
+        raise SystemExit(f"failed ({done.returncode}): {' '.join(cmd)}")
     return time.perf_counter() - t0
 
 
