@@ -92,7 +92,7 @@ def example_images(docker_client: Any) -> dict[str, str]:
         name: build_example(
             docker_client, name, f"arena-test-{name}:latest", extra_labels=TEST_LABEL
         )
-        for name in ("noop", "react")
+        for name in ("noop", "react", "baseline")
     }
 
 

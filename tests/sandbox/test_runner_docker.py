@@ -173,6 +173,16 @@ def test_infrastructure_errors_are_runner_errors(
     with pytest.raises(RunnerError) as err:
         runner(docker_client, example_images["noop"], [make_scenario("a", "t")], "execution", bad)
     assert err.value.code == "sidecar_image_missing"
+    with pytest.raises(RunnerError) as err:
+        runner(
+            docker_client,
+            example_images["noop"],
+            [make_scenario("a", "t")],
+            "execution",
+            sandbox_settings,
+            expected_plant_hash="0" * 64,
+        )
+    assert err.value.code == "plant_mismatch"
 
 
 def test_janitor_removes_only_old_sandbox_objects(docker_client: Any) -> None:

@@ -141,6 +141,8 @@ def sidecar_create_kwargs(
             "services.assetdata",
             "--port",
             str(settings.sidecar_port),
+            "--seed",
+            str(settings.plant_seed),
             "--runs-dir",
             RUNS_DIR,
         ],

@@ -261,6 +261,7 @@ def run_submission(
     stats: RunnerStats | None = None,
     llm_script: list[str] | None = None,
     log_tails: dict[str, str] | None = None,
+    expected_plant_hash: str | None = None,
 ) -> list[ScenarioRun]:
     """Run ``image_id`` on every scenario; returns one ScenarioRun per
     scenario, in the order given. Raises ``RunnerError`` on infrastructure
@@ -269,6 +270,8 @@ def run_submission(
     ``llm_script``: scripted replies for ``mock/...`` gateway models (tests).
     ``log_tails``: if given, filled with the last lines of each agent's
     stdout/stderr by scenario id (local debugging; the server passes None).
+    ``expected_plant_hash``: the content hash of the plant the scenarios were
+    built from; a sidecar serving another plant is a ``plant_mismatch`` error.
     """
     stats = stats if stats is not None else RunnerStats()
     started = time.perf_counter()
@@ -338,6 +341,7 @@ def run_submission(
             name=f"arena-sidecar-{submission}-{secrets.token_hex(3)}",
             plans=plans,
             inputs=inputs,
+            expected_plant_hash=expected_plant_hash,
         )
         stats.add(setup=time.perf_counter() - started)
 

@@ -15,6 +15,7 @@ socket directory (a path that must be identical on the host).
 from __future__ import annotations
 
 import io
+import json
 import tarfile
 import time
 from typing import Any
@@ -26,15 +27,21 @@ from services.settings import Settings
 from worker.sandbox import hardening
 
 _READY_PROBE = """
-import socket, sys, time
-deadline = time.monotonic() + float(sys.argv[2])
+import socket, sys, time, urllib.request
+port, deadline = int(sys.argv[1]), time.monotonic() + float(sys.argv[2])
 while time.monotonic() < deadline:
     try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1).close()
-        sys.exit(0)
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        break
     except OSError:
         time.sleep(0.05)
-sys.exit(1)
+else:
+    sys.exit(1)
+try:  # the plant the service serves, to compare with the scenarios' plant
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
+        sys.stdout.write(r.read(4096).decode())
+except Exception:
+    pass
 """
 
 
@@ -100,6 +107,7 @@ def start_sidecar(
     name: str,
     plans: list[RunPlan],
     inputs: list[bytes],
+    expected_plant_hash: str | None = None,
 ) -> Any:
     kwargs = hardening.sidecar_create_kwargs(
         settings,
@@ -121,13 +129,22 @@ def start_sidecar(
     seed_runs_volume(sidecar, plans)
     sidecar.start()
     seed_inputs(sidecar, inputs)
-    wait_ready(sidecar, settings)
+    health = wait_ready(sidecar, settings)
+    if expected_plant_hash and health.get("content_hash") != expected_plant_hash:
+        # scoring against a different plant than the scenarios were built
+        # from would silently fail every data question
+        raise SidecarError(
+            "plant_mismatch",
+            f"sidecar image serves plant {str(health.get('content_hash'))[:12]}, scenarios were "
+            f"built from {expected_plant_hash[:12]}: rebuild {settings.sidecar_image}",
+        )
     return sidecar
 
 
-def wait_ready(sidecar: Any, settings: Settings) -> None:
+def wait_ready(sidecar: Any, settings: Settings) -> dict[str, Any]:
     """Poll the service port from inside the sidecar (the worker cannot reach
-    a network-none namespace); uvicorn binds only after app startup."""
+    a network-none namespace; uvicorn binds only after app startup); returns
+    the service's /healthz facts (seed, plant content hash) when it has them."""
     deadline = time.monotonic() + settings.sidecar_ready_seconds
     while True:
         remaining = deadline - time.monotonic()
@@ -140,9 +157,13 @@ def wait_ready(sidecar: Any, settings: Settings) -> None:
         if sidecar.status != "running":
             raise SidecarError("sidecar_exited", f"sidecar exited; logs: {tail_logs(sidecar)}")
         probe = ["python", "-c", _READY_PROBE, str(settings.sidecar_port), str(min(remaining, 30))]
-        exit_code, _ = sidecar.exec_run(probe, user="", demux=False)
+        exit_code, output = sidecar.exec_run(probe, demux=False)
         if exit_code == 0:
-            return
+            try:
+                health = json.loads(output or b"{}")
+            except ValueError:
+                health = {}
+            return health if isinstance(health, dict) else {}
 
 
 def tail_logs(container: Any, lines: int = 20) -> str:
