@@ -108,3 +108,13 @@ def test_page_opens_on_the_execution_board_and_offers_only_public_phases(board) 
     assert get(board, "/", params={"phase": secret}).status_code == 404
     planning = get(board, "/", params={"phase": older, "track": "planning"}).text
     assert "Older phase · planning track" in planning
+
+
+def test_fresh_deployment_without_phases_shows_an_empty_page(tmp_path) -> None:
+    import arena_web_stack as web
+
+    with web.web_stack(tmp_path) as stack:
+        page = httpx.get(stack.url + "/", timeout=10)
+        assert page.status_code == 200
+        assert "No leaderboard yet" in page.text
+        assert httpx.get(stack.url + "/?phase=1", timeout=10).status_code == 404

@@ -155,6 +155,9 @@ async def index(
         if track is None and board.track != DEFAULT_TRACK and DEFAULT_TRACK in tracks:
             board = await _board(data, int(board.phase_id), DEFAULT_TRACK)
     except PageError as exc:
+        if exc.status == 404 and phase is None:
+            # A fresh deployment has no public phase yet: that is not an error.
+            return render("empty.html", message=exc.message)
         return error_page(exc)
     catalog = await data.failure_catalog()
     clusters = None
