@@ -35,3 +35,33 @@ def scores_of(sub: dict) -> dict:
     return {k: sub["scores"][k] for k in SCORE_KEYS}
 
 
+
+
+def sandbox_objects(sub_id: str) -> list[str]:
+    """Containers and volumes the runner created for ``sub_id`` (any attempt)."""
+    import docker
+
+    client = docker.from_env()
+    out = [f"container {c.name}" for c in client.containers.list(
+        all=True, filters={"label": "org.assetops.arena=1"}) if sub_id in str(c.labels)]
+    out += [f"volume {v.name}" for v in client.volumes.list(
+        filters={"label": "org.assetops.arena=1"}) if sub_id in str(v.attrs.get("Labels"))]
+    return out
+
+
+def remove_sandbox_objects(sub_ids: list[str]) -> None:
+    """Test teardown: remove what the product left of OUR submissions (so a
+    known leak does not pile up on the shared engine)."""
+    import contextlib
+
+    import docker
+
+    client = docker.from_env()
+    for c in client.containers.list(all=True, filters={"label": "org.assetops.arena=1"}):
+        if any(s in str(c.labels) for s in sub_ids):
+            with contextlib.suppress(docker.errors.APIError):
+                c.remove(force=True)
+    for v in client.volumes.list(filters={"label": "org.assetops.arena=1"}):
+        if any(s in str(v.attrs.get("Labels")) for s in sub_ids):
+            with contextlib.suppress(docker.errors.APIError):
+                v.remove(force=True)

@@ -8,6 +8,7 @@ reconciler period, 10 s requeue of unclaimed rows.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -21,7 +22,12 @@ import sec_api  # noqa: E402
 import sec_images  # noqa: E402
 import sec_scenarios  # noqa: E402
 import sec_stack  # noqa: E402
-from chaos_helpers import Chaos, scores_of, submit_slow  # noqa: E402
+from chaos_helpers import (  # noqa: E402
+    Chaos,
+    remove_sandbox_objects,
+    scores_of,
+    submit_slow,
+)
 
 SLOW_TAG = "arena-sec-slow:chaos"
 
@@ -53,7 +59,15 @@ def chaos() -> Iterator[Chaos]:
             archive = sec_images.save_image([SLOW_TAG], root / "slow.tar.gz", compress=True)
             sec_images.remove_images([image_id])
             world = sec_api.bootstrap_world(stack, teams=("chaosa",))
-            yield Chaos(stack, pg, redis, world, archive)
+            try:
+                yield Chaos(stack, pg, redis, world, archive)
+            finally:
+                ids: list[str] = []
+                with contextlib.suppress(Exception):
+                    ids = [str(r[0]) for r in sec_stack.sql(stack.db_url,
+                                                            "SELECT id FROM submissions")]
+                stack.stop()
+                remove_sandbox_objects(ids)
     finally:
         redis.kill()
         pg.stop("immediate")

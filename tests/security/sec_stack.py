@@ -335,6 +335,19 @@ class ArenaStack:
         wait_until(self._api_ready, 60, what="api /healthz")
         return self.api
 
+    def start_extra_api(self, name: str, **env_overrides: str) -> tuple[ManagedProcess, str]:
+        """A second api process on the same database (e.g. with other
+        settings, or an in-process state of its own such as the auth
+        limiter); stopped with the stack."""
+        port = free_port()
+        proc = self.start_process(name, [
+            PYTHON, "-m", "uvicorn", "services.api.main:app", "--host", "127.0.0.1",
+            "--port", str(port), "--no-access-log"], **env_overrides)
+        url = f"http://127.0.0.1:{port}"
+        wait_until(lambda: httpx.get(url + "/healthz", timeout=2).status_code == 200, 60,
+                   what=f"{name} /healthz")
+        return proc, url
+
     def _api_ready(self) -> bool:
         if self.api is not None and not self.api.alive():
             raise RuntimeError("api exited:\n" + self.api.log_text()[-4000:])

@@ -176,13 +176,6 @@ def test_nothing_of_the_submission_left_in_docker(evaluated: Evaluated) -> None:
     assert not images, f"submitted image still loaded: {images}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (issue 5/7): with ARENA_LOG_LEVEL=DEBUG the worker's LLM gateway logs every agent "
-    "prompt and mock response through litellm's loggers (LiteLLM 'messages in token_counter', "
-    "'litellm.completion(...)', 'Params passed to completion()'): scenario text in the JSON log "
-    "(canary masked) and, via litellm's own stderr handler, with the raw canary. "
-    "services/api/logs.py configure() should pin the 'LiteLLM'/'litellm' loggers to WARNING "
-    "and drop their handlers, as it does for httpx/uvicorn.access."))
 def test_debug_level_worker_logs_have_no_scenario_data(stack: ArenaStack,
                                                        world: sec_api.World) -> None:
     """An operator who turns on DEBUG to chase a problem must not start
@@ -209,12 +202,6 @@ def test_debug_level_worker_logs_have_no_scenario_data(stack: ArenaStack,
     assert not leaks, _report(debug_worker.log_path.name, leaks)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "MISSING (issue 7): published scores are not rounded — GET /api/v1/leaderboard entries "
-    "and GET /api/v1/submissions/{id} scores carry the evaluator's full floats (e.g. "
-    "28.3333) although the board declares precision 2 per column; only the Codabench "
-    "endpoint formats to the precision. Round in services/api/leaderboard/service.py "
-    "_entry() and submissions/service.py to_out()."))
 def test_published_scores_rounded_to_declared_precision(evaluated: Evaluated) -> None:
     """Probing defence: fine-grained scores let a team read single-scenario
     flips off the board; everything published is rounded to the precision
