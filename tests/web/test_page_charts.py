@@ -9,8 +9,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from services.api.failures.schemas import CatalogEntryOut
 from services.api.leaderboard.schemas import Entry, Leaderboard, PhaseRef
 from services.api.page import svg, views
+from services.api.submissions.schemas import ClusterCountOut
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
@@ -211,31 +213,69 @@ def test_row_signature_changes_only_when_the_entry_changes() -> None:
     assert after.rows[1].sig == first.rows[1].sig
 
 
-def test_cluster_view_uses_counts_when_catalog_has_no_shares() -> None:
-    view = views.cluster_view(
-        [
-            {
-                "id": "c1",
-                "label": "A",
-                "category": "Formatting Issues",
-                "code": "MAST-1.1-FORMAT",
-                "total_count": 3,
-            },
-            {
-                "id": "c2",
-                "label": "B",
-                "category": "Other",
-                "code": None,
-                "total_count": 1,
-                "status": "emerging",
-            },
-        ],
-        title="t",
-        chart_id="c",
-    )
-    assert view is not None and view.total == 4
-    assert "75% (3)" in view.chart and "(emerging)" in view.chart
+def _catalog_item(key: str, label: str, category: str, count: int, status: str) -> dict:
+    """A catalog entry built with the api's own schema."""
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    return CatalogEntryOut(
+        id=key,
+        label=label,
+        category=category,
+        code=None,
+        status=status,
+        total_count=count,
+        submission_count=1,
+        first_seen_at=now,
+        last_seen_at=now,
+    ).model_dump(mode="json")
+
+
+def test_catalog_chart_shares_are_counts_over_all_statements() -> None:
+    items = [
+        _catalog_item("c1", "A", "Formatting Issues", 3, "known"),
+        _catalog_item("c2", "B", "Other", 1, "emerging"),
+    ]
+    view = views.cluster_view(views.catalog_bars(items), title="t", chart_id="c")
+    assert view is not None and view.total == 4 and view.count == 2
+    assert "75% (3)" in view.chart and "B (emerging)" in view.chart
+    assert view.legend == [
+        ("Formatting Issues", svg.TAXONOMY_COLOURS["formatting_issues"]),
+        ("Other", svg.TAXONOMY_COLOURS["other"]),
+    ]
     assert views.cluster_view([], title="t", chart_id="c") is None
+
+
+def test_summary_chart_keeps_the_api_share_and_sorts_biggest_first() -> None:
+    clusters = [
+        ClusterCountOut(
+            cluster_id="a",
+            label="Small",
+            category="Other",
+            code="MAST-1.3",
+            catalog_status="known",
+            count=1,
+            share=0.25,
+        ).model_dump(mode="json"),
+        ClusterCountOut(
+            cluster_id="b",
+            label="Big",
+            category="Unhandled Tool Errors",
+            code="ARENA-UNHANDLED-ERROR",
+            catalog_status="known",
+            count=3,
+            share=0.75,
+        ).model_dump(mode="json"),
+    ]
+    view = views.cluster_view(views.summary_bars(clusters), title="t", chart_id="s")
+    assert view is not None
+    assert view.chart.index("Big") < view.chart.index("Small")
+    assert "75% (3)" in view.chart
+
+
+def test_only_the_biggest_clusters_are_drawn() -> None:
+    bars = [svg.ShareBar(f"c{i}", i / 100, i, "Other") for i in range(1, 21)]
+    view = views.cluster_view(bars, title="t", chart_id="x", limit=5)
+    assert view is not None and view.count == 20
+    assert view.chart.count('class="bar"') == 5 and "c20" in view.chart and "c15" not in view.chart
 
 
 def test_submission_view_progress_and_reason() -> None:
@@ -244,6 +284,7 @@ def test_submission_view_progress_and_reason() -> None:
             "id": "abcdef0123",
             "status": "failed",
             "progress": 3,
+            "scores": None,
             "failure": {"code": "timeout", "message": "took too long", "kind": "participant"},
         }
     )

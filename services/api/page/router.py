@@ -164,7 +164,9 @@ async def index(
     if catalog.ok:
         items = catalog.body.get("items", []) if isinstance(catalog.body, dict) else catalog.body
         clusters = views.cluster_view(
-            items or [], title="Failure clusters, share of all statements", chart_id="catalog"
+            views.catalog_bars(items or []),
+            title="Failure clusters, share of all statements",
+            chart_id="catalog",
         )
     return render(
         "index.html",
@@ -212,7 +214,7 @@ async def team_fragment(
         failures = await data.failures_of(sub.id)
         if failures.ok and isinstance(failures.body, dict):
             sub.failures = views.cluster_view(
-                failures.body.get("clusters") or [],
+                views.summary_bars(failures.body.get("clusters") or []),
                 title=f"Failure clusters of submission {sub.short_id}",
                 chart_id="f-" + views.safe_id(sub.id),
             )

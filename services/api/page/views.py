@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -41,13 +41,6 @@ def _num(value: Any) -> float | None:
         return None
 
 
-def _pick(obj: Mapping[str, Any], *names: str) -> Any:
-    for name in names:
-        if name in obj and obj[name] is not None:
-            return obj[name]
-    return None
-
-
 def signature(*parts: Any) -> str:
     """Short digest of what a row shows; the JS swaps a row only when it changes."""
     blob = json.dumps(parts, sort_keys=True, default=str).encode()
@@ -61,14 +54,13 @@ def safe_id(text: str) -> str:
 @dataclass(frozen=True)
 class LeaderboardRow:
     key: str
-    rank: int | None
+    rank: int
     team: str
     submission_id: str
     overall: float | None
     pass_rate: float | None  # 0-100, as the api sends it
     dims: dict[str, float | None]
     deployment_ready: bool
-    submitted_at: str
     meter: Markup
     radar: Markup
     sig: str
@@ -84,73 +76,54 @@ class LeaderboardView:
     etag: str | None = None
 
 
-def _scores(entry: Mapping[str, Any]) -> Mapping[str, Any]:
-    nested = entry.get("scores")
-    return nested if isinstance(nested, Mapping) else entry
+def radar_axes(dims: Mapping[str, float | None]) -> list[svg.Axis]:
+    """Outward is better on every axis: hallucination is drawn as 100 - rate."""
+    axes = []
+    for key, _, _, radar_label in DIMENSIONS:
+        value = dims[key]
+        if value is not None and key == "hallucination_rate":
+            value = 100.0 - value
+        axes.append(svg.Axis(radar_label, value))
+    return axes
 
 
 def leaderboard_view(payload: Mapping[str, Any], etag: str | None = None) -> LeaderboardView:
-    phase = payload.get("phase")
-    phase_id = str(_pick(phase, "id") if isinstance(phase, Mapping) else phase or "")
-    phase_title = str(
-        (_pick(phase, "title", "name") if isinstance(phase, Mapping) else None)
-        or payload.get("phase_title")
-        or phase_id
-    )
-    track = str(payload.get("track") or "")
+    """``GET /api/v1/leaderboard`` (docs/api.md) → rows with charts."""
+    phase = payload["phase"]
     rows = []
-    for entry in payload.get("entries") or payload.get("items") or []:
-        scores = _scores(entry)
-        dims = {key: _num(_pick(scores, key)) for key, _, _, _ in DIMENSIONS}
-        if dims["hallucination_rate"] is None:
-            dims["hallucination_rate"] = _num(_pick(scores, "hallucination"))
-        overall = _num(_pick(entry, "overall") or _pick(scores, "overall"))
-        team = entry.get("team")
-        team_label = str(
-            _pick(entry, "team_display_name")
-            or (_pick(team, "display_name", "name") if isinstance(team, Mapping) else team)
-            or "?"
-        )
-        team_key = str(
-            (_pick(team, "id", "name") if isinstance(team, Mapping) else team) or team_label
-        )
-        sub_id = str(_pick(entry, "submission_id", "id") or "")
-        ready = bool(
-            _pick(entry, "deployment_ready")
-            if "deployment_ready" in entry
-            else (overall or 0) >= svg.DEPLOYMENT_READY
-        )
-        axes = [
-            svg.Axis(
-                radar_label,
-                None
-                if dims[key] is None
-                else (100 - dims[key] if key == "hallucination_rate" else dims[key]),
-            )
-            for key, _, _, radar_label in DIMENSIONS
-        ]
-        chart_id = "radar-" + safe_id(team_key)
-        pass_rate = _num(_pick(entry, "pass_rate") or _pick(scores, "pass_rate"))
+    for entry in payload["entries"]:
+        dims = {key: _num(entry.get(key)) for key, _, _, _ in DIMENSIONS}
+        overall = _num(entry.get("overall"))
+        team_label = str(entry.get("team_display_name") or entry["team"])
         rows.append(
             LeaderboardRow(
-                key=team_key,
-                rank=_pick(entry, "rank"),
+                key=str(entry["team"]),
+                rank=int(entry["rank"]),
                 team=team_label,
-                submission_id=sub_id,
+                submission_id=str(entry["submission_id"]),
                 overall=overall,
-                pass_rate=pass_rate,
+                pass_rate=_num(entry.get("pass_rate")),
                 dims=dims,
-                deployment_ready=ready,
-                submitted_at=str(_pick(entry, "submitted_at", "created_at", "finished_at") or ""),
+                deployment_ready=bool(entry.get("deployment_ready")),
                 meter=svg.score_meter(overall),
-                radar=svg.radar(axes, title=f"{team_label}: six dimensions", chart_id=chart_id),
+                radar=svg.radar(
+                    radar_axes(dims),
+                    title=f"{team_label}: six dimensions",
+                    chart_id="radar-" + safe_id(str(entry["team"])),
+                ),
                 # rank excluded: moving down because another team improved is
                 # not a change of this team's numbers
                 sig=signature({k: v for k, v in entry.items() if k != "rank"}),
             )
         )
-    total = int(_pick(payload, "total", "count") or len(rows))
-    return LeaderboardView(phase_id, phase_title, track, rows, total, etag)
+    return LeaderboardView(
+        phase_id=str(phase["id"]),
+        phase_title=str(phase["title"]),
+        track=str(payload["track"]),
+        rows=rows,
+        total=int(payload.get("total", len(rows))),
+        etag=etag,
+    )
 
 
 @dataclass(frozen=True)
@@ -161,43 +134,45 @@ class ClusterView:
     count: int
 
 
-def cluster_bars(clusters: Sequence[Mapping[str, Any]], *, limit: int = 12) -> list[svg.ShareBar]:
-    bars = []
-    for c in clusters:
-        share = _num(_pick(c, "share"))
-        count = int(_num(_pick(c, "count", "total_count")) or 0)
-        bars.append(
-            svg.ShareBar(
-                label=str(_pick(c, "label", "cluster_id", "id") or "?"),
-                share=share if share is not None else 0.0,
-                count=count,
-                category=_pick(c, "category", "code", "taxonomy"),
-                emerging=str(_pick(c, "catalog_status", "status") or "") == "emerging"
-                or bool(c.get("emerging")),
-            )
+def catalog_bars(items: Sequence[Mapping[str, Any]]) -> list[svg.ShareBar]:
+    """``GET /api/v1/failures/catalog`` items: shares of all statements seen."""
+    total = sum(int(i.get("total_count") or 0) for i in items) or 1
+    return [
+        svg.ShareBar(
+            label=str(i["label"]),
+            share=int(i.get("total_count") or 0) / total,
+            count=int(i.get("total_count") or 0),
+            category=i.get("category"),
+            emerging=i.get("status") == "emerging",
         )
-    if bars and all(b.share == 0 for b in bars):  # catalog rows carry counts only
-        total = sum(b.count for b in bars) or 1
-        bars = [
-            svg.ShareBar(b.label, b.count / total, b.count, b.category, b.emerging) for b in bars
-        ]
-    bars.sort(key=lambda b: (-b.share, b.label))
-    return bars[:limit]
+        for i in items
+    ]
+
+
+def summary_bars(clusters: Sequence[Mapping[str, Any]]) -> list[svg.ShareBar]:
+    """``GET /api/v1/submissions/{id}/failures`` clusters (share computed by the api)."""
+    return [
+        svg.ShareBar(
+            label=str(c["label"]),
+            share=float(c.get("share") or 0.0),
+            count=int(c.get("count") or 0),
+            category=c.get("category"),
+            emerging=c.get("catalog_status") == "emerging",
+        )
+        for c in clusters
+    ]
 
 
 def cluster_view(
-    clusters: Sequence[Mapping[str, Any]], *, title: str, chart_id: str
+    bars: Sequence[svg.ShareBar], *, title: str, chart_id: str, limit: int = 12
 ) -> ClusterView | None:
-    bars = cluster_bars(clusters)
-    if not bars:
+    """Biggest clusters first; the legend names each taxonomy category shown."""
+    shown = sorted(bars, key=lambda b: (-b.share, b.label))[:limit]
+    if not shown:
         return None
-    legend: dict[str, str] = {}
-    for b in bars:
-        legend.setdefault(
-            (b.category or "other").replace("_", " "), svg.taxonomy_colour(b.category)
-        )
+    legend = {(b.category or "Other"): svg.taxonomy_colour(b.category) for b in shown}
     return ClusterView(
-        chart=svg.share_bars(bars, title=title, chart_id=chart_id),
+        chart=svg.share_bars(shown, title=title, chart_id=chart_id),
         legend=sorted(legend.items()),
         total=sum(b.count for b in bars),
         count=len(bars),
@@ -209,48 +184,33 @@ class SubmissionView:
     id: str
     short_id: str
     track: str
-    phase: str
     status: str
     progress: float  # 0-1
     overall: float | None
-    pass_rate: float | None
+    pass_rate: float | None  # 0-100
     created_at: str
     reason: str
+    sig: str
+    active: bool
     failures: ClusterView | None = None
-    sig: str = ""
-    active: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def submission_view(item: Mapping[str, Any]) -> SubmissionView:
-    scores = item.get("scores") if isinstance(item.get("scores"), Mapping) else {}
-    sub_id = str(_pick(item, "id", "submission_id") or "")
-    status = str(item.get("status") or "unknown")
-    failure = item.get("failure") if isinstance(item.get("failure"), Mapping) else {}
-    reason = " — ".join(
-        str(x)
-        for x in (
-            _pick(failure or {}, "code") or item.get("failure_code"),
-            _pick(failure or {}, "message") or item.get("failure_message"),
-        )
-        if x
-    )
-    phase = item.get("phase")
+    """One ``SubmissionOut`` (docs/api.md) for the team table."""
+    scores = item.get("scores") or {}
+    failure = item.get("failure") or {}
+    sub_id = str(item["id"])
+    status = str(item["status"])
     return SubmissionView(
         id=sub_id,
         short_id=sub_id[:8],
         track=str(item.get("track") or ""),
-        phase=str(
-            (_pick(phase, "title", "id") if isinstance(phase, Mapping) else phase)
-            or item.get("phase_id")
-            or ""
-        ),
         status=status,
         progress=max(0.0, min(1.0, _num(item.get("progress")) or 0.0)),
-        overall=_num(_pick(item, "overall") or _pick(scores or {}, "overall")),
-        pass_rate=_num(_pick(item, "pass_rate") or _pick(scores or {}, "pass_rate")),
+        overall=_num(scores.get("overall")),
+        pass_rate=_num(scores.get("pass_rate")),
         created_at=str(item.get("created_at") or "")[:19].replace("T", " "),
-        reason=reason,
+        reason=" — ".join(str(x) for x in (failure.get("code"), failure.get("message")) if x),
         sig=signature(item),
         active=status not in FINAL_STATUSES,
     )
