@@ -167,22 +167,22 @@ async def create_submission(
             now,
         )
     except TooLarge:
-        sink.discard()
+        await sink.discard()
         raise ApiError(
             413, "too_large", f"Uploads are limited to {settings.upload_max_bytes} bytes."
         ) from None
     except ArchiveError as exc:
-        sink.discard()
+        await sink.discard()
         log.info("upload rejected", extra={"code": exc.code, "team": principal.team_name})
         raise ApiError(exc.status, exc.code, exc.message) from None
     except MultipartError as exc:
-        sink.discard()
+        await sink.discard()
         raise ApiError(400, "bad_multipart", f"Malformed multipart upload: {exc}.") from None
     except ClientDisconnect:
-        sink.discard()
+        await sink.discard()
         raise ApiError(400, "upload_incomplete", "The client disconnected mid-upload.") from None
     except BaseException:
-        sink.discard()
+        await sink.discard()
         raise
 
     if await run_in_threadpool(queue.enqueue, settings, sub.id):

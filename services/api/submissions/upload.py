@@ -7,6 +7,7 @@ the previous batch is written.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import os
@@ -43,6 +44,7 @@ class DiskSink:
         self._fh = open(self.path, "wb", buffering=0)  # noqa: SIM115 - closed in finish/discard
         self._pending: list[bytes] = []
         self._pending_bytes = 0
+        self._inflight: asyncio.Future[None] | None = None
 
     def _write(self, data: bytes) -> None:
         self._hash.update(data)
@@ -63,20 +65,34 @@ class DiskSink:
             await self.flush()
 
     async def flush(self) -> None:
+        """Hand the gathered batch to a thread and return at once, so the
+        next batch is received while this one is hashed and written; at most
+        one batch is in flight (memory stays ~2 x BATCH_BYTES)."""
         if not self._pending:
             return
         data = b"".join(self._pending)
         self._pending.clear()
         self._pending_bytes = 0
-        await run_in_threadpool(self._write, data)
+        await self._drain()
+        self._inflight = asyncio.ensure_future(run_in_threadpool(self._write, data))
+
+    async def _drain(self) -> None:
+        if self._inflight is not None:
+            inflight, self._inflight = self._inflight, None
+            await inflight
 
     async def finish(self) -> StoredUpload:
         await self.flush()
+        await self._drain()
         self._fh.close()
         return StoredUpload(self.path, self.size, self._hash.hexdigest())
 
-    def discard(self) -> None:
+    async def discard(self) -> None:
+        """Drop the partial upload: wait for a write still in flight (never
+        close a file another thread writes to), then close and unlink."""
         self._pending.clear()
+        with contextlib.suppress(Exception):
+            await self._drain()
         if not self._fh.closed:
             self._fh.close()
         with contextlib.suppress(FileNotFoundError):
