@@ -58,6 +58,14 @@ def test_assets_are_local_and_cacheable(board) -> None:
     assert get(board, "/ui/static/router.py").status_code == 404
 
 
+def test_strict_content_security_policy(board) -> None:
+    csp = get(board, "/").headers["content-security-policy"]
+    assert "default-src 'self'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    html = get(board, "/").text
+    assert "style=" not in html and "<script>" not in html  # nothing inline to allow
+
+
 def test_unknown_phase_is_a_clear_404_not_a_500(board) -> None:
     missing = get(board, "/", params={"phase": 999})
     assert missing.status_code == 404
