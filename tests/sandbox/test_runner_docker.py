@@ -245,3 +245,63 @@ def test_intake_loads_a_real_docker_save(docker_client: Any, tmp_path: Path) -> 
     tar_path.write_bytes(b"garbage")
     with pytest.raises(IntakeError):
         load_image(docker_client, tar_path, Settings())
+
+
+_CRASHING_WORKER = """
+import sys, docker
+sys.path.insert(0, {root!r})
+from services.settings import Settings
+from worker.sandbox.runner import run_submission
+from tests.sandbox.helpers import make_scenario
+
+settings = Settings.model_validate_json({settings!r})
+scenarios = [make_scenario(f"k-{{i}}", "HOSTILE sleepforever") for i in range(3)]
+run_submission(docker.from_env(), {image!r}, scenarios, "execution", settings,
+               lambda *a: None, submission_id={sub!r})
+"""
+
+
+def test_janitor_cleans_up_after_a_killed_worker(
+    docker_client: Any,
+    hostile_image: str,
+    sandbox_settings: Settings,
+    submission_id: str,
+    tmp_path: Path,
+) -> None:
+    """A worker SIGKILLed mid-run leaves containers, volumes and a gateway
+    dir behind; the janitor (run by the next worker) removes all of them."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    root = str(Path(__file__).resolve().parents[2])
+    code = _CRASHING_WORKER.format(
+        root=root,
+        settings=sandbox_settings.model_dump_json(),
+        image=hostile_image,
+        sub=submission_id,
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=root)
+    flt = {
+        "label": [
+            "org.assetops.sandbox=1",
+            f"org.assetops.submission={submission_id}",
+            "org.assetops.role=agent",
+        ]
+    }
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not docker_client.containers.list(filters=flt):
+        time.sleep(0.5)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    leftover = {"label": ["org.assetops.sandbox=1", f"org.assetops.submission={submission_id}"]}
+    assert docker_client.containers.list(all=True, filters=leftover)  # the crash left them
+    gateway_root = sandbox_settings.gateway_socket_dir
+    assert gateway_root is not None and any(gateway_root.glob("arena-gw-*"))
+    report = janitor.cleanup(
+        docker_client, older_than=0, submission=submission_id, gateway_root=gateway_root
+    )
+    assert docker_client.containers.list(all=True, filters=leftover) == []
+    assert docker_client.volumes.list(filters=leftover) == []
+    assert not any(gateway_root.glob("arena-gw-*")) and report.gateway_dirs >= 1

@@ -8,8 +8,10 @@ containers with the first label too, and must not be reaped by us.
 from __future__ import annotations
 
 import logging
+import shutil
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import docker.errors
@@ -18,6 +20,7 @@ from worker.sandbox import labels as L
 
 log = logging.getLogger(__name__)
 
+GATEWAY_DIR_PREFIX = "arena-gw-"  # runner._gateway_dir names its socket dirs so
 _FILTER = {"label": [f"{L.ARENA}=1", f"{L.SANDBOX}=1"]}
 
 
@@ -25,6 +28,7 @@ _FILTER = {"label": [f"{L.ARENA}=1", f"{L.SANDBOX}=1"]}
 class CleanupReport:
     containers: int = 0
     volumes: int = 0
+    gateway_dirs: int = 0
 
 
 def _age(labels: dict[str, str] | None, now: float) -> float:
@@ -35,10 +39,15 @@ def _age(labels: dict[str, str] | None, now: float) -> float:
 
 
 def cleanup(
-    client: Any, older_than: float = 3600.0, submission: str | None = None
+    client: Any,
+    older_than: float = 3600.0,
+    submission: str | None = None,
+    gateway_root: Path | None = None,
 ) -> CleanupReport:
     """Remove labelled sandbox containers and volumes older than
-    ``older_than`` seconds (0 = all), optionally of one submission only."""
+    ``older_than`` seconds (0 = all), optionally of one submission only, and
+    (with ``gateway_root``, e.g. ``<data_dir>/gateway``) the LLM-gateway
+    socket directories a killed worker left there."""
     now = time.time()
     flt = {"label": list(_FILTER["label"])}
     if submission is not None:
@@ -67,4 +76,21 @@ def cleanup(
             pass
         except docker.errors.APIError as exc:
             log.warning("janitor: could not remove volume %s: %s", volume.name, exc)
+    if gateway_root is not None:
+        report.gateway_dirs = cleanup_gateway_dirs(Path(gateway_root), older_than)
     return report
+
+
+def cleanup_gateway_dirs(root: Path, older_than: float = 3600.0) -> int:
+    """Remove the runner's gateway socket dirs under ``root`` not touched for
+    ``older_than`` seconds (a live run's dir is fresh: its socket was just bound)."""
+    now = time.time()
+    removed = 0
+    for path in root.glob(f"{GATEWAY_DIR_PREFIX}*"):
+        try:
+            if path.is_dir() and now - path.stat().st_mtime >= older_than:
+                shutil.rmtree(path, ignore_errors=True)
+                removed += 1
+        except OSError:
+            continue
+    return removed

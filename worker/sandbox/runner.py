@@ -99,7 +99,7 @@ def _gateway_dir(settings: Settings) -> Path:
         except OSError:
             base = Path(tempfile.gettempdir())
     base.mkdir(parents=True, exist_ok=True)
-    path = Path(tempfile.mkdtemp(prefix="arena-gw-", dir=base))
+    path = Path(tempfile.mkdtemp(prefix=janitor.GATEWAY_DIR_PREFIX, dir=base))
     path.chmod(0o755)  # the sidecar user traverses it to reach the socket
     return path
 
