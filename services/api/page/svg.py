@@ -96,6 +96,8 @@ def radar(axes: Sequence[Axis], *, title: str, chart_id: str, size: int = 220) -
         x, y = point(i, 100)
         lx, ly = cx + (x - cx) * 1.16, cy + (y - cy) * 1.16
         anchor = "middle" if abs(lx - cx) < 8 else ("start" if lx > cx else "end")
+        if anchor == "middle" and ly < cy:
+            ly -= 12  # the top label has two lines: keep both clear of the shape
         value_text = "–" if axis.value is None else _f(_clamp(axis.value))
         parts.append(
             f'<text class="axis-label" x="{_f(lx)}" y="{_f(ly)}" text-anchor="{anchor}">'
