@@ -13,6 +13,7 @@ import os
 import socket
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -79,7 +80,15 @@ class SocketProxy:
                 dst.shutdown(socket.SHUT_WR)
 
 
-def test_engine_unreachable_submission_waits(chaos: Chaos, baseline_scores: dict) -> None:
+@dataclass
+class Outage:
+    statuses: list[str]
+    first: dict  # the submission made while the engine was down, once final
+    after: dict  # a submission made after the engine came back, once final
+
+
+@pytest.fixture(scope="module")
+def outage(chaos: Chaos) -> Outage:
     stack = chaos.stack
     proxy = SocketProxy(stack.root / "docker-proxy.sock")
     # swap the worker for one that talks to the engine through the proxy
@@ -93,19 +102,48 @@ def test_engine_unreachable_submission_waits(chaos: Chaos, baseline_scores: dict
         with stack.client(chaos.world.teams["chaosa"].token) as c:
             deadline = time.monotonic() + OUTAGE_SECONDS
             while time.monotonic() < deadline:
-                sub = c.get(f"/api/v1/submissions/{sid}").json()
-                seen.append(sub["status"])
-                assert sub["status"] not in {"failed", "finished", "cancelled"}, (
-                    f"went {sub['status']} while the engine was unreachable: {sub['failure']}")
+                seen.append(c.get(f"/api/v1/submissions/{sid}").json()["status"])
                 time.sleep(1)
             proxy.up()
-            final = sec_api.wait_final(c, sid, timeout=600)
+            first = sec_api.wait_final(c, sid, timeout=600)
+            after = sec_api.wait_final(c, submit_slow(chaos), timeout=600)
     finally:
         proxy.down()
         for worker in stack.workers:
             worker.stop(timeout=60)
         stack.workers.clear()
         stack.start_worker()
-    print(f"\nstatuses while the engine was down: {sorted(set(seen))}")
-    assert final["status"] == "finished", final
-    assert scores_of(final) == baseline_scores
+    print(f"\nstatuses while the engine was down: {sorted(set(seen))}; "
+          f"then {first['status']} ({(first.get('failure') or {}).get('code')})")
+    return Outage(seen, first, after)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG (issue 7): a worker whose Docker engine is unreachable burns the submission's "
+    "attempts: worker/pipeline.py process() claims the row (attempt+1), fails at "
+    "deps.docker_client() with DockerException, releases it for retry; the retry task and "
+    "the reconciler re-enqueue it at once, so after submission_max_attempts claims (seconds "
+    "to ~90 s) it is failed with infrastructure_error although nothing is wrong with it. "
+    "Fix: check the engine before claiming (do not claim, do not count an attempt; back "
+    "off/requeue without touching the row) so submissions wait for a healthy worker."))
+def test_engine_unreachable_submission_waits(outage: Outage, baseline_scores: dict) -> None:
+    final_while_down = [s for s in outage.statuses if s in {"failed", "finished", "cancelled"}]
+    assert not final_while_down, f"went final while the engine was unreachable: {outage.first}"
+    assert outage.first["status"] == "finished", outage.first
+    assert scores_of(outage.first) == baseline_scores
+
+
+def test_engine_unreachable_never_fails_silently(outage: Outage,
+                                                 baseline_scores: dict) -> None:
+    """What holds today: the outage is visible (an explicit infrastructure
+    failure that does not cost quota, or a normal finish), and the worker
+    evaluates normally as soon as the engine is back."""
+    first = outage.first
+    if first["status"] != "finished":
+        assert first["status"] == "failed", first
+        failure = first["failure"]
+        assert failure["kind"] == "infrastructure", failure
+        assert failure["code"] and len(failure["message"]) > 20, failure
+        assert failure["counts_against_quota"] is False
+    assert outage.after["status"] == "finished", outage.after
+    assert scores_of(outage.after) == baseline_scores
