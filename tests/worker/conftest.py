@@ -141,8 +141,14 @@ def scenario_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def worker_settings(
-    pg_url: str, tmp_path: Path, sidecar_image: str, scenario_file: Path
+    request: pytest.FixtureRequest,
+    pg_url: str,
+    tmp_path: Path,
+    sidecar_image: str,
+    scenario_file: Path,
 ) -> Settings:
+    """Settings shared by the api client, the in-test pipeline and the
+    Celery subprocess; ``indirect`` parametrisation overrides fields."""
     truncate(pg_url)
     import redis
 
@@ -158,6 +164,7 @@ def worker_settings(
         submission_lease_seconds=6,
         reconcile_interval_seconds=2.0,
         requeue_after_seconds=30,
+        **getattr(request, "param", {}),
     )
 
 

@@ -348,3 +348,40 @@ def test_reconciler_fails_past_deadline_and_enqueues_lost(
     assert report.archives_deleted == 1
     assert not (worker_settings.data_dir / "uploads" / f"{a}.tar").exists()
     assert (worker_settings.data_dir / "uploads" / f"{b}.tar").exists()
+
+
+@needs_evaluator
+@pytest.mark.parametrize("worker_settings", [{"upload_retention_seconds": 3600}], indirect=True)
+def test_admin_rerun_rescores_from_the_retained_archive(
+    client: TestClient,
+    world: World,
+    worker_settings: Settings,
+    agent_tars: dict[str, Path],
+    celery_worker: Any,
+) -> None:
+    """With a retention period the archive outlives the evaluation, so an
+    admin re-run evaluates again; the score row is replaced, never doubled,
+    and the board version moves."""
+    celery_worker()
+    sid = upload_file(client, world.team_a, agent_tars["noop"])["id"]
+    done = lambda b: b["status"] in ("finished", "failed", "cancelled")  # noqa: E731
+    first = wait_for(client, world.team_a, sid, done)
+    assert first["status"] == "finished"
+    assert (worker_settings.data_dir / "uploads" / f"{sid}.tar").exists()  # retained
+    params = {"phase": world.phase_id, "track": "execution"}
+    etag = client.get("/api/v1/leaderboard", params=params).headers["etag"]
+    r = client.post(f"/api/v1/admin/submissions/{sid}/rerun", headers=auth(world.admin))
+    assert r.status_code == 200 and r.json()["status"] == "queued", r.text
+    second = wait_for(client, world.team_a, sid, done)
+    assert second["status"] == "finished" and second["finished_at"] != first["finished_at"]
+    with session_factory(worker_settings.database_url)() as session:
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(SubmissionScore)
+                .where(SubmissionScore.submission_id == uuid.UUID(sid))
+            )
+            == 1
+        )
+    r2 = client.get("/api/v1/leaderboard", params=params, headers={"If-None-Match": etag})
+    assert r2.status_code == 200 and r2.headers["etag"] != etag
