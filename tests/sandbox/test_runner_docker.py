@@ -305,3 +305,55 @@ def test_janitor_cleans_up_after_a_killed_worker(
     assert docker_client.containers.list(all=True, filters=leftover) == []
     assert docker_client.volumes.list(filters=leftover) == []
     assert not any(gateway_root.glob("arena-gw-*")) and report.gateway_dirs >= 1
+
+
+@pytest.mark.usefixtures("no_leftovers")
+def test_big_submissions_are_split_over_sidecars(
+    docker_client: Any,
+    example_images: dict[str, str],
+    sandbox_settings: Settings,
+    runner: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from worker.sandbox import runner as runner_module
+
+    monkeypatch.setattr(runner_module, "MAX_RUNS_PER_SIDECAR", 2)
+    progress: list[tuple[int, int]] = []
+    runs = runner(
+        docker_client,
+        example_images["noop"],
+        [make_scenario(f"s-{i}", "t") for i in range(3)],
+        "execution",
+        sandbox_settings,
+        lambda d, t, r: progress.append((d, t)),
+    )
+    assert [r.scenario_id for r in runs] == ["s-0", "s-1", "s-2"]
+    assert all(r.facts.output_status == "ok" for r in runs)
+    assert sorted(progress) == [(1, 3), (2, 3), (3, 3)]
+    assert runner(docker_client, example_images["noop"], [], "execution", sandbox_settings) == []
+
+
+@pytest.mark.usefixtures("no_leftovers")
+def test_image_that_cannot_start_is_an_agent_failure(
+    docker_client: Any,
+    sandbox_settings: Settings,
+    runner: Any,
+    tmp_path: Path,
+) -> None:
+    from worker.sandbox.build import build_image
+
+    context = tmp_path / "nocmd"
+    context.mkdir()
+    (context / "f.txt").write_text("no entrypoint, no cmd")
+    (context / "Dockerfile").write_text("FROM scratch\nCOPY f.txt /f.txt\n")
+    image_id = build_image(
+        docker_client,
+        context,
+        "arena-test-nocmd:latest",
+        extra_labels={"org.assetops.test": "sandbox"},
+    )
+    [run] = runner(
+        docker_client, image_id, [make_scenario("n-0", "t")], "execution", sandbox_settings
+    )
+    assert run.result is None and run.facts.output_status == "missing"
+    assert "did not start" in (run.facts.output_error or "")

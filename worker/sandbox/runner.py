@@ -182,9 +182,18 @@ def _run_one(
     container = None
     t0 = time.perf_counter()
     try:
-        container = client.containers.create(**kwargs)
-        t1 = time.perf_counter()
-        container.start()
+        try:
+            container = client.containers.create(**kwargs)
+            t1 = time.perf_counter()
+            container.start()
+        except docker.errors.APIError as exc:
+            if not _image_fault(exc):
+                raise
+            # the image cannot run at all (no command, missing or non-executable
+            # entrypoint, wrong binary format): the agent's failure, not ours
+            facts.output_status = "missing"
+            facts.output_error = f"{_NOT_STARTED}: {_explain(exc)}"
+            return ScenarioRun(scenario_id=slot.scenario.id, track=track, facts=facts)
         t2 = time.perf_counter()
         exit_code, timed_out = _wait(container, settings.agent_wall_seconds)
         t3 = time.perf_counter()
@@ -213,6 +222,32 @@ def _run_one(
     return ScenarioRun(scenario_id=slot.scenario.id, track=track, facts=facts)
 
 
+# Each run adds two volume mounts to the sidecar; beyond this many runs a
+# submission is split over several sidecars (one after the other).
+MAX_RUNS_PER_SIDECAR = 200
+
+_NOT_STARTED = "agent container did not start"
+_IMAGE_FAULTS = (
+    "no command specified",
+    "executable file not found",
+    "exec format error",
+    "no such file or directory",
+    "permission denied",
+    "not a directory",
+)
+
+
+def _explain(exc: docker.errors.APIError) -> str:
+    return str(getattr(exc, "explanation", None) or exc)[:300]
+
+
+def _image_fault(exc: docker.errors.APIError) -> bool:
+    if isinstance(exc, docker.errors.ImageNotFound):
+        return False  # the image vanished mid-run: infrastructure
+    text = _explain(exc).lower()
+    return any(marker in text for marker in _IMAGE_FAULTS)
+
+
 _RESULT_MEMBER = re.compile(r"io/(\d+)/out/result\.json")
 _LOG_MEMBER = re.compile(r"logs/([0-9a-f]{32})\.jsonl")
 
@@ -234,6 +269,8 @@ def _collect(
         if run is None:
             continue
         facts = run.facts
+        if (facts.output_error or "").startswith(_NOT_STARTED):
+            continue  # nothing ran: keep the start failure as the reason
         parsed = results.parse_collected(outputs.get(str(slot.index)))
         facts.output_status, facts.output_error = parsed.status, parsed.error
         result = parsed.result
@@ -283,6 +320,32 @@ def run_submission(
     if not image.id.startswith("sha256:"):
         raise RunnerError("image_missing", "image has no sha256 id")
     image_id = image.id
+    if not scenarios:
+        return []
+    if len(scenarios) > MAX_RUNS_PER_SIDECAR:
+        # bounded mounts per sidecar: a fresh sidecar per chunk of scenarios
+        runs_all: list[ScenarioRun] = []
+        for offset in range(0, len(scenarios), MAX_RUNS_PER_SIDECAR):
+
+            def chunk_progress(done: int, _total: int, run: ScenarioRun, _o: int = offset) -> None:
+                if on_progress is not None:
+                    on_progress(_o + done, len(scenarios), run)
+
+            runs_all += run_submission(
+                client,
+                image_id,
+                scenarios[offset : offset + MAX_RUNS_PER_SIDECAR],
+                track,
+                settings,
+                chunk_progress,
+                submission_id=submission,
+                stats=stats,
+                llm_script=llm_script,
+                log_tails=log_tails,
+                expected_plant_hash=expected_plant_hash,
+            )
+        stats.wall = time.perf_counter() - started
+        return runs_all
 
     registry = KeyRegistry()
     gateway: GatewayServer | None = None
