@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +19,7 @@ from contracts.run import ScenarioRun
 from contracts.toollog import ToolCallRecord
 from evaluator.models import FailureStatement, ScenarioScore
 from evaluator.retrieval import DISCOVERY_TOOLS, canonical_tool
+from evaluator.scoring import repeated_after_success
 from evaluator.scrub import scrub
 from evaluator.taxonomy import NOVEL, TAXONOMY
 from hidden_scenarios.schema import ClarifyCheck, Scenario
@@ -51,10 +51,10 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
     if failure in ("answer_empty", "plan_missing"):
         codes.append("ARENA-EMPTY")
     records = sorted(run.tool_calls, key=lambda r: r.seq)
-    counts = Counter(_call_key(r) for r in records)
     reasons = {d: score.dimension(d).reason for d in ("retrieval_accuracy", "result_verification")}
 
-    if records and max(counts.values()) >= _REPETITION_MIN:
+    # Repeats of a call that already succeeded (retries after faults are not).
+    if repeated_after_success(records) >= _REPETITION_MIN - 1:
         codes.append("MAST-1.3")
     needed = max(1, len(scenario.expectation.required_retrievals) + 2)
     if len(records) >= max(_RUNAWAY_MIN_CALLS, _RUNAWAY_FACTOR * needed):

@@ -142,7 +142,14 @@ class Evidence:
         # Tool logs repeat the same entities across calls: normalise each once.
         self.entity_blob = "\n".join(normalise_id(s) for s in dict.fromkeys(strings) if s)
 
-    def number_grounded(self, value: float, decimals: int, percent: bool) -> bool:
+    def number_grounded(
+        self, value: float, decimals: int, percent: bool, literal: str = ""
+    ) -> bool:
+        # Digits observed as text (a model "19XR 450", a year in metadata).
+        if literal and re.search(
+            r"(?<![\d.])" + re.escape(literal.casefold()) + r"(?![\d])", self.entity_blob
+        ):
+            return True
         candidates = [value] + ([value / 100.0] if percent else [])
         half_ulp = 0.5 * 10 ** (-decimals) + 1e-9
         for v in candidates:
@@ -188,8 +195,8 @@ def _near_sorted(sorted_vals: np.ndarray, v: float, tol: float) -> bool:
     return any(0 <= j < sorted_vals.size and abs(sorted_vals[j] - v) <= tol for j in (i - 1, i))
 
 
-def answer_claims(answer: str) -> tuple[list[tuple[float, int, bool]], list[str]]:
-    """(numbers as (value, decimals, percent), entities) claimed by an answer."""
+def answer_claims(answer: str) -> tuple[list[tuple[float, int, bool, str]], list[str]]:
+    """(numbers as (value, decimals, percent, literal), entities) claimed by an answer."""
     text = canonicalise_timestamps(answer)
     entities: list[str] = []
     spans: list[tuple[int, int]] = []
@@ -212,15 +219,16 @@ def answer_claims(answer: str) -> tuple[list[tuple[float, int, bool]], list[str]
         decimals = (
             len(raw.split(".", 1)[1].rstrip("% ")) if "." in raw and "e" not in raw.lower() else 0
         )
-        numbers.append((n.value, decimals, n.percent))
+        literal = text[n.start : n.end].rstrip("% ").lstrip("+")
+        numbers.append((n.value, decimals, n.percent, literal))
     return numbers, list(dict.fromkeys(entities))
 
 
 def ground_answer(answer: str, evidence: Evidence) -> GroundingResult:
     numbers, entities = answer_claims(answer)
     kinds: list[str] = []
-    for value, decimals, pct in numbers:
-        if not evidence.number_grounded(value, decimals, pct):
+    for value, decimals, pct, literal in numbers:
+        if not evidence.number_grounded(value, decimals, pct, literal):
             kinds.append("number")
     for ent in entities:
         if not evidence.entity_grounded(ent):

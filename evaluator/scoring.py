@@ -223,6 +223,22 @@ def hallucination_dimension(g: GroundingResult, label: str = "hallucination") ->
     return _dim(g.rate, f"{label}:ungrounded={g.hallucinated}/{g.checked}", higher_is_better=False)
 
 
+def repeated_after_success(records: list[ToolCallRecord]) -> int:
+    """Calls identical (tool + arguments) to an earlier call that had already
+    returned clean data. Retries after errors, timeouts, warnings or injected
+    empty results are recovery, not repetition."""
+    succeeded: set[tuple[str, str]] = set()
+    repeats = 0
+    for r in sorted(records, key=lambda r: r.seq):
+        key = (canonical_tool(r.tool), json.dumps(r.arguments, sort_keys=True, default=str))
+        if key in succeeded:
+            repeats += 1
+        # A warning invites a retry too, so only clean results count.
+        if r.status == "ok" or (r.status == "empty" and not r.injected_fault):
+            succeeded.add(key)
+    return repeats
+
+
 def _duplicates(calls: list[tuple[str, str]]) -> int:
     counts = Counter(calls)
     return sum(c - 1 for c in counts.values() if c > 1)
@@ -238,9 +254,7 @@ def _score_execution(scenario: Scenario, run: ScenarioRun, result: AgentResult) 
     retrieval = retrieval_dimension(scenario, calls)
     verification = verification_dimension(scenario, records, answer, retrieval)
     families = [r.family for r in sorted(records, key=lambda r: r.seq) if r.family != "utilities"]
-    dup = _duplicates(
-        [(r.tool, json.dumps(r.arguments, sort_keys=True, default=str)) for r in records]
-    )
+    dup = repeated_after_success(records)
     sequence = sequence_dimension(
         [f for f in scenario.expectation.family_order if f != "utilities"],
         families,
@@ -322,6 +336,11 @@ def _step_matches(ref: ReferenceStep, step: PlanStep) -> bool:
     return True
 
 
+def _takes_no_arguments(step: PlanStep) -> bool:
+    model = TOOL_ARGS.get(_qualified(step))
+    return model is not None and not model.model_fields
+
+
 def _plan_valid_share(plan: list[PlanStep]) -> float:
     valid = 0
     for step in plan:
@@ -379,7 +398,8 @@ def _score_planning(scenario: Scenario, run: ScenarioRun, result: AgentResult) -
     )
     n_ref = max(1, len(ref))
     concise = 1.0 if len(plan) <= 2 * n_ref else max(0.0, 1 - (len(plan) - 2 * n_ref) / (2 * n_ref))
-    with_args = sum(1 for s in plan if s.arguments) / len(plan)
+    # A step of a tool that takes no arguments ("tsfm.get_tsfm_models") is complete without any.
+    with_args = sum(1 for s in plan if s.arguments or _takes_no_arguments(s)) / len(plan)
     clarity = _dim(
         0.5 * with_args + 0.5 * concise, f"plan_clarity:args={with_args:.2f},concise={concise:.2f}"
     )

@@ -153,3 +153,20 @@ def test_statements_never_contain_canary_for_many_runs() -> None:
     for run in runs:
         for f in extract_failures(s, run, score_run(s, run)):
             assert CANARY not in f.text and is_clean(f.text, scenario_texts=[s.text])
+
+
+def test_retries_after_faults_are_not_step_repetition() -> None:
+    s = number_scenario()
+    calls = honest_calls()
+    failed = record(1, "iot.history", HISTORY_ARGS, status="error", injected="error")
+    warned = record(2, "iot.history", HISTORY_ARGS, status="warning", injected="warning")
+    retry = [
+        calls[0],
+        failed,
+        failed.model_copy(update={"seq": 2}),
+        warned.model_copy(update={"seq": 3}),
+        calls[1].model_copy(update={"seq": 4}),
+    ]
+    assert "MAST-1.3" not in codes_for(s, run_of(s, GOOD, retry))
+    sc = score_run(s, run_of(s, GOOD, retry))
+    assert sc.sequence_correctness.score == 1.0

@@ -250,3 +250,22 @@ def test_mismatched_ids_rejected() -> None:
 
     with pytest.raises(ValueError):
         score_run(s, run_of(number_scenario("other"), GOOD))
+
+
+def test_digits_observed_as_text_are_grounded() -> None:
+    s = number_scenario()
+    meta = record(
+        0,
+        "iot.get_asset",
+        {"site_name": "MAIN", "asset_id": "Chiller 6"},
+        entities=["Chiller 6", "Carrier", "19XR 450", "2011-10-10"],
+    )
+    sc = score_run(
+        s,
+        run_of(
+            s, '{"manufacturer": "Carrier", "model": "19XR 450"} 420.0', [meta] + honest_calls()
+        ),
+    )
+    assert sc.hallucination.score == 0.0, sc.hallucination
+    fake = score_run(s, run_of(s, '{"model": "23ZZ 999"} 420.0', [meta] + honest_calls()))
+    assert fake.hallucination.score > 0
