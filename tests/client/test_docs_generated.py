@@ -51,3 +51,10 @@ def test_quickstart_commands_exist_in_the_cli() -> None:
     text = (DOCS / "quickstart.md").read_text()
     used = set(re.findall(r"\$ assetops ([a-z]+)", text))
     assert used and used <= commands, used - commands
+
+
+def test_participant_doc_links_resolve() -> None:
+    for page in ("index.md", "quickstart.md", "tools-reference.md"):
+        text = (DOCS / page).read_text()
+        for target in re.findall(r"\]\(([^)#:]+\.md)(?:#[^)]*)?\)", text):
+            assert (DOCS / target).is_file(), f"{page} links to missing {target}"
