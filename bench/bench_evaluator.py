@@ -307,7 +307,8 @@ def to_markdown(res: dict, cmd: str) -> str:
         "",
         f"Command: `{cmd}` ({res['when']}, {res['machine']}; 2 shared cores).",
         "",
-        f"Clustering quality on the labelled corpus ({q['corpus']['statements']} statements per split, "
+        "Clustering quality on the labelled corpus "
+        f"({q['corpus']['statements']} statements per split, "
         f"{q['corpus']['types']} types, {q['corpus']['out_of_taxonomy']} outside the taxonomy; "
         "parameters tuned on `dev` phrasings, `test` phrasings held out). "
         f"OOT recovered = a cluster holding >= {RECOVER_RECALL:.0%} of the type at >= "
