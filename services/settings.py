@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     llm_model: str = "mock/echo"  # litellm model id the gateway forwards to
     llm_token_budget: int = 20_000  # per scenario run
     llm_judge_model: str | None = None  # optional LLM judge; None = deterministic only
+    # Failure-statement embedder: "hash" (default, scikit-learn only) or "minilm"
+    # (needs the optional 'embed' extra). Catalog centroids are per embedder.
+    evaluator_embedder: str = "hash"
 
     # --- api -----------------------------------------------------------------
     api_host: str = "127.0.0.1"
