@@ -43,6 +43,20 @@ class Stop(Exception):
     """Cancelled, failed by the reconciler, or our lease was taken over."""
 
 
+class EngineUnavailable(Exception):
+    """This worker's Docker engine does not answer: nothing was claimed."""
+
+
+def cleanup_attempt(deps: Deps, client: Any, submission_id: uuid.UUID, attempt: int) -> None:
+    try:
+        deps.cleanup_sandbox(client, sandbox_label(submission_id, attempt))
+    except Exception as exc:
+        log.warning(
+            "sandbox cleanup failed",
+            extra={"submission_id": submission_id, "error": type(exc).__name__},
+        )
+
+
 def worker_identity() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
@@ -313,6 +327,13 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
     owner = owner or worker_identity()
     settings = deps.settings
     lease = timedelta(seconds=settings.submission_lease_seconds)
+    # An unhealthy worker must not claim: a claim costs an attempt, and a
+    # worker whose engine is down would burn them all in seconds.
+    try:
+        client = deps.docker_client()
+        client.ping()
+    except Exception as exc:
+        raise EngineUnavailable(type(exc).__name__) from exc
     with session_scope(settings.database_url) as session:
         sub = store.claim(session, submission_id, owner, lease, deps.now())
         if sub is None:
@@ -320,14 +341,15 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
         track, attempt, archive_name = sub.track, sub.attempt, sub.archive_name
     extra = {"submission_id": submission_id, "attempt": attempt, "worker": owner}
     log.info("claimed", extra=extra)
+    # Earlier attempts lost their lease (their worker died): their sandbox
+    # objects are orphans now.
+    for earlier in range(1, attempt):
+        cleanup_attempt(deps, client, submission_id, earlier)
     archive = settings.data_dir / "uploads" / (archive_name or "missing")
     label = sandbox_label(submission_id, attempt)
-    hb = Heartbeat(deps, submission_id, owner, label).start()
-    client: Any = None
+    hb = Heartbeat(deps, submission_id, owner, label, client=client).start()
     image: Any = None
     try:
-        client = deps.docker_client()
-        hb.client = client
         if not archive.exists():
             _fail(
                 deps,
@@ -447,16 +469,12 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
         return "failed"
     finally:
         hb.stop()
-        if client is not None:
-            if image is not None:
-                try:
-                    deps.remove_image(client, image)
-                except Exception as exc:
-                    log.warning("image removal failed", extra={"error": type(exc).__name__})
+        if image is not None:
             try:
-                deps.cleanup_sandbox(client, label)
+                deps.remove_image(client, image)
             except Exception as exc:
-                log.warning("sandbox cleanup failed", extra={"error": type(exc).__name__})
+                log.warning("image removal failed", extra={"error": type(exc).__name__})
+        cleanup_attempt(deps, client, submission_id, attempt)
         try:  # only when the row is final (checked in the same statement)
             _delete_archive(deps, submission_id, archive)
         except Exception as exc:

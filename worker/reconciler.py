@@ -80,6 +80,9 @@ def decide(row: RowState, now: datetime, settings: Settings) -> Action:
 class Report:
     actions: dict[str, list[str]] = field(default_factory=dict)
     archives_deleted: int = 0
+    # (submission, attempts so far) whose worker is gone: their sandbox
+    # objects are orphans (the task removes them where Docker is reachable).
+    abandoned: list[tuple[uuid.UUID, int]] = field(default_factory=list)
 
     def add(self, action: Action, submission_id: uuid.UUID) -> None:
         self.actions.setdefault(action.value, []).append(str(submission_id))
@@ -170,6 +173,8 @@ def reconcile(
         if not done:
             continue
         report.add(action, sid)
+        if action in (Action.REQUEUE, Action.FAIL_WORKER_LOST, Action.FAIL_DEADLINE) and attempt:
+            report.abandoned.append((sid, attempt))
         log.info(
             "reconciled", extra={"submission_id": sid, "action": action.value, "attempt": attempt}
         )

@@ -25,17 +25,31 @@ def _setup() -> None:
         _configured = True
 
 
-@app.task(name=EVALUATE_TASK, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def evaluate_submission(submission_id: str) -> str:
+ENGINE_RETRY_SECONDS = 30.0
+
+
+@app.task(
+    name=EVALUATE_TASK, bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True
+)
+def evaluate_submission(self, submission_id: str) -> str:  # noqa: ANN001 - celery Task
     """Idempotent: a second delivery finds the lease held or the row final
-    and returns "skipped" without writing anything."""
+    and returns "skipped" without writing anything. A worker whose Docker
+    engine is down does not claim: the message comes back later (the row
+    stays queued, no attempt is spent)."""
     _setup()
     try:
         sid = uuid.UUID(submission_id)
     except (ValueError, TypeError):
         log.warning("bad task argument", extra={"code": "invalid_submission_id"})
         return "invalid"
-    outcome = pipeline.process(sid, pipeline.default_deps(get_settings()))
+    try:
+        outcome = pipeline.process(sid, pipeline.default_deps(get_settings()))
+    except pipeline.EngineUnavailable as exc:
+        log.warning(
+            "docker engine unavailable; submission left queued",
+            extra={"submission_id": sid, "error": str(exc)},
+        )
+        raise self.retry(countdown=ENGINE_RETRY_SECONDS, max_retries=None) from None
     log.info("task done", extra={"submission_id": sid, "status": outcome})
     return outcome
 
@@ -57,6 +71,31 @@ def reconcile() -> dict[str, int]:
     settings = get_settings()
     with session_scope(settings.database_url) as session:
         report = reconciler.reconcile(session, settings, utcnow(), _enqueue)
+    removed = _clean_sandboxes(settings, report)
     return {k: len(v) for k, v in report.actions.items()} | {
-        "archives_deleted": report.archives_deleted
+        "archives_deleted": report.archives_deleted,
+        "sandbox_objects_removed": removed,
     }
+
+
+def _clean_sandboxes(settings, report: reconciler.Report) -> int:  # noqa: ANN001
+    """Sandbox objects of attempts the reconciler just declared dead, plus a
+    safety net for anything older than the longest possible evaluation."""
+    try:
+        import docker
+
+        from worker.sandbox import janitor
+
+        client = docker.from_env(timeout=60)
+        client.ping()
+    except Exception:
+        return 0  # this worker has no engine; another one will do it
+    removed = 0
+    for sid, attempts in report.abandoned:
+        for attempt in range(1, attempts + 1):
+            result = janitor.cleanup(
+                client, older_than=0, submission=pipeline.sandbox_label(sid, attempt)
+            )
+            removed += result.containers + result.volumes
+    result = janitor.cleanup(client, older_than=settings.submission_deadline_seconds + 3600)
+    return removed + result.containers + result.volumes

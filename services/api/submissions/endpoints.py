@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import uuid
 
@@ -82,7 +83,7 @@ def _form_int(value: str | None) -> int | None:
     status_code=202,
     response_model=SubmissionOut,
     openapi_extra=UPLOAD_BODY,
-    responses=responses(400, 401, 403, 404, 409, 413, 415, 422, 429),
+    responses=responses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503, 507),
 )
 async def create_submission(
     request: Request,
@@ -181,6 +182,20 @@ async def create_submission(
     except ClientDisconnect:
         await sink.discard()
         raise ApiError(400, "upload_incomplete", "The client disconnected mid-upload.") from None
+    except OSError as exc:
+        await sink.discard()
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            log.warning("upload storage full", extra={"team": principal.team_name})
+            raise ApiError(
+                507,
+                "insufficient_storage",
+                "The server has no room for this upload right now; try again later.",
+                title="Insufficient storage",
+            ) from None
+        log.warning("upload storage error", extra={"error": type(exc).__name__})
+        raise ApiError(
+            503, "storage_unavailable", "The upload could not be stored; try again later."
+        ) from None
     except BaseException:
         await sink.discard()
         raise
