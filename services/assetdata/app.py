@@ -14,6 +14,7 @@ import importlib
 import importlib.util
 import json
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -312,9 +313,10 @@ def create_app(
     app.state.registry = registry
     for r in build_routers():
         app.include_router(r)
-    from worker.gateway.forwarder import include_gateway  # issue 5: LLM gateway relay
+    if os.environ.get("ARENA_GATEWAY_SOCKET"):  # imported only when used (cold start)
+        from worker.gateway.forwarder import include_gateway  # issue 5: LLM gateway relay
 
-    include_gateway(app)  # no-op unless settings.gateway_socket (ARENA_GATEWAY_SOCKET) is set
+        include_gateway(app)
     app.state.mcp = hub
     for family in FAMILIES:
         app.mount(f"/mcp/{family}", hub.endpoint(family))
