@@ -132,10 +132,20 @@ class Tools:
         except (urllib.error.URLError, OSError, ValueError) as err:
             return 0, {"detail": str(err)}
 
-    def call(self, tool, args, *, expect_rows=None):
-        """Call a tool; retry server errors, timeouts and empty results."""
+    def note_step(self, tool, args):
+        """A call made earlier as a lookup turned out to be the plan's point."""
         family, name = tool.split(".", 1)
-        self.plan.append({"agent": family, "tool": name, "arguments": args})
+        step = {"agent": family, "tool": name, "arguments": args}
+        if step not in self.plan:
+            self.plan.append(step)
+
+    def call(self, tool, args, *, expect_rows=None, lookup=False):
+        """Call a tool; retry server errors, timeouts and empty results.
+        ``lookup`` calls only resolve a name and stay out of the reported plan."""
+        family, name = tool.split(".", 1)
+        step = {"agent": family, "tool": name, "arguments": args}
+        if not lookup and step not in self.plan:
+            self.plan.append(step)
         data = None
         for attempt in range(RETRIES):
             status, data = self._post(tool, args)
@@ -225,7 +235,7 @@ def year_window(text):
     if not m:
         return None, None
     y = int(m.group(0))
-    return f"{y}-01-01T00:00:00", f"{y + 1}-01-01T00:00:00"
+    return f"{y}-01-01", f"{y}-12-31"  # work-order dates: a date-only date_to is inclusive
 
 
 def month_window(text):
@@ -233,8 +243,8 @@ def month_window(text):
     if not m:
         return None, None
     y, mo = int(m.group(2)), MONTHS[m.group(1).lower()]
-    ny, nm = (y + 1, 1) if mo == 12 else (y, mo + 1)
-    return f"{y}-{mo:02d}-01T00:00:00", f"{ny}-{nm:02d}-01T00:00:00"
+    last = calendar.monthrange(y, mo)[1]
+    return f"{y}-{mo:02d}-01", f"{y}-{mo:02d}-{last:02d}"  # inclusive dates
 
 
 def stat_word(text):
@@ -279,6 +289,7 @@ class Agent:
         self.text = scenario["task"]
         self.low = self.text.lower()
         self.fmt = scenario.get("output_format", "text")
+        self.track = scenario.get("track", "execution")
         self.tools = Tools()
         self._sensors = {}
 
@@ -286,16 +297,19 @@ class Agent:
     def site(self):
         site = find_site(self.text)
         if not site:
-            sites = self.tools.call("iot.sites", {}).get("sites", [])
+            sites = self.tools.call("iot.sites", {}, lookup=True).get("sites", [])
             site = longest_match(self.text, sites) or (sites[0] if len(sites) == 1 else None)
         if not site:
             raise CannotAnswer("no site named in the task")
         return site
 
-    def sensors(self, site, asset):
+    def sensors(self, site, asset, lookup=True):
         if asset not in self._sensors:
             data = self.tools.call(
-                "iot.sensors", {"site_name": site, "asset_id": asset}, expect_rows="sensors"
+                "iot.sensors",
+                {"site_name": site, "asset_id": asset},
+                expect_rows="sensors",
+                lookup=lookup,
             )
             self._sensors[asset] = data.get("sensors", [])
         return self._sensors[asset]
@@ -491,7 +505,7 @@ class Agent:
         if status:
             args["status"] = status.group(1)
         if since:
-            args["date_from"] = since.group(0) + "T00:00:00"
+            args["date_from"] = since.group(0)
         data = self.tools.call("wo.list_workorders", args, expect_rows="workorders")
         wos = sorted(
             data.get("workorders", []),
@@ -612,8 +626,8 @@ class Agent:
             {
                 "asset_num": eq,
                 "work_type": "CM",
-                "date_from": iso(day),
-                "date_to": iso(day + timedelta(days=45)),
+                "date_from": day.isoformat(),
+                "date_to": (day + timedelta(days=45)).isoformat(),
                 "page_size": 500,
             },
             expect_rows="workorders",
@@ -662,16 +676,18 @@ class Agent:
             fms = [fm for fm in fms if fm.get("failure_code") == code.group(1)]
         return "; ".join(fm["name"] for fm in fms) or "No matching failure modes."
 
-    def _mapping(self, asset, **filters):
+    def _mapping(self, asset, lookup=False, **filters):
         args = {"asset_name": asset, **filters}
-        return self.tools.call("fmsr.get_failure_mode_sensor_mapping", args, expect_rows="pairs")
+        return self.tools.call(
+            "fmsr.get_failure_mode_sensor_mapping", args, expect_rows="pairs", lookup=lookup
+        )
 
     def _mode_in_text(self, mapping):
         return longest_match(self.text, list(mapping.get("fm_to_sensors", {})))
 
     def modes_for_sensor(self):
         asset = find_asset(self.text)
-        full = self._mapping(asset)
+        full = self._mapping(asset, lookup=True)  # only to spell the sensor's name
         sensor = longest_match(self.text, list(full.get("sensor_to_fms", {})))
         if not sensor:
             raise CannotAnswer("sensor not found in the mapping")
@@ -822,7 +838,10 @@ class Agent:
         if not sensor:
             return self.clarify_sensor(site, asset)
         ts = norm_ts(re.search(ISO_TS, self.text).group(0))
-        final = iso(datetime.fromisoformat(ts) + timedelta(days=1))  # the tool's default window
+        # execution: the tool's default one-day window from the instant; a plan
+        # states just the instant's 15-minute slot
+        span = timedelta(minutes=15) if self.track == "planning" else timedelta(days=1)
+        final = iso(datetime.fromisoformat(ts) + span)
         _, rows = self.series(site, asset, sensor, ts, final)
         at = [(t, v) for t, v in rows if t == ts]
         if not at:
@@ -858,7 +877,7 @@ class Agent:
     def asset_sensors(self):
         asset = find_asset(self.text)
         site = self.site()
-        return ", ".join(r["name"] for r in self.sensors(site, asset))
+        return ", ".join(r["name"] for r in self.sensors(site, asset, lookup=False))
 
     def asset_metadata(self):
         asset = find_asset(self.text)
@@ -893,6 +912,7 @@ class Agent:
 
     def clarify_sensor(self, site, asset):
         rows = self.sensors(site, asset)
+        self.tools.note_step("iot.sensors", {"site_name": site, "asset_id": asset})
         skip = set(asset.lower().split()) | set(site.lower().split()) | STOPWORDS
         words = [w for w in re.findall(r"[a-z]+", self.low) if len(w) > 3 and w not in skip]
         cands = [
