@@ -4,6 +4,8 @@ answers fail."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from evaluator.checks import check_answer
 from evaluator.textparse import extract_json, extract_numbers
@@ -196,3 +198,24 @@ def test_determinism() -> None:
     check = IdSetCheck(ids=SENSORS)
     a = [check_answer(check, "Chiller 6 Tonnage, X Y") for _ in range(3)]
     assert a[0] == a[1] == a[2]
+
+
+# ---- robustness -----------------------------------------------------------------
+
+ALL_CHECKS = [
+    NumberCheck(value=42.1),
+    IdSetCheck(ids=["WO00123", "Chiller 6 Tonnage"], ordered=True),
+    FactsCheck(required=[["fouling"], ["42.1"]], forbidden=["none"]),
+    JsonFieldsCheck(fields={"a": 1, "b": ["x"], "c": {"d": "e"}}),
+    ClarifyCheck(options=["Chiller 6", "Chiller 9"]),
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400))
+def test_checks_never_raise_on_arbitrary_text(answer: str) -> None:
+    for check in ALL_CHECKS:
+        out = check_answer(check, answer)
+        assert 0.0 <= out.score <= 1.0
+        # Reasons are machine codes: long answer text never leaks into them.
+        assert len(answer.strip()) < 12 or answer.strip()[:12] not in out.reason
