@@ -2,9 +2,11 @@
 pollers (revalidating with ETag) while 20 small uploads arrive at once.
 
 Guarantees: 0 errors for the pollers (every answer 200 with an ETag or
-304), every upload accepted, and 0 lost submissions — each 202 has its row,
-is listed for its team, and its task is in the broker queue. Throughput and
-p99 are printed (the figures with ratios come from bench/bench_load.py).
+304; a keep-alive connection the server closed is retried once, as
+browsers do, and such drops must stay under 1 %), every upload accepted,
+and 0 lost submissions — each 202 has its row, is listed for its team,
+and its task is in the broker queue. Throughput and p99 are printed (the
+figures with ratios come from bench/bench_load.py).
 """
 
 from __future__ import annotations
@@ -73,6 +75,9 @@ def test_pollers_and_uploads_under_load(stack: sec_stack.ArenaStack,
             sec_api.cancel_all(c, accepted)
 
     assert not polls.errors, polls.errors[:10]
+    # keep-alive connections the server dropped (retried once, like a browser)
+    # must stay rare
+    assert len(polls.retried) <= max(2, polls.requests // 100), polls.retried[:5]
     assert polls.requests >= POLLERS, summary  # every poller got answers
     assert set(polls.statuses) <= {200, 304}
     assert polls.statuses[304] > polls.statuses[200], "ETag revalidation not effective"
