@@ -119,6 +119,7 @@ def evaluate_submission(
     embedder: Embedder | None = None,
     cluster_params: ClusterParams | None = None,
     llm_failures_model: str | None = None,
+    llm_naming_model: str | None = None,
     judge=None,
 ) -> SubmissionReport:
     """Score, extract failures, cluster, match the catalog, aggregate.
@@ -126,6 +127,7 @@ def evaluate_submission(
     ``judge``: an optional ``evaluator.judge.LLMJudge``; when given, its
     agreement with the deterministic rubric is reported.
     ``llm_failures_model``: optional litellm model for novel failures.
+    ``llm_naming_model``: optional litellm model naming novel clusters.
     """
     if not scenarios:
         raise EvaluatorError("no_scenarios", "a submission needs at least one scenario")
@@ -136,6 +138,10 @@ def evaluate_submission(
         statements.extend(extract_failures(sc, run, score, llm_model=llm_failures_model))
     emb = embedder or get_embedder()
     clusters = cluster_statements(statements, emb, cluster_params)
+    if llm_naming_model:
+        from evaluator.naming import name_clusters
+
+        name_clusters(clusters, statements, model=llm_naming_model)
     matched = match_catalog(clusters, catalog, emb.id, now, len(statements))
     dims = dimension_means(scores)
     answered = [s for s in scores if s.run_failure is None]

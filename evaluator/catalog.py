@@ -5,7 +5,7 @@ centroids and counts. Pure: takes the catalog as a list, returns updates.
 Matching: a taxonomy-coded cluster matches the entry with the same code
 (stable across embedders); a novel cluster matches the most similar entry
 of the same embedder whose centroid cosine is >= ``match_similarity``.
-Keys are derived from content (code, or embedder + label + centroid), so the
+Keys are derived from content (code, or embedder + c-TF-IDF terms + centroid), so the
 same inputs always produce the same keys.
 """
 
@@ -40,7 +40,8 @@ def _key_for(cluster: StatementCluster, embedder_id: str) -> str:
         return "fc-" + cluster.code.lower()
     h = hashlib.sha256()
     h.update(embedder_id.encode())
-    h.update(cluster.label.encode())
+    # c-TF-IDF terms, not the (possibly LLM-written) display label.
+    h.update(" ".join(cluster.terms).encode())
     h.update(np.round(cluster.centroid, 3).astype(np.float32).tobytes())
     return "fc-n" + h.hexdigest()[:10]
 

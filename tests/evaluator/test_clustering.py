@@ -126,3 +126,26 @@ def test_catalog_ignores_centroids_from_another_embedder() -> None:
     m1 = match_catalog(first, [], "some-other-embedder", T0, len(UNIT))
     m2 = match_catalog(first, m1.updates, emb.id, T1, len(UNIT))
     assert {s.key for s in m2.summaries}.isdisjoint({e.key for e in m1.updates})
+
+
+def test_optional_llm_naming_keeps_keys_and_scrubs() -> None:
+    from evaluator.naming import name_clusters
+
+    emb = get_embedder()
+    st = novel(UNIT) + coded("MAST-1.3", 2)
+    plain = cluster_statements(st, emb)
+    named = name_clusters(
+        cluster_statements(st, emb),
+        st,
+        model="openai/x",
+        mock_response='{"title": "Unit confusion in Chiller 6 CANARY-0123456789abcdef"}',
+    )
+    novel_named = [c for c in named if c.code is None]
+    assert novel_named and all("Unit confusion" in c.label for c in novel_named)
+    assert all("CANARY" not in c.label and "Chiller 6" not in c.label for c in novel_named)
+    assert next(c for c in named if c.code).label == TAXONOMY["MAST-1.3"].label
+    keys_plain = {s.key for s in match_catalog(plain, [], emb.id, T0, len(st)).summaries}
+    keys_named = {s.key for s in match_catalog(named, [], emb.id, T0, len(st)).summaries}
+    assert keys_plain == keys_named
+    broken = name_clusters(cluster_statements(st, emb), st, model="openai/x", mock_response="nope")
+    assert [c.label for c in broken] == [c.label for c in plain]
