@@ -130,6 +130,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=20, help="runs per overhead measurement")
     parser.add_argument("--skip-hidden", action="store_true")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating bare/sandbox rounds")
     parser.add_argument("--write", action="store_true", help="append to docs/benchmarks.md")
     parser.add_argument(
         "--parallelism",
@@ -148,15 +149,36 @@ def main() -> None:
 
     bare_docker_run(2)  # warm the engine's caches for both sides
     sandbox_noop(client, noop, 2, settings)
-    bare = bare_docker_run(args.n)
-    stats = sandbox_noop(client, noop, args.n, settings)
-    per_bare = statistics.median(bare)
-    per_run = (stats.create + stats.start + stats.agent + stats.collect + stats.remove) / stats.runs
+    # Interleave the two sides in rounds: the host is shared, and its load
+    # drifts over minutes; medians over rounds compare like with like.
+    rounds = max(1, args.rounds)
+    per_round = max(1, args.n // rounds)
+    bare_rounds, sandbox_rounds, stats_all = [], [], RunnerStats()
+    for _ in range(rounds):
+        bare_rounds.append(statistics.median(bare_docker_run(per_round)))
+        st = sandbox_noop(client, noop, per_round, settings)
+        sandbox_rounds.append((st.create + st.start + st.agent + st.collect + st.remove) / st.runs)
+        for name in (
+            "setup",
+            "create",
+            "start",
+            "agent",
+            "collect",
+            "remove",
+            "teardown",
+            "wall",
+            "runs",
+        ):
+            setattr(stats_all, name, getattr(stats_all, name) + getattr(st, name))
+    stats = stats_all
+    per_bare = statistics.median(bare_rounds)
+    per_run = statistics.median(sandbox_rounds)
     amortised = stats.wall / stats.runs
     lines = [
-        f"- cores: {os.cpu_count()}, docker {client.version()['Version']}, n={args.n}",
+        f"- cores: {os.cpu_count()}, docker {client.version()['Version']}, "
+        f"{rounds} alternating rounds of {per_round} runs per side (medians of round medians)",
         f"- bare `docker run --rm --network none {BARE_IMAGE} true`: "
-        f"median {per_bare * 1000:.0f} ms per container",
+        f"{per_bare * 1000:.0f} ms per container",
         f"- sandboxed no-op agent, per scenario (create+start+run+collect+remove): "
         f"{per_run * 1000:.0f} ms -> **ratio {per_run / per_bare:.2f}x** the bare run "
         f"(python start-up of the agent included)",
@@ -165,9 +187,9 @@ def main() -> None:
             f"{name} {getattr(stats, name) / stats.runs * 1000:.0f} ms"
             for name in ("create", "start", "agent", "collect", "remove")
         ),
-        f"- per submission: setup (gateway, volumes, sidecar start + ready) {stats.setup:.2f} s, "
-        f"teardown {stats.teardown:.2f} s; amortised over {args.n} scenarios "
-        f"{amortised * 1000:.0f} ms/scenario ({amortised / per_bare:.2f}x)",
+        f"- per submission: setup (gateway, volumes, sidecar start + ready) "
+        f"{stats.setup / rounds:.2f} s, teardown {stats.teardown / rounds:.2f} s; amortised over "
+        f"{per_round} scenarios {amortised * 1000:.0f} ms/scenario ({amortised / per_bare:.2f}x)",
     ]
     if not args.skip_hidden:
         baseline = build_example(client, "baseline", "arena-bench-baseline:latest")
@@ -198,7 +220,8 @@ def main() -> None:
         path = ROOT / "docs" / "benchmarks.md"
         stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         block = (
-            f"\n## Sandbox\n\n`.venv/bin/python bench/bench_sandbox.py --n {args.n}"
+            f"\n## Sandbox\n\n`.venv/bin/python bench/bench_sandbox.py --n {args.n} "
+            f"--rounds {rounds}"
             f"{' --skip-hidden' if args.skip_hidden else ''} --write` ({stamp})\n\n"
             f"{text}\n"
         )

@@ -443,6 +443,9 @@ def run_submission(
         stats.add(collect=time.perf_counter() - t_collect)
     except sidecar.SidecarError as exc:
         raise RunnerError(exc.code, exc.message) from exc
+    except (docker.errors.DockerException, requests.exceptions.RequestException) as exc:
+        # the engine failed us (not the agent): a retryable infrastructure error
+        raise RunnerError("docker_error", f"{type(exc).__name__}: {str(exc)[:300]}") from exc
     finally:
         t_down = time.perf_counter()
         if executor is not None:
