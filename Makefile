@@ -45,7 +45,8 @@ PIP_INSTALL_DEV := -m pip install -q -c requirements.lock --config-settings edit
 export PIP_INSTALL_DEV
 $(VENV)/.installed: pyproject.toml requirements.lock
 	[ -x $(PYTHON) ] || python3 -m venv $(VENV)
-	$(PYTHON) $(PIP_INSTALL_DEV) 2> >(grep -v -E 'is ignored|editable|^\s*!!|\*\*\*|^\s*$$' >&2)
+	@# setuptools' multi-line notices about editable modes are noise; errors stay
+	$(PYTHON) $(PIP_INSTALL_DEV) 2> >(grep -E '^(ERROR|error)' >&2)
 	touch $@
 
 .PHONY: lock
