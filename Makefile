@@ -102,11 +102,11 @@ logs: ## follow the stack's logs
 	$(STACK) logs
 
 .PHONY: backup
-backup: ## pg_dump the database into backups/
+backup: ## pg_dump the database into var/backups/ (BACKUP_DIR)
 	$(STACK) backup
 
 .PHONY: restore
-restore: ## restore a dump: make restore FILE=backups/arena-....dump
+restore: ## restore a dump: make restore FILE=var/backups/arena-....dump
 	$(STACK) restore "$(FILE)"
 
 # --- test and bench ------------------------------------------------------------

@@ -4,7 +4,7 @@
 #                      register the first admin token, print URL + token
 #   stack.sh down      stop the stack (data volumes kept; WIPE=1 removes them)
 #   stack.sh logs      follow the logs
-#   stack.sh backup    pg_dump -Fc into backups/ (BACKUP_DIR)
+#   stack.sh backup    pg_dump -Fc into var/backups/ (BACKUP_DIR)
 #   stack.sh restore F pg_restore a dump made by `backup` (replaces the data)
 #   stack.sh compose ARGS...   any compose command with the right files/env
 #
@@ -138,7 +138,7 @@ case "${1:-}" in
   logs) write_env; compose logs -f --tail "${TAIL:-200}" ;;
   backup)
     write_env
-    dir=${BACKUP_DIR:-backups}; mkdir -p "$dir"
+    dir=${BACKUP_DIR:-var/backups}; mkdir -p "$dir"
     out="$dir/arena-$(date -u +%Y%m%dT%H%M%SZ).dump"
     compose exec -T postgres pg_dump -U arena -d arena -Fc > "$out"
     echo "backup: $out ($(du -h "$out" | cut -f1)); keep $secrets_file with it" ;;
