@@ -146,3 +146,31 @@ def test_compose_1_29_accepts_the_files(override: str, tmp_path: Path) -> None:
          "config", "-q"],
         cwd=ROOT, check=True, capture_output=True,
     )
+
+
+def stack_env(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+    import os
+
+    env = {**os.environ, "PROJECT": "unit", "STATE_DIR": str(tmp_path / "state"),
+           "GATEWAY_DIR": str(tmp_path / "gw"), "HOST_NET": "1", **extra}
+    return subprocess.run(["bash", str(ROOT / "deploy/stack.sh"), "env"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.skipif(shutil.which("docker") is None, reason="docker CLI not installed")
+def test_stack_secrets_are_generated_once_private_and_reused(tmp_path: Path) -> None:
+    first = stack_env(tmp_path)
+    assert first.returncode == 0, first.stderr
+    secrets = tmp_path / "state" / "unit.secrets.env"
+    assert secrets.stat().st_mode & 0o077 == 0  # owner-only
+    content = dict(line.split("=", 1) for line in secrets.read_text().splitlines())
+    assert set(content) == {"POSTGRES_PASSWORD", "HIDDEN_SEED", "ADMIN_TOKEN"}
+    assert content["ADMIN_TOKEN"].startswith("arena_") and len(content["ADMIN_TOKEN"]) >= 30
+    assert len({content["POSTGRES_PASSWORD"], content["HIDDEN_SEED"]}) == 2
+
+    again = stack_env(tmp_path, API_PORT="18123")
+    assert again.returncode == 0, again.stderr
+    assert secrets.read_text().splitlines() == [f"{k}={v}" for k, v in content.items()]
+    env_file = (tmp_path / "state" / "unit.env").read_text()
+    assert "API_PORT=18123" in env_file and f"GATEWAY_DIR={tmp_path / 'gw'}" in env_file
+    assert (tmp_path / "gw").stat().st_mode & 0o777 == 0o755
