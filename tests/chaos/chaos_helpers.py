@@ -41,11 +41,13 @@ def sandbox_objects(sub_id: str) -> list[str]:
     """Containers and volumes the runner created for ``sub_id`` (any attempt)."""
     import docker
 
-    client = docker.from_env()
-    out = [f"container {c.name}" for c in client.containers.list(
-        all=True, filters={"label": "org.assetops.arena=1"}) if sub_id in str(c.labels)]
-    out += [f"volume {v.name}" for v in client.volumes.list(
-        filters={"label": "org.assetops.arena=1"}) if sub_id in str(v.attrs.get("Labels"))]
+    # the low-level list carries the labels: no per-object inspect that could
+    # race with the worker removing the object meanwhile
+    api = docker.from_env().api
+    out = [f"container {c['Names'][0]}" for c in api.containers(
+        all=True, filters={"label": "org.assetops.arena=1"}) if sub_id in str(c.get("Labels"))]
+    volumes = api.volumes(filters={"label": "org.assetops.arena=1"}).get("Volumes") or []
+    out += [f"volume {v['Name']}" for v in volumes if sub_id in str(v.get("Labels"))]
     return out
 
 

@@ -45,28 +45,25 @@ def small_volume_stack() -> Iterator[sec_stack.ArenaStack]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (issue 7): services/api/submissions/endpoints.py create_submission has no handler "
-    "for OSError(ENOSPC) from DiskSink.feed/_write (upload.py): the write error falls "
-    "through 'except BaseException: sink.discard(); raise' to the catch-all handler and the "
-    "client gets 500 internal_error instead of 507 with a stable code. The partial file "
-    "and the row are handled correctly (no row, .part removed)."))
 def test_full_volume_gives_507(small_volume_stack: sec_stack.ArenaStack, tmp_path: Path) -> None:
     stack = small_volume_stack
     world = sec_api.bootstrap_world(stack, teams=("diskfull",))
     team = world.teams["diskfull"]
     big = sec_tars.oversized(tmp_path / "big.tar", 2 * VOLUME_BYTES)  # under the upload cap
     before = sec_api.table_counts(stack)
+    files_before = sec_api.files_under(stack.data_dir / "uploads")
     with stack.client(team.token, timeout=120) as c:
         r = sec_api.upload(c, big, sec_api.upload_params(world))
         # whatever the answer, nothing may be stored and the space comes back
         assert sec_api.table_counts(stack) == before
-        assert not sec_api.files_under(stack.data_dir / "uploads")
+        assert sec_api.files_under(stack.data_dir / "uploads") == files_before
         assert r.status_code < 500 or r.status_code == 507, f"{r.status_code}: {r.text[:300]}"
         assert r.status_code == 507 and sec_api.is_problem(r), f"{r.status_code}: {r.text[:300]}"
+        assert r.json()["code"] == "insufficient_storage"
         # room again: a small upload goes through
         ok = sec_api.upload(c, sec_api.tiny_archive(tmp_path), sec_api.upload_params(world))
         assert ok.status_code == 202, ok.text
+        sec_api.cancel_all(c, [sec_api.submission_id(ok.json())])
 
 
 def test_full_volume_stores_nothing_and_recovers(small_volume_stack: sec_stack.ArenaStack,
@@ -78,12 +75,13 @@ def test_full_volume_stores_nothing_and_recovers(small_volume_stack: sec_stack.A
     team = world.teams["diskfull2"]
     big = sec_tars.oversized(tmp_path / "big.tar", 2 * VOLUME_BYTES)
     before = sec_api.table_counts(stack)
+    files_before = sec_api.files_under(stack.data_dir / "uploads")
     with stack.client(team.token, timeout=120) as c:
         r = sec_api.upload(c, big, sec_api.upload_params(world))
         assert r.status_code >= 400, r.text
         assert sec_api.is_problem(r)
         assert sec_api.table_counts(stack) == before
-        assert not sec_api.files_under(stack.data_dir / "uploads")
+        assert sec_api.files_under(stack.data_dir / "uploads") == files_before
         ok = sec_api.upload(c, sec_api.tiny_archive(tmp_path), sec_api.upload_params(world))
         assert ok.status_code == 202, ok.text
         sec_api.cancel_all(c, [sec_api.submission_id(ok.json())])

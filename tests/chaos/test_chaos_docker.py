@@ -118,14 +118,6 @@ def outage(chaos: Chaos) -> Outage:
     return Outage(seen, first, after)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (issue 7): a worker whose Docker engine is unreachable burns the submission's "
-    "attempts: worker/pipeline.py process() claims the row (attempt+1), fails at "
-    "deps.docker_client() with DockerException, releases it for retry; the retry task and "
-    "the reconciler re-enqueue it at once, so after submission_max_attempts claims (seconds "
-    "to ~90 s) it is failed with infrastructure_error although nothing is wrong with it. "
-    "Fix: check the engine before claiming (do not claim, do not count an attempt; back "
-    "off/requeue without touching the row) so submissions wait for a healthy worker."))
 def test_engine_unreachable_submission_waits(outage: Outage, baseline_scores: dict) -> None:
     final_while_down = [s for s in outage.statuses if s in {"failed", "finished", "cancelled"}]
     assert not final_while_down, f"went final while the engine was unreachable: {outage.first}"

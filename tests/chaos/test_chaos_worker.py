@@ -57,15 +57,6 @@ def test_worker_kill9_finishes_exactly_once(chaos: Chaos, killed: Killed,
                        "GROUP BY cluster_id HAVING count(*) > 1", (killed.sid,))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (issue 5/7): sandbox objects of a killed attempt are never removed. "
-    "worker/pipeline.py process() cleans up only sandbox_label(submission_id, attempt) of the "
-    "current attempt (finally: deps.cleanup_sandbox(client, label)), and "
-    "worker/sandbox/janitor.cleanup() is called from nowhere else (not by the reconciler, "
-    "not at worker start). After kill -9 the attempt-1 sidecar (running, up to 2 GiB), "
-    "agent container and ~7 tmpfs volumes stay forever. Fix: clean every attempt's label "
-    "of the submission on claim/finish, and run janitor.cleanup(older_than=...) from the "
-    "reconcile task."))
 def test_worker_kill9_leaves_no_orphans(killed: Killed) -> None:
     try:
         wait_until(lambda: not sandbox_objects(killed.sid), 90, 2, "orphans removed")

@@ -174,7 +174,7 @@ def test_failed_submission_does_not_count(stack: ArenaStack) -> None:
     with stack.client(team.token, timeout=60) as c:
         r = sec_api.upload(c, archive, {"phase": phase_id, "track": "execution"})
         assert r.status_code == 202, r.text
-        final = sec_api.wait_final(c, sec_api.submission_id(r.json()), timeout=300)
+        final = sec_api.wait_final(c, sec_api.submission_id(r.json()), timeout=600)
         assert final["status"] == "failed", final
         assert final["failure"]["counts_against_quota"] is False
         assert final["failure"]["code"] and final["failure"]["message"]
