@@ -163,7 +163,7 @@ _TINY: dict[str, Path] = {}
 def tiny_archive(root: Path, sleep_seconds: int = 600) -> Path:
     """A gzip'd ``docker save`` of the ~2 MiB sleeper image (built once)."""
     key = f"{root}:{sleep_seconds}"
-    if key not in _TINY:
+    if key not in _TINY or not _TINY[key].exists():
         import sec_images
 
         tag = f"arena-sec-tiny:s{sleep_seconds}"

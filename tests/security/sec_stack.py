@@ -494,5 +494,16 @@ def release_shared_stack() -> None:
         ctx, root = _shared["ctx"], _shared["root"]
         _shared.update(ctx=None, stack=None)
         ctx.__exit__(None, None, None)
+        _remove_suite_images()
         if not os.environ.get("ARENA_SEC_KEEP"):
             shutil.rmtree(root, ignore_errors=True)
+
+
+def _remove_suite_images() -> None:
+    """Images this suite built (label org.assetops.arena.suite=sec)."""
+    import docker
+
+    client = docker.from_env()
+    for image in client.images.list(filters={"label": f"{SUITE_LABEL}=sec"}):
+        with contextlib.suppress(docker.errors.APIError):
+            client.images.remove(image.id, force=True)
