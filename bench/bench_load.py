@@ -39,6 +39,9 @@ class PollStats:
     latencies_ms: list[float] = field(default_factory=list)
     statuses: Counter[int] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
+    # connection dropped by the server on a reused keep-alive connection,
+    # retried once (what browsers and urllib3 do for idempotent GETs)
+    retried: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -62,6 +65,8 @@ class PollStats:
             "p99_ms": round(self.pct(0.99), 2),
             "mean_ms": round(statistics.fmean(self.latencies_ms), 2) if self.latencies_ms else None,
             "statuses": dict(self.statuses), "errors": len(self.errors),
+            "error_samples": sorted(set(self.errors))[:3],
+            "retried_connection_drops": len(self.retried),
         }
 
 
@@ -75,7 +80,11 @@ async def _poller(client: httpx.AsyncClient, path: str, params: dict[str, Any],
         headers = {"If-None-Match": etag} if (use_etag and etag) else {}
         t0 = time.perf_counter()
         try:
-            r = await client.get(path, params=params, headers=headers)
+            try:
+                r = await client.get(path, params=params, headers=headers)
+            except (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError) as exc:
+                stats.retried.append(f"{type(exc).__name__}: {exc}")
+                r = await client.get(path, params=params, headers=headers)
         except httpx.HTTPError as exc:
             stats.errors.append(f"{type(exc).__name__}: {exc}")
             continue
@@ -214,8 +223,11 @@ def _main() -> int:
         for key in ("trivial", "leaderboard", "mixed"):
             s = report[key]
             print(f"{s['name']:<22} {s['requests']:>7} req {s['rps']:>8} req/s  "
-                  f"p50 {s['p50_ms']:>7} ms  p99 {s['p99_ms']:>7} ms  errors {s['errors']}  "
+                  f"p50 {s['p50_ms']:>7} ms  p99 {s['p99_ms']:>7} ms  errors {s['errors']} "
+                  f"(dropped+retried {s['retried_connection_drops']})  "
                   f"{s['statuses']}")
+            if s["error_samples"]:
+                print(f"    errors: {s['error_samples']}")
         u = report["uploads_result"]
         print(f"uploads: {u['accepted']}/{args.uploads} accepted, {u['stored']} stored, "
               f"p50 {u['p50_ms']} ms, max {u['max_ms']} ms, statuses {u['statuses']}")
