@@ -293,6 +293,29 @@ async def pollers(
     }
 
 
+def server_buckets(url: str, route: str) -> dict[str, float]:
+    """Cumulative bucket counts of arena_http_request_seconds for a route,
+    from the server's own /metrics (server-side time, no client overhead)."""
+    out: dict[str, float] = {}
+    prefix = 'arena_http_request_seconds_bucket{le="'
+    for line in httpx.get(url + "/metrics", timeout=10).text.splitlines():
+        if line.startswith(prefix) and f'route="{route}"' in line:
+            le = line[len(prefix) :].split('"', 1)[0]
+            out[le] = float(line.rsplit(" ", 1)[1])
+    return out
+
+
+def server_share(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    total = after.get("+Inf", 0) - before.get("+Inf", 0)
+    if total <= 0:
+        return {}
+    return {
+        f"<= {float(le) * 1000:g} ms": round((after[le] - before.get(le, 0)) / total, 4)
+        for le in ("0.005", "0.01", "0.025", "0.05")
+        if le in after
+    }
+
+
 def percentiles(values: list[float]) -> dict:
     values = sorted(values)
     q = statistics.quantiles(values, n=100) if len(values) > 1 else values * 99
@@ -336,7 +359,7 @@ def main() -> int:
         make_image_tar(tar, args.upload_mib * CHUNK)
         server = Server(env)
         try:
-            upload = bench_upload(server, token, phase, tar, tmp)
+            upload = bench_upload(server, token, phase, tar, tmp) if args.upload_mib else {}
             tar.unlink()
             board = f"{server.url}/api/v1/leaderboard?phase={phase}&track=execution"
             etag = httpx.get(board).headers["etag"]
@@ -350,7 +373,10 @@ def main() -> int:
             reval = asyncio.run(
                 closed_loop(board, {"If-None-Match": etag}, 304, args.concurrency, args.seconds)
             )
+            route = "/api/v1/leaderboard"
+            before = server_buckets(server.url, route)
             polled = asyncio.run(pollers(board, {"If-None-Match": etag}, 100, 1.0, args.seconds))
+            polled["server_side_share"] = server_share(before, server_buckets(server.url, route))
             full = asyncio.run(closed_loop(board, {}, 200, args.concurrency, args.seconds / 2))
         finally:
             server.stop()
@@ -413,6 +439,11 @@ def markdown(r: dict, args: argparse.Namespace) -> str:
             f"100 pollers, 1 GET/s each, {args.seconds:.0f} s",
             f"p50 {poll['p50_ms']} ms, p99 {poll['p99_ms']} ms, max {poll['max_ms']} ms",
             "p99 <= 50 ms",
+        ),
+        (
+            "same 304s, server-side time (share within)",
+            ", ".join(f"{k}: {v:.1%}" for k, v in poll.get("server_side_share", {}).items()),
+            "",
         ),
         (
             f"leaderboard 200 (body cache warm), {lb['teams']} teams",
