@@ -23,6 +23,7 @@ from evaluator.grounding import Evidence, GroundingResult, ground_answer, ground
 from evaluator.models import MET_THRESHOLD, DimensionScore, ScenarioScore
 from evaluator.retrieval import Call, call_is_relevant, canonical_tool, requirement_met
 from evaluator.textparse import extract_json, extract_numbers, normalise_id
+from hidden_scenarios.matching import step_satisfies
 from hidden_scenarios.schema import ClarifyCheck, ReferenceStep, Scenario
 
 # Words by which an answer reports a problem with the data it got.
@@ -106,13 +107,15 @@ def _calls_from_log(records: list[ToolCallRecord]) -> list[Call]:
     ]
 
 
-def retrieval_dimension(scenario: Scenario, calls: list[Call]) -> DimensionScore:
+def retrieval_dimension(
+    scenario: Scenario, calls: list[Call], *, plan: bool = False
+) -> DimensionScore:
     required = scenario.expectation.required_retrievals
     irrelevant = sum(1 for c in calls if not call_is_relevant(c, required))
     precision = 1.0 - irrelevant / len(calls) if calls else 1.0
     if not required:
         return _dim(1.0 - 0.25 * (1.0 - precision), f"retrieval:required=0,irrelevant={irrelevant}")
-    outcomes = [requirement_met(r, calls) for r in required]
+    outcomes = [requirement_met(r, calls, plan=plan) for r in required]
     hits = sum(1 for ok, _ in outcomes if ok)
     misses = Counter(why for ok, why in outcomes if not ok)
     coverage = hits / len(required)
@@ -318,22 +321,12 @@ def _qualified(step: PlanStep | ReferenceStep) -> str:
 
 
 def _step_matches(ref: ReferenceStep, step: PlanStep) -> bool:
-    if _qualified(ref) != _qualified(step):
-        return False
-    for k, v in ref.arguments.items():
-        if isinstance(v, str) and re.search(r"[{}$<>]", v):
-            continue  # the reference's own placeholder: any value is fine
-        got = step.arguments.get(k)
-        if isinstance(v, str):
-            if not isinstance(got, str) or normalise_id(got) != normalise_id(v):
-                return False
-        elif isinstance(v, list):
-            have = {normalise_id(str(x)) for x in (got if isinstance(got, list) else [got])}
-            if got is not None and not all(normalise_id(str(x)) in have for x in v):
-                return False
-        elif got != v:
-            return False
-    return True
+    """The plan step performs the reference step: the same rule as a required
+    retrieval (hidden_scenarios.matching), with every reference argument as a
+    key argument: timestamps as instants (``2020-01-01`` ==
+    ``2020-01-01T00:00:00``), windows covered with the tool's semantics,
+    placeholders on either side accepted."""
+    return step_satisfies(_qualified(ref), ref.arguments, _qualified(step), step.arguments)
 
 
 def _takes_no_arguments(step: PlanStep) -> bool:
@@ -383,7 +376,7 @@ def _score_planning(scenario: Scenario, run: ScenarioRun, result: AgentResult) -
     )
     completion = _dim(plan_f1, outcome.reason)
     calls = [Call(tool=_qualified(s), arguments=s.arguments) for s in plan]
-    retrieval = retrieval_dimension(scenario, calls)
+    retrieval = retrieval_dimension(scenario, calls, plan=True)
     valid = _plan_valid_share(plan)
     verification = _dim(valid, f"plan_validity:valid={valid:.2f}")
     families = [s.agent for s in plan if s.agent != "utilities"]
