@@ -50,11 +50,11 @@ def _misses(scenarios: list[Scenario]) -> dict[str, str]:
     return misses
 
 
-@pytest.mark.parametrize("which", ["public", "hidden"])
+@pytest.mark.parametrize("which", ["public_scenarios", "hidden_a", "hidden_b"])
 def test_verbatim_reference_plan_meets_every_required_retrieval(
-    which: str, public_scenarios: list[Scenario], hidden_a: list[Scenario]
+    which: str, request: pytest.FixtureRequest
 ) -> None:
-    scenarios = public_scenarios if which == "public" else hidden_a
+    scenarios: list[Scenario] = request.getfixturevalue(which)
     templates = {s.template for s in scenarios}
     assert len(templates) >= 30  # every template is represented
     assert _misses(scenarios) == {}
