@@ -227,7 +227,7 @@ def test_cancel_while_running_stops_the_sandbox(
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         left = docker_client.containers.list(
-            all=True, filters={"label": [f"org.assetops.submission={sid}-a1"]}
+            all=True, sparse=True, filters={"label": [f"org.assetops.submission={sid}-a1"]}
         )
         if not left:
             break
@@ -279,15 +279,22 @@ def test_worker_killed_midrun_is_recovered(
     # the killed attempt's sidecar/agents are orphans: removed, attempt 2's kept
     label = {"label": [f"org.assetops.submission={sid}-a1"]}
     deadline = time.monotonic() + 60
-    while docker_client.containers.list(all=True, filters=label) and time.monotonic() < deadline:
+    while (
+        docker_client.containers.list(all=True, sparse=True, filters=label)
+        and time.monotonic() < deadline
+    ):
         time.sleep(1)
-    assert not docker_client.containers.list(all=True, filters=label)
+    assert not docker_client.containers.list(all=True, sparse=True, filters=label)
     assert not docker_client.volumes.list(filters=label)
     a2 = {"label": [f"org.assetops.submission={sid}-a2"]}
     deadline = time.monotonic() + 60
-    while not docker_client.containers.list(filters=a2) and time.monotonic() < deadline:
+    while (
+        not docker_client.containers.list(sparse=True, filters=a2) and time.monotonic() < deadline
+    ):
         time.sleep(1)
-    assert docker_client.containers.list(filters=a2)  # attempt 2's sandbox is untouched
+    assert docker_client.containers.list(
+        sparse=True, filters=a2
+    )  # attempt 2's sandbox is untouched
     client.post(f"/api/v1/submissions/{sid}/cancel", headers=auth(world.team_a))
 
 
