@@ -149,3 +149,41 @@ def test_optional_llm_naming_keeps_keys_and_scrubs() -> None:
     assert keys_plain == keys_named
     broken = name_clusters(cluster_statements(st, emb), st, model="openai/x", mock_response="nope")
     assert [c.label for c in broken] == [c.label for c in plain]
+
+
+def test_batch_idf_space_separates_types_that_share_boilerplate() -> None:
+    """Large batches: shared boilerplate (prefixes/suffixes) is down-weighted
+    by the submission's document frequencies, so two failure types phrased
+    with the same boilerplate still separate; centroids stay in the
+    embedder's fixed space (same vector as embedding the members)."""
+    boiler = ["", "Issue - ", "Observed: "]
+    tails = ["", ", which hurt the result.", " during the run."]
+    unit = ["kilowatt reported as tons", "wrong unit conversion of kW", "tons and kW mixed up"]
+    tz = [
+        "UTC read as local time",
+        "time zone offset shifted timestamps",
+        "local time taken as UTC",
+    ]
+    texts = {
+        kind: [
+            f"{b}The agent: {p}{t} (case {w})"
+            for b in boiler
+            for p in pats
+            for t in tails
+            for w in ("alpha", "beta", "gamma", "delta", "omega")
+        ]
+        for kind, pats in (("unit", unit), ("tz", tz))
+    }
+    st = novel(texts["unit"] + texts["tz"])
+    assert len({s.text for s in st}) >= 200  # above idf_min_texts
+    emb = get_embedder()
+    clusters = cluster_statements(st, emb)
+    n_unit = len(texts["unit"])
+    for c in clusters:
+        kinds = {"unit" if i < n_unit else "tz" for i in c.members}
+        assert len(kinds) == 1, c.label
+    biggest = {("unit" if c.members[0] < n_unit else "tz"): c for c in clusters}
+    assert all(len(c.members) >= 20 for c in biggest.values())
+    c = clusters[0]
+    mean = emb.embed([st[i].text for i in c.members]).astype(np.float64).mean(0)
+    assert np.allclose(c.centroid, mean / np.linalg.norm(mean), atol=1e-5)
