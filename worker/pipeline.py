@@ -13,6 +13,7 @@ per-scenario leaves this process: runs live in memory and are dropped.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import socket
@@ -90,7 +91,9 @@ def default_deps(settings: Settings) -> Deps:
     import docker
 
     from evaluator import evaluate_submission
-    from hidden_scenarios.sets import scenarios_for
+    from evaluator.embed import get_embedder
+    from evaluator.judge import LLMJudge
+    from hidden_scenarios.sets import plant_context, scenarios_for
     from worker.sandbox import intake, janitor, runner
 
     def _cleanup(client: Any, submission: str) -> None:
@@ -107,8 +110,17 @@ def default_deps(settings: Settings) -> Deps:
         scenarios_for=scenarios_for,
         load_image=intake.load_image,
         remove_image=intake.remove_image,
-        run_submission=runner.run_submission,
-        evaluate=evaluate_submission,
+        # The sidecar must serve the plant the scenarios' ground truth came
+        # from: a stale sidecar image would silently score every answer wrong.
+        run_submission=functools.partial(
+            runner.run_submission,
+            expected_plant_hash=plant_context(settings.plant_seed).plant.content_hash,
+        ),
+        evaluate=functools.partial(
+            evaluate_submission,
+            embedder=get_embedder(settings.evaluator_embedder),
+            judge=LLMJudge(settings.llm_judge_model) if settings.llm_judge_model else None,
+        ),
         cleanup_sandbox=_cleanup,
         enqueue_retry=_retry,
         intake_error=intake.IntakeError,
