@@ -61,14 +61,26 @@ class ClusterParams:
     idf_merge_similarity: float = 0.05
     idf_noise_similarity: float = 0.05
     idf_prototype_similarity: float = 0.20
+    # Weight of the embedder's own vectors in the deciding space: cosine =
+    # w * embedder cosine + (1 - w) * TF-IDF cosine (0 = TF-IDF only).
+    idf_blend: float = 0.0
 
 
 _DEFAULTS = {
     # Hashing: clusters decided in the per-submission TF-IDF space; values
     # chosen on the corpus's dev phrasings (bench/bench_evaluator.py).
     "hash": ClusterParams(batch_idf=True),
+    # MiniLM: below idf_min_texts its own space; above, a 50/50 blend of
+    # MiniLM and per-submission TF-IDF cosines (dev-tuned, bench_evaluator).
     "minilm": ClusterParams(
-        merge_similarity=0.30, noise_similarity=0.30, prototype_similarity=0.50
+        merge_similarity=0.30,
+        noise_similarity=0.30,
+        prototype_similarity=0.50,
+        batch_idf=True,
+        idf_blend=0.5,
+        idf_merge_similarity=0.20,
+        idf_noise_similarity=0.20,
+        idf_prototype_similarity=0.30,
     ),
 }
 
@@ -264,6 +276,11 @@ def cluster_statements(
         )
         space = space.astype(np.float64)
         proto_space = proto_space.astype(np.float64)
+        if params.idf_blend > 0:
+            w = params.idf_blend
+            emb_protos = embedder.embed(proto_list).astype(np.float64)
+            space = np.hstack([np.sqrt(w) * vecs, np.sqrt(1 - w) * space])
+            proto_space = np.hstack([np.sqrt(w) * emb_protos, np.sqrt(1 - w) * proto_space])
     else:
         space = vecs
         proto_space = None
