@@ -1,7 +1,7 @@
 """Redis, then Postgres, restarted (hard) while submissions are in flight:
 no submission is lost, every one finishes with the undisturbed scores, and
 the stack is ready again (``/readyz`` 200, api answering) within 60 s of
-each restart."""
+each restart, and no sandbox of an interrupted attempt is left behind."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import time
 import httpx
 import pytest
 import sec_api
-from chaos_helpers import Chaos, scores_of, submit_slow
-from sec_stack import sql
+from chaos_helpers import Chaos, sandbox_objects, scores_of, submit_slow
+from sec_stack import sql, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.docker, pytest.mark.slow]
 
@@ -66,3 +66,9 @@ def test_redis_then_postgres_restart_loses_nothing(chaos: Chaos, baseline_scores
         assert sql(chaos.stack.db_url, "SELECT count(*) FROM submission_scores "
                                        "WHERE submission_id = %s", (sid,))[0][0] == 1
     assert redis_recovery < RECOVERY_BUDGET_S and pg_recovery < RECOVERY_BUDGET_S
+    # attempts interrupted by the outages leave no sandbox behind
+    try:
+        wait_until(lambda: not any(sandbox_objects(sid) for sid in ids), 120, 2,
+                   "sandboxes of interrupted attempts removed")
+    except TimeoutError:
+        pytest.fail(f"left behind: {[o for sid in ids for o in sandbox_objects(sid)]}")
