@@ -41,7 +41,9 @@ venv: $(VENV)/.installed ## the dev/test venv (.venv) from requirements.lock
 # editable_mode=compat puts the repo root on sys.path (a .pth line): with the
 # default finder mode, test folders named like packages (tests/evaluator, …)
 # shadow the real packages as namespace packages during collection.
-PIP_INSTALL_DEV := -m pip install -q -c requirements.lock --config-settings editable_mode=compat -e '.[test]'
+# setuptools + wheel at their locked versions: a fresh venv's bundled setuptools
+# cannot build wheels without build isolation.
+PIP_INSTALL_DEV := -m pip install -q -c requirements.lock setuptools wheel --config-settings editable_mode=compat -e '.[test]'
 export PIP_INSTALL_DEV
 $(VENV)/.installed: pyproject.toml requirements.lock
 	[ -x $(PYTHON) ] || python3 -m venv $(VENV)

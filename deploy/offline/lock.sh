@@ -14,7 +14,10 @@ marker_pins=$(grep -E '^[A-Za-z0-9_.-]+==[^ ]+ *;' requirements.lock 2>/dev/null
   echo "# Regenerate with 'make lock' (deploy/offline/lock.sh: pip freeze of .venv without"
   echo "# the editable project and the optional 'embed' extra). Images install the"
   echo "# runtime deps with -c this file from ./wheelhouse (--no-index)."
-  "$PY" -m pip freeze --exclude-editable | grep -v -E '^(#|-e )' | grep -v -i -E "$EMBED_ONLY"
+  # --all: setuptools and wheel too (builds with --no-build-isolation need
+  # them); pip itself is left to the venv that runs the install
+  "$PY" -m pip freeze --all --exclude-editable | grep -v -E '^(#|-e )' | grep -v -i -E '^pip==' \
+    | grep -v -i -E "$EMBED_ONLY"
   echo "# --- needed only by the image's Debian python3 3.11.2 (markers false in the dev venv)"
   echo "$marker_pins"
 } > requirements.lock.new
