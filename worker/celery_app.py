@@ -9,6 +9,7 @@ no evaluator) because the api imports it to enqueue.
 from __future__ import annotations
 
 from celery import Celery
+from celery.signals import setup_logging
 
 from services.settings import Settings, get_settings
 
@@ -53,3 +54,12 @@ def make_app(settings: Settings) -> Celery:
 
 
 app = make_app(get_settings())
+
+
+@setup_logging.connect
+def _configure_logging(**_: object) -> None:
+    """JSON logs from process start, not from the first task: an import or
+    broker error before any task runs must still reach the operator."""
+    from services.api import logs
+
+    logs.configure(get_settings().log_level)
