@@ -10,6 +10,11 @@
    by average-linkage over their centroids, and noise points join the
    nearest merged cluster when similar enough (else they are grouped among
    themselves the same way). Tiny inputs skip HDBSCAN.
+   With ``batch_idf`` and enough unique texts, these decisions are made in
+   a per-submission TF-IDF space (``evaluator.cluster_space``; optionally
+   blended with the embedder's cosines) that down-weights boilerplate
+   shared by many statements; centroids always stay in the embedder's
+   fixed space so catalog entries remain comparable across submissions.
 3. Each cluster gets a c-TF-IDF label (top terms).
 
 Everything is deterministic: fixed seeds, sorted inputs, stable tie-breaks.
