@@ -89,6 +89,12 @@ class Settings(BaseSettings):
     api_port: int = 8000
     public_url: str = "http://127.0.0.1:8000"
     bootstrap_admin_token: str | None = None
+    # Shared secret of GET /api/internal/submissions/{id}/archive (header
+    # X-Arena-Internal-Token); None = that endpoint answers 404.
+    internal_token: str | None = None
+    # Api base URL a worker without the api's upload dir downloads archives
+    # from (needs internal_token); None = read data_dir/uploads as before.
+    image_source_url: str | None = None
 
 
 @lru_cache

@@ -34,6 +34,7 @@ from services.store import submissions as store
 from services.store.db import session_scope
 from services.store.lifecycle import FINAL, FailureKind, Status
 from services.store.models import FailureCluster, Submission, SubmissionCluster, SubmissionScore
+from worker import archive_fetch
 
 log = logging.getLogger("arena.worker.pipeline")
 CATALOG_LOCK = 740218  # advisory lock: catalog matching + update is serialised
@@ -351,6 +352,7 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
         if sub is None:
             return "skipped"
         track, attempt, archive_name = sub.track, sub.attempt, sub.archive_name
+        image_sha256, image_bytes = sub.image_sha256, sub.image_bytes
     extra = {"submission_id": submission_id, "attempt": attempt, "worker": owner}
     log.info("claimed", extra=extra)
     # Earlier attempts lost their lease (their worker died): their sandbox
@@ -361,8 +363,17 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
     label = sandbox_label(submission_id, attempt)
     hb = Heartbeat(deps, submission_id, owner, label, client=client).start()
     image: Any = None
+    fetched: Path | None = None  # downloaded from the api (no shared upload dir)
     try:
-        if not archive.exists():
+        if not archive.exists() and settings.image_source_url and archive_name:
+            try:
+                fetched = archive_fetch.fetch_archive(
+                    settings, submission_id, image_sha256, image_bytes
+                )
+            except archive_fetch.ArchiveFetchError as exc:
+                if exc.code != "archive_missing":
+                    raise  # network/auth/integrity: infrastructure, retried below
+        if fetched is None and not archive.exists():
             _fail(
                 deps,
                 submission_id,
@@ -373,7 +384,7 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
             )
             return "failed"
         try:
-            image = deps.load_image(client, archive, settings)
+            image = deps.load_image(client, fetched or archive, settings)
         except deps.intake_error as exc:
             code = getattr(exc, "code", "invalid_image")
             _fail(
@@ -386,6 +397,8 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
             )
             log.info("image refused", extra={**extra, "code": code})
             return "failed"
+        if fetched is not None:  # loaded into the engine: the copy is not needed any more
+            fetched.unlink(missing_ok=True)
         scenarios = [s for s in deps.scenarios_for(settings) if track in s.tracks]
         if not scenarios:
             _fail(
@@ -487,7 +500,12 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
             except Exception as exc:
                 log.warning("image removal failed", extra={"error": type(exc).__name__})
         cleanup_attempt(deps, client, submission_id, attempt)
-        try:  # only when the row is final (checked in the same statement)
-            _delete_archive(deps, submission_id, archive)
-        except Exception as exc:
-            log.warning("archive deletion failed", extra={"error": type(exc).__name__})
+        if fetched is not None:
+            # The original lives on the api host: the reconciler running there
+            # deletes it (final rows past retention), so the row is left unmarked.
+            fetched.unlink(missing_ok=True)
+        else:
+            try:  # only when the row is final (checked in the same statement)
+                _delete_archive(deps, submission_id, archive)
+            except Exception as exc:
+                log.warning("archive deletion failed", extra={"error": type(exc).__name__})

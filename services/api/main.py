@@ -15,6 +15,7 @@ from services.api.metrics import HttpMetrics, LifecycleCollector
 from services.api.phases.endpoints import router as phases_router
 from services.api.ratelimit import AuthFailureLimiter
 from services.api.submissions.endpoints import router as submissions_router
+from services.api.submissions.internal_endpoints import router as internal_router
 from services.settings import Settings, get_settings
 
 DESCRIPTION = """Submission API of AssetOps Arena: upload an agent image, follow its
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, configure_logging: bool = True)
         leaderboard_router,
         failures_router,
         admin_router,
+        internal_router,
     ):
         app.include_router(router)
     _include_page(app)
