@@ -29,6 +29,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.docker]
 #   team    – a team token (admins have no team: 403 team_required)
 #   own     – team A's own resource: B gets 404 (no existence oracle), admin sees all
 #   admin   – admin scope only
+#   internal – workers' shared secret (X-Arena-Internal-Token) only: every
+#              bearer token is refused (404 when no secret is configured)
 ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/healthz"): "public",
     ("GET", "/readyz"): "public",
@@ -57,6 +59,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/admin/submissions/{submission_id}/hide"): "admin",
     ("POST", "/api/v1/admin/submissions/{submission_id}/rerun"): "admin",
     ("POST", "/api/v1/admin/phases/{phase_id}/rerun"): "admin",
+    ("GET", "/api/internal/submissions/{submission_id}/archive"): "internal",
 }
 # Path prefixes whose unknown operations are classified by rule (the page's
 # static files and HTML views are public by design).
@@ -143,6 +146,8 @@ def _call(m: Matrix, role: str, method: str, path: str) -> httpx.Response:
 def _expect(klass: str, role: str, method: str, path: str) -> set[int] | str:
     """Exact denial statuses, or 'allowed' (anything but 401/403/404/5xx)."""
     anonymous = role == "anonymous"
+    if klass == "internal":
+        return {401, 403, 404}
     if klass == "public":
         return "allowed"
     if anonymous:
@@ -196,7 +201,7 @@ def test_auth_matrix(matrix: Matrix) -> None:
                     failures.append(f"{where}: expected {sorted(expected)}: {r.text[:200]}")
                 elif not sec_api.is_problem(r):
                     failures.append(f"{where}: denial is not problem+json")
-                elif r.status_code == 401 and "bearer" not in r.headers.get(
+                elif klass != "internal" and r.status_code == 401 and "bearer" not in r.headers.get(
                         "www-authenticate", "").lower():
                     failures.append(f"{where}: 401 without WWW-Authenticate: Bearer")
     assert seen >= 4 * len(ACCESS) - 4, seen
