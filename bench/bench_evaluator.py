@@ -41,6 +41,7 @@ from evaluator.embed import Embedder, HashingEmbedder, get_embedder  # noqa: E40
 from evaluator.models import FailureStatement  # noqa: E402
 from evaluator.taxonomy import TAXONOMY  # noqa: E402
 
+GENERATED_END = "<!-- end of bench_evaluator output -->"
 RECOVER_PRECISION = 0.8
 RECOVER_RECALL = 0.5
 
@@ -387,6 +388,10 @@ def write_docs(md: str) -> None:
     start = text.find("## Evaluator")
     if start != -1:
         end = text.find("\n## ", start + 1)
+        # Hand-written reading notes below the marker are kept.
+        marker = text.find(GENERATED_END, start)
+        if marker != -1 and (end == -1 or marker < end):
+            end = marker - 1
         text = text[:start] + md + ("" if end == -1 else text[end + 1 :])
     else:
         text = text.rstrip("\n") + "\n\n" + md
