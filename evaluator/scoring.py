@@ -247,6 +247,12 @@ def _duplicates(calls: list[tuple[str, str]]) -> int:
     return sum(c - 1 for c in counts.values() if c > 1)
 
 
+def _expected_family_order(scenario: Scenario) -> list[str]:
+    """The scenario's expected agent-family order without ``utilities`` (both tracks ignore
+    utility calls when judging the order)."""
+    return [f for f in scenario.expectation.family_order if f != "utilities"]
+
+
 def _score_execution(scenario: Scenario, run: ScenarioRun, result: AgentResult) -> ScenarioScore:
     answer = result.answer
     records = run.tool_calls
@@ -259,7 +265,7 @@ def _score_execution(scenario: Scenario, run: ScenarioRun, result: AgentResult) 
     families = [r.family for r in sorted(records, key=lambda r: r.seq) if r.family != "utilities"]
     dup = repeated_after_success(records)
     sequence = sequence_dimension(
-        [f for f in scenario.expectation.family_order if f != "utilities"],
+        _expected_family_order(scenario),
         families,
         dup,
         "sequence",
@@ -384,7 +390,7 @@ def _score_planning(scenario: Scenario, run: ScenarioRun, result: AgentResult) -
         [(_qualified(s), json.dumps(s.arguments, sort_keys=True, default=str)) for s in plan]
     )
     sequence = sequence_dimension(
-        [f for f in scenario.expectation.family_order if f != "utilities"],
+        _expected_family_order(scenario),
         families,
         dup,
         "plan_sequence",

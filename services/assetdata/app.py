@@ -116,6 +116,19 @@ async def _run(request: Request, tool: str, args: Any) -> JSONResponse:
     return FastJSONResponse(out.body)
 
 
+def _json_body_of(model: type[BaseModel]) -> dict:
+    """``openapi_extra`` declaring a required JSON body of ``model`` (the endpoint reads the raw
+    body itself, so FastAPI cannot infer it). A fresh dict per route: FastAPI merges into it."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}
+            },
+        }
+    }
+
+
 def build_routers() -> list[APIRouter]:
     routers = []
     for family in FAMILIES:
@@ -133,16 +146,7 @@ def build_routers() -> list[APIRouter]:
                 description=TOOL_DOCS.get(name, ""),
                 responses=ERROR_RESPONSES,
                 response_model=None,
-                openapi_extra={
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": f"#/components/schemas/{model.__name__}"}
-                            }
-                        },
-                    }
-                },
+                openapi_extra=_json_body_of(model),
             )
         for alias, target in T.TOOL_ALIASES.items():
             if T.family_of(alias) == family:
@@ -155,16 +159,7 @@ def build_routers() -> list[APIRouter]:
                     summary=f"{alias} (alias of {target})",
                     responses=ERROR_RESPONSES,
                     response_model=None,
-                    openapi_extra={
-                        "requestBody": {
-                            "required": True,
-                            "content": {
-                                "application/json": {
-                                    "schema": {"$ref": f"#/components/schemas/{model.__name__}"}
-                                }
-                            },
-                        }
-                    },
+                    openapi_extra=_json_body_of(model),
                 )
         router.add_api_route(
             "/{tool_name}", _make_unknown(family), methods=["POST"], include_in_schema=False
