@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, timedelta
+from typing import Any
+
+from hidden_scenarios.refs import step_ref
+from hidden_scenarios.schema import ReferenceStep
+from hidden_scenarios.templates.base import step
 
 ISO = "%Y-%m-%dT%H:%M:%S"
 STAT_WORDS: dict[str, tuple[str, ...]] = {
@@ -12,6 +17,8 @@ STAT_WORDS: dict[str, tuple[str, ...]] = {
     "min": ("minimum", "lowest"),
     "mean": ("average", "mean"),
 }
+# Argument keys of an ``iot.history`` call that a retrieval check compares.
+HISTORY_KEYS = ("site_name", "asset_id", "start", "final", "sensors")
 # Sensors whose statistics are trivial or constant (binary states, setpoints).
 NON_ANALOG_KINDS = ("Run Status", "Schedule", "Supply Fan Status", "Setpoint")
 
@@ -58,3 +65,51 @@ def plural(asset_type: str) -> str:
 
 def singular(asset_type: str) -> str:
     return {"chiller": "chiller", "ahu": "air-handling unit"}[asset_type]
+
+
+def sensor_kind(sensor: str, asset: str) -> str:
+    """The sensor name without its ``<asset> `` prefix ("Chiller 6 Power" -> "Power")."""
+    return sensor[len(asset) + 1 :]
+
+
+def analog_sensors(ctx: Any) -> list[tuple[Any, str]]:
+    """Every (asset, sensor) pair whose statistics are worth asking about, in
+    asset order then sensor order."""
+    return [(a, s) for a in ctx.assets() for s in ctx.sensors(a.name) if is_analog(s)]
+
+
+def history_step(
+    site: str, asset: str, start: str, final: str, sensor: str, **extra: Any
+) -> ReferenceStep:
+    """The ``iot.history`` call for one sensor over [start, final)."""
+    return step(
+        "iot.history",
+        site_name=site,
+        asset_id=asset,
+        start=start,
+        final=final,
+        sensors=[sensor],
+        page_size=5000,
+        **extra,
+    )
+
+
+def forecast_step(sensor: str, horizon: int, **extra: Any) -> ReferenceStep:
+    """A TSFM forecast over the dataset returned by plan step 0 (an ``iot.history``)."""
+    return step(
+        "tsfm.run_tsfm_forecasting",
+        dataset_id=step_ref(0, "dataset_id"),
+        target_columns=[sensor],
+        forecast_horizon=horizon,
+        **extra,
+    )
+
+
+def tsad_step(sensor: str, **extra: Any) -> ReferenceStep:
+    """A TSFM anomaly detection over the dataset returned by plan step 0."""
+    return step(
+        "tsfm.run_tsad",
+        dataset_id=step_ref(0, "dataset_id"),
+        target_columns=[sensor],
+        **extra,
+    )

@@ -11,16 +11,17 @@ from hidden_scenarios.schema import IdSetCheck, JsonFieldsCheck, NumberCheck
 from hidden_scenarios.templates import responses as R
 from hidden_scenarios.templates.base import Draft, Params, Template, step
 from hidden_scenarios.templates.common import (
+    HISTORY_KEYS,
     STAT_WORDS,
+    analog_sensors,
     day_window,
     fmt_number,
+    history_step,
     human_date,
-    is_analog,
     plural,
+    sensor_kind,
     stat_of,
 )
-
-HISTORY_KEYS = ("site_name", "asset_id", "start", "final", "sensors")
 
 
 class SiteAssets(Template):
@@ -138,25 +139,10 @@ class AssetMetadata(Template):
         return json.dumps({k: record[k] for k in p["fields"]})
 
 
-def _history_step(site: str, asset: str, start: str, final: str, sensor: str, **extra: Any):
-    return step(
-        "iot.history",
-        site_name=site,
-        asset_id=asset,
-        start=start,
-        final=final,
-        sensors=[sensor],
-        page_size=5000,
-        **extra,
-    )
-
-
 def _analog_sensor_space(ctx: Any, days: list[date]) -> list[Params]:
     return [
         {"site": a.site, "asset": a.name, "sensor": s, "day": d.isoformat()}
-        for a in ctx.assets()
-        for s in ctx.sensors(a.name)
-        if is_analog(s)
+        for a, s in analog_sensors(ctx)
         for d in days
     ]
 
@@ -190,7 +176,7 @@ class SensorDailyStat(Template):
         if len(values) < 48:  # mostly a gap: not a fair question
             return None
         value = stat_of(p["stat"], values)
-        kind = p["sensor"][len(p["asset"]) + 1 :]
+        kind = sensor_kind(p["sensor"], p["asset"])
         return Draft(
             text=self.phrase(
                 rng,
@@ -203,7 +189,7 @@ class SensorDailyStat(Template):
                 day=p["day"],
             ),
             check=NumberCheck(value=value, rel_tol=0.002, abs_tol=ctx.half_resolution(p["sensor"])),
-            plan=[_history_step(p["site"], p["asset"], start, final, p["sensor"])],
+            plan=[history_step(p["site"], p["asset"], start, final, p["sensor"])],
             evidence=[fmt_number(value)],
             output_hint="a number",
         )
@@ -244,7 +230,7 @@ class ReadingCount(Template):
                 rng, sensor=p["sensor"], asset=p["asset"], site=p["site"], start=start, final=final
             ),
             check=NumberCheck(value=len(values), rel_tol=0.0, abs_tol=0.0),
-            plan=[_history_step(p["site"], p["asset"], start, final, p["sensor"])],
+            plan=[history_step(p["site"], p["asset"], start, final, p["sensor"])],
             evidence=[str(len(values))],
             output_hint="an integer",
         )
@@ -296,7 +282,7 @@ class PeakDay(Template):
         best = ranked[0][0]
         if best == p["monday"]:
             return None  # the answer would be the one date the task names: guessable
-        kind = p["sensor"][len(p["asset"]) + 1 :]
+        kind = sensor_kind(p["sensor"], p["asset"])
         word = p["which"]
         word2 = "highest" if word == "highest" else "lowest"
         return Draft(
@@ -361,13 +347,13 @@ class ReadingAt(Template):
         stamps, values = ctx.readings(p["asset"], p["sensor"], ts, final)
         if len(values) != 1:
             return None  # a gap at that instant
-        kind = p["sensor"][len(p["asset"]) + 1 :]
+        kind = sensor_kind(p["sensor"], p["asset"])
         return Draft(
             text=self.phrase(
                 rng, sensor=p["sensor"], ts=ts, site=p["site"], kind=kind, asset=p["asset"]
             ),
             check=NumberCheck(value=values[0], rel_tol=0.0, abs_tol=0.001),
-            plan=[_history_step(p["site"], p["asset"], ts, final, p["sensor"])],
+            plan=[history_step(p["site"], p["asset"], ts, final, p["sensor"])],
             evidence=[fmt_number(values[0]), stamps[0]],
             output_hint="a number",
         )

@@ -14,15 +14,19 @@ from hidden_scenarios.schema import FactsCheck, JsonFieldsCheck, NumberCheck
 from hidden_scenarios.templates import responses as R
 from hidden_scenarios.templates.base import Draft, Params, Template, retrieval, step
 from hidden_scenarios.templates.common import (
+    HISTORY_KEYS,
+    analog_sensors,
     day_window,
     fmt_number,
+    forecast_step,
+    history_step,
     human_date,
     is_analog,
     iso,
+    sensor_kind,
+    tsad_step,
 )
 from hidden_scenarios.templates.wo import MONTHS, month_window, year_window
-
-HISTORY_KEYS = ("site_name", "asset_id", "start", "final", "sensors")
 
 
 class EpisodeDiagnosis(Template):
@@ -145,15 +149,7 @@ class ModeSensorReading(Template):
                     asset_name=p["asset"],
                     failure_modes=[p["fm"]],
                 ),
-                step(
-                    "iot.history",
-                    site_name=p["site"],
-                    asset_id=p["asset"],
-                    start=start,
-                    final=final,
-                    sensors=[sensor],
-                    page_size=5000,
-                ),
+                history_step(p["site"], p["asset"], start, final, sensor),
             ],
             required=[
                 retrieval("fmsr.get_failure_mode_sensor_mapping", asset_name=p["asset"]),
@@ -202,9 +198,7 @@ class ForecastThreshold(Template):
         ends = ctx.telemetry_days()[10::14]
         return [
             {"site": a.site, "asset": a.name, "sensor": s, "end": e.isoformat(), "h": h}
-            for a in ctx.assets()
-            for s in ctx.sensors(a.name)
-            if is_analog(s)
+            for a, s in analog_sensors(ctx)
             for e in ends
             for h in (48, 96)
         ]
@@ -227,7 +221,7 @@ class ForecastThreshold(Template):
             text=self.phrase(
                 rng,
                 asset=p["asset"],
-                kind=p["sensor"][len(p["asset"]) + 1 :],
+                kind=sensor_kind(p["sensor"], p["asset"]),
                 site=p["site"],
                 start=start,
                 final=final,
@@ -241,21 +235,8 @@ class ForecastThreshold(Template):
                 abs_tol=ctx.half_resolution(p["sensor"]),
             ),
             plan=[
-                step(
-                    "iot.history",
-                    site_name=p["site"],
-                    asset_id=p["asset"],
-                    start=start,
-                    final=final,
-                    sensors=[p["sensor"]],
-                    page_size=5000,
-                ),
-                step(
-                    "tsfm.run_tsfm_forecasting",
-                    dataset_id=step_ref(0, "dataset_id"),
-                    target_columns=[p["sensor"]],
-                    forecast_horizon=p["h"],
-                ),
+                history_step(p["site"], p["asset"], start, final, p["sensor"]),
+                forecast_step(p["sensor"], p["h"]),
             ],
             evidence=[repr(peak)],
             output_hint="JSON object with keys exceeds, peak_forecast",
@@ -400,9 +381,7 @@ class AnomalyWeek(Template):
     def space(self, ctx: Any) -> list[Params]:
         return [
             {"site": a.site, "asset": a.name, "sensor": s, "monday": m.isoformat()}
-            for a in ctx.assets()
-            for s in ctx.sensors(a.name)
-            if is_analog(s)
+            for a, s in analog_sensors(ctx)
             for m in ctx.week_starts()
         ]
 
@@ -416,7 +395,7 @@ class AnomalyWeek(Template):
             text=self.phrase(
                 rng,
                 asset=p["asset"],
-                kind=p["sensor"][len(p["asset"]) + 1 :],
+                kind=sensor_kind(p["sensor"], p["asset"]),
                 monday=p["monday"],
                 site=p["site"],
                 sensor=p["sensor"],
@@ -427,20 +406,8 @@ class AnomalyWeek(Template):
                 abs_tol=0.0,
             ),
             plan=[
-                step(
-                    "iot.history",
-                    site_name=p["site"],
-                    asset_id=p["asset"],
-                    start=start,
-                    final=final,
-                    sensors=[p["sensor"]],
-                    page_size=5000,
-                ),
-                step(
-                    "tsfm.run_tsad",
-                    dataset_id=step_ref(0, "dataset_id"),
-                    target_columns=[p["sensor"]],
-                ),
+                history_step(p["site"], p["asset"], start, final, p["sensor"]),
+                tsad_step(p["sensor"]),
             ],
             evidence=[str(len(windows))],
             output_hint="JSON object with keys anomalous, windows",

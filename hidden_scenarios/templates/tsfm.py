@@ -8,13 +8,19 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from hidden_scenarios.refs import step_ref
 from hidden_scenarios.schema import IdSetCheck, NumberCheck
 from hidden_scenarios.templates import responses as R
 from hidden_scenarios.templates.base import Draft, Params, Template, step
-from hidden_scenarios.templates.common import fmt_number, is_analog, iso
-
-HISTORY_KEYS = ("site_name", "asset_id", "start", "final", "sensors")
+from hidden_scenarios.templates.common import (
+    HISTORY_KEYS,
+    analog_sensors,
+    fmt_number,
+    forecast_step,
+    history_step,
+    iso,
+    sensor_kind,
+    tsad_step,
+)
 
 
 def _window(p: Params) -> tuple[str, str]:
@@ -25,9 +31,7 @@ def _window(p: Params) -> tuple[str, str]:
 def _series_space(ctx: Any, ends: list[date], days: tuple[int, ...]) -> list[Params]:
     return [
         {"site": a.site, "asset": a.name, "sensor": s, "end": e.isoformat(), "days": n}
-        for a in ctx.assets()
-        for s in ctx.sensors(a.name)
-        if is_analog(s)
+        for a, s in analog_sensors(ctx)
         for e in ends
         for n in days
     ]
@@ -35,15 +39,7 @@ def _series_space(ctx: Any, ends: list[date], days: tuple[int, ...]) -> list[Par
 
 def _history(p: Params) -> Any:
     start, final = _window(p)
-    return step(
-        "iot.history",
-        site_name=p["site"],
-        asset_id=p["asset"],
-        start=start,
-        final=final,
-        sensors=[p["sensor"]],
-        page_size=5000,
-    )
+    return history_step(p["site"], p["asset"], start, final, p["sensor"])
 
 
 class ModelsForTask(Template):
@@ -117,18 +113,13 @@ class ForecastMean(Template):
                 final=final,
                 h=p["h"],
                 days=p["days"],
-                kind=p["sensor"][len(p["asset"]) + 1 :],
+                kind=sensor_kind(p["sensor"], p["asset"]),
                 asset=p["asset"],
             ),
             check=NumberCheck(value=value, rel_tol=0.01, abs_tol=ctx.half_resolution(p["sensor"])),
             plan=[
                 _history(p),
-                step(
-                    "tsfm.run_tsfm_forecasting",
-                    dataset_id=step_ref(0, "dataset_id"),
-                    target_columns=[p["sensor"]],
-                    forecast_horizon=p["h"],
-                ),
+                forecast_step(p["sensor"], p["h"]),
             ],
             evidence=[fmt_number(value)],
             output_hint="a number",
@@ -186,19 +177,13 @@ class ForecastTuned(Template):
                 start=start,
                 final=final,
                 word="highest" if p["stat"] == "max" else "lowest",
-                kind=p["sensor"][len(p["asset"]) + 1 :],
+                kind=sensor_kind(p["sensor"], p["asset"]),
                 asset=p["asset"],
             ),
             check=NumberCheck(value=value, rel_tol=0.01, abs_tol=ctx.half_resolution(p["sensor"])),
             plan=[
                 _history(p),
-                step(
-                    "tsfm.run_tsfm_forecasting",
-                    dataset_id=step_ref(0, "dataset_id"),
-                    target_columns=[p["sensor"]],
-                    forecast_horizon=p["h"],
-                    model_checkpoint=p["model"],
-                ),
+                forecast_step(p["sensor"], p["h"], model_checkpoint=p["model"]),
             ],
             evidence=[fmt_number(value)],
             output_hint="a number",
@@ -242,16 +227,12 @@ class AnomalyCount(Template):
                 start=start,
                 final=final,
                 asset=p["asset"],
-                kind=p["sensor"][len(p["asset"]) + 1 :],
+                kind=sensor_kind(p["sensor"], p["asset"]),
             ),
             check=NumberCheck(value=len(windows), rel_tol=0.0, abs_tol=0.0),
             plan=[
                 _history(p),
-                step(
-                    "tsfm.run_tsad",
-                    dataset_id=step_ref(0, "dataset_id"),
-                    target_columns=[p["sensor"]],
-                ),
+                tsad_step(p["sensor"]),
             ],
             evidence=[str(len(windows))] + [w["start"] for w in windows[:5]],
             output_hint="an integer",
@@ -310,18 +291,12 @@ class AnomalyTuned(Template):
                 model=p["model"],
                 fa=p["fa"],
                 asset=p["asset"],
-                kind=p["sensor"][len(p["asset"]) + 1 :],
+                kind=sensor_kind(p["sensor"], p["asset"]),
             ),
             check=NumberCheck(value=len(windows), rel_tol=0.0, abs_tol=0.0),
             plan=[
                 _history(p),
-                step(
-                    "tsfm.run_tsad",
-                    dataset_id=step_ref(0, "dataset_id"),
-                    target_columns=[p["sensor"]],
-                    false_alarm=p["fa"],
-                    ad_model_type=p["model"],
-                ),
+                tsad_step(p["sensor"], false_alarm=p["fa"], ad_model_type=p["model"]),
             ],
             evidence=[str(len(windows))],
             output_hint="an integer",
