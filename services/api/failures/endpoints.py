@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query
-from sqlalchemy import func, select
 
 from services.api.deps import SessionDep
 from services.api.errors import responses
 from services.api.failures.schemas import CatalogEntryOut, CatalogPage
 from services.store.models import FailureCluster
+from services.store.paging import fetch_page
 
 router = APIRouter(tags=["failures"])
 
@@ -22,14 +22,14 @@ def failure_catalog(
 ) -> CatalogPage:
     """Every failure cluster seen so far, most frequent first."""
     cond = [FailureCluster.status == status] if status else []
-    total = session.scalar(select(func.count()).select_from(FailureCluster).where(*cond)) or 0
-    rows = session.scalars(
-        select(FailureCluster)
-        .where(*cond)
-        .order_by(FailureCluster.total_count.desc(), FailureCluster.id)
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    ).all()
+    total, rows = fetch_page(
+        session,
+        FailureCluster,
+        cond,
+        (FailureCluster.total_count.desc(), FailureCluster.id),
+        page,
+        page_size,
+    )
     return CatalogPage(
         items=[
             CatalogEntryOut(

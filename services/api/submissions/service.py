@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.api.deps import Principal
@@ -28,6 +28,7 @@ from services.settings import Settings
 from services.store import submissions as store
 from services.store.lifecycle import FINAL
 from services.store.models import FailureCluster, Phase, Submission, SubmissionCluster, Team
+from services.store.paging import fetch_page
 
 log = logging.getLogger("arena.api.submissions")
 
@@ -202,14 +203,9 @@ def list_visible(
         cond.append(Submission.phase_id == phase_id)
     if status is not None:
         cond.append(Submission.status == status)
-    total = session.scalar(select(func.count()).select_from(Submission).where(*cond)) or 0
-    rows = session.scalars(
-        select(Submission)
-        .where(*cond)
-        .order_by(Submission.created_at.desc(), Submission.id)
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    ).all()
+    total, rows = fetch_page(
+        session, Submission, cond, (Submission.created_at.desc(), Submission.id), page, page_size
+    )
     return SubmissionPage(
         items=[to_out(s) for s in rows], total=total, page=page, page_size=page_size
     )
