@@ -33,6 +33,7 @@ CENTROID_DECIMALS = 6
 class CatalogMatch:
     summaries: list[ClusterSummary]
     updates: list[CatalogEntry]  # new or changed entries, sorted by key
+    cluster_keys: list[str]  # the entry each input cluster went to, in input order
 
 
 def _key_for(cluster: StatementCluster, embedder_id: str) -> str:
@@ -83,12 +84,13 @@ def match_catalog(
             entry = by_code[cl.code]
         elif not cl.code and len(novel_entries) and novel_mat.shape[1] == len(cl.centroid):
             sims = novel_mat @ _unit(cl.centroid.astype(np.float64))
-            for j in np.argsort(-sims, kind="stable"):
-                if sims[j] < match_similarity:
-                    break
-                if novel_entries[j].key not in claimed:
-                    entry = novel_entries[j]
-                    break
+            # Best entry only, even if another cluster of this submission
+            # already matched it (their summaries are merged below): falling
+            # through to the runner-up put a second phrasing of one failure
+            # onto another failure's entry (bench/bench_catalog.py).
+            j = int(np.argmax(sims))
+            if sims[j] >= match_similarity:
+                entry = novel_entries[j]
         if entry is None:
             key = _key_for(cl, embedder_id)
             while (
@@ -153,4 +155,8 @@ def match_catalog(
         else:
             merged[s.key] = s
     ordered = sorted(merged.values(), key=lambda s: (-s.count, s.key))
-    return CatalogMatch(summaries=ordered, updates=[updated[k] for k in sorted(updated)])
+    return CatalogMatch(
+        summaries=ordered,
+        updates=[updated[k] for k in sorted(updated)],
+        cluster_keys=[s.key for s in summaries],
+    )

@@ -22,8 +22,16 @@ import random
 import re
 
 SUBJECTS = [
-    "The agent", "Agent", "The assistant", "It", "The model", "The system", "The bot",
-    "The LLM agent", "The executor", "The planner",
+    "The agent",
+    "Agent",
+    "The assistant",
+    "It",
+    "The model",
+    "The system",
+    "The bot",
+    "The LLM agent",
+    "The executor",
+    "The planner",
 ]
 TOOLS = ["tool", "API", "endpoint", "function", "service", "data source", "query", "lookup"]
 
@@ -268,8 +276,17 @@ TYPES: dict[str, dict] = {
 _CHOICE_RE = re.compile(r"\[([^\[\]]+)\]")
 _PREFIXES = ["", "", "", "", "Observed: ", "Issue - ", "Failure: ", "Problem: "]
 _SUFFIXES = [
-    "", "", "", "", ".", ".", " in the final step.", ", which hurt the result.",
-    " during the run.", ", leading to a wrong answer.", " (seen once).",
+    "",
+    "",
+    "",
+    "",
+    ".",
+    ".",
+    " in the final step.",
+    ", which hurt the result.",
+    " during the run.",
+    ", leading to a wrong answer.",
+    " (seen once).",
 ]
 
 
@@ -282,20 +299,29 @@ def _expand(pattern: str, rng: random.Random) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def generate(n_per_type: int = 120, seed: int = 7, split: str = "all") -> list[tuple[str, str]]:
-    """``split``: "dev" (even patterns), "test" (odd patterns) or "all"."""
+def generate_with_patterns(
+    n_per_type: int = 120, seed: int = 7, split: str = "all"
+) -> list[tuple[str, str, int]]:
+    """(text, type, pattern index within the type's full pattern list);
+    ``split``: "dev" (even patterns), "test" (odd patterns) or "all"."""
     rng = random.Random(seed)
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, int]] = []
     for name in sorted(TYPES):
-        pats = TYPES[name]["patterns"]
+        idx = list(range(len(TYPES[name]["patterns"])))
         if split == "dev":
-            pats = pats[0::2]
+            idx = idx[0::2]
         elif split == "test":
-            pats = pats[1::2]
+            idx = idx[1::2]
         for i in range(n_per_type):
-            out.append((_expand(pats[i % len(pats)], rng), name))
+            p = idx[i % len(idx)]
+            out.append((_expand(TYPES[name]["patterns"][p], rng), name, p))
     rng.shuffle(out)
     return out
+
+
+def generate(n_per_type: int = 120, seed: int = 7, split: str = "all") -> list[tuple[str, str]]:
+    """(text, type) pairs; see ``generate_with_patterns``."""
+    return [(t, k) for t, k, _ in generate_with_patterns(n_per_type, seed, split)]
 
 
 def out_of_taxonomy_types() -> list[str]:

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import numpy as np
 
 from evaluator.catalog import match_catalog
-from evaluator.cluster import cluster_statements, ctfidf_terms
+from evaluator.cluster import StatementCluster, cluster_statements, ctfidf_terms
 from evaluator.embed import HashingEmbedder, get_embedder, normalise_statement
-from evaluator.models import FailureStatement
+from evaluator.models import CatalogEntry, FailureStatement
 from evaluator.taxonomy import TAXONOMY
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -118,6 +118,42 @@ def test_catalog_recurring_failure_keeps_key_across_submissions() -> None:
     other = cluster_statements(novel(TZ[:3]), emb)
     m3 = match_catalog(other, m1.updates, emb.id, T1, 3)
     assert unit_key not in {s.key for s in m3.summaries}
+
+
+def _entry(key: str, centroid: list[float]) -> CatalogEntry:
+    return CatalogEntry(
+        key=key,
+        label=key,
+        category="Other",
+        centroid=centroid,
+        embedder_id="hash-test",
+        first_seen=T0,
+        total_count=10,
+        submissions=1,
+    )
+
+
+def _novel_cluster(members: list[int], centroid: list[float]) -> StatementCluster:
+    v = np.asarray(centroid, dtype=np.float64)
+    return StatementCluster(
+        members=members, centroid=v / np.linalg.norm(v), code=None, category="Other", label="x"
+    )
+
+
+def test_catalog_two_phrasings_of_one_failure_share_its_entry() -> None:
+    """Two clusters of one submission closest to the same entry both go to it
+    (one summary, counts added), instead of the runner-up taking a similar but
+    different failure's entry."""
+    catalog = [_entry("fc-unit", [1.0, 0.0, 0.0]), _entry("fc-tz", [0.7, 0.714, 0.0])]
+    clusters = [_novel_cluster([0, 1, 2], [1.0, 0.0, 0.0]), _novel_cluster([3, 4], [0.95, 0.31, 0])]
+    m = match_catalog(clusters, catalog, "hash-test", T1, 5, match_similarity=0.6)
+    assert m.cluster_keys == ["fc-unit", "fc-unit"]
+    assert [(s.key, s.count) for s in m.summaries] == [("fc-unit", 5)]
+    entry = next(e for e in m.updates if e.key == "fc-unit")
+    assert entry.submissions == 2 and entry.total_count == 15
+    # Below the threshold nothing matches: a new emerging entry.
+    far = match_catalog([_novel_cluster([0], [0, 0, 1.0])], catalog, "hash-test", T1, 1)
+    assert far.cluster_keys[0] not in {"fc-unit", "fc-tz"}
 
 
 def test_catalog_ignores_centroids_from_another_embedder() -> None:

@@ -1,0 +1,212 @@
+"""Catalog stability benchmark: does a recurring failure type land on the
+same catalog entry in a later submission, and at which centroid-cosine
+threshold (``evaluator.catalog.MATCH_SIMILARITY``)?
+
+    .venv/bin/python bench/bench_catalog.py [--no-minilm] [--write-docs]
+
+Two submissions are drawn from the labelled corpus (bench/corpus) with
+different seeds, so the same failure types recur in new wordings of the
+same phrasing patterns; statements are "mixed" as in production (70 % of
+in-taxonomy statements carry detector codes, the rest and every
+out-of-taxonomy statement are free text). Submission A creates the
+catalog; submission B's free-text (novel) clusters are matched against it.
+Per threshold (mean over three seed pairs), over B's novel-cluster
+statements whose type already has a novel entry from A:
+
+- re-identified: matched an entry of the same failure type;
+- wrong merge: matched an entry of another type (the costly error: two
+  failures reported as one in every later submission);
+- new entry: no match (a duplicate "emerging" entry).
+
+The threshold is chosen on the dev phrasings (best mean of re-identified
+minus 3 x wrong merges over both submission sizes) and reported on the
+held-out test phrasings. The
+baseline measured in the same run is the threshold in use today.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
+
+from bench_evaluator import CachingEmbedder, as_statements  # noqa: E402
+from failure_corpus import generate  # noqa: E402  (path set by bench_evaluator)
+
+from evaluator.catalog import MATCH_SIMILARITY, match_catalog  # noqa: E402
+from evaluator.cluster import StatementCluster, cluster_statements  # noqa: E402
+from evaluator.embed import HashingEmbedder  # noqa: E402
+
+THRESHOLDS = [round(0.30 + 0.05 * i, 2) for i in range(14)]  # 0.30 .. 0.95
+# A wrong merge hides a failure in every later submission; a duplicate
+# entry only splits one.
+WRONG_COST = 3.0
+SEED_PAIRS = [(101, 202), (303, 404), (505, 606)]
+SIZES = (20, 60)
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+MARKER = "## Failure catalog stability"
+
+
+def _majority(cluster: StatementCluster, truth: list[str]) -> str:
+    return Counter(truth[i] for i in cluster.members).most_common(1)[0][0]
+
+
+def submission(per_type: int, seed: int, split: str, emb) -> tuple[list, list[str], int]:
+    corpus = generate(per_type, seed=seed, split=split)
+    st = as_statements(corpus, mixed=True)
+    return cluster_statements(st, emb), [y for _, y in corpus], len(st)
+
+
+def sweep_pair(emb, split: str, per_type: int, seeds: tuple[int, int]) -> dict[float, dict]:
+    clusters_a, truth_a, n_a = submission(per_type, seeds[0], split, emb)
+    first = match_catalog(clusters_a, [], emb.id, NOW, n_a)
+    entry_type = {
+        key: _majority(c, truth_a)
+        for key, c in zip(first.cluster_keys, clusters_a, strict=True)
+        if not c.code
+    }
+    known_types = set(entry_type.values())
+    clusters_b, truth_b, n_b = submission(per_type, seeds[1], split, emb)
+    novel_b = [c for c in clusters_b if not c.code]
+    out: dict[float, dict] = {}
+    for t in THRESHOLDS:
+        second = match_catalog(clusters_b, first.updates, emb.id, NOW, n_b, match_similarity=t)
+        same = wrong = new = 0
+        for key, c in zip(second.cluster_keys, clusters_b, strict=True):
+            if c.code:
+                continue
+            kind = _majority(c, truth_b)
+            if kind not in known_types:
+                continue
+            n = len(c.members)
+            if key not in entry_type:
+                new += n
+            elif entry_type[key] == kind:
+                same += n
+            else:
+                wrong += n
+        total = max(1, same + wrong + new)
+        out[t] = {
+            "reidentified": round(same / total, 3),
+            "wrong_merge": round(wrong / total, 3),
+            "new_entry": round(new / total, 3),
+            "novel_clusters_b": len(novel_b),
+        }
+    return out
+
+
+def sweep(emb, split: str, per_type: int) -> dict[float, dict]:
+    """Mean over the seed pairs."""
+    runs = [sweep_pair(emb, split, per_type, pair) for pair in SEED_PAIRS]
+    return {
+        t: {k: round(float(np.mean([r[t][k] for r in runs])), 3) for k in runs[0][t]}
+        for t in THRESHOLDS
+    }
+
+
+def utility(row: dict) -> float:
+    return row["reidentified"] - WRONG_COST * row["wrong_merge"]
+
+
+def choose(dev_by_size: list[dict[float, dict]]) -> float:
+    """Best mean utility over the submission sizes; ties go to the higher threshold."""
+    return max(THRESHOLDS, key=lambda t: (np.mean([utility(d[t]) for d in dev_by_size]), t))
+
+
+def run(use_minilm: bool) -> dict:
+    embedders = {"hash": CachingEmbedder(HashingEmbedder())}
+    if use_minilm:
+        from evaluator.embed import MiniLMEmbedder
+
+        embedders["minilm"] = CachingEmbedder(MiniLMEmbedder())
+    res: dict = {}
+    for name, emb in embedders.items():
+        devs = {n: sweep(emb, "dev", n) for n in SIZES}
+        chosen = choose(list(devs.values()))
+        current = MATCH_SIMILARITY[name]
+        for per_type in SIZES:
+            dev, test = devs[per_type], sweep(emb, "test", per_type)
+            res[f"{name}/{per_type}"] = {
+                "statements_per_submission": per_type * 18,
+                "chosen_on_dev": chosen,
+                "current": current,
+                "test_at_chosen": test[chosen],
+                "test_at_current": test[min(THRESHOLDS, key=lambda t: abs(t - current))],
+                "dev_curve": dev,
+                "test_curve": test,
+            }
+    return res
+
+
+def to_markdown(res: dict, cmd: str) -> str:
+    lines = [
+        MARKER,
+        "",
+        f"Command: `{cmd}` ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC).",
+        "",
+        "Two submissions with the same failure types in new wordings (mixed setting; "
+        f"mean of {len(SEED_PAIRS)} corpus seed pairs); share of the second submission's "
+        "novel-cluster statements (types already catalogued) that were re-identified, "
+        "wrongly merged into another type's entry, or given a duplicate new entry. "
+        "Threshold chosen on dev phrasings (best mean of re-identified minus "
+        f"{WRONG_COST:g} x wrong merges over both sizes), reported on held-out test; "
+        "baseline = the threshold in use before this run.",
+        "",
+        "| embedder | statements / submission | threshold | test re-identified | "
+        "test wrong merge | test new entry |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for key, v in res.items():
+        name, _ = key.split("/")
+        for label, t, row in (
+            ("chosen", v["chosen_on_dev"], v["test_at_chosen"]),
+            ("baseline", v["current"], v["test_at_current"]),
+        ):
+            lines.append(
+                f"| {name} | {v['statements_per_submission']} | {t} ({label}) | "
+                f"{row['reidentified']} | {row['wrong_merge']} | {row['new_entry']} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def write_docs(md: str) -> None:
+    path = ROOT / "docs" / "benchmarks.md"
+    text = path.read_text()
+    start = text.find(MARKER)
+    if start == -1:
+        text = text.rstrip("\n") + "\n\n" + md
+    else:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + md + ("" if end == -1 else text[end:])
+    path.write_text(text)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--no-minilm", action="store_true")
+    ap.add_argument("--write-docs", action="store_true")
+    args = ap.parse_args()
+    res = run(not args.no_minilm)
+    brief = {k: {kk: vv for kk, vv in v.items() if "curve" not in kk} for k, v in res.items()}
+    print(json.dumps(brief, indent=1))
+    for k, v in res.items():
+        print(k)
+        for t in THRESHOLDS:
+            print(f"  {t:.2f} dev {v['dev_curve'][t]}  test {v['test_curve'][t]}")
+    if args.write_docs:
+        cmd = "python bench/bench_catalog.py --write-docs"
+        cmd += " --no-minilm" if args.no_minilm else ""
+        write_docs(to_markdown(res, cmd))
+
+
+if __name__ == "__main__":
+    main()
