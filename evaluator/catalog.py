@@ -24,7 +24,7 @@ from evaluator.models import CatalogEntry, ClusterSummary
 # Measured on the benchmark corpus (docs/scoring.md): clusters of the same
 # failure type and phrasing style reach >= 0.84 (hashing) / >= 0.95
 # (MiniLM) at 40 statements, while different types stay <= 0.46 / <= 0.84.
-MATCH_SIMILARITY = {"hash": 0.60, "minilm": 0.90}
+MATCH_SIMILARITY = {"hash": 0.75, "minilm": 0.85}
 KNOWN_AFTER_SUBMISSIONS = 3  # an emerging entry seen this often becomes "known"
 CENTROID_DECIMALS = 6
 
