@@ -20,11 +20,11 @@ import numpy as np
 from evaluator.cluster import StatementCluster
 from evaluator.models import CatalogEntry, ClusterSummary
 
-# Centroid cosine from which a novel cluster is the same catalog entry.
-# Measured on the benchmark corpus (docs/scoring.md): clusters of the same
-# failure type and phrasing style reach >= 0.84 (hashing) / >= 0.95
-# (MiniLM) at 40 statements, while different types stay <= 0.46 / <= 0.84.
-MATCH_SIMILARITY = {"hash": 0.75, "minilm": 0.85}
+# Centroid cosine from which a novel cluster is the same catalog entry,
+# chosen on the corpus's dev phrasings by bench/bench_catalog.py (two
+# submissions, same failure types in new wordings; best re-identified minus
+# 3 x wrongly merged). Held-out figures: docs/benchmarks.md.
+MATCH_SIMILARITY = {"hash": 0.70, "minilm": 0.85}
 KNOWN_AFTER_SUBMISSIONS = 3  # an emerging entry seen this often becomes "known"
 CENTROID_DECIMALS = 6
 
@@ -59,7 +59,11 @@ def match_catalog(
     now: datetime,
     total_statements: int,
     match_similarity: float | None = None,
+    one_cluster_per_entry: bool = False,
 ) -> CatalogMatch:
+    """``one_cluster_per_entry`` is the previous rule (an entry taken by one
+    cluster sends the next to its runner-up), kept only as the baseline of
+    bench/bench_catalog.py."""
     if match_similarity is None:
         match_similarity = MATCH_SIMILARITY[
             "minilm" if embedder_id.startswith("minilm") else "hash"
@@ -88,9 +92,12 @@ def match_catalog(
             # already matched it (their summaries are merged below): falling
             # through to the runner-up put a second phrasing of one failure
             # onto another failure's entry (bench/bench_catalog.py).
-            j = int(np.argmax(sims))
-            if sims[j] >= match_similarity:
-                entry = novel_entries[j]
+            for j in np.argsort(-sims, kind="stable"):
+                if sims[j] < match_similarity:
+                    break
+                if not (one_cluster_per_entry and novel_entries[j].key in claimed):
+                    entry = novel_entries[j]
+                    break
         if entry is None:
             key = _key_for(cl, embedder_id)
             while (
