@@ -28,7 +28,6 @@ baseline measured in the same run is the threshold in use today.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections import Counter
@@ -42,6 +41,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
 from bench_evaluator import CachingEmbedder, as_statements  # noqa: E402
+from benchdocs import parse_args, write_section  # noqa: E402
 from failure_corpus import generate  # noqa: E402  (path set by bench_evaluator)
 
 from evaluator.catalog import MATCH_SIMILARITY, match_catalog  # noqa: E402
@@ -192,23 +192,8 @@ def to_markdown(res: dict, cmd: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_docs(md: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text()
-    start = text.find(MARKER)
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + md
-    else:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + md + ("" if end == -1 else text[end:])
-    path.write_text(text)
-
-
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--no-minilm", action="store_true")
-    ap.add_argument("--write-docs", action="store_true")
-    args = ap.parse_args()
+    args, cmd = parse_args("bench_catalog.py")
     res = run(not args.no_minilm)
     brief = {k: {kk: vv for kk, vv in v.items() if "curve" not in kk} for k, v in res.items()}
     print(json.dumps(brief, indent=1))
@@ -217,9 +202,7 @@ def main() -> None:
         for t in THRESHOLDS:
             print(f"  {t:.2f} dev {v['dev_curve'][t]}  test {v['test_curve'][t]}")
     if args.write_docs:
-        cmd = "python bench/bench_catalog.py --write-docs"
-        cmd += " --no-minilm" if args.no_minilm else ""
-        write_docs(to_markdown(res, cmd))
+        write_section(MARKER, to_markdown(res, cmd))
 
 
 if __name__ == "__main__":

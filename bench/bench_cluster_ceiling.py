@@ -28,7 +28,6 @@ MiniLM setting decides in).
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from datetime import UTC, datetime
@@ -40,8 +39,10 @@ from sklearn.metrics import adjusted_rand_score
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench" / "corpus"))
+sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
+from benchdocs import parse_args, write_section  # noqa: E402
 from failure_corpus import generate_with_patterns  # noqa: E402
 
 from evaluator.cluster_space import batch_tfidf_space  # noqa: E402
@@ -136,30 +137,12 @@ def to_markdown(res: dict, cmd: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_docs(md: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text()
-    start = text.find(MARKER)
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + md
-    else:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + md + ("" if end == -1 else text[end:])
-    path.write_text(text)
-
-
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--no-minilm", action="store_true")
-    ap.add_argument("--write-docs", action="store_true")
-    args = ap.parse_args()
+    args, cmd = parse_args("bench_cluster_ceiling.py")
     res = run(not args.no_minilm)
     print(json.dumps(res, indent=1))
     if args.write_docs:
-        cmd = "python bench/bench_cluster_ceiling.py --write-docs" + (
-            " --no-minilm" if args.no_minilm else ""
-        )
-        write_docs(to_markdown(res, cmd))
+        write_section(MARKER, to_markdown(res, cmd))
 
 
 if __name__ == "__main__":
