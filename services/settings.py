@@ -43,7 +43,18 @@ class Settings(BaseSettings):
     # often (0 = every request); writes made through this process are seen at once.
     leaderboard_version_ttl_seconds: float = 1.0
     # Failed authentications per client address and minute before 429 (0 = off).
+    # Counted per (address, presented credential): one client retrying a bad
+    # token does not lock out others behind the same proxy address.
     auth_failures_per_minute: int = 20
+    # Ceiling over all credentials of one address (None = 10 x the limit
+    # above, 0 = none); credentials accepted from that address pass it.
+    auth_failures_per_address_per_minute: int | None = None
+    # Redis shared by all api processes for those counters (None = redis_url);
+    # while unreachable each process counts on its own.
+    auth_limiter_redis_url: str | None = None
+    # Comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For names
+    # the client (empty = the socket peer is the client).
+    trusted_proxies: str = ""
     log_level: str = "INFO"
 
     # --- scenarios ---------------------------------------------------------

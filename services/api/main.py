@@ -13,7 +13,7 @@ from services.api.leaderboard.endpoints import router as leaderboard_router
 from services.api.leaderboard.service import HeadCache
 from services.api.metrics import HttpMetrics, LifecycleCollector
 from services.api.phases.endpoints import router as phases_router
-from services.api.ratelimit import AuthFailureLimiter
+from services.api.ratelimit import AuthAttemptMiddleware, AuthFailureLimiter, parse_trusted_proxies
 from services.api.submissions.endpoints import router as submissions_router
 from services.api.submissions.internal_endpoints import router as internal_router
 from services.settings import Settings, get_settings
@@ -31,7 +31,9 @@ def create_app(settings: Settings | None = None, configure_logging: bool = True)
     app = FastAPI(title="AssetOps Arena API", version="1.0.0", description=DESCRIPTION)
     app.state.settings = settings
     app.state.phase_heads = HeadCache(settings.leaderboard_version_ttl_seconds)
-    app.state.auth_limiter = AuthFailureLimiter(settings.auth_failures_per_minute)
+    trusted_proxies = parse_trusted_proxies(settings.trusted_proxies)  # bad value: fail at start
+    auth_limiter = AuthFailureLimiter.from_settings(settings)
+    app.state.auth_limiter = auth_limiter
     registry = CollectorRegistry()
     registry.register(LifecycleCollector(settings))
     app.state.registry = registry
@@ -48,6 +50,8 @@ def create_app(settings: Settings | None = None, configure_logging: bool = True)
         app.include_router(router)
     _include_page(app)
     errors.problem_openapi(app)
+    # Gives the limiter each request's client address and credential fingerprint.
+    app.add_middleware(AuthAttemptMiddleware, limiter=auth_limiter, trusted_proxies=trusted_proxies)
     app.add_middleware(HttpMetrics, registry=registry)
     return app
 
