@@ -409,8 +409,9 @@ def test_admin_team_phase_crud(client: TestClient, world: World) -> None:
         422,
         "invalid_request",
     )
-    phases = client.get("/api/v1/phases").json()
-    assert len(phases) == 2
+    # the new phase is private: listed for admins only (tests/api/test_phase_visibility.py)
+    assert len(client.get("/api/v1/phases", headers=h).json()) == 2
+    assert len(client.get("/api/v1/phases").json()) == 1
 
 
 def test_rerun_needs_archive(client: TestClient, world: World, settings: Settings) -> None:
@@ -505,16 +506,17 @@ def test_worker_writes_reach_pollers_within_the_version_ttl(
 
 def test_failed_authentications_are_rate_limited(client: TestClient, world: World) -> None:
     statuses = []
-    for i in range(25):
-        r = client.get("/api/v1/submissions", headers=auth(f"arena_guess{i:040d}"))
+    for _ in range(25):
+        r = client.get("/api/v1/submissions", headers=auth(f"arena_guess{0:040d}"))
         statuses.append(r.status_code)
         if r.status_code == 429:
             assert_problem(r, 429, "too_many_auth_failures")
             assert int(r.headers["retry-after"]) >= 1
             break
     assert statuses[:20] == [401] * 20 and statuses[-1] == 429
-    # the same client is refused even with a valid token until the window ends
-    assert client.get("/api/v1/submissions", headers=auth(world.team_a)).status_code == 429
+    # counted per (address, credential): a valid token from the same address
+    # is not locked out by another token's failures (tests/api/test_ratelimit.py)
+    assert client.get("/api/v1/submissions", headers=auth(world.team_a)).status_code == 200
 
 
 def test_published_scores_are_rounded(client: TestClient, world: World, settings: Settings) -> None:

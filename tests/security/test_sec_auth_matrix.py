@@ -300,20 +300,23 @@ def test_malformed_authorization_headers_are_401(stack: ArenaStack, header: str)
 
 
 def test_auth_failures_rate_limited(stack: ArenaStack, matrix: Matrix) -> None:
-    """A client hammering bad tokens is slowed down (429 + Retry-After,
+    """A client hammering a bad token is slowed down (429 + Retry-After,
     problem+json) well before it can make a dent in a 256-bit space.
 
-    Runs against an api process of its own: the limiter is per process and
-    per client address, and every test here comes from 127.0.0.1 — tripping
-    the shared api's limiter would lock the rest of the suite out."""
+    Runs against an api process of its own, for a lower limit. Counts are
+    shared through the stack's Redis and kept per (client address,
+    credential) with a 10x higher per-address ceiling: every test here comes
+    from 127.0.0.1, and only this one bad token gets locked out; valid
+    tokens from the same address keep working (tests/api/test_ratelimit.py
+    covers the ceiling)."""
     limit = 5
     proc, url = stack.start_extra_api("api-ratelimit", ARENA_AUTH_FAILURES_PER_MINUTE=str(limit))
+    guess = f"arena_guess{uuid.uuid4().hex}{0:08d}"
     try:
         statuses = []
         with httpx.Client(base_url=url, timeout=10) as client:
-            for i in range(limit + 3):
-                r = client.get("/api/v1/submissions",
-                               headers={"Authorization": f"Bearer arena_guess{i:040d}"})
+            for _ in range(limit + 3):
+                r = client.get("/api/v1/submissions", headers={"Authorization": f"Bearer {guess}"})
                 statuses.append(r.status_code)
             assert statuses[:limit] == [401] * limit, statuses
             assert statuses[limit:] == [429] * 3, statuses
@@ -321,6 +324,9 @@ def test_auth_failures_rate_limited(stack: ArenaStack, matrix: Matrix) -> None:
             assert sec_api.is_problem(r) and r.json()["code"] == "too_many_auth_failures"
             # public reads without a token stay available to the limited client
             assert client.get("/api/v1/phases").status_code == 200
+            # and another (valid) token from the same address is not locked out
+            valid = {"Authorization": f"Bearer {matrix.tokens['team_a']}"}
+            assert client.get("/api/v1/submissions", headers=valid).status_code == 200
     finally:
         proc.stop()
         stack.extra_processes.remove(proc)
