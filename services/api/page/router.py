@@ -87,8 +87,6 @@ def render(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
 
 
 def _phase_options(reply: ApiReply) -> list[dict[str, Any]]:
-    # The page asks anonymously, so the api already leaves private phases out
-    # (services/api/phases/service.py decides visibility; not repeated here).
     if not reply.ok:
         return []
     items = reply.body.get("items", []) if isinstance(reply.body, dict) else reply.body or []
@@ -99,7 +97,8 @@ def _phase_options(reply: ApiReply) -> list[dict[str, Any]]:
             "tracks": [str(t) for t in p.get("tracks") or []],
         }
         for p in items
-        if isinstance(p, dict)
+        # private boards answer 404 to anonymous readers: do not offer them
+        if isinstance(p, dict) and p.get("visibility", "public") == "public"
     ]
 
 

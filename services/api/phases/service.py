@@ -1,10 +1,4 @@
-"""Phase lookups and the submission pre-check (quota, concurrency, dates).
-
-Visibility: a private phase is shown to admins only. Everyone else
-(anonymous callers and participant tokens) gets the answer for a phase that
-does not exist, the same rule the leaderboard applies to private boards, so
-neither the list nor a lookup by id reveals that the phase exists.
-"""
+"""Phase lookups and the submission pre-check (quota, concurrency, dates)."""
 
 from __future__ import annotations
 
@@ -13,7 +7,6 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.api.deps import Principal
 from services.api.errors import ApiError
 from services.api.phases.schemas import CanSubmitOut, PhaseOut
 from services.store.models import Phase
@@ -41,28 +34,6 @@ def to_out(phase: Phase, now: datetime) -> PhaseOut:
 def get_phase(session: Session, phase_id: int) -> Phase:
     phase = session.get(Phase, phase_id) if 0 < phase_id < 2**31 else None
     if phase is None:
-        raise ApiError(404, "phase_not_found", f"No phase {phase_id}.")
-    return phase
-
-
-def sees_private(principal: Principal | None) -> bool:
-    """Whether this caller may see private phases (the leaderboard's rule)."""
-    return principal is not None and principal.is_admin
-
-
-def visible_phases(session: Session, principal: Principal | None) -> list[Phase]:
-    """The phases this caller may see, by id."""
-    stmt = select(Phase).order_by(Phase.id)
-    if not sees_private(principal):
-        stmt = stmt.where(Phase.visibility == "public")
-    return list(session.scalars(stmt))
-
-
-def get_visible_phase(session: Session, phase_id: int, principal: Principal | None) -> Phase:
-    """``get_phase`` for a caller: a private phase they may not see answers
-    exactly like a missing one (no existence oracle)."""
-    phase = get_phase(session, phase_id)
-    if phase.visibility != "public" and not sees_private(principal):
         raise ApiError(404, "phase_not_found", f"No phase {phase_id}.")
     return phase
 
