@@ -144,6 +144,7 @@ class AuthAttempt:
     credential: str  # fingerprint, see credential_fingerprint
     checked: bool = False  # retry_after let the request through
     failed: bool = False  # the credential was rejected
+    known_good: bool = False  # already marked: no write after the response
 
     @property
     def accepted(self) -> bool:
@@ -369,6 +370,7 @@ class AuthFailureLimiter:
         wait = self._wait(standing)
         if wait is None and attempt is not None:
             attempt.checked = True
+            attempt.known_good = standing.known_good
         return wait
 
     def _wait(self, standing: Standing) -> int | None:
@@ -424,7 +426,9 @@ class AuthAttemptMiddleware:
         token = CURRENT_ATTEMPT.set(attempt)
         try:
             await self.app(scope, receive, send)
-            if attempt.accepted:  # after the response: not on the request's path
+            # After the response (not on the request's path), and only the
+            # first time: a polling client would otherwise write per request.
+            if attempt.accepted and not attempt.known_good:
                 await run_in_threadpool(self.limiter.succeeded, attempt.address)
         finally:
             CURRENT_ATTEMPT.reset(token)

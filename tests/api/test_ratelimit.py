@@ -279,6 +279,24 @@ def test_request_context_decides_address_and_credential() -> None:
     assert limiter.retry_after("10.0.0.2", "t1") is None  # the proxy was not counted
 
 
+def test_known_good_credential_is_marked_once() -> None:
+    """A credential already known good from an address is not written again
+    (the middleware skips ``succeeded``): polling costs no extra writes."""
+    limiter = AuthFailureLimiter(1, 100)
+    seen = []
+    for _ in range(2):
+        attempt = AuthAttempt(address="198.51.100.21", credential=credential_fingerprint("t3"))
+        token = CURRENT_ATTEMPT.set(attempt)
+        try:
+            assert limiter.retry_after("10.0.0.2") is None
+            seen.append(attempt.known_good)
+            if attempt.accepted and not attempt.known_good:
+                limiter.succeeded("10.0.0.2")
+        finally:
+            CURRENT_ATTEMPT.reset(token)
+    assert seen == [False, True]
+
+
 # ---- through the api ----------------------------------------------------------------
 PROXY = ("10.0.0.2", 40000)  # TestClient's socket peer: the trusted reverse proxy
 
@@ -354,7 +372,9 @@ def test_spray_hits_the_address_ceiling_but_known_tokens_pass(
             for _ in range(10)
         ]
         assert statuses == [401] * 8 + [429] * 2  # ceiling 8: random tokens throttled
-        assert_throttled(c.get("/api/v1/phases", headers=behind_proxy(shared_address, guess())))
+        assert_throttled(
+            c.get("/api/v1/submissions", headers=behind_proxy(shared_address, guess()))
+        )
         # the honest client's token authenticated from this address before
         for _ in range(3):
             assert c.get("/api/v1/submissions", headers=honest).status_code == 200
