@@ -119,6 +119,16 @@ def _trusted(value: str, trusted: Sequence[IpNetwork]) -> bool:
     return ip is not None and any(ip in network for network in trusted)
 
 
+def counting_address(address: str) -> str:
+    """What failures are counted under: the address itself, or for IPv6 its
+    /64, since one host or customer line typically owns a whole /64 and can
+    rotate through it at will."""
+    ip = _ip(address)
+    if isinstance(ip, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip) if ip is not None else address
+
+
 def client_address(
     peer: str | None, forwarded_for: Iterable[str], trusted: Sequence[IpNetwork]
 ) -> str:
@@ -356,7 +366,7 @@ class AuthFailureLimiter:
         """(address, credential fingerprint, current attempt): the request
         context wins over the bare socket peer the call sites pass."""
         attempt = CURRENT_ATTEMPT.get()
-        address = attempt.address if attempt is not None else client
+        address = counting_address(attempt.address if attempt is not None else client)
         if credential is not None:
             return address, credential_fingerprint(credential), attempt
         return address, attempt.credential if attempt is not None else NO_CREDENTIAL, attempt

@@ -135,3 +135,21 @@ def test_route_is_in_openapi(internal_client: TestClient) -> None:
     op = spec["paths"]["/api/internal/submissions/{submission_id}/archive"]["get"]
     assert {"401", "403", "404"} <= set(op["responses"])
     assert any(p["name"].lower() == "x-arena-internal-token" for p in op["parameters"])
+
+
+def test_wrong_internal_secrets_are_rate_limited(
+    internal_client: TestClient, internal_settings: Settings
+) -> None:
+    """A wrong worker secret counts like a bad bearer token (per address and
+    credential; random guesses meet the 10x per-address ceiling instead):
+    after the per-minute limit the route answers 429 without looking at it."""
+    limit = internal_settings.auth_failures_per_minute
+    statuses = [
+        internal_client.get(_url(uuid.uuid4()), headers={HEADER: "guess"}).status_code
+        for _ in range(limit + 2)
+    ]
+    assert set(statuses[:limit]) <= {401, 403}, statuses
+    assert statuses[limit:] == [429, 429], statuses
+    r = internal_client.get(_url(uuid.uuid4()), headers={HEADER: "guess"})
+    _problem(r, 429, "too_many_auth_failures")
+    assert int(r.headers["retry-after"]) >= 1

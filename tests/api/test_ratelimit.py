@@ -26,6 +26,7 @@ from services.api.ratelimit import (
     AuthAttempt,
     AuthFailureLimiter,
     client_address,
+    counting_address,
     credential_fingerprint,
     parse_trusted_proxies,
     presented_credential,
@@ -245,6 +246,20 @@ def test_client_address_trusts_forwarded_for_only_from_trusted_proxies() -> None
     assert client_address("testclient", spoof, trusted) == "testclient"
 
 
+def test_ipv6_failures_are_counted_per_slash_64() -> None:
+    """Rotating through one /64 does not escape the ceiling; another /64 is
+    another client. IPv4 addresses count one by one."""
+    limiter = AuthFailureLimiter(100, 3)
+    for host in range(3):
+        limiter.failed(f"2001:db8:0:1::{host + 1}", f"guess{host}")
+    assert limiter.retry_after("2001:db8:0:1:ffff::9", "another") is not None
+    assert limiter.retry_after("2001:db8:0:2::1", "another") is None
+    assert counting_address("2001:db8:0:1:aaaa::1") == "2001:db8:0:1::/64"
+    assert counting_address("198.51.100.7") == "198.51.100.7"
+    assert counting_address("::ffff:198.51.100.7") == "198.51.100.7"
+    assert counting_address("testclient") == "testclient"
+
+
 def test_trusted_proxies_setting_is_validated() -> None:
     assert parse_trusted_proxies("") == ()
     assert len(parse_trusted_proxies(["10.0.0.1", " fd00::/8 "])) == 2
@@ -302,8 +317,9 @@ PROXY = ("10.0.0.2", 40000)  # TestClient's socket peer: the trusted reverse pro
 
 
 def fresh_address() -> str:
-    """A documentation-range IPv6 address nobody else's test run uses."""
-    return str(ipaddress.IPv6Address((0x20010DB8 << 96) | secrets.randbits(64)))
+    """A documentation-range IPv6 address in a /64 (the counting unit) that
+    nobody else's test run uses."""
+    return str(ipaddress.IPv6Address((0x20010DB8 << 96) | secrets.randbits(96)))
 
 
 def behind_proxy(address: str, token: str | None = None) -> dict[str, str]:

@@ -51,10 +51,12 @@ async def download_archive(
 ) -> StreamingResponse:
     """Workers only: the stored image archive of a submission being
     evaluated. 404 when the server has no internal token configured."""
-    # Wrong secrets count towards the same per-address limit as bad bearer tokens.
+    # Wrong secrets count towards the same per-address limit as bad bearer
+    # tokens. The limiter may wait on Redis: off the event loop.
     limiter = getattr(request.app.state, "auth_limiter", None)
     client = request.client.host if request.client else "unknown"
-    if limiter is not None and (wait := limiter.retry_after(client)) is not None:
+    wait = await run_in_threadpool(limiter.retry_after, client) if limiter is not None else None
+    if wait is not None:
         raise ApiError(
             429,
             "too_many_auth_failures",
@@ -65,7 +67,7 @@ async def download_archive(
         internal.check_internal_token(settings, x_arena_internal_token)
     except ApiError as exc:
         if limiter is not None and exc.status in (401, 403):
-            limiter.failed(client)
+            await run_in_threadpool(limiter.failed, client)
         raise
     archive = await run_in_threadpool(
         internal.open_archive_for_worker, session, settings, submission_id
