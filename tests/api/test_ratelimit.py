@@ -1,4 +1,4 @@
-"""The failed-authentication limiter (services/api/ratelimit.py): unit tests
+"""The failed-authentication limiter (services/api/ratelimit/): unit tests
 of the counting rules on both backends (in-process and real Redis, db 12 by
 default) and tests through the api (real Postgres, real Redis).
 
