@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy import select
@@ -15,6 +15,9 @@ from services.settings import Settings
 from services.store import tokens
 from services.store.db import session_factory
 from services.store.models import ApiToken
+
+if TYPE_CHECKING:
+    from services.api.ratelimit import AuthFailureLimiter
 
 
 def get_settings(request: Request) -> Settings:
@@ -83,23 +86,34 @@ def resolve_principal(session: Session, token: str) -> Principal:
     return Principal(row.scope, row.key_id, row.team_id, row.team.name if row.team else None)
 
 
-def _client(request: Request) -> str:
+def client_host(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+def auth_limiter(request: Request) -> AuthFailureLimiter | None:
+    return getattr(request.app.state, "auth_limiter", None)
+
+
+def check_auth_limit(limiter: AuthFailureLimiter | None, client: str) -> None:
+    """429 + Retry-After while ``client`` is over the failed-authentication
+    limit (may wait on Redis: async callers run it in the thread pool)."""
+    if limiter is None:
+        return
+    wait = limiter.retry_after(client)
+    if wait is not None:
+        raise ApiError(
+            429,
+            "too_many_auth_failures",
+            "Too many failed authentications from this address; retry later.",
+            headers={"Retry-After": str(wait)},
+        )
 
 
 def authenticate(request: Request, session: Session, token: str) -> Principal:
     """Resolve a bearer token, counting failures per client address."""
-    limiter = getattr(request.app.state, "auth_limiter", None)
-    client = _client(request)
-    if limiter is not None:
-        wait = limiter.retry_after(client)
-        if wait is not None:
-            raise ApiError(
-                429,
-                "too_many_auth_failures",
-                "Too many failed authentications from this address; retry later.",
-                headers={"Retry-After": str(wait)},
-            )
+    limiter = auth_limiter(request)
+    client = client_host(request)
+    check_auth_limit(limiter, client)
     try:
         return resolve_principal(session, token)
     except ApiError:

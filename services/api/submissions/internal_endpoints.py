@@ -11,7 +11,13 @@ from fastapi import APIRouter, Header, Path, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from services.api.deps import SessionDep, SettingsDep
+from services.api.deps import (
+    SessionDep,
+    SettingsDep,
+    auth_limiter,
+    check_auth_limit,
+    client_host,
+)
 from services.api.errors import ApiError, responses
 from services.api.submissions import internal
 from services.api.submissions.internal import OpenArchive
@@ -53,16 +59,9 @@ async def download_archive(
     evaluated. 404 when the server has no internal token configured."""
     # Wrong secrets count towards the same per-address limit as bad bearer
     # tokens. The limiter may wait on Redis: off the event loop.
-    limiter = getattr(request.app.state, "auth_limiter", None)
-    client = request.client.host if request.client else "unknown"
-    wait = await run_in_threadpool(limiter.retry_after, client) if limiter is not None else None
-    if wait is not None:
-        raise ApiError(
-            429,
-            "too_many_auth_failures",
-            "Too many failed authentications from this address; retry later.",
-            headers={"Retry-After": str(wait)},
-        )
+    limiter = auth_limiter(request)
+    client = client_host(request)
+    await run_in_threadpool(check_auth_limit, limiter, client)
     try:
         internal.check_internal_token(settings, x_arena_internal_token)
     except ApiError as exc:
