@@ -11,7 +11,7 @@ from contracts.agent import PlanStep
 from evaluator import score_run
 from evaluator.retrieval import Call, requirement_met
 from hidden_scenarios.matching import parse_time, step_satisfies, value_matches, window_of
-from hidden_scenarios.schema import Expectation, ReferenceStep, RequiredRetrieval
+from hidden_scenarios.schema import Expectation, ReferenceStep, RequiredRetrieval, Scenario
 from hidden_scenarios.validate import ScenarioError, retrieval_satisfied_by, validate_scenario
 
 WO_ARGS = {"asset_num": "CWC04006", "work_type": "CM", "date_from": "2020-01-01"}
@@ -108,39 +108,27 @@ def test_history_without_final_is_one_day_like_the_tool() -> None:
     assert not retrieval_satisfied_by(start_only, "iot.history", quarter)
 
 
+def with_expectation(scenario: Scenario, **fields: object) -> Scenario:
+    """A copy of ``scenario`` with some expectation fields replaced."""
+    expectation = scenario.expectation.model_copy(update=fields)
+    return scenario.model_copy(update={"expectation": expectation})
+
+
 def test_validator_rejects_what_the_evaluator_would_fail() -> None:
     """A required retrieval whose window the reference plan does not cover is
     caught at load time, not discovered by an honest agent losing points."""
     quarter = dict(HISTORY_ARGS, start="2020-06-01T09:15:00", final="2020-06-01T09:30:00")
     start_only = {k: v for k, v in quarter.items() if k != "final"}
-    base = number_scenario()
-    bad = base.model_copy(
-        update={
-            "expectation": base.expectation.model_copy(
-                update={
-                    "required_retrievals": [
-                        RequiredRetrieval(tool="iot.history", arguments=start_only)
-                    ],
-                    "reference_plan": [
-                        ReferenceStep(agent="iot", tool="history", arguments=quarter)
-                    ],
-                }
-            )
-        }
+    bad = with_expectation(
+        number_scenario(),
+        required_retrievals=[RequiredRetrieval(tool="iot.history", arguments=start_only)],
+        reference_plan=[ReferenceStep(agent="iot", tool="history", arguments=quarter)],
     )
     with pytest.raises(ScenarioError) as exc:
         validate_scenario(bad)
     assert exc.value.code == "unsatisfiable_retrieval"
-    good = bad.model_copy(
-        update={
-            "expectation": bad.expectation.model_copy(
-                update={
-                    "required_retrievals": [
-                        RequiredRetrieval(tool="iot.history", arguments=quarter)
-                    ]
-                }
-            )
-        }
+    good = with_expectation(
+        bad, required_retrievals=[RequiredRetrieval(tool="iot.history", arguments=quarter)]
     )
     validate_scenario(good)
     calls = [record(0, "iot.history", quarter, values=[1.0])]
