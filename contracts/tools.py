@@ -19,6 +19,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# Page numbers are echoed in responses: bounded so that a huge one is a 422,
+# not a response that cannot be serialised (found by the OpenAPI fuzz test).
+MAX_PAGE = 2**31 - 1
+
 
 class _Args(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -51,7 +55,7 @@ class HistoryArgs(_Args):
     final: str | None = None  # exclusive end; default start + 1 day
     sensors: list[str] | None = None  # default: all sensors of the asset
     aggregation: Literal["none", "hourly", "daily"] = "none"
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=MAX_PAGE)
     page_size: int = Field(default=500, ge=1, le=5000)
 
 
@@ -62,7 +66,7 @@ class CurrentDateTimeArgs(_Args):
 
 class JsonReaderArgs(_Args):
     file_name: str  # a dataset_id
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=MAX_PAGE)
     page_size: int = Field(default=5000, ge=1, le=5000)
 
 
@@ -113,7 +117,7 @@ class ListWorkordersArgs(_Args):
     date_from: str | None = None
     date_to: str | None = None
     page_size: int = Field(default=50, ge=1, le=500)
-    page_num: int = Field(default=1, ge=1)
+    page_num: int = Field(default=1, ge=1, le=MAX_PAGE)
 
 
 class GetWorkorderArgs(_Args):
@@ -127,7 +131,7 @@ class ListEventsArgs(_Args):
     date_to: str | None = None
     event_type: Literal["alert", "anomaly", "workorder"] | None = None
     page_size: int = Field(default=100, ge=1, le=1000)
-    page_num: int = Field(default=1, ge=1)
+    page_num: int = Field(default=1, ge=1, le=MAX_PAGE)
 
 
 class ListAlertRulesArgs(_Args):

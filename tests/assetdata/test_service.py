@@ -153,6 +153,14 @@ def test_paging(client):
         ),
         ("/iot/history", {"site_name": "MAIN"}, 422, "invalid_arguments"),
         ("/iot/sites", {"unexpected": 1}, 422, "invalid_arguments"),
+        # echoed page numbers beyond 64 bits could not be serialised (was a 500)
+        ("/wo/list_workorders", {"page_num": 2**64}, 422, "invalid_arguments"),
+        (
+            "/wo/list_events",
+            {"equipment_id": "CWC04009", "page_num": 2**64},
+            422,
+            "invalid_arguments",
+        ),
         ("/iot/teleport", {}, 404, "unknown_tool"),
     ],
 )
