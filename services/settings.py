@@ -91,6 +91,14 @@ class Settings(BaseSettings):
     llm_model: str = "mock/echo"  # litellm model id the gateway forwards to
     llm_token_budget: int = 20_000  # per scenario run
     llm_judge_model: str | None = None  # optional LLM judge; None = deterministic only
+    # What an agent can make the sidecar and the gateway hold (published in
+    # docs/agent-contract.md §6). Per run unless noted.
+    llm_max_requests: int = 200  # chat completions per run; beyond: 429 request_limit_exceeded
+    llm_max_output_tokens: int = 4096  # max_tokens of one request (caps what is asked for)
+    sidecar_max_body_bytes: int = 2 * 1024**2  # one request body (tools, MCP, LLM relay): 413
+    sidecar_max_argument_bytes: int = 64 * 1024  # one tool call's arguments as JSON: 413
+    sidecar_max_log_entries: int = 2000  # tool calls logged per run; beyond: run failure
+    sidecar_max_log_bytes: int = 4 * 1024**2  # tool-log bytes per run; beyond: run failure
     # Failure-statement embedder: "hash" (default, scikit-learn only) or "minilm"
     # (needs the optional 'embed' extra). Catalog centroids are per embedder.
     evaluator_embedder: str = "hash"

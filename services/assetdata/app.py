@@ -3,7 +3,8 @@ bodies in OpenAPI) and MCP (streamable HTTP at ``/mcp/{family}/``), both
 running every call through ``runlog.execute`` so faults and the tool-call log
 behave the same on both transports.
 
-``create_app(plant=None, seed=DEFAULT_SEED, runs_dir=None, timeout_delay=1.0)``
+``create_app(plant=None, seed=DEFAULT_SEED, runs_dir=None, timeout_delay=1.0, limits=None)``
+(``limits``: ``runlog.Limits``, default from the ``ARENA_SIDECAR_MAX_*`` settings)
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contracts import tools as T
 from services.assetdata.plant import DEFAULT_SEED, Plant, load_plant
-from services.assetdata.runlog import RunRegistry, execute
+from services.assetdata.runlog import Limits, RunRegistry, execute
 from services.assetdata.tools import ToolError
 
 FAMILIES = ("iot", "utilities", "fmsr", "tsfm", "wo")
@@ -77,6 +78,106 @@ ERROR_RESPONSES = {
     "503": _problem_doc("Injected fault: tool unavailable"),
     "504": _problem_doc("Injected fault: tool timeout"),
 }
+
+
+class BodyLimit:
+    """ASGI middleware: every request body is bounded before the app reads
+    it. A declared ``Content-Length`` over the route's bound is refused
+    without reading a byte; a chunked body is counted as it streams in and
+    refused at the first byte past the bound (413 ``body_too_large``). The
+    body is then replayed to the app. Bodies held at once by all requests in
+    flight are bounded too (503 ``sidecar_busy``), so many connections
+    cannot add up to the sidecar's memory limit. Bounds: ``/v1/`` (the LLM
+    relay, bytes only forwarded) ``max_body_bytes``; tools and MCP (parsed
+    here) ``max_tool_body_bytes``."""
+
+    def __init__(self, app: Any, limits: Limits, max_in_flight_bytes: int | None = None) -> None:
+        self.app = app
+        self.limits = limits
+        self.max_in_flight = max_in_flight_bytes or 32 * max(
+            limits.max_body_bytes, limits.max_tool_body_bytes
+        )
+        self.in_flight = 0
+
+    def bound(self, path: str) -> int:
+        if path.startswith("/v1/"):
+            return self.limits.max_body_bytes
+        return self.limits.max_tool_body_bytes
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        bound = self.bound(path)
+        declared: int | None = None
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                if not value.isdigit():
+                    await self._refuse(scope, send, 400, "bad_content_length", "Bad length.")
+                    return
+                declared = int(value)
+        if declared is not None and declared > bound:
+            await self._refuse(scope, send, 413, "body_too_large", self._too_large(bound))
+            return
+        buf = bytearray()
+        held = 0
+        try:
+            while True:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return  # the client went away
+                chunk = message.get("body", b"")
+                if len(buf) + len(chunk) > bound:
+                    await self._refuse(scope, send, 413, "body_too_large", self._too_large(bound))
+                    return
+                if chunk:
+                    if self.in_flight + len(chunk) > self.max_in_flight:
+                        await self._refuse(
+                            scope, send, 503, "sidecar_busy", "Too many request bodies at once."
+                        )
+                        return
+                    self.in_flight += len(chunk)
+                    held += len(chunk)
+                    buf += chunk
+                if not message.get("more_body", False):
+                    break
+            first: dict[str, Any] | None = {
+                "type": "http.request",
+                "body": bytes(buf),
+                "more_body": False,
+            }
+            del buf
+
+            async def replay() -> dict[str, Any]:
+                nonlocal first
+                if first is not None:
+                    message, first = first, None
+                    return message
+                return await receive()
+
+            await self.app(scope, replay, send)
+        finally:
+            self.in_flight -= held
+
+    @staticmethod
+    def _too_large(bound: int) -> str:
+        return f"The request body exceeds {bound} bytes."
+
+    async def _refuse(self, scope: Any, send: Any, status: int, code: str, detail: str) -> None:
+        if scope.get("path", "").startswith("/v1/"):  # OpenAI clients read this shape
+            kind = "invalid_request_error" if status < 500 else "api_error"
+            response: JSONResponse = JSONResponse(
+                {"error": {"message": detail, "type": kind, "code": code}}, status_code=status
+            )
+        else:
+            response = problem_response(ToolError(status, code, detail))
+        response.headers["Connection"] = "close"  # the unread rest must not become a request
+        await response(scope, _no_receive, send)
+
+
+async def _no_receive() -> dict[str, Any]:
+    return {"type": "http.disconnect"}
 
 
 def _description(model: type[BaseModel]) -> str:
@@ -280,8 +381,10 @@ def create_app(
     seed: int = DEFAULT_SEED,
     runs_dir: Path | None = None,
     timeout_delay: float = 1.0,
+    limits: Limits | None = None,
 ) -> FastAPI:
-    registry = RunRegistry(runs_dir, timeout_delay) if runs_dir is not None else None
+    limits = limits or Limits.from_settings()
+    registry = RunRegistry(runs_dir, timeout_delay, limits) if runs_dir is not None else None
     hub = McpHub()
 
     @contextlib.asynccontextmanager
@@ -306,6 +409,8 @@ def create_app(
     )
     app.state.plant = plant
     app.state.registry = registry
+    app.state.limits = limits
+    app.add_middleware(BodyLimit, limits=limits)
     for r in build_routers():
         app.include_router(r)
     if os.environ.get("ARENA_GATEWAY_SOCKET"):  # imported only when used (cold start)

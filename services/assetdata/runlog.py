@@ -16,6 +16,7 @@ nothing is logged and no faults apply.
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 import re
 import threading
@@ -50,13 +51,49 @@ TEXT_KEYS = {
 SLOW_TOOLS = {"tsfm.run_tsfm_forecasting", "tsfm.run_tsad", "utilities.json_reader"}
 
 
+# The tool-log line that ends a run's log when the run exhausted a bound (read
+# by worker.sandbox.results, which holds the same key): the run fails.
+LIMIT_KEY = "limit_exceeded"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one run can make the sidecar hold (``ARENA_SIDECAR_MAX_*``)."""
+
+    max_body_bytes: int = 2 * 1024**2  # one request body (LLM relay); tool bodies: see below
+    max_argument_bytes: int = 64 * 1024  # one tool call's arguments, as JSON
+    max_log_entries: int = 2000  # logged tool calls per run
+    max_log_bytes: int = 4 * 1024**2  # tool-log bytes per run
+
+    @property
+    def max_tool_body_bytes(self) -> int:
+        """A REST or MCP request body: the arguments plus a JSON-RPC envelope."""
+        return min(self.max_body_bytes, self.max_argument_bytes + 8 * 1024)
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        from services.settings import Settings
+
+        s = Settings()
+        return cls(
+            max_body_bytes=s.sidecar_max_body_bytes,
+            max_argument_bytes=s.sidecar_max_argument_bytes,
+            max_log_entries=s.sidecar_max_log_entries,
+            max_log_bytes=s.sidecar_max_log_bytes,
+        )
+
+
 @dataclass
 class RunState:
     plan: RunPlan
     log_path: Path
+    limits: Limits = field(default_factory=Limits)
     seq: int = 0
     calls_per_tool: dict[str, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    entries: int = 0  # lines written to the log
+    log_bytes: int = 0
+    exhausted: str | None = None  # why the run's log is closed (a bound was exceeded)
 
     def next_call(self, tool: str) -> tuple[int, FaultSpec | None]:
         with self.lock:
@@ -69,10 +106,36 @@ class RunState:
                 return seq, f
         return seq, None
 
-    def append(self, record: ToolCallRecord) -> None:
-        line = record.model_dump_json() + "\n"
-        with self.lock, self.log_path.open("a", encoding="utf-8") as fh:
-            fh.write(line)
+    def append(self, record: ToolCallRecord) -> bool:
+        """Log ``record`` unless that would exceed the run's bounds; the first
+        record past a bound closes the log with one ``LIMIT_KEY`` line instead
+        (the run then fails). False when the record was not written."""
+        data = (record.model_dump_json() + "\n").encode()
+        limits = self.limits
+        with self.lock:
+            if self.exhausted is not None:
+                return False
+            if self.entries + 1 > limits.max_log_entries:
+                kind = "log_entries"
+                self.exhausted = f"more than {limits.max_log_entries} tool calls in one run"
+            elif self.log_bytes + len(data) > limits.max_log_bytes:
+                kind = "log_bytes"
+                self.exhausted = f"tool log over {limits.max_log_bytes} bytes in one run"
+            else:
+                with self.log_path.open("ab") as fh:
+                    fh.write(data)
+                self.entries += 1
+                self.log_bytes += len(data)
+                return True
+            marker = {
+                LIMIT_KEY: kind,
+                "detail": self.exhausted,
+                "entries": self.entries,
+                "bytes": self.log_bytes,
+            }
+            with self.log_path.open("ab") as fh:
+                fh.write((json.dumps(marker) + "\n").encode())
+            return False
 
 
 def _fault_tool(name: str) -> str:
@@ -85,7 +148,8 @@ def _fault_tool(name: str) -> str:
 class RunRegistry:
     """Tokens -> RunState, created lazily from ``plans/<token>.json``."""
 
-    def __init__(self, runs_dir: Path, timeout_delay: float = 1.0):
+    def __init__(self, runs_dir: Path, timeout_delay: float = 1.0, limits: Limits | None = None):
+        self.limits = limits or Limits()
         self.runs_dir = Path(runs_dir)
         self.plans_dir = self.runs_dir / "plans"
         self.logs_dir = self.runs_dir / "logs"
@@ -109,7 +173,7 @@ class RunRegistry:
                 return None
             if plan.run_token != token:
                 return None
-            state = RunState(plan, self.logs_dir / f"{token}.jsonl")
+            state = RunState(plan, self.logs_dir / f"{token}.jsonl", self.limits)
             self._runs[token] = state
             return state
 
@@ -170,6 +234,14 @@ def reduce_result(result: Any) -> tuple[list[str], list[float], int]:
 
 
 # ---- one call -----------------------------------------------------------------------------
+def argument_bytes(args: Any) -> int:
+    """Size of a call's arguments as compact JSON (what the log would store)."""
+    try:
+        return len(json.dumps(args, separators=(",", ":"), default=str).encode())
+    except (TypeError, ValueError, RecursionError):
+        return len(str(args).encode())
+
+
 @dataclass
 class Outcome:
     http_status: int
@@ -182,6 +254,22 @@ async def execute(
 ) -> Outcome:
     """Run a tool call with fault plan and logging (``state`` is None in open mode)."""
     t0 = time.perf_counter()
+    if state is not None and state.exhausted is not None:
+        # the run is over its bounds (and failed): nothing more runs or is logged
+        exc = ToolError(429, "run_limit_exceeded", f"This run is closed: {state.exhausted}.")
+        return Outcome(429, exc.to_problem(), exc)
+    limits = state.limits if state is not None else (registry.limits if registry else Limits())
+    size = argument_bytes(args)
+    if size > limits.max_argument_bytes:
+        exc = ToolError(
+            413,
+            "arguments_too_large",
+            f"The call's arguments are {size} bytes of JSON; at most "
+            f"{limits.max_argument_bytes} are accepted.",
+        )
+        args = {"_truncated": True, "_bytes": size}  # never stored whole
+        out = Outcome(413, exc.to_problem(), exc)
+        return _finish(state, _fault_tool(name), args, t0, out, None)
     try:
         tool = canonical_tool(name)
     except ToolError as exc:

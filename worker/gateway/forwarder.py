@@ -23,11 +23,12 @@ TIMEOUT = httpx.Timeout(300.0, connect=5.0)  # LLM calls are slow; the run's wal
 def _error(status: int, code: str, message: str) -> Response:
     import json
 
-    body = {"error": {"message": message, "type": "api_error", "code": code}}
+    kind = "invalid_request_error" if status < 500 else "api_error"
+    body = {"error": {"message": message, "type": kind, "code": code}}
     return Response(json.dumps(body), status_code=status, media_type="application/json")
 
 
-def make_router(socket_path: str) -> APIRouter:
+def make_router(socket_path: str, max_body_bytes: int = MAX_BODY_BYTES) -> APIRouter:
     router = APIRouter()
     transport = httpx.AsyncHTTPTransport(uds=socket_path)
     client = httpx.AsyncClient(transport=transport, base_url="http://gateway", timeout=TIMEOUT)
@@ -39,9 +40,19 @@ def make_router(socket_path: str) -> APIRouter:
             headers["Authorization"] = auth
         body = b""
         if method == "POST":
-            body = await request.body()
-            if len(body) > MAX_BODY_BYTES:
-                return _error(413, "bad_body", "body too large")
+            # bounded before reading: the declared length, then a streamed count
+            # (a chunked body declares none)
+            declared = request.headers.get("content-length")
+            if declared is not None and not (declared.isascii() and declared.isdigit()):
+                return _error(400, "bad_content_length", "Content-Length is not a number")
+            if declared is not None and int(declared) > max_body_bytes:
+                return _error(413, "body_too_large", f"the body exceeds {max_body_bytes} bytes")
+            buf = bytearray()
+            async for chunk in request.stream():
+                buf += chunk
+                if len(buf) > max_body_bytes:
+                    return _error(413, "body_too_large", f"the body exceeds {max_body_bytes} bytes")
+            body = bytes(buf)
         try:
             upstream = await client.request(method, path, content=body, headers=headers)
         except httpx.HTTPError:

@@ -68,6 +68,15 @@ def validate_messages(body: Any) -> list[dict[str, Any]]:
     return clean
 
 
+def requested_max_tokens(body: dict[str, Any]) -> int | None:
+    """The agent's ``max_tokens`` (or ``max_completion_tokens``), if a positive int."""
+    for field in ("max_tokens", "max_completion_tokens"):
+        value = body.get(field)
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+    return None
+
+
 class Completer:
     def __init__(self, model: str, scripted: list[str] | None = None) -> None:
         self.model = model
@@ -92,15 +101,41 @@ class Completer:
         except Exception:  # unknown tokenizer: a conservative chars/4 estimate
             return sum(len(m["content"]) for m in messages) // 4 + 4 * len(messages)
 
+    def count_text_tokens(self, text: str) -> int:
+        """Tokens of a bare text (a completion), without per-message overhead."""
+        model = "gpt-3.5-turbo" if self.model.startswith("mock/") else self.model
+        try:
+            return int(_litellm().token_counter(model=model, text=text))
+        except Exception:
+            return estimate_tokens(text)
+
+    def _fit(self, text: str, max_tokens: int) -> str:
+        """The longest prefix of ``text`` of at most ``max_tokens`` tokens."""
+        if self.count_text_tokens(text) <= max_tokens:
+            return text
+        lo, hi = 0, len(text)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.count_text_tokens(text[:mid]) <= max_tokens:
+                lo = mid
+            else:
+                hi = mid - 1
+        return text[:lo]
+
     def complete(self, body: dict[str, Any], max_tokens: int) -> dict[str, Any]:
-        """Returns an OpenAI-shaped chat.completion dict (with usage)."""
+        """Returns an OpenAI-shaped chat.completion dict. ``max_tokens`` is
+        what the caller reserved for the output; the agent's own
+        ``max_tokens`` can only lower it. ``usage`` is the provider's, if it
+        sent one (see ``usage_of``)."""
         messages = validate_messages(body)
         kwargs: dict[str, Any] = {k: body[k] for k in PASSTHROUGH if k in body}
         kwargs["n"] = 1
-        requested = body.get("max_tokens") or body.get("max_completion_tokens")
-        if isinstance(requested, int) and requested > 0:
+        requested = requested_max_tokens(body)
+        if requested is not None:
             max_tokens = min(max_tokens, requested)
         mock = self._mock_response(messages)
+        if mock is not None:
+            mock = self._fit(mock, max_tokens)  # a provider stops at max_tokens; so does the mock
         litellm = _litellm()
         if mock is not None:
             response = litellm.completion(
@@ -119,10 +154,40 @@ class Completer:
         if mock is not None:
             # litellm's mock usage is a constant; count like a real provider would
             prompt = self.count_prompt_tokens(messages)
-            completion = self.count_prompt_tokens([{"role": "assistant", "content": mock}])
+            completion = self.count_text_tokens(mock)
             data["usage"] = {
                 "prompt_tokens": prompt,
                 "completion_tokens": completion,
                 "total_tokens": prompt + completion,
             }
         return data
+
+
+def estimate_tokens(text: str) -> int:
+    """A provider-independent estimate: one token per 4 characters (rounded up)."""
+    return -(-len(text) // 4)
+
+
+def _reported(usage: Any, field: str) -> int | None:
+    value = usage.get(field) if isinstance(usage, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        return None
+    return int(value)
+
+
+def usage_of(data: dict[str, Any], prompt_estimate: int) -> tuple[int, int]:
+    """(prompt, completion) tokens of a provider reply. A reply without
+    ``usage`` (or with a zero or missing count) is counted by an estimate,
+    never as zero: the prompt by ``prompt_estimate`` (what was reserved for
+    it), the completion by ``estimate_tokens`` of the returned text."""
+    usage = data.get("usage")
+    prompt = _reported(usage, "prompt_tokens") or max(1, prompt_estimate)
+    completion = _reported(usage, "completion_tokens")
+    if completion is None:
+        text = "".join(
+            _content_text(choice.get("message") or {})
+            for choice in data.get("choices") or []
+            if isinstance(choice, dict)
+        )
+        completion = estimate_tokens(text)
+    return prompt, completion

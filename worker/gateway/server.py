@@ -2,8 +2,12 @@
 
 Only the sidecar has the socket's directory mounted; agents reach it through
 the sidecar's forwarder on loopback. Each request must carry the run's key
-(``Authorization: Bearer sk-arena-...``); the run's remaining token budget
-caps ``max_tokens`` and an exhausted budget is answered with 429.
+(``Authorization: Bearer sk-arena-...``). Before forwarding, the call
+reserves its prompt estimate plus its output cap (the agent's ``max_tokens``,
+at most the per-request cap, at most what is left) from the run's budget,
+atomically; afterwards it settles to the provider's usage (estimated when
+the reply has none). A budget that cannot cover the reservation, or a run
+past its request limit, is answered with 429.
 """
 
 from __future__ import annotations
@@ -18,8 +22,14 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
-from worker.gateway.budget import BudgetExceeded, KeyRegistry
-from worker.gateway.llm import BadRequest, Completer, validate_messages
+from worker.gateway.budget import BudgetExceeded, KeyRegistry, RequestLimitExceeded
+from worker.gateway.llm import (
+    BadRequest,
+    Completer,
+    requested_max_tokens,
+    usage_of,
+    validate_messages,
+)
 
 log = logging.getLogger(__name__)
 
@@ -90,10 +100,18 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.rstrip("/") not in ("/v1/chat/completions", "/chat/completions"):
             self._json(404, _error("not_found", "only /v1/chat/completions is served"))
             return
-        length = int(self.headers.get("Content-Length") or 0)
+        # checked before a byte of the body is read; no chunked bodies (the
+        # sidecar's forwarder always sends a length)
+        declared = self.headers.get("Content-Length") or ""
+        length = int(declared) if declared.isascii() and declared.isdigit() else -1
         if length <= 0 or length > MAX_BODY_BYTES:
             self.close_connection = True  # the unread body must not become a "request"
-            self._json(413 if length else 400, _error("bad_body", "body missing or too large"))
+            if length > MAX_BODY_BYTES:
+                self._json(
+                    413, _error("body_too_large", f"the body exceeds {MAX_BODY_BYTES} bytes")
+                )
+            else:
+                self._json(411, _error("length_required", "a Content-Length body is required"))
             return
         raw = self.rfile.read(length)
         key = self.headers.get("Authorization", "").removeprefix("Bearer ").strip()
@@ -109,37 +127,58 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             self._json(400, _error("invalid_json", "body is not JSON"))
             return
+        completer = self.server.completer
         try:
-            remaining = registry.reserve(key)
-            completer = self.server.completer
-            prompt = completer.count_prompt_tokens(validate_messages(body))
-            if prompt >= remaining:
-                raise BudgetExceeded(key)
-            data = completer.complete(body, max_tokens=remaining - prompt)
+            messages = validate_messages(body)
+            prompt_estimate = completer.count_prompt_tokens(messages)
+            reservation = registry.reserve(key, prompt_estimate, requested_max_tokens(body))
         except BadRequest as exc:
             self._json(400, _error(exc.code, exc.message))
+            return
+        except KeyError:  # revoked between lookup and reserve
+            self._json(
+                401, _error("invalid_api_key", "unknown or expired run key", "authentication_error")
+            )
+            return
+        except RequestLimitExceeded:
+            self._json(
+                429,
+                _error(
+                    "request_limit_exceeded",
+                    f"this run may make at most {registry.max_requests} LLM requests",
+                    "rate_limit_error",
+                ),
+            )
             return
         except BudgetExceeded:
             self._json(
                 429,
                 _error(
                     "token_budget_exhausted",
-                    "this run's LLM token budget is used up",
+                    "this run's LLM token budget cannot cover this request (prompt + at least "
+                    "one output token, counting calls still in flight)",
                     "insufficient_quota",
                 ),
             )
             return
+        try:
+            data = completer.complete(body, max_tokens=reservation.max_output_tokens)
+        except BadRequest as exc:
+            registry.release(reservation)
+            self._json(400, _error(exc.code, exc.message))
+            return
         except Exception as exc:  # provider failure: the agent sees a 502, we keep serving
+            registry.release(reservation)
             log.warning("llm gateway: provider call failed: %s", type(exc).__name__)
             self._json(502, _error("provider_error", "the LLM provider call failed", "api_error"))
             return
-        usage = data.get("usage") or {}
-        registry.record(
-            key,
-            int(usage.get("prompt_tokens") or 0),
-            int(usage.get("completion_tokens") or 0),
-            data.get("model"),
-        )
+        prompt, completion = usage_of(data, reservation.prompt_tokens)
+        data["usage"] = {
+            "prompt_tokens": prompt,
+            "completion_tokens": completion,
+            "total_tokens": prompt + completion,
+        }
+        registry.settle(reservation, prompt, completion, data.get("model"))
         if body.get("stream"):
             self._send(200, sse_from_completion(data), "text/event-stream")
         else:

@@ -347,7 +347,9 @@ def run_submission(
         stats.wall = time.perf_counter() - started
         return runs_all
 
-    registry = KeyRegistry()
+    registry = KeyRegistry(
+        max_requests=settings.llm_max_requests, max_output_tokens=settings.llm_max_output_tokens
+    )
     gateway: GatewayServer | None = None
     gateway_dir: Path | None = None
     volumes: list[Any] = []
