@@ -30,6 +30,16 @@ class Settings(BaseSettings):
     upload_max_unpacked_bytes: int = 16 * 1024**3
     upload_max_members: int = 20_000
     upload_max_gzip_ratio: float = 100.0
+    # Uploads one team may have in flight at once, over all api processes
+    # (counted in Redis; 0 = unbounded). A slot of a crashed api process
+    # frees itself after upload_slot_ttl_seconds (renewed while streaming).
+    upload_max_concurrent_per_team: int = 2
+    upload_slot_ttl_seconds: float = 60.0
+    # Orphaned partial uploads (.incoming-*.part whose api process died) are
+    # swept at api start and every upload_sweep_interval_seconds once idle
+    # this long; a file whose upload is still in progress is never taken.
+    upload_partial_max_age_seconds: float = 600.0
+    upload_sweep_interval_seconds: float = 300.0
 
     # --- submission lifecycle (api + worker) ---------------------------------
     submission_deadline_seconds: int = 6 * 3600  # from first queueing to a final state

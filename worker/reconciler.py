@@ -8,7 +8,8 @@ Run periodically (celery beat, ``settings.reconcile_interval_seconds``):
 - submitted rows never handed to the broker, and queued rows nobody claimed
   for ``requeue_after_seconds`` -> enqueued again (duplicates are harmless:
   the lease makes a second delivery a no-op);
-- archives of final submissions past ``upload_retention_seconds`` -> deleted.
+- archives of final submissions past ``upload_retention_seconds`` -> deleted
+  by the host holding them (see ``delete_expired_archives``).
 
 ``decide`` is pure; ``reconcile`` applies its decisions with conditional
 UPDATEs that repeat the condition, so a worker renewing its lease at the
@@ -18,6 +19,7 @@ same moment always wins.
 from __future__ import annotations
 
 import logging
+import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -186,23 +188,46 @@ def reconcile(
 
 
 def delete_expired_archives(session: Session, settings: Settings, now: datetime) -> int:
+    """Delete archives of final submissions past retention, on the host that
+    owns them: a row is marked deleted only where its file was removed here,
+    or where this host shares the row's upload store (the file is gone from
+    the store itself). A reconciler on a host with another (or no) upload
+    directory leaves other stores' rows alone, for theirs."""
     cutoff = now - timedelta(seconds=settings.upload_retention_seconds)
+    directory = settings.data_dir / "uploads"
+    here = store.upload_store_id(directory)  # None: no api writes uploads here
+    mine = Submission.archive_store.is_(None)  # legacy rows: decided by the file
+    if here is not None:
+        mine = or_(mine, Submission.archive_store == here)
     rows = session.execute(
-        select(Submission.id, Submission.archive_name).where(
+        select(Submission.id, Submission.archive_name, Submission.archive_store).where(
             and_(
                 Submission.status.in_([s.value for s in FINAL]),
                 Submission.archive_deleted_at.is_(None),
                 Submission.finished_at <= cutoff,
+                mine,
             )
         )
     ).all()
     deleted = 0
-    for sid, name in rows:
-        if name:
-            (settings.data_dir / "uploads" / name).unlink(missing_ok=True)
-        session.execute(
-            update(Submission).where(Submission.id == sid).values(archive_deleted_at=now)
-        )
-        deleted += 1
-    session.commit()
+    for sid, name, owner in rows:
+        path = directory / os.path.basename(name) if name else None
+        held_here = path is not None and path.exists()
+        if name and not held_here and (here is None or owner != here):
+            continue  # the file lives on another host (or is a legacy row's elsewhere)
+        # Marked first, and only while still final (an admin re-run may have
+        # taken the row back meanwhile); the file goes once the mark holds.
+        done = session.execute(
+            update(Submission)
+            .where(
+                Submission.id == sid,
+                Submission.status.in_([s.value for s in FINAL]),
+                Submission.archive_deleted_at.is_(None),
+            )
+            .values(archive_deleted_at=now)
+        ).rowcount
+        session.commit()
+        if done and path is not None:
+            path.unlink(missing_ok=True)
+        deleted += done
     return deleted

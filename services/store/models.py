@@ -139,6 +139,9 @@ class Submission(Base):
     lease_expires_at: Mapped[datetime | None] = mapped_column(TS)
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     archive_deleted_at: Mapped[datetime | None] = mapped_column(TS)
+    # Upload store (services.store.submissions.upload_store_id) holding the
+    # archive: only a reconciler on a host sharing that store deletes it.
+    archive_store: Mapped[str | None] = mapped_column(String(32))
 
     team: Mapped[Team] = relationship(lazy="joined")
     score: Mapped[SubmissionScore | None] = relationship(

@@ -4,9 +4,12 @@ conditional UPDATE so that two actors can never both win a transition."""
 
 from __future__ import annotations
 
+import os
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -17,6 +20,41 @@ from services.store.models import Phase, Submission
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+STORE_ID_FILE = ".store-id"
+_STORE_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def upload_store_id(directory: Path, create: bool = False) -> str | None:
+    """The identity of the upload directory ``directory`` (``data_dir/uploads``):
+    a random id kept in a file inside it, so every process that sees the same
+    directory (api, workers and beat sharing the volume) reads the same id,
+    and a host with a directory of its own has another. The api creates it
+    (``create``); others only read it. None: no (valid) store here."""
+    path = directory / STORE_ID_FILE
+    for _ in range(2):
+        try:
+            value = path.read_text(encoding="ascii").strip()
+        except FileNotFoundError:
+            value = None
+        except (OSError, UnicodeDecodeError):
+            return None
+        if value is not None:
+            return value if _STORE_ID.fullmatch(value) else None
+        if not create:
+            return None
+        directory.mkdir(parents=True, exist_ok=True)
+        new = uuid.uuid4().hex
+        tmp = directory / f"{STORE_ID_FILE}-{new}.tmp"
+        tmp.write_text(new + "\n", encoding="ascii")
+        try:
+            os.link(tmp, path)  # atomic create-if-absent: the first process wins
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink(missing_ok=True)
+    return None
 
 
 def day_start(now: datetime) -> datetime:

@@ -14,7 +14,7 @@ from arena_api_env import REDIS_URL, World, auth, finished_submission
 from fastapi.testclient import TestClient
 
 from services.settings import Settings
-from services.store.submissions import utcnow
+from services.store.submissions import STORE_ID_FILE, utcnow
 
 pytestmark = pytest.mark.integration
 PROBLEM = "application/problem+json"
@@ -43,7 +43,10 @@ def upload(
 
 
 def uploads(settings: Settings) -> list[str]:
-    return sorted(p.name for p in (settings.data_dir / "uploads").iterdir())
+    """Archives and partial files in the upload directory (not its store id)."""
+    return sorted(
+        p.name for p in (settings.data_dir / "uploads").iterdir() if p.name != STORE_ID_FILE
+    )
 
 
 def assert_problem(resp, status: int, code: str) -> None:

@@ -115,12 +115,17 @@ def to_out(sub: Submission) -> SubmissionOut:
     )
 
 
+def require_team(principal: Principal) -> int:
+    if principal.team_id is None:
+        raise ApiError(403, "team_required", "Only team (participant) tokens can submit.")
+    return principal.team_id
+
+
 def resolve_target(
     session: Session, principal: Principal, phase_id: int | None, track: str, now: datetime
 ) -> Phase:
     """Phase + track checks and the quota pre-check (before reading the body)."""
-    if principal.team_id is None:
-        raise ApiError(403, "team_required", "Only team (participant) tokens can submit.")
+    require_team(principal)
     phase = (
         phases.get_phase(session, phase_id)
         if phase_id
@@ -150,6 +155,8 @@ def accept(
     phases.ensure_can_submit(session, principal.team_id, phase, now)
     sub_id = uuid.uuid4()
     name = f"{sub_id}.tar.gz" if compressed else f"{sub_id}.tar"
+    # The store this host writes to: only a reconciler sharing it deletes the file.
+    archive_store = store.upload_store_id(uploads_dir(settings), create=True)
     sub = Submission(
         id=sub_id,
         team_id=principal.team_id,
@@ -158,6 +165,7 @@ def accept(
         image_sha256=upload.sha256,
         image_bytes=upload.size,
         archive_name=name,
+        archive_store=archive_store,
         status="submitted",
         progress=0.0,
         scenarios_total=0,
