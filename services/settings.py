@@ -87,7 +87,16 @@ class Settings(BaseSettings):
     scenario_parallelism: int = Field(default_factory=lambda: max(1, (os.cpu_count() or 2)))
     agent_nofile: int = 1024  # open-file ulimit inside the agent container
     agent_runtime: str | None = None  # OCI runtime, e.g. "runsc" (gVisor); None = engine default
-    image_max_bytes: int = 8 * 1024**3  # declared uncompressed size of an uploaded image
+    image_max_bytes: int = 8 * 1024**3  # all layers of an uploaded image, decompressed
+    image_max_layer_bytes: int = 4 * 1024**3  # one layer, decompressed
+    image_max_layers: int = 127  # overlay2 stacks at most 128 lower dirs
+    image_max_config_bytes: int = 1024**2
+    image_max_volumes: int = 8  # each VOLUME is covered by a capped tmpfs at run time
+    # Images an upload must never move: their ids are compared before and
+    # after every load (the sidecar image is always included).
+    protected_images: str = (
+        "arena-base:bookworm,arena-postgres:15,arena-redis:7,python:3.11-slim,postgres:16,redis:7"
+    )
     image_load_timeout_seconds: float = 900.0  # docker load of a big tarball takes minutes
     sidecar_port: int = 8080  # asset-data port inside each submission's network namespace
     sidecar_ready_seconds: float = 90.0  # plant load + server start

@@ -39,6 +39,7 @@ from worker import archive_fetch
 log = logging.getLogger("arena.worker.pipeline")
 CATALOG_LOCK = 740218  # advisory lock: catalog matching + update is serialised
 CANARY_MASK = ("CANARY-",)
+SERVER_IMAGE_CHANGED = "server_image_changed"
 
 
 class Stop(Exception):
@@ -98,7 +99,7 @@ def default_deps(settings: Settings) -> Deps:
     from worker.sandbox import intake, janitor, runner
 
     def _cleanup(client: Any, submission: str) -> None:
-        janitor.cleanup(client, older_than=0, submission=submission)
+        janitor.cleanup(client, older_than=0, submission=submission, images=True)
 
     def _retry(submission_id: uuid.UUID, countdown: float) -> None:
         from worker.celery_app import EVALUATE_TASK, QUEUE, app
@@ -384,9 +385,23 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
             )
             return "failed"
         try:
-            image = deps.load_image(client, fetched or archive, settings)
+            image = deps.load_image(client, fetched or archive, settings, label=label)
         except deps.intake_error as exc:
             code = getattr(exc, "code", "invalid_image")
+            if code == SERVER_IMAGE_CHANGED:
+                # Fail closed, never retried; not the participant's quota
+                # (an operator retagging during the load looks the same).
+                _fail(
+                    deps,
+                    submission_id,
+                    owner,
+                    code,
+                    "The server refused this image: loading it changed a server image. "
+                    "The incident was logged for the operators.",
+                    FailureKind.INFRASTRUCTURE,
+                )
+                log.critical("server image changed by a load", extra={**extra, "code": code})
+                return "failed"
             _fail(
                 deps,
                 submission_id,
@@ -494,12 +509,16 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
         return "failed"
     finally:
         hb.stop()
+        # Containers first (an image in use cannot be removed), then the
+        # image: by its handle if the load returned, and in any case every
+        # internal reference of this attempt (a load interrupted after the
+        # tag, a cancel mid-load).
+        cleanup_attempt(deps, client, submission_id, attempt)
         if image is not None:
             try:
                 deps.remove_image(client, image)
             except Exception as exc:
                 log.warning("image removal failed", extra={"error": type(exc).__name__})
-        cleanup_attempt(deps, client, submission_id, attempt)
         if fetched is not None:
             # The original lives on the api host: the reconciler running there
             # deletes it (final rows past retention), so the row is left unmarked.

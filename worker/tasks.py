@@ -94,8 +94,10 @@ def _clean_sandboxes(settings, report: reconciler.Report) -> int:  # noqa: ANN00
     for sid, attempts in report.abandoned:
         for attempt in range(1, attempts + 1):
             result = janitor.cleanup(
-                client, older_than=0, submission=pipeline.sandbox_label(sid, attempt)
+                client, older_than=0, submission=pipeline.sandbox_label(sid, attempt), images=True
             )
-            removed += result.containers + result.volumes
-    result = janitor.cleanup(client, older_than=settings.submission_deadline_seconds + 3600)
-    return removed + result.containers + result.volumes
+            removed += result.containers + result.volumes + result.images
+    result = janitor.cleanup(
+        client, older_than=settings.submission_deadline_seconds + 3600, images=True
+    )
+    return removed + result.containers + result.volumes + result.images

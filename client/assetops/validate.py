@@ -95,7 +95,7 @@ def _resolve_image(client: Any, image: str, settings: Any) -> tuple[str, Any]:
     path = Path(image)
     if path.is_file():
         try:
-            loaded = load_image(client, path, settings)
+            loaded = load_image(client, path, settings, label=f"validate-{uuid.uuid4().hex[:8]}")
         except IntakeError as exc:
             raise ValidateError(f"image rejected ({exc.code}): {exc.message}") from exc
         return loaded.image_id, loaded

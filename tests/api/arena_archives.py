@@ -17,10 +17,15 @@ def _add(tar: tarfile.TarFile, name: str, data: bytes, **attrs: object) -> None:
     tar.addfile(info, io.BytesIO(data))
 
 
-def layer_bytes(payload: bytes = b"hello") -> bytes:
+def layer_bytes(payload: bytes = b"hello", dangling_link: bool = False) -> bytes:
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w") as layer:
         _add(layer, "app/hello.txt", payload)
+        if dangling_link:
+            link = tarfile.TarInfo("app/broken")
+            link.type = tarfile.LNKTYPE
+            link.linkname = "missing/target"
+            layer.addfile(link)
     return buf.getvalue()
 
 
@@ -29,13 +34,17 @@ def image_tar(
     extra: list[tarfile.TarInfo] | None = None,
     layer_size: int = 0,
     arch: str = "amd64",
+    engine_refused: bool = False,
 ) -> bytes:
-    """A minimal `docker save` (legacy layout): manifest.json, config, layers."""
+    """A minimal `docker save` (legacy layout): manifest.json, config, layers.
+    ``engine_refused``: the layer holds a hard link to a missing file, which
+    every inspection accepts and the engine's layer applier refuses (a
+    participant error found only at ``docker load``)."""
     buf = io.BytesIO()
     manifest = []
     with tarfile.open(fileobj=buf, mode="w") as tar:
         for i in range(images):
-            layer = layer_bytes(b"x" * layer_size or f"image {i}".encode())
+            layer = layer_bytes(b"x" * layer_size or f"image {i}".encode(), engine_refused)
             layer_id = hashlib.sha256(layer).hexdigest()
             config = json.dumps(
                 {

@@ -28,9 +28,9 @@ def _code(tmp_path: Path, data: bytes, limits: Limits = LIMITS) -> str:
 def test_single_image_plain_and_gzip_accepted(tmp_path: Path) -> None:
     data = archives.image_tar()
     info = inspect_archive(_write(tmp_path, data), LIMITS)
-    assert not info.compressed and info.layers == 1 and info.repo_tags == ("agent0:latest",)
+    assert not info.compressed and info.layer_count == 1 and info.repo_tags == ("agent0:latest",)
     info = inspect_archive(_write(tmp_path, archives.gz(data)), LIMITS)
-    assert info.compressed and info.layers == 1
+    assert info.compressed and info.layer_count == 1
 
 
 def test_internal_relative_symlink_is_fine(tmp_path: Path) -> None:

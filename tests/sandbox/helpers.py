@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import tarfile
@@ -50,18 +51,26 @@ def docker_save_tar(
     tags: list[str] | None = None,
     layer_bytes: int = 10,
 ) -> bytes:
-    """A synthetic tarball in `docker save` layout (config, layer, manifest)."""
+    """A synthetic tarball in `docker save` layout (config named by its
+    digest, a real layer tar whose digest is the config's diff id, manifest)."""
     files: dict[str, bytes] = {}
     manifest = []
     for i in range(images):
+        layer = tar_bytes({f"data{i}": b"x" * layer_bytes})
+        diff_id = hashlib.sha256(layer).hexdigest()
         config = json.dumps(
-            {"architecture": arch, "os": os_name, "config": {"User": "1000"}, "n": i}
+            {
+                "architecture": arch,
+                "os": os_name,
+                "config": {"User": "1000", "Entrypoint": ["/data0"]},
+                "rootfs": {"type": "layers", "diff_ids": [f"sha256:{diff_id}"]},
+            }
         ).encode()
-        digest = f"{i:x}".rjust(64, "a")
+        digest = hashlib.sha256(config).hexdigest()
         files[f"{digest}.json"] = config
-        files[f"layer{i}/layer.tar"] = b"\0" * layer_bytes
+        files[f"{diff_id}/layer.tar"] = layer
         manifest.append(
-            {"Config": f"{digest}.json", "RepoTags": tags or [], "Layers": [f"layer{i}/layer.tar"]}
+            {"Config": f"{digest}.json", "RepoTags": tags or [], "Layers": [f"{diff_id}/layer.tar"]}
         )
     files["manifest.json"] = json.dumps(manifest).encode()
     return tar_bytes(files)

@@ -219,7 +219,9 @@ def test_intake_loads_a_real_docker_save(docker_client: Any, tmp_path: Path) -> 
     context = tmp_path / "ctx"
     context.mkdir()
     (context / "hello.txt").write_text(f"hello {time.time()}")  # a fresh image id each run
-    (context / "Dockerfile").write_text("FROM scratch\nCOPY hello.txt /hello.txt\n")
+    (context / "Dockerfile").write_text(
+        'FROM scratch\nCOPY hello.txt /hello.txt\nENTRYPOINT ["/hello.txt"]\n'
+    )
     image_id = build_image(
         docker_client,
         context,
@@ -231,20 +233,116 @@ def test_intake_loads_a_real_docker_save(docker_client: Any, tmp_path: Path) -> 
         for chunk in docker_client.images.get(image_id).save(named=True):
             fh.write(chunk)
     # preexisting in the engine: loading must not make it removable
-    loaded = load_image(docker_client, tar_path, Settings())
+    loaded = load_image(docker_client, tar_path, Settings(), label="intake-test")
     assert loaded.image_id == image_id and loaded.preexisting
+    assert loaded.reference and loaded.reference.startswith("arena-submission/intake-test:")
     remove_image(docker_client, loaded)
-    assert docker_client.images.get(image_id)
+    assert docker_client.images.get(image_id).tags == ["arena-test-intake:latest"]
     docker_client.images.remove(image_id, force=True)
-    loaded = load_image(docker_client, tar_path, Settings())
+    loaded = load_image(docker_client, tar_path, Settings(), label="intake-test")
     assert loaded.image_id == image_id and not loaded.preexisting
     assert loaded.size_bytes > 0 and loaded.repo_tags == ["arena-test-intake:latest"]
+    # the uploaded tag is recorded, never applied: only the internal reference
+    assert docker_client.images.get(image_id).tags == [loaded.reference]
     remove_image(docker_client, loaded)
     with pytest.raises(docker.errors.ImageNotFound):
         docker_client.images.get(image_id)
     tar_path.write_bytes(b"garbage")
     with pytest.raises(IntakeError):
         load_image(docker_client, tar_path, Settings())
+
+
+def test_janitor_reaps_images_of_a_dead_attempt(docker_client: Any, tmp_path: Path) -> None:
+    """A worker that died after the load leaves its image tagged with the
+    attempt's internal reference; the janitor removes it, and only it."""
+    import sys
+
+    from worker.sandbox import janitor
+    from worker.sandbox.intake import load_image, remove_image
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "security"))
+    import sec_tars
+
+    mine = load_image(
+        docker_client, sec_tars.server_tag_in_manifest(tmp_path / "a.tar"), Settings(),
+        label="janitor-img-a1",
+    )
+    other = load_image(
+        docker_client, sec_tars.legacy_repositories_tag(tmp_path / "b.tar"), Settings(),
+        label="janitor-img-b1",
+    )
+    try:
+        kept = janitor.cleanup(docker_client, older_than=3600, submission="janitor-img-a1",
+                               images=True)
+        assert kept.images == 0  # fresh: a live attempt's image is never reaped by age
+        report = janitor.cleanup(docker_client, older_than=0, submission="janitor-img-a1",
+                                 images=True)
+        assert report.images == 1
+        with pytest.raises(docker.errors.ImageNotFound):
+            docker_client.images.get(mine.image_id)
+        assert docker_client.images.get(other.image_id).tags == [other.reference]
+        # the runner's own teardown (no images=True) never touches images
+        janitor.cleanup(docker_client, older_than=0, submission="janitor-img-b1")
+        assert docker_client.images.get(other.image_id)
+    finally:
+        remove_image(docker_client, mine)
+        remove_image(docker_client, other)
+
+
+_VOLUME_AGENT = """
+import json, os
+fstype = next((l.split()[2] for l in open("/proc/mounts") if l.split()[1] == "/data"), "none")
+try:
+    with open("/data/fill", "wb") as fh:
+        for _ in range(64):
+            fh.write(b"x" * 1024 * 1024)
+    capped = "uncapped"
+except OSError:
+    capped = "capped"
+json.dump({"answer": fstype + " " + capped}, open("/output/result.json", "w"))
+"""
+
+
+def test_image_volume_is_a_capped_tmpfs(
+    docker_client: Any,
+    sandbox_settings: Settings,
+    runner: Any,
+    tmp_path: Path,
+    no_leftovers: None,
+) -> None:
+    """An image declaring VOLUME gets a capped tmpfs there, never an
+    anonymous volume on host disk; its HEALTHCHECK is dropped at intake."""
+    from worker.sandbox.build import build_image
+    from worker.sandbox.intake import load_image, remove_image
+
+    context = tmp_path / "ctx"
+    context.mkdir()
+    (context / "agent.py").write_text(_VOLUME_AGENT + f"# {time.time()}\n")
+    (context / "Dockerfile").write_text(
+        "FROM arena-base:bookworm\n"
+        "COPY agent.py /agent.py\nVOLUME /data\n"
+        'HEALTHCHECK --interval=1s CMD ["python3", "/agent.py"]\n'
+        'ENTRYPOINT ["python3", "/agent.py"]\n'
+    )
+    built = build_image(docker_client, context, "arena-test-volume:latest",
+                        extra_labels={"org.assetops.test": "sandbox"})
+    tar_path = tmp_path / "image.tar"
+    with tar_path.open("wb") as fh:
+        for chunk in docker_client.images.get(built).save(named=True):
+            fh.write(chunk)
+    docker_client.images.remove(built, force=True)
+    volumes_before = {v.name for v in docker_client.volumes.list()}
+    loaded = load_image(docker_client, tar_path, sandbox_settings, label="volume-test")
+    try:
+        attrs = docker_client.images.get(loaded.image_id).attrs["Config"]
+        assert attrs.get("Healthcheck") is None and attrs["Volumes"] == {"/data": {}}
+        assert loaded.volumes == ("/data",) and loaded.image_id != loaded.declared_id
+        [run] = runner(docker_client, loaded.image_id, [make_scenario("v", "t")], "execution",
+                       sandbox_settings)
+        assert run.result is not None and run.result.answer == "tmpfs capped", run
+        assert {v.name for v in docker_client.volumes.list()} == volumes_before
+    finally:
+        remove_image(docker_client, loaded)
 
 
 _CRASHING_WORKER = """

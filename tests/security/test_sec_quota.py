@@ -167,7 +167,7 @@ def test_private_phase_board_is_invisible_to_participants(stack: ArenaStack,
 
 
 def test_failed_submission_does_not_count(stack: ArenaStack) -> None:
-    """End to end with the worker: an image of the wrong architecture fails as a
+    """End to end with the worker: an image the engine cannot load fails as a
     participant error, and the team can submit again within a quota of 1."""
     team, phase_id = _team_and_phase(stack, daily_quota=1, max_concurrent=1)
     archive = _broken_archive(stack)
@@ -187,8 +187,8 @@ def test_failed_submission_does_not_count(stack: ArenaStack) -> None:
 
 
 def _broken_archive(stack: ArenaStack):  # noqa: ANN202 - Path
-    """A loadable single-image archive for linux/arm64: accepted by the api,
-    refused at image intake by the worker (participant error), fast."""
+    """A single-image archive the api accepts and the worker's engine
+    refuses at ``docker load`` (participant error), fast."""
     import sec_tars
 
-    return sec_tars.foreign_architecture_image(stack.root / "arm64.tar")
+    return sec_tars.engine_refused_image(stack.root / "engine-refused.tar")

@@ -155,23 +155,23 @@ def test_pipeline_on_a_remote_worker_feeds_the_download_to_intake(
     api: Api, tmp_path: Path, docker_client: Any
 ) -> None:
     """The real pipeline on a 'host' without the upload dir: the downloaded
-    archive reaches intake (which refuses this arm64 image with its own
+    archive reaches intake (whose engine refuses this image with its own
     participant code, proving the bytes arrived), and the temp copy is gone.
     A row whose recorded hash disagrees is an infrastructure retry instead."""
     from worker import pipeline
 
     remote = _remote_settings(api, tmp_path)
-    sid = _upload(api, archives.image_tar(arch="arm64"))
+    sid = _upload(api, archives.image_tar(engine_refused=True))
     assert pipeline.process(sid, pipeline.default_deps(remote)) == "failed"
     with session_factory(remote.database_url)() as session:
         sub = session.get(Submission, sid)
         assert sub is not None
-        assert (sub.failure_code, sub.failure_kind) == ("wrong_platform", "participant")
+        assert (sub.failure_code, sub.failure_kind) == ("load_failed", "participant")
         # the original stays on the api host for its reconciler to delete
         assert sub.archive_deleted_at is None
     assert list(fetch_dir(remote).iterdir()) == []
 
-    tampered = _upload(api, archives.image_tar(arch="arm64"))
+    tampered = _upload(api, archives.image_tar(engine_refused=True))
     with session_factory(remote.database_url)() as session:
         session.execute(
             update(Submission).where(Submission.id == tampered).values(image_sha256="f" * 64)

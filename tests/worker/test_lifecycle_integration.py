@@ -306,7 +306,7 @@ def test_intake_refusal_is_a_participant_failure_not_counted(
     tmp_path: Path,
 ) -> None:
     """An archive that passes the api's shape checks but that the worker's
-    intake refuses (wrong platform) fails with intake's code."""
+    intake refuses (the engine cannot apply its layer) fails with intake's code."""
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
@@ -314,13 +314,13 @@ def test_intake_refusal_is_a_participant_failure_not_counted(
 
     celery_worker()
     path = tmp_path / "fake.tar"
-    path.write_bytes(arena_archives.image_tar(arch="arm64"))
+    path.write_bytes(arena_archives.image_tar(engine_refused=True))
     sid = upload_file(client, world.team_a, path)["id"]
     body = wait_for(
         client, world.team_a, sid, lambda b: b["status"] in ("failed", "finished"), timeout=120
     )
     assert body["status"] == "failed" and body["failure"]["kind"] == "participant"
-    assert body["failure"]["code"] == "wrong_platform"
+    assert body["failure"]["code"] == "load_failed"
     assert body["failure"]["counts_against_quota"] is False
     assert body["attempt"] == 1  # a participant failure is not retried
 

@@ -7,6 +7,7 @@ component backend (network off, pids 128, no swap, caps dropped, by id).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from docker.types import LogConfig, Ulimit
@@ -65,8 +66,17 @@ def agent_create_kwargs(
     environment: dict[str, str],
     labels: dict[str, str],
     name: str,
+    volume_paths: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Arguments for one scenario's agent container."""
+    """Arguments for one scenario's agent container. ``volume_paths``: the
+    image's declared VOLUMEs, each covered by a capped tmpfs -- otherwise
+    the engine would create a writable anonymous volume on host disk."""
+    tmpfs = {
+        path: f"rw,nosuid,nodev,size={settings.agent_tmpfs_bytes},mode=1777"
+        for path in volume_paths
+        if path not in (IN_DIR, OUT_DIR)
+    }
+    tmpfs[TMP_DIR] = f"rw,nosuid,nodev,size={settings.agent_tmpfs_bytes},mode=1777"
     kwargs = _common(
         settings, settings.agent_memory_bytes, settings.agent_cpus, settings.agent_pids_limit
     )
@@ -77,9 +87,7 @@ def agent_create_kwargs(
         network_mode=f"container:{sidecar_id}",  # only loopback + the sidecar
         environment=environment,
         labels=labels,
-        tmpfs={
-            TMP_DIR: f"rw,nosuid,nodev,size={settings.agent_tmpfs_bytes},mode=1777",
-        },
+        tmpfs=tmpfs,
         volumes={
             in_volume: {"bind": IN_DIR, "mode": "ro"},
             out_volume: {"bind": OUT_DIR, "mode": "rw"},

@@ -1,12 +1,23 @@
-"""Image intake: stream-load a ``docker save`` tarball into the engine.
+"""Image intake: load exactly the image that was inspected, and nothing else.
 
-Before anything reaches the engine the tarball is inspected in one streaming
-pass (never read whole into memory): exactly one image, linux/amd64, a
-bounded declared size, no tag that would clobber one of our own images. Then
-``POST /images/load`` streams the open file with a long timeout (a multi-GB
-load exceeds docker-py's 60 s default: docker-py#2119, grand-challenge#1330).
-The image is then always referred to by its sha256 id, never by a name that
-could trigger a registry pull.
+1. ``services.image_archive.inspect`` checks the upload (the same function
+   the api ran at upload time): one image, linux/amd64, bounded layers and
+   sizes, diff ids equal to the layers' real digests, a normalised config.
+2. The engine receives a canonical archive re-emitted from the verified
+   members (regular files, one manifest entry without tags, the config and
+   the layers), never the upload itself: links, duplicate members, legacy
+   ``repositories`` tags or an OCI index in the upload cannot reach it.
+3. The engine must report exactly one loaded image, with the id computed
+   from the config bytes. The image is then known by that id plus a
+   per-attempt internal reference (``arena-submission/<label>:<time>``)
+   that no participant input can choose; the janitor reaps those.
+4. The ids of the server's own images are read before and after the load;
+   if one moved, the previous id is put back and the load fails closed
+   (``server_image_changed``) -- defence in depth, since step 2 already
+   keeps tags out of the engine.
+
+``POST /images/load`` streams with a long timeout (a multi-GB load exceeds
+docker-py's 60 s default: docker-py#2119, grand-challenge#1330).
 """
 
 from __future__ import annotations
@@ -14,7 +25,8 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import tarfile
+import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,137 +34,111 @@ from typing import Any
 import docker.errors
 import requests
 
+from services.image_archive import ArchiveError, ImageFacts, Limits, canonical_stream, inspect
 from services.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
-MAX_JSON_MEMBER_BYTES = 4 * 1024**2  # manifest / image config size bound
-MAX_KEPT_JSON_BYTES = 32 * 1024**2
-# Names a submission may never (re)tag: loading "assetops-arena:latest" would
-# otherwise replace our sidecar image with the participant's.
-RESERVED_REPOSITORIES = ("assetops-arena", "arena-base")
+# Participant-facing intake failures share the inspection's error type (and
+# its stable codes); the engine side adds load_failed, load_timeout,
+# image_too_large and server_image_changed.
+IntakeError = ArchiveError
+INTERNAL_REPOSITORY = "arena-submission"
+_LOADED_ID = re.compile(r"^Loaded image ID: (sha256:[0-9a-f]{64})$")
 
 
-class IntakeError(Exception):
-    """A submitted image was refused. ``code`` is stable (shown to participants)."""
+class ServerImageChanged(ArchiveError):
+    """Loading an upload moved one of the server's own images."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
-
-
-@dataclass(frozen=True)
-class TarballInfo:
-    config_digest: str  # hex sha256 of the image config == image id
-    repo_tags: list[str]
-    architecture: str
-    os: str
-    user: str
-    declared_bytes: int
-    layers: int
+    def __init__(self, moved: dict[str, tuple[str | None, str | None]]) -> None:
+        super().__init__(
+            "server_image_changed",
+            "The server refused this image: loading it changed a server image.",
+        )
+        self.moved = moved
 
 
 @dataclass(frozen=True)
 class LoadedImage:
-    image_id: str  # "sha256:<hex>"
+    image_id: str  # "sha256:<hex>" of the (normalised) config
     size_bytes: int
     architecture: str
     os: str
     user: str  # the image's configured user (informational: we always run non-root)
-    repo_tags: list[str] = field(default_factory=list)  # as declared in the tarball
-    preexisting: bool = False  # the engine already had this id: never remove it
+    reference: str | None = None  # the internal per-attempt tag; None: none was set
+    declared_id: str = ""  # the id the participant's engine shows (before normalising)
+    volumes: tuple[str, ...] = ()  # VOLUME paths: the runner covers them with tmpfs
+    repo_tags: list[str] = field(default_factory=list)  # as uploaded, never applied
+    preexisting: bool = False  # the engine already had this id: never remove it by id
 
 
-def _reserved(tag: str, extra: tuple[str, ...]) -> bool:
-    repo = tag.rsplit(":", 1)[0] if ":" in tag.rsplit("/", 1)[-1] else tag
-    repo = repo.removeprefix("docker.io/").removeprefix("library/")
-    return repo in RESERVED_REPOSITORIES + extra
+def internal_reference(label: str) -> str:
+    """``arena-submission/<label>:<unix time>``: a name only the server
+    chooses (the label is a submission id and attempt, or a local run id)."""
+    safe = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:100] or "run"
+    return f"{INTERNAL_REPOSITORY}/{safe}:{int(time.time())}"
 
 
-def inspect_tarball(path: Path, settings: Settings | None = None) -> TarballInfo:
-    """One streaming pass over the tarball (plain or gzip): keep only small
-    JSON members, sum member sizes, then check manifest + config."""
-    settings = settings or get_settings()
-    kept: dict[str, bytes] = {}
-    kept_bytes = 0
-    total = 0
-    members = 0
-    try:
-        with path.open("rb") as raw, tarfile.open(fileobj=raw, mode="r|*") as tar:
-            for member in tar:
-                members += 1
-                if members > settings.upload_max_members:
-                    raise IntakeError("too_many_members", "the tarball has too many entries")
-                total += max(member.size, 0)
-                if total > settings.image_max_bytes:
-                    raise IntakeError(
-                        "too_large",
-                        f"the image is larger than {settings.image_max_bytes} bytes unpacked",
-                    )
-                name = member.name.removeprefix("./")
-                small = member.isreg() and member.size <= MAX_JSON_MEMBER_BYTES
-                if small and (name.endswith(".json") or name.startswith("blobs/sha256/")):
-                    if kept_bytes + member.size > MAX_KEPT_JSON_BYTES:
-                        continue
-                    fh = tar.extractfile(member)
-                    data = fh.read() if fh is not None else b""
-                    if name.endswith(".json") or data[:1] == b"{":
-                        kept[name] = data
-                        kept_bytes += len(data)
-    except FileNotFoundError as exc:
-        raise IntakeError("file_missing", f"no tarball at {path}") from exc
-    except (tarfile.TarError, EOFError, OSError) as exc:
-        raise IntakeError("not_a_tar", f"not a docker save tarball: {exc}") from exc
-
-    if "manifest.json" not in kept:
-        raise IntakeError("no_manifest", "manifest.json missing: upload the output of docker save")
-    try:
-        manifest = json.loads(kept["manifest.json"])
-    except ValueError as exc:
-        raise IntakeError("bad_manifest", "manifest.json is not valid JSON") from exc
-    if not isinstance(manifest, list) or not manifest:
-        raise IntakeError("no_image", "the tarball contains no image")
-    if len(manifest) != 1:
-        raise IntakeError("multiple_images", f"the tarball holds {len(manifest)} images, need 1")
-    entry = manifest[0]
-    if not isinstance(entry, dict) or not isinstance(entry.get("Config"), str):
-        raise IntakeError("bad_manifest", "manifest entry without Config")
-    config_name = entry["Config"].removeprefix("./")
-    digest = config_name.rsplit("/", 1)[-1].removesuffix(".json")
-    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-        raise IntakeError("bad_manifest", "image config name is not a sha256 digest")
-    if config_name not in kept:
-        raise IntakeError("bad_config", "image config missing or too large")
-    try:
-        config = json.loads(kept[config_name])
-    except ValueError as exc:
-        raise IntakeError("bad_config", "image config is not valid JSON") from exc
-    arch, os_name = config.get("architecture", ""), config.get("os", "")
-    if (os_name, arch) != ("linux", "amd64"):
-        raise IntakeError("wrong_platform", f"image is {os_name}/{arch}, need linux/amd64")
-    tags = [t for t in entry.get("RepoTags") or [] if isinstance(t, str)]
-    for tag in tags:
-        if _reserved(tag, ()):
-            raise IntakeError("reserved_tag", f"the image tag {tag!r} is reserved")
-    user = str((config.get("config") or {}).get("User") or "")
-    return TarballInfo(
-        config_digest=digest,
-        repo_tags=tags,
-        architecture=arch,
-        os=os_name,
-        user=user,
-        declared_bytes=total,
-        layers=len(entry.get("Layers") or []),
-    )
+def reference_age(tag: str, now: float) -> float | None:
+    """Seconds since an internal reference was set; None for other tags."""
+    repo, _, stamp = tag.rpartition(":")
+    if not repo.startswith(f"{INTERNAL_REPOSITORY}/") or not stamp.isdigit():
+        return None
+    return now - int(stamp)
 
 
-def _post_load(client: Any, fileobj: Any, timeout: float) -> list[str]:
-    """POST /images/load streaming ``fileobj``; returns the engine's messages."""
+def protected_references(settings: Settings) -> list[str]:
+    refs = {settings.sidecar_image, *settings.protected_images.split(",")}
+    return sorted(r.strip() for r in refs if r.strip())
+
+
+def server_image_ids(client: Any, settings: Settings) -> dict[str, str | None]:
+    """The id each protected reference names now (None: not in the engine)."""
+    ids: dict[str, str | None] = {}
+    for ref in protected_references(settings):
+        try:
+            ids[ref] = client.images.get(ref).id  # local lookup, never a pull
+        except docker.errors.ImageNotFound:
+            ids[ref] = None
+        except docker.errors.APIError:  # an invalid reference in the setting
+            ids[ref] = None
+    return ids
+
+
+def _restore(client: Any, moved: dict[str, tuple[str | None, str | None]]) -> None:
+    for ref, (before, _after) in moved.items():
+        repo, _, tag = ref.rpartition(":") if ":" in ref.rsplit("/", 1)[-1] else (ref, "", "")
+        try:
+            if before is None:
+                client.images.remove(ref)  # untag only: the image stays if tagged elsewhere
+            else:
+                client.api.tag(before, repo, tag or "latest", force=True)
+        except docker.errors.APIError as exc:
+            log.error("could not restore server image %s: %s", ref, exc)
+
+
+def check_server_images(
+    client: Any, settings: Settings, before: dict[str, str | None]
+) -> None:
+    """Fail closed if a protected reference moved since ``before``: put the
+    previous id back and raise ``ServerImageChanged``."""
+    after = server_image_ids(client, settings)
+    moved = {ref: (before.get(ref), after[ref]) for ref in after if after[ref] != before.get(ref)}
+    if moved:
+        log.critical(
+            "SECURITY: an image load moved server images",
+            extra={"moved": {k: [v[0], v[1]] for k, v in moved.items()}},
+        )
+        _restore(client, moved)
+        raise ServerImageChanged(moved)
+
+
+def _post_load(client: Any, body: Any, timeout: float) -> list[str]:
+    """POST /images/load streaming ``body``; returns the engine's messages."""
     api = client.api
     response = api._post(  # docker-py's images.load() has no per-call timeout
         api._url("/images/load"),
-        data=fileobj,
+        data=body,
         params={"quiet": "1"},
         headers={"Content-Type": "application/x-tar"},
         stream=True,
@@ -172,53 +158,125 @@ def _post_load(client: Any, fileobj: Any, timeout: float) -> list[str]:
     return messages
 
 
-def load_image(client: Any, tar_path: str | Path, settings: Settings | None = None) -> LoadedImage:
-    """Inspect then load one participant image; returns its id and size.
+def _tags_of(client: Any, image_id: str) -> set[str]:
+    try:
+        return set(client.images.get(image_id).tags)
+    except docker.errors.ImageNotFound:
+        return set()
 
-    Raises ``IntakeError`` with a stable code. The caller removes the image
-    after evaluation (``remove_image``).
-    """
+
+def _untag(client: Any, tags: set[str]) -> None:
+    # Other attempts' internal references on the same image are theirs.
+    for tag in (t for t in tags if not t.startswith(f"{INTERNAL_REPOSITORY}/")):
+        with contextlib.suppress(docker.errors.ImageNotFound):
+            client.images.remove(tag, noprune=True)
+
+
+def load_image(
+    client: Any,
+    tar_path: str | Path,
+    settings: Settings | None = None,
+    *,
+    label: str | None = None,
+) -> LoadedImage:
+    """Inspect, then load the canonical archive of one participant image.
+
+    ``label`` names the internal reference (a submission attempt); raises
+    ``IntakeError`` with a stable code. The caller removes the image after
+    evaluation (``remove_image``)."""
     settings = settings or get_settings()
     path = Path(tar_path)
-    info = inspect_tarball(path, settings)
-    image_id = f"sha256:{info.config_digest}"
+    limits = Limits.from_settings(settings)
+    facts = inspect(path, limits)
+    image_id = facts.image_id
+    before = server_image_ids(client, settings)
     # An image already in the engine (e.g. our base image re-tagged and
     # submitted) must survive this submission's cleanup.
+    tags_before = _tags_of(client, image_id)
     try:
         client.images.get(image_id)
         preexisting = True
     except docker.errors.ImageNotFound:
         preexisting = False
     try:
-        with path.open("rb") as fh:
-            _post_load(client, fh, settings.image_load_timeout_seconds)
+        messages = _post_load(
+            client, canonical_stream(path, facts, limits), settings.image_load_timeout_seconds
+        )
     except requests.exceptions.Timeout as exc:
         raise IntakeError("load_timeout", "docker load did not finish in time") from exc
     except docker.errors.APIError as exc:
         raise IntakeError("load_failed", f"docker load failed: {exc.explanation}") from exc
-    try:
-        image = client.images.get(image_id)
-    except docker.errors.ImageNotFound as exc:
-        raise IntakeError("load_failed", "the loaded image is not in the engine") from exc
-    return LoadedImage(
+    except requests.exceptions.RequestException as exc:
+        cause = exc.__context__ or exc.__cause__
+        if isinstance(cause, ArchiveError):
+            raise cause from exc
+        raise
+    finally:
+        # Whatever happened, a tag the load set is removed and no server
+        # image may have moved.
+        _untag(client, _tags_of(client, image_id) - tags_before)
+        check_server_images(client, settings, before)
+    loaded = [m.group(1) for m in map(_LOADED_ID.match, messages) if m]
+    if loaded != [image_id] or len(messages) != 1:
+        log.warning("unexpected docker load output", extra={"messages": messages[:5]})
+        if not preexisting:
+            _drop(client, image_id)
+        raise IntakeError("load_failed", "the engine did not load exactly the inspected image")
+    reference = internal_reference(label or "local")
+    repo, _, tag = reference.rpartition(":")
+    client.api.tag(image_id, repo, tag)
+    image = client.images.get(image_id)
+    result = LoadedImage(
         image_id=image.id,
         size_bytes=int(image.attrs.get("Size") or 0),
-        architecture=info.architecture,
-        os=info.os,
-        user=info.user,
-        repo_tags=info.repo_tags,
+        architecture=facts.architecture,
+        os=facts.os,
+        user=facts.user,
+        reference=reference,
+        declared_id=facts.declared_id,
+        volumes=facts.volumes,
+        repo_tags=list(facts.repo_tags),
         preexisting=preexisting,
     )
+    if result.size_bytes > settings.image_max_bytes:
+        remove_image(client, result)
+        raise IntakeError(
+            "image_too_large", f"the loaded image is larger than {settings.image_max_bytes} bytes"
+        )
+    return result
+
+
+def facts_of(path: str | Path, settings: Settings | None = None) -> ImageFacts:
+    """Inspection only (what the api runs at upload time)."""
+    settings = settings or get_settings()
+    return inspect(Path(path), Limits.from_settings(settings))
+
+
+def _drop(client: Any, image_id: str) -> None:
+    """Delete an image by id unless something still names it."""
+    try:
+        if client.images.get(image_id).tags:
+            return
+        client.images.remove(image_id)
+    except docker.errors.ImageNotFound:
+        pass
+    except docker.errors.APIError as exc:  # in use by a container: the janitor retries
+        log.warning("could not remove image %s: %s", image_id[:19], exc)
 
 
 def remove_image(client: Any, image: LoadedImage | str) -> None:
-    """Remove a loaded participant image by id (idempotent). An image that
-    was already in the engine before the load is left alone."""
-    if isinstance(image, LoadedImage):
-        if image.preexisting:
-            return
-        image_id = image.image_id
-    else:
-        image_id = image
-    with contextlib.suppress(docker.errors.ImageNotFound):
-        client.images.remove(image_id, force=True)
+    """Remove a loaded participant image (idempotent): its internal
+    reference, then the image itself unless it was already in the engine
+    before the load or something else still names it."""
+    if isinstance(image, str):
+        _drop(client, image)
+        return
+    if image.reference:
+        try:
+            client.images.remove(image.reference)
+        except docker.errors.ImageNotFound:
+            pass
+        except docker.errors.APIError as exc:
+            log.warning("could not remove %s: %s", image.reference, exc)
+    if not image.preexisting:
+        _drop(client, image.image_id)

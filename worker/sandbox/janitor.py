@@ -1,4 +1,5 @@
-"""Remove sandbox leftovers of a crashed worker (containers, then volumes).
+"""Remove sandbox leftovers of a crashed worker (containers, then volumes,
+then -- when asked -- the participant images loaded for an attempt).
 
 Only objects carrying both ``org.assetops.arena=1`` and
 ``org.assetops.sandbox=1`` are touched: other arena components label their
@@ -29,6 +30,7 @@ class CleanupReport:
     containers: int = 0
     volumes: int = 0
     gateway_dirs: int = 0
+    images: int = 0
 
 
 def _age(labels: dict[str, str] | None, now: float) -> float:
@@ -43,11 +45,15 @@ def cleanup(
     older_than: float = 3600.0,
     submission: str | None = None,
     gateway_root: Path | None = None,
+    images: bool = False,
 ) -> CleanupReport:
     """Remove labelled sandbox containers and volumes older than
-    ``older_than`` seconds (0 = all), optionally of one submission only, and
+    ``older_than`` seconds (0 = all), optionally of one submission only,
     (with ``gateway_root``, e.g. ``<data_dir>/gateway``) the LLM-gateway
-    socket directories a killed worker left there."""
+    socket directories a killed worker left there, and (with ``images``) the
+    participant images loaded under ``intake.internal_reference``. The
+    runner's own teardown leaves images alone: a submission split over
+    several sidecars still needs its image."""
     now = time.time()
     flt = {"label": list(_FILTER["label"])}
     if submission is not None:
@@ -78,7 +84,37 @@ def cleanup(
             log.warning("janitor: could not remove volume %s: %s", volume.name, exc)
     if gateway_root is not None:
         report.gateway_dirs = cleanup_gateway_dirs(Path(gateway_root), older_than)
+    if images:
+        report.images = cleanup_images(client, older_than, submission)
     return report
+
+
+def cleanup_images(client: Any, older_than: float = 3600.0, submission: str | None = None) -> int:
+    """Remove internal references (``arena-submission/<label>:<time>``)
+    older than ``older_than`` seconds, optionally of one label only; an
+    image goes with its last reference, unless something else names it."""
+    from worker.sandbox import intake
+
+    now = time.time()
+    prefix = None
+    if submission is not None:
+        prefix = intake.internal_reference(submission).rpartition(":")[0] + ":"
+    removed = 0
+    for image in client.images.list(name=f"{intake.INTERNAL_REPOSITORY}/*"):
+        for tag in image.tags:
+            age = intake.reference_age(tag, now)
+            if age is None or (older_than > 0 and age < older_than):
+                continue
+            if prefix and not tag.startswith(prefix):
+                continue
+            try:
+                client.images.remove(tag)
+                removed += 1
+            except docker.errors.NotFound:
+                pass
+            except docker.errors.APIError as exc:  # still used by a container
+                log.warning("janitor: could not remove image %s: %s", tag, exc)
+    return removed
 
 
 def cleanup_gateway_dirs(root: Path, older_than: float = 3600.0) -> int:

@@ -156,6 +156,7 @@ def _run_one(
     settings: Settings,
     *,
     image_id: str,
+    volume_paths: tuple[str, ...] = (),
     side: Any,
     slot: _Slot,
     track: Track,
@@ -171,6 +172,7 @@ def _run_one(
     kwargs = hardening.agent_create_kwargs(
         settings,
         image_id=image_id,
+        volume_paths=volume_paths,
         sidecar_id=side.id,
         in_volume=slot.in_volume,
         out_volume=slot.out_volume,
@@ -320,6 +322,9 @@ def run_submission(
     if not image.id.startswith("sha256:"):
         raise RunnerError("image_missing", "image has no sha256 id")
     image_id = image.id
+    # VOLUMEs the engine would back with anonymous volumes on host disk: the
+    # agent gets capped tmpfs mounts there instead.
+    volume_paths = tuple(sorted((image.attrs.get("Config") or {}).get("Volumes") or {}))
     if not scenarios:
         return []
     if len(scenarios) > MAX_RUNS_PER_SIDECAR:
@@ -420,6 +425,7 @@ def run_submission(
                 client,
                 settings,
                 image_id=image_id,
+                volume_paths=volume_paths,
                 side=side,
                 slot=s,
                 track=track,
