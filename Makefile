@@ -118,7 +118,7 @@ test-services: ## start dockerd (--bridge=none), Postgres and Redis if not answe
 
 .PHONY: test
 test: test-services venv images ## the full test suite
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	ARENA_NO_SKIPS=1 $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 .PHONY: bench
 bench: test-services venv images ## all benchmarks; figures go to docs/benchmarks.md

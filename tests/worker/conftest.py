@@ -290,4 +290,6 @@ def cleanup_sandboxes(settings: Settings, docker_client: Any) -> None:
         ids = list(session.scalars(select(Submission.id)))
     for sid in ids:
         for attempt in range(1, settings.submission_max_attempts + 2):
-            janitor.cleanup(docker_client, older_than=0, submission=sandbox_label(sid, attempt))
+            janitor.cleanup(
+                docker_client, older_than=0, submission=sandbox_label(sid, attempt), images=True
+            )
