@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import errno
 import logging
 import uuid
+from collections.abc import AsyncIterator
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
@@ -27,14 +30,19 @@ from services.api.submissions.upload import (
     DiskSink,
     MultipartError,
     TooLarge,
+    UploadSlot,
+    UploadSlots,
     stream_multipart,
     stream_raw,
+    sweep_partials,
 )
+from services.settings import Settings
 from services.store import submissions as store
 from services.store.submissions import utcnow
 
-router = APIRouter(prefix="/api/v1/submissions", tags=["submissions"])
 log = logging.getLogger("arena.api.submissions")
+TRACKS = ("planning", "execution")
+UPLOAD_BUSY_RETRY_AFTER_SECONDS = 30
 
 RAW_TYPES = {
     "application/x-tar",
@@ -48,8 +56,9 @@ UPLOAD_BODY = {
     "requestBody": {
         "required": True,
         "description": "A `docker save` archive holding exactly one image, plain tar or gzip. "
-        "Raw body (preferred, phase/track as query parameters) or multipart/form-data with a "
-        "`file` part and optional `phase`/`track` fields.",
+        "Raw body (preferred) or multipart/form-data with one `file` part. `phase`/`track` "
+        "as query parameters (any content type), or as multipart form fields placed before "
+        "the `file` part: they are checked, with the quota, before the file is read.",
         "content": {
             "application/x-tar": {"schema": {"type": "string", "format": "binary"}},
             "application/gzip": {"schema": {"type": "string", "format": "binary"}},
@@ -76,6 +85,77 @@ def _form_int(value: str | None) -> int | None:
     if not value.isdigit() or not 0 < int(value) < 2**31:
         raise ApiError(422, "invalid_request", "Form field 'phase' must be a positive integer.")
     return int(value)
+
+
+def _form_track(value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    if value not in TRACKS:
+        raise ApiError(422, "track_required", "Field 'track' must be planning or execution.")
+    return value
+
+
+def _check_late_fields(
+    early: dict[str, str], fields: dict[str, str], phase_id: int | None, track: str | None
+) -> None:
+    """A phase/track field after the file part came too late to be checked
+    before the body was stored: refused unless it repeats what was used."""
+    late_track = "track" in fields and "track" not in early and fields["track"] != track
+    late_phase = (
+        "phase" in fields and "phase" not in early and _form_int(fields["phase"]) != phase_id
+    )
+    if late_track or late_phase:
+        raise ApiError(
+            422,
+            "form_fields_after_file",
+            "Form fields 'phase' and 'track' must come before the file part (or be sent "
+            "as query parameters).",
+        )
+
+
+def _upload_slots(request: Request, settings: Settings) -> UploadSlots:
+    slots = getattr(request.app.state, "upload_slots", None)
+    if slots is None:  # an app started without its lifespan (tests)
+        slots = request.app.state.upload_slots = UploadSlots.from_settings(settings)
+    return slots
+
+
+async def _keep_slot(slots: UploadSlots, slot: UploadSlot) -> None:
+    """Renew the team's upload slot while the body streams in."""
+    while True:
+        await asyncio.sleep(max(1.0, slots.ttl_seconds / 3))
+        await run_in_threadpool(slots.renew, slot)
+
+
+async def _sweep_periodically(settings: Settings) -> None:
+    directory = service.uploads_dir(settings)
+    while True:
+        try:
+            await run_in_threadpool(
+                sweep_partials, directory, settings.upload_partial_max_age_seconds
+            )
+        except Exception as exc:  # never let the sweeper die
+            log.warning("partial upload sweep failed", extra={"error": type(exc).__name__})
+        await asyncio.sleep(max(1.0, settings.upload_sweep_interval_seconds))
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """At api start: the upload store id, the shared upload slots, and the
+    sweep of orphaned partial uploads (now, then periodically)."""
+    settings: Settings = app.state.settings
+    await run_in_threadpool(store.upload_store_id, service.uploads_dir(settings), True)
+    app.state.upload_slots = UploadSlots.from_settings(settings)
+    sweeper = asyncio.ensure_future(_sweep_periodically(settings))
+    try:
+        yield
+    finally:
+        sweeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeper
+
+
+router = APIRouter(prefix="/api/v1/submissions", tags=["submissions"], lifespan=_lifespan)
 
 
 @router.post(
@@ -118,37 +198,80 @@ async def create_submission(
             413, "too_large", f"Uploads are limited to {settings.upload_max_bytes} bytes."
         )
 
-    phase_id: int | None = None
-    if not multipart:
-        if track is None:
-            raise ApiError(422, "track_required", "Query parameter 'track' is required.")
-        phase_id = (
-            await run_in_threadpool(service.resolve_target, session, principal, phase, track, now)
-        ).id
+    team_id = service.require_team(principal)
+
+    async def resolve(phase_wanted: int | None, track_wanted: str) -> int:
+        target = await run_in_threadpool(
+            service.resolve_target, session, principal, phase_wanted, track_wanted, now
+        )
         # Do not hold a pooled connection while the body streams in.
         await run_in_threadpool(session.rollback)
+        return target.id
 
-    sink = DiskSink(service.uploads_dir(settings), settings.upload_max_bytes)
+    # Phase, track and quota are checked before the body is read: from the
+    # query (any content type), else from the form fields that precede the
+    # file part (multipart; checked in open_file before its first byte).
+    phase_id: int | None = None
+    if track is not None:
+        phase_id = await resolve(phase, track)
+    elif not multipart:
+        raise ApiError(422, "track_required", "Query parameter 'track' is required.")
+
+    slots = _upload_slots(request, settings)
+    slot = await run_in_threadpool(slots.acquire, team_id)
+    if slot is None:
+        raise ApiError(
+            429,
+            "too_many_uploads",
+            f"Your team already has {slots.limit} upload(s) in progress; "
+            "retry when one of them has finished.",
+            title="Too many uploads in progress",
+            headers={"Retry-After": str(UPLOAD_BUSY_RETRY_AFTER_SECONDS)},
+        )
+    keeper = asyncio.ensure_future(_keep_slot(slots, slot))
+    sink: DiskSink | None = None
+
+    def new_sink() -> DiskSink:
+        nonlocal sink
+        sink = DiskSink(service.uploads_dir(settings), settings.upload_max_bytes)
+        return sink
+
+    async def open_file(fields: dict[str, str]) -> DiskSink:
+        nonlocal phase_id, track
+        form_track, form_phase = _form_track(fields.get("track")), _form_int(fields.get("phase"))
+        if (track is not None and form_track not in (None, track)) or (
+            phase is not None and form_phase not in (None, phase)
+        ):
+            raise ApiError(
+                422,
+                "conflicting_parameters",
+                "The query and the form name different values for 'phase' or 'track'.",
+            )
+        wanted_track = track or form_track
+        if wanted_track is None:
+            raise ApiError(
+                422,
+                "track_required",
+                "'track' is required: send phase/track as query parameters, or as form "
+                "fields before the file part.",
+            )
+        if phase_id is None or (form_phase is not None and form_phase != phase_id):
+            phase_id = await resolve(phase or form_phase, wanted_track)
+        track = wanted_track  # type: ignore[assignment]
+        return new_sink()
+
+    async def drop() -> None:
+        if sink is not None:
+            await sink.discard()
+
     try:
         if multipart:
-            stored, fields = await stream_multipart(request.stream(), content_type, sink)
-            track = track or fields.get("track")  # type: ignore[assignment]
-            if track not in ("planning", "execution"):
-                raise ApiError(
-                    422, "track_required", "Field 'track' must be planning or execution."
-                )
-            phase_id = (
-                await run_in_threadpool(
-                    service.resolve_target,
-                    session,
-                    principal,
-                    phase or _form_int(fields.get("phase")),
-                    track,
-                    now,
-                )
-            ).id
+            stored, early, fields = await stream_multipart(
+                request.stream(), content_type, open_file
+            )
+            _check_late_fields(early, fields, phase_id, track)
         else:
-            stored = await stream_raw(request.stream(), sink)
+            stored = await stream_raw(request.stream(), new_sink())
         info = await run_in_threadpool(inspect_archive, stored.path, Limits.from_settings(settings))
         assert phase_id is not None and track is not None
         sub = await run_in_threadpool(
@@ -163,22 +286,22 @@ async def create_submission(
             now,
         )
     except TooLarge:
-        await sink.discard()
+        await drop()
         raise ApiError(
             413, "too_large", f"Uploads are limited to {settings.upload_max_bytes} bytes."
         ) from None
     except ArchiveError as exc:
-        await sink.discard()
+        await drop()
         log.info("upload rejected", extra={"code": exc.code, "team": principal.team_name})
         raise ApiError(exc.status, exc.code, exc.message) from None
     except MultipartError as exc:
-        await sink.discard()
+        await drop()
         raise ApiError(400, "bad_multipart", f"Malformed multipart upload: {exc}.") from None
     except ClientDisconnect:
-        await sink.discard()
+        await drop()
         raise ApiError(400, "upload_incomplete", "The client disconnected mid-upload.") from None
     except OSError as exc:
-        await sink.discard()
+        await drop()
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             log.warning("upload storage full", extra={"team": principal.team_name})
             raise ApiError(
@@ -192,8 +315,15 @@ async def create_submission(
             503, "storage_unavailable", "The upload could not be stored; try again later."
         ) from None
     except BaseException:
-        await sink.discard()
+        await drop()
         raise
+    finally:
+        keeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await keeper
+        if sink is not None:
+            sink.close()
+        await run_in_threadpool(slots.release, slot)
 
     if await run_in_threadpool(queue.enqueue, settings, sub.id):
 
