@@ -16,6 +16,8 @@ from services.settings import Settings
 from services.store.db import engine_for
 
 DURATION_BUCKETS = (5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400, 28800)
+# Failure codes of submissions a worker failed closed (see worker/pipeline.py).
+SECURITY_CODES = ("server_image_changed",)
 HTTP_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60)
 
 
@@ -36,12 +38,35 @@ class LifecycleCollector(Collector):
         queue = GaugeMetricFamily(
             "arena_queue_depth", "Messages waiting in the Celery broker queue"
         )
+        incidents = GaugeMetricFamily(
+            "arena_security_incidents",
+            "Submissions failed closed by a security check (alert on any increase)",
+            labels=["code"],
+        )
+        for code in SECURITY_CODES:
+            incidents.add_metric([code], 0)
         try:
             with engine_for(self.settings.database_url).connect() as conn:
                 for status, count in conn.execute(
                     text("SELECT status, count(*) FROM submissions GROUP BY status")
                 ):
                     statuses.add_metric([status], count)
+                incidents = GaugeMetricFamily(
+                    "arena_security_incidents",
+                    "Submissions failed closed by a security check (alert on any increase)",
+                    labels=["code"],
+                )
+                found = dict(
+                    conn.execute(
+                        text(
+                            "SELECT failure_code, count(*) FROM submissions"
+                            " WHERE failure_code = ANY(:codes) GROUP BY failure_code"
+                        ),
+                        {"codes": list(SECURITY_CODES)},
+                    ).all()
+                )
+                for code in SECURITY_CODES:
+                    incidents.add_metric([code], found.get(code, 0))
                 rows = conn.execute(
                     text(
                         "SELECT extract(epoch FROM validating_at - created_at),"
@@ -52,6 +77,7 @@ class LifecycleCollector(Collector):
         except Exception:
             rows = []
         yield statuses
+        yield incidents
         yield _histogram(
             "arena_submission_wait_seconds",
             "Upload to first worker claim (last 5000 finished)",

@@ -417,3 +417,48 @@ def test_admin_rerun_rescores_from_the_retained_archive(
         )
     r2 = client.get("/api/v1/leaderboard", params=params, headers={"If-None-Match": etag})
     assert r2.status_code == 200 and r2.headers["etag"] != etag
+
+
+def test_a_load_that_moves_a_server_image_fails_closed(
+    client: TestClient,
+    world: World,
+    worker_settings: Settings,
+    agent_tars: dict[str, Path],
+    docker_client: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Defence in depth behind the canonical archive: if a load ever moves a
+    protected image, the worker puts it back, fails the submission closed
+    (not retried, not the team's quota) and /metrics counts the incident."""
+    from worker import pipeline
+    from worker.sandbox import intake
+
+    decoy_tag = f"arena-test-decoy:{uuid.uuid4().hex[:8]}"
+    decoy_id = docker_client.images.get(worker_settings.sidecar_image).id
+    repo, _, tag = decoy_tag.partition(":")
+    docker_client.api.tag(decoy_id, repo, tag)
+    settings = worker_settings.model_copy(
+        update={"protected_images": f"{worker_settings.protected_images},{decoy_tag}"}
+    )
+    real_post = intake._post_load
+
+    def load_and_retag(docker: Any, body: Any, timeout: float) -> list[str]:
+        messages = real_post(docker, body, timeout)
+        loaded = messages[0].removeprefix("Loaded image ID: ")
+        docker.api.tag(loaded, repo, tag, force=True)  # what the reported attack did
+        return messages
+
+    monkeypatch.setattr(intake, "_post_load", load_and_retag)
+    try:
+        sid = upload_file(client, world.team_a, agent_tars["noop"])["id"]  # no worker running
+        assert pipeline.process(uuid.UUID(sid), pipeline.default_deps(settings)) == "failed"
+        assert docker_client.images.get(decoy_tag).id == decoy_id  # put back
+        body = client.get(f"/api/v1/submissions/{sid}", headers=auth(world.team_a)).json()
+        assert body["status"] == "failed" and body["attempt"] == 1
+        assert body["failure"]["code"] == "server_image_changed"
+        assert body["failure"]["counts_against_quota"] is False
+        assert not _attempt_images(docker_client, sid, 1)
+        metrics = client.get("/metrics").text
+        assert 'arena_security_incidents{code="server_image_changed"} 1.0' in metrics
+    finally:
+        docker_client.images.remove(decoy_tag)

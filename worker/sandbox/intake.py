@@ -199,23 +199,28 @@ def load_image(
     except docker.errors.ImageNotFound:
         preexisting = False
     try:
-        messages = _post_load(
-            client, canonical_stream(path, facts, limits), settings.image_load_timeout_seconds
-        )
-    except requests.exceptions.Timeout as exc:
-        raise IntakeError("load_timeout", "docker load did not finish in time") from exc
-    except docker.errors.APIError as exc:
-        raise IntakeError("load_failed", f"docker load failed: {exc.explanation}") from exc
-    except requests.exceptions.RequestException as exc:
-        cause = exc.__context__ or exc.__cause__
-        if isinstance(cause, ArchiveError):
-            raise cause from exc
+        try:
+            messages = _post_load(
+                client, canonical_stream(path, facts, limits), settings.image_load_timeout_seconds
+            )
+        except requests.exceptions.Timeout as exc:
+            raise IntakeError("load_timeout", "docker load did not finish in time") from exc
+        except docker.errors.APIError as exc:
+            raise IntakeError("load_failed", f"docker load failed: {exc.explanation}") from exc
+        except requests.exceptions.RequestException as exc:
+            cause = exc.__context__ or exc.__cause__
+            if isinstance(cause, ArchiveError):
+                raise cause from exc
+            raise
+        finally:
+            # Whatever happened, a tag the load set is removed and no server
+            # image may have moved.
+            _untag(client, _tags_of(client, image_id) - tags_before)
+            check_server_images(client, settings, before)
+    except BaseException:
+        if not preexisting:
+            _drop(client, image_id)
         raise
-    finally:
-        # Whatever happened, a tag the load set is removed and no server
-        # image may have moved.
-        _untag(client, _tags_of(client, image_id) - tags_before)
-        check_server_images(client, settings, before)
     loaded = [m.group(1) for m in map(_LOADED_ID.match, messages) if m]
     if loaded != [image_id] or len(messages) != 1:
         log.warning("unexpected docker load output", extra={"messages": messages[:5]})
