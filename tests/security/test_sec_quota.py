@@ -89,10 +89,15 @@ def test_parallel_uploads_cannot_overrun_the_quota(stack: ArenaStack,
     """Eight uploads at once against a quota of three: exactly three win
     (the quota is re-checked under a team row lock at insert time)."""
     team, phase_id = _team_and_phase(stack, daily_quota=3, max_concurrent=50)
+    archive = sec_api.tiny_archive(stack.root)  # built once, not by eight threads at once
+    # Uploads in flight per team are bounded (2 by default, tested in
+    # test_sec_uploads); an api allowing 16 lets all eight race the quota.
+    _, url = stack.start_extra_api("api-quota-race", ARENA_UPLOAD_MAX_CONCURRENT_PER_TEAM="16")
 
     def one(_: int) -> httpx.Response:
-        with stack.client(team.token, timeout=120) as c:
-            return _submit(c, stack, phase_id)
+        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {team.token}"},
+                          timeout=120) as c:
+            return sec_api.upload(c, archive, {"phase": phase_id, "track": "execution"})
 
     with cf.ThreadPoolExecutor(8) as pool:
         results = list(pool.map(one, range(8)))
