@@ -127,16 +127,19 @@ async def _keep_slot(slots: UploadSlots, slot: UploadSlot) -> None:
         await run_in_threadpool(slots.renew, slot)
 
 
+async def _sweep(settings: Settings) -> None:
+    try:
+        await run_in_threadpool(
+            sweep_partials, service.uploads_dir(settings), settings.upload_partial_max_age_seconds
+        )
+    except Exception as exc:  # never let the sweeper die, nor the api fail to start
+        log.warning("partial upload sweep failed", extra={"error": type(exc).__name__})
+
+
 async def _sweep_periodically(settings: Settings) -> None:
-    directory = service.uploads_dir(settings)
     while True:
-        try:
-            await run_in_threadpool(
-                sweep_partials, directory, settings.upload_partial_max_age_seconds
-            )
-        except Exception as exc:  # never let the sweeper die
-            log.warning("partial upload sweep failed", extra={"error": type(exc).__name__})
         await asyncio.sleep(max(1.0, settings.upload_sweep_interval_seconds))
+        await _sweep(settings)
 
 
 @contextlib.asynccontextmanager
@@ -146,6 +149,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     await run_in_threadpool(store.upload_store_id, service.uploads_dir(settings), True)
     app.state.upload_slots = UploadSlots.from_settings(settings)
+    await _sweep(settings)
     sweeper = asyncio.ensure_future(_sweep_periodically(settings))
     try:
         yield

@@ -203,6 +203,9 @@ async def stream_multipart(
             state["files"] = int(state["files"]) + 1  # type: ignore[arg-type]
             if state["files"] != 1:
                 raise MultipartError("more than one file part")
+            # What is known when the file begins (fields after it may sit in
+            # the same chunk: they must not count as known in advance).
+            fields_at_file.update(fields)
         state["is_file"] = is_file
 
     def on_part_data(data: bytes, start: int, end: int) -> None:
@@ -244,8 +247,7 @@ async def stream_multipart(
         if sink is None and state["files"]:
             # The file part has begun: check the target now, while at most
             # this one request chunk of the file is in memory.
-            fields_at_file = dict(fields)
-            sink = await open_file(fields_at_file)
+            sink = await open_file(dict(fields_at_file))
         if sink is not None:
             for piece in file_chunks:
                 await sink.feed(piece)
