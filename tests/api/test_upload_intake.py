@@ -152,6 +152,16 @@ def test_multipart_quota_checked_from_the_leading_fields(
     assert len(stored(settings)) == 2
 
 
+@pytest.mark.parametrize("value", ["\u00b2", "\u0661", "-1", "0", "2147483648", "1e3"])
+def test_multipart_phase_field_must_be_a_plain_positive_integer(
+    client: TestClient, world: World, value: str
+) -> None:
+    body = multipart(
+        [("phase", value.encode(), False), ("track", b"execution", False), ("file", b"x", True)]
+    )
+    assert_problem(post_form(client, world.team_a, body), 422, "invalid_request")
+
+
 def test_multipart_form_overhead_is_bounded(client: TestClient, world: World) -> None:
     many = [(f"f{i}", b"x" * 1000, False) for i in range(100)]  # ~100 KiB of fields
     body = multipart([*many, ("track", b"execution", False), ("file", b"x", True)])

@@ -82,7 +82,7 @@ UPLOAD_BODY = {
 def _form_int(value: str | None) -> int | None:
     if value is None or value == "":
         return None
-    if not value.isdigit() or not 0 < int(value) < 2**31:
+    if not (value.isascii() and value.isdigit()) or not 0 < int(value) < 2**31:
         raise ApiError(422, "invalid_request", "Form field 'phase' must be a positive integer.")
     return int(value)
 
