@@ -27,7 +27,7 @@ from evaluator.models import (
     ScenarioScore,
     SubmissionReport,
 )
-from evaluator.scoring import score_run
+from evaluator.scoring import RUBRIC_VERSION, score_run
 from hidden_scenarios.schema import Scenario
 
 
@@ -154,7 +154,9 @@ def evaluate_submission(
         overall=overall,
         pass_rate=_r(100.0 * passed / len(scores)),
         passed=passed,
-        deployment_ready=overall >= DEPLOYMENT_READY_LINE,
+        # the pass rule, not a mean of dimensions: 85 % of scenarios solved
+        deployment_ready=100.0 * passed / len(scores) >= DEPLOYMENT_READY_LINE,
+        rubric_version=RUBRIC_VERSION,
         hallucination_rate_answered=(
             _r(100.0 * sum(s.hallucination.score for s in answered) / len(answered))
             if answered

@@ -13,6 +13,7 @@ do not.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -45,16 +46,19 @@ class CheckOutcome(BaseModel):
     reason: str  # short machine reason, e.g. "number:match", "ids:f1=0.67,tp=2,fp=1,fn=0"
 
 
-def check_answer(check: AnswerCheck, answer: str) -> CheckOutcome:
+def check_answer(check: AnswerCheck, answer: str, pool: Sequence[str] = ()) -> CheckOutcome:
+    """``pool``: other entities of the asked kind the run saw (the rest of
+    the list the expected ids or facts came from); naming them is a false
+    positive (ids) or a forbidden alternative (facts)."""
     answer = answer or ""
     if not answer.strip():
         return CheckOutcome(score=0.0, passed=False, reason=f"{check.kind}:empty_answer")
     if isinstance(check, NumberCheck):
         return check_number(check, answer)
     if isinstance(check, IdSetCheck):
-        return check_ids(check, answer)
+        return check_ids(check, answer, pool)
     if isinstance(check, FactsCheck):
-        return check_facts(check, answer)
+        return check_facts(check, answer, pool)
     if isinstance(check, JsonFieldsCheck):
         return check_json(check, answer)
     if isinstance(check, ClarifyCheck):
@@ -127,9 +131,11 @@ def _looks_like_name(segment: str, max_words: int) -> bool:
     return all(w[0].isupper() or w[0].isdigit() for w in words)
 
 
-def find_ids(expected: list[str], answer: str) -> tuple[list[str], int]:
+def find_ids(expected: list[str], answer: str, pool: Sequence[str] = ()) -> tuple[list[str], int]:
     """Expected ids found in the answer (in order of first appearance) and
-    the number of other items that look like ids of the same kind."""
+    the number of other items of the same kind: ids of the same shape,
+    short Title-Case list items, and any ``pool`` entity mentioned anywhere
+    (not only as a list item: "seen Chiller 3 Tonnage" counts)."""
     text = canonicalise_timestamps(answer)
     parsed = extract_json(text) if text.lstrip()[:1] in "[{`" else None
     if isinstance(parsed, dict) and len(parsed) == 1:
@@ -151,6 +157,14 @@ def find_ids(expected: list[str], answer: str) -> tuple[list[str], int]:
     found = sorted(positions, key=lambda k: positions[k])
 
     extras: set[str] = set()
+    for other in sorted(_pool_ids(pool, expected), key=lambda p: (-len(p), p)):
+        pat = id_pattern(other)
+        hits = list(pat.finditer(folded))
+        if hits:
+            extras.add(other)
+            for h in hits:
+                folded = folded[: h.start()] + "\0" * (h.end() - h.start()) + folded[h.end() :]
+                text = text[: h.start()] + "\0" * (h.end() - h.start()) + text[h.end() :]
     for nid in expected:
         shape = _shape_regex(nid)
         if shape is not None:
@@ -168,6 +182,52 @@ def find_ids(expected: list[str], answer: str) -> tuple[list[str], int]:
     return found, len(extras)
 
 
+def _pool_ids(pool: Sequence[str], expected: Sequence[str]) -> list[str]:
+    """Pool entities that are alternatives to the expected ones: not
+    expected, not a timestamp or bare number, and neither containing nor
+    contained in an expected id ("Chiller 6" vs "Chiller 6 Tonnage")."""
+    exp = [normalise_id(e) for e in expected]
+    out: dict[str, None] = {}
+    for p in pool:
+        n = normalise_id(p)
+        if not n or len(n) < 3 or n in exp or _BARE_RE.fullmatch(n):
+            continue
+        if any(n in e or e in n for e in exp if e):
+            continue
+        if not any(same_kind(n, e) for e in exp if e):
+            continue
+        out.setdefault(n, None)
+    return list(out)
+
+
+def _token_shape(tok: str) -> str:
+    return re.sub(r"[a-z]", "a", re.sub(r"\d", "9", tok))
+
+
+def same_kind(entity: str, target: str) -> bool:
+    """Whether two normalised entities are of the same kind: one-token ids
+    of the same letter/digit shape (``ah08`` / ``mt013`` differ, ``wo103382`` /
+    ``wo104460`` agree); names with a number agree on the words up to the
+    number and on having more words after it (``chiller 6`` / ``chiller 9``,
+    ``chiller 6 flow`` / ``chiller 6 tonnage``); names without a digit are
+    the same kind when both are phrases of three or more words (failure-mode
+    descriptions)."""
+    et, tt = entity.split(), target.split()
+    if len(tt) == 1:
+        return len(et) == 1 and _token_shape(et[0]) == _token_shape(tt[0])
+    digit_at = next((i for i, w in enumerate(tt) if any(c.isdigit() for c in w)), None)
+    if digit_at is None:
+        return len(et) >= 3 and len(tt) >= 3 and not any(c.isdigit() for c in entity)
+    if len(et) <= digit_at or not any(c.isdigit() for c in et[digit_at]):
+        return False
+    if et[:digit_at] != tt[:digit_at]:
+        return False
+    return (len(et) > digit_at + 1) == (len(tt) > digit_at + 1)
+
+
+_BARE_RE = re.compile(r"[\d\s.:t+-]+")
+
+
 def _lcs(a: list[str], b: list[str]) -> int:
     prev = [0] * (len(b) + 1)
     for x in a:
@@ -178,7 +238,7 @@ def _lcs(a: list[str], b: list[str]) -> int:
     return prev[-1]
 
 
-def check_ids(check: IdSetCheck, answer: str) -> CheckOutcome:
+def check_ids(check: IdSetCheck, answer: str, pool: Sequence[str] = ()) -> CheckOutcome:
     """Set F1 between expected ids and the ids named in the answer; items that
     look like ids of the same kind but are not expected count as false
     positives (so listing everything does not pass). Ordered checks multiply
@@ -186,7 +246,7 @@ def check_ids(check: IdSetCheck, answer: str) -> CheckOutcome:
     expected = list(dict.fromkeys(normalise_id(i) for i in check.ids if normalise_id(i)))
     if not expected:
         return CheckOutcome(score=0.0, passed=False, reason="ids:no_expected_ids")
-    found, fp = find_ids(expected, answer)
+    found, fp = find_ids(expected, answer, pool)
     tp = len(found)
     fn = len(expected) - tp
     precision = tp / (tp + fp) if tp + fp else 0.0
@@ -224,16 +284,20 @@ def _fact_present(alternative: str, folded_answer: str, answer_numbers: list[flo
     return id_pattern(alt).search(folded_answer) is not None
 
 
-def check_facts(check: FactsCheck, answer: str) -> CheckOutcome:
+def check_facts(check: FactsCheck, answer: str, pool: Sequence[str] = ()) -> CheckOutcome:
     """Each required fact is satisfied by any one alternative (case- and
     whitespace-insensitive, word-bounded; numeric alternatives match by
     rounding). Passes when the satisfied share ≥ min_fraction and no
-    forbidden string appears; a forbidden string halves the score."""
+    forbidden alternative appears -- the check's own list plus the other
+    candidates of the pool the run saw, so naming every candidate fails; a
+    forbidden alternative halves the score."""
     folded = fold_same_length(canonicalise_timestamps(answer))
     numbers = [n.value for n in extract_numbers(answer, skip_names=False)]
     total = len(check.required)
     hits = sum(1 for alts in check.required if any(_fact_present(a, folded, numbers) for a in alts))
-    forbidden = sum(1 for f in check.forbidden if _fact_present(f, folded, numbers))
+    required = [a for alts in check.required for a in alts]
+    alternatives = list(dict.fromkeys([*check.forbidden, *_pool_ids(pool, required)]))
+    forbidden = sum(1 for f in alternatives if _fact_present(f, folded, numbers))
     fraction = hits / total if total else 1.0
     score = fraction * (0.5 if forbidden else 1.0)
     passed = fraction >= check.min_fraction - 1e-9 and not forbidden
@@ -335,12 +399,19 @@ def check_json(check: JsonFieldsCheck, answer: str) -> CheckOutcome:
         else:
             scores.append(_field_score(exp, got, check.rel_tol, check.abs_tol))
     exact = sum(1 for s in scores if s >= 1.0 - 1e-9)
-    score = sum(scores) / len(scores)
+    asked = {_fold_key(k) for k in check.fields}
+    extra = sum(1 for k in obj if _fold_key(str(k)) not in asked)
+    # Fields nobody asked for dilute the answer: a dump of every key fails.
+    score = sum(scores) / len(scores) * len(scores) / (len(scores) + extra)
     return CheckOutcome(
         score=round(score, 6),
-        passed=exact == len(scores),
-        reason=f"json:fields={exact}/{len(scores)},missing={missing}",
+        passed=exact == len(scores) and extra == 0,
+        reason=f"json:fields={exact}/{len(scores)},missing={missing},extra={extra}",
     )
+
+
+def _fold_key(key: str) -> str:
+    return key.casefold().replace("-", "_").replace(" ", "_")
 
 
 # ---- clarification ----------------------------------------------------------

@@ -40,7 +40,7 @@ _ID_TOKEN_RE = re.compile(r"(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z][\w-
 _TS_TOKEN_RE = re.compile(r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2})?")
 # "Chiller 6", "CQPA AHU 1": capitalised words followed by an integer.
 _NAME_RE = re.compile(r"(?<![\w-])((?:[A-Z][A-Za-z]*\s+){1,3}\d+)(?![\w.-])")
-_SMALL_INT_MAX = 2  # 0, 1, 2 are never claims ("1 anomaly", "2 options")
+_SMALL_INT_MAX = 2  # integers 0, 1, 2 are not claims ("1 anomaly", "2 options")
 _AGG_REL_TOL = 0.01
 
 
@@ -153,8 +153,6 @@ class Evidence:
         candidates = [value] + ([value / 100.0] if percent else [])
         half_ulp = 0.5 * 10 ** (-decimals) + 1e-9
         for v in candidates:
-            if abs(v) <= _SMALL_INT_MAX and decimals == 0:
-                return True
             if any(abs(v - t) <= half_ulp for t in self.task_numbers):
                 return True
             if self.values.size and _near_sorted(self.values, v, half_ulp):
@@ -212,6 +210,7 @@ def answer_claims(answer: str) -> tuple[list[tuple[float, int, bool, str]], list
             spans.append(m.span())
             entities.append(claim)
     numbers = []
+    seen: set[tuple[float, bool]] = set()
     for n in extract_numbers(text):
         if any(a <= n.start < b for a, b in spans):
             continue
@@ -219,9 +218,18 @@ def answer_claims(answer: str) -> tuple[list[tuple[float, int, bool, str]], list
         decimals = (
             len(raw.split(".", 1)[1].rstrip("% ")) if "." in raw and "e" not in raw.lower() else 0
         )
+        # 0, 1, 2 as integers are counting words ("1 anomaly", "2 options"),
+        # not claims; and a value repeated is one claim (padding with small
+        # or repeated numbers no longer dilutes a fabrication).
+        if decimals == 0 and abs(n.value) <= _SMALL_INT_MAX and not n.percent:
+            continue
+        key = (round(n.value, 9), n.percent)
+        if key in seen:
+            continue
+        seen.add(key)
         literal = text[n.start : n.end].rstrip("% ").lstrip("+")
         numbers.append((n.value, decimals, n.percent, literal))
-    return numbers, list(dict.fromkeys(entities))
+    return numbers, list(dict.fromkeys(normalise_id(e) for e in entities))
 
 
 def ground_answer(answer: str, evidence: Evidence) -> GroundingResult:

@@ -23,7 +23,7 @@ DIMENSIONS: tuple[str, ...] = (
 )
 # A continuous dimension counts as "met" (upstream boolean criterion) from here.
 MET_THRESHOLD = 0.75
-DEPLOYMENT_READY_LINE = 85.0
+DEPLOYMENT_READY_LINE = 85.0  # pass rate (%), since rubric version 2
 MIN_GROUP_SIZE = 5
 
 
@@ -152,3 +152,4 @@ class SubmissionReport(BaseModel):
     clusters: list[ClusterSummary]
     catalog_updates: list[CatalogEntry]
     judge: JudgeAgreement | None = None
+    rubric_version: int = 1  # evaluator.scoring.RUBRIC_VERSION of the rubric that scored it

@@ -1,9 +1,16 @@
 """Per-scenario six-dimension rubric: ``score_run(scenario, run) -> ScenarioScore``.
 
-Every dimension is 0..1 with a short machine reason; hallucination is a
-rate. Retrieval and sequence use only the server-side tool log
-(``run.tool_calls``) in the execution track, and the submitted plan in the
-planning track. Rules are documented in docs/scoring.md.
+Rubric version 2 (docs/scoring.md). Every dimension is 0..1 with a short
+machine reason; hallucination is a rate. Retrieval, verification and
+sequence use only the server-side tool log (``run.tool_calls``) in the
+execution track, and the submitted plan in the planning track.
+
+Task completion gates the rest: each process dimension is its raw value
+times the answer check's score, and the hallucination rate is raised the
+same way, so an agent that solves nothing scores near zero whatever it
+calls. A scenario passes only when its check passes, no claim in the
+answer is ungrounded (and it makes one where one was asked for), and every
+injected fault was handled.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 from pydantic import ValidationError
 
@@ -21,11 +29,26 @@ from contracts.tools import TOOL_ARGS
 from evaluator.checks import CheckOutcome, check_answer, find_ids
 from evaluator.grounding import Evidence, GroundingResult, ground_answer, ground_strings
 from evaluator.models import MET_THRESHOLD, DimensionScore, ScenarioScore
-from evaluator.retrieval import Call, call_is_relevant, canonical_tool, requirement_met
+from evaluator.retrieval import (
+    DISCOVERY_TOOLS,
+    Call,
+    canonical_tool,
+    relevant_calls,
+    requirement_met,
+    retrieval_outcome,
+)
 from evaluator.textparse import extract_json, extract_numbers, normalise_id
 from hidden_scenarios.matching import step_satisfies
-from hidden_scenarios.schema import ClarifyCheck, ReferenceStep, Scenario
+from hidden_scenarios.schema import (
+    ClarifyCheck,
+    FactsCheck,
+    IdSetCheck,
+    JsonFieldsCheck,
+    ReferenceStep,
+    Scenario,
+)
 
+RUBRIC_VERSION = 2
 # Words by which an answer reports a problem with the data it got.
 _REPORTS_PROBLEM_RE = re.compile(
     r"\b(error|errors|fail(?:ed|ure|s)?|unavailable|not available|could not|couldn't|unable|"
@@ -110,54 +133,173 @@ def _calls_from_log(records: list[ToolCallRecord]) -> list[Call]:
 def retrieval_dimension(
     scenario: Scenario, calls: list[Call], *, plan: bool = False
 ) -> DimensionScore:
-    required = scenario.expectation.required_retrievals
-    irrelevant = sum(1 for c in calls if not call_is_relevant(c, required))
-    precision = 1.0 - irrelevant / len(calls) if calls else 1.0
-    if not required:
-        return _dim(1.0 - 0.25 * (1.0 - precision), f"retrieval:required=0,irrelevant={irrelevant}")
-    outcomes = [requirement_met(r, calls, plan=plan) for r in required]
-    hits = sum(1 for ok, _ in outcomes if ok)
-    misses = Counter(why for ok, why in outcomes if not ok)
-    coverage = hits / len(required)
-    score = coverage - 0.25 * (1.0 - precision)
-    miss_txt = ",".join(f"{k}={v}" for k, v in sorted(misses.items()))
-    reason = f"retrieval:covered={hits}/{len(required)},irrelevant={irrelevant}"
-    return _dim(score, reason + ("," + miss_txt if miss_txt else ""))
+    """Recall over the required data x (1 - half the over-retrieval share):
+    see ``evaluator.retrieval.retrieval_outcome``."""
+    o = retrieval_outcome(scenario.expectation.required_retrievals, calls, plan=plan)
+    misses = Counter(
+        why
+        for r in scenario.expectation.required_retrievals
+        for ok, why in [requirement_met(r, calls, plan=plan)]
+        if not ok
+    )
+    miss_txt = "".join(f",{k}={v}" for k, v in sorted(misses.items()))
+    return _dim(
+        o.score,
+        f"retrieval:covered={o.covered}/{o.required},over={o.over},broad={o.broad},"
+        f"precision={o.precision:.2f}{miss_txt}",
+    )
 
 
-def verification_dimension(
-    scenario: Scenario, records: list[ToolCallRecord], answer: str, retrieval: DimensionScore
-) -> DimensionScore:
-    """Share of problem events the agent handled. Events: each failed, timed
-    out, injected-empty or warning call (handled by a later usable call of
-    the same tool, or by reporting the problem in the answer), plus one
-    event when required data was never retrieved yet the answer commits to
-    a result (handled only if the answer reports it)."""
-    ordered = sorted(records, key=lambda r: r.seq)
-    reports = bool(_REPORTS_PROBLEM_RE.search(answer))
-    events = 0
-    handled = 0
-    for i, r in enumerate(ordered):
-        bad = r.status in ("error", "timeout") or (r.status == "empty" and r.injected_fault)
-        if not bad and r.status != "warning":
+_SENTENCE_RE = re.compile(r"(?<=[.!?;\n])\s+")
+
+
+def _fault_events(records: list[ToolCallRecord]) -> list[int]:
+    """Indexes (in seq order) of calls that failed or warned."""
+    return [
+        i
+        for i, r in enumerate(records)
+        if r.status in ("error", "timeout", "warning") or (r.status == "empty" and r.injected_fault)
+    ]
+
+
+def _clean(r: ToolCallRecord) -> bool:
+    return r.status == "ok" or (r.status == "empty" and not r.injected_fault)
+
+
+def _same_target(a: ToolCallRecord, b: ToolCallRecord) -> bool:
+    """``b`` asks for the data ``a`` asked for (windows and paging aside)."""
+    if canonical_tool(a.tool) != canonical_tool(b.tool):
+        return False
+    keys = {k for k, v in a.arguments.items() if isinstance(v, str) and k not in _WINDOW_KEYS}
+    return all(
+        normalise_id(str(a.arguments[k])) == normalise_id(str(b.arguments.get(k, ""))) for k in keys
+    )
+
+
+def _names_the_failed_data(record: ToolCallRecord, answer: str) -> bool:
+    """A sentence of the answer reports a problem and names the failed data
+    specifically: its tool, or an asset/sensor/id argument of the call."""
+    tool = canonical_tool(record.tool)
+    names = {tool, tool.split(".", 1)[-1], tool.split(".", 1)[-1].replace("_", " ")}
+    for v in record.arguments.values():
+        for item in v if isinstance(v, list) else [v]:
+            if isinstance(item, str) and len(item) >= 3 and not _TS_LIKE_RE.match(item):
+                names.add(item)
+    wanted = [normalise_id(n) for n in names if normalise_id(n)]
+    for sentence in _SENTENCE_RE.split(answer):
+        if not _REPORTS_PROBLEM_RE.search(sentence):
             continue
-        events += 1
-        later_ok = any(
-            canonical_tool(x.tool) == canonical_tool(r.tool) and x.status in ("ok", "warning")
-            for x in ordered[i + 1 :]
-        )
-        if (later_ok and r.status != "warning") or reports:
-            handled += 1
-    if (
-        scenario.expectation.required_retrievals
-        and retrieval.score < 1.0
-        and not isinstance(scenario.expectation.check, ClarifyCheck)
-    ):
-        events += 1
-        handled += 1 if reports else 0
-    if events == 0:
+        folded = normalise_id(sentence)
+        if any(w in folded for w in wanted):
+            return True
+    return False
+
+
+_TS_LIKE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_WINDOW_KEYS = frozenset({"start", "final", "date_from", "date_to", "page", "page_size"})
+
+
+@dataclass(frozen=True)
+class VerificationOutcome:
+    events: int
+    retried: int
+    reported: int
+
+    @property
+    def score(self) -> float:
+        return (self.retried + self.reported) / self.events if self.events else 1.0
+
+    @property
+    def all_handled(self) -> bool:
+        return self.retried + self.reported == self.events
+
+
+def verification_outcome(records: list[ToolCallRecord], answer: str) -> VerificationOutcome:
+    """Each failed, timed-out, injected-empty or warning call is handled by
+    behaviour tied to it: a later call for the same data that returned
+    clean data, or a sentence of the answer naming that data as missing or
+    doubtful. Generic words ("warning", "incomplete") handle nothing."""
+    ordered = sorted(records, key=lambda r: r.seq)
+    retried = reported = 0
+    events = _fault_events(ordered)
+    for i in events:
+        r = ordered[i]
+        recovered = any(_same_target(r, x) and _clean(x) for x in ordered[i + 1 :])
+        if recovered:
+            retried += 1
+        elif _names_the_failed_data(r, answer):
+            reported += 1
+    return VerificationOutcome(len(events), retried, reported)
+
+
+def verification_dimension(records: list[ToolCallRecord], answer: str) -> DimensionScore:
+    v = verification_outcome(records, answer)
+    if v.events == 0:
         return _dim(1.0, "verification:events=0")
-    return _dim(handled / events, f"verification:handled={handled}/{events}")
+    return _dim(
+        v.score, f"verification:retried={v.retried},reported={v.reported},events={v.events}"
+    )
+
+
+def lineage_sequence(
+    scenario: Scenario, records: list[ToolCallRecord], duplicate_calls: int
+) -> DimensionScore:
+    """Data lineage: for each dependency pair (a before b) of the expected
+    family order, a usable call of b that targets required data consumes a
+    value an earlier usable call of a returned (the dataset id of
+    ``iot.history`` analysed by TSFM, an equipment id looked up before its
+    work orders), or -- when b's arguments all come from the task text --
+    follows such a call of a. Families with no such call earn nothing, so
+    fixed sweeps in the right order score zero."""
+    order = _expected_family_order(scenario)
+    penalty = min(0.5, 0.1 * max(0, duplicate_calls - _DUPLICATE_FREE))
+    required = scenario.expectation.required_retrievals
+    ordered = sorted(records, key=lambda r: r.seq)
+    usable = [r for r in ordered if r.status in ("ok", "warning")]
+    relevant = set(id(r) for r in relevant_calls(required, usable))
+
+    def family_calls(fam: str) -> list[ToolCallRecord]:
+        calls = [r for r in usable if r.family == fam]
+        if any(canonical_tool(q.tool).split(".")[0] == fam for q in required):
+            calls = [r for r in calls if id(r) in relevant]
+        return calls
+
+    if not order:
+        return _dim(1.0 - penalty, f"sequence:order=none,dup={duplicate_calls}")
+    present = [f for f in order if family_calls(f)]
+    presence = len(present) / len(order)
+    pairs = ok = 0
+    task = normalise_id(scenario.text)
+    for i, a in enumerate(order):
+        for b in order[i + 1 :]:
+            pairs += 1
+            if any(
+                _consumes(later, earlier, task)
+                for later in family_calls(b)
+                for earlier in family_calls(a)
+                if earlier.seq < later.seq
+            ):
+                ok += 1
+    ordering = ok / pairs if pairs else 1.0
+    return _dim(
+        presence * ordering - penalty,
+        f"sequence:families={len(present)}/{len(order)},pairs={ok}/{pairs},dup={duplicate_calls}",
+    )
+
+
+def _consumes(later: ToolCallRecord, earlier: ToolCallRecord, task: str) -> bool:
+    produced = {normalise_id(e) for e in earlier.entities if e}
+    values = [
+        normalise_id(str(item))
+        for k, v in later.arguments.items()
+        if k not in _WINDOW_KEYS
+        for item in (v if isinstance(v, list) else [v])
+        if isinstance(item, str) and normalise_id(str(item))
+    ]
+    if any(v in produced for v in values if v not in task):
+        return True
+    # Nothing to consume: every argument is in the task text itself.
+    return bool(values) and all(v in task for v in values)
 
 
 def sequence_dimension(
@@ -189,23 +331,37 @@ def sequence_dimension(
     )
 
 
-def _format_ok(scenario: Scenario, answer: str) -> bool:
+def _format_ok(scenario: Scenario, answer: str, claims: int) -> bool:
+    """The requested format, actually met (not merely a non-empty answer)."""
     fmt = scenario.output_format
-    if isinstance(scenario.expectation.check, ClarifyCheck):
-        return "?" in answer
+    check = scenario.expectation.check
+    if isinstance(check, ClarifyCheck):
+        return "?" in answer and not extract_numbers(answer)
     if fmt == "number":
-        return bool(extract_numbers(answer))
+        nums = {round(n.value, 9) for n in extract_numbers(answer)}
+        return 1 <= len(nums) <= 3 and len(answer) <= _CONCISE_CHARS
     if fmt == "json":
-        return isinstance(extract_json(answer), dict)
+        obj = extract_json(answer)
+        if not isinstance(obj, dict):
+            return False
+        if isinstance(check, JsonFieldsCheck):
+            asked = {k.casefold() for k in check.fields}
+            return {str(k).casefold() for k in obj} <= asked
+        return True
     if fmt == "ids":
-        return bool(answer.strip()) and len(answer) <= _VERBOSE_CHARS
-    return bool(answer.strip())
+        expected = len(check.ids) if isinstance(check, IdSetCheck) else 1
+        return 0 < claims <= 2 * expected + 2 and len(answer) <= _VERBOSE_CHARS
+    return bool(answer.strip()) and claims <= _MAX_TEXT_CLAIMS
 
 
-def clarity_dimension(scenario: Scenario, answer: str) -> DimensionScore:
-    """0.5 × requested format + 0.3 × share of expected evidence cited
-    + 0.2 × concision (full up to 1,500 chars, 0 from 6,000)."""
-    fmt = 1.0 if _format_ok(scenario, answer) else 0.0
+_MAX_TEXT_CLAIMS = 12
+
+
+def clarity_dimension(scenario: Scenario, answer: str, claims: int = 0) -> DimensionScore:
+    """0.5 × requested format met + 0.3 × share of expected evidence cited
+    + 0.2 × concision (full up to 1,500 chars, 0 from 6,000; 0 when the
+    answer makes more than three times the claims the task needs)."""
+    fmt = 1.0 if _format_ok(scenario, answer, claims) else 0.0
     evidence = [normalise_id(e) for e in scenario.expectation.evidence if normalise_id(e)]
     if evidence:
         found, _ = find_ids(evidence, answer)
@@ -218,6 +374,8 @@ def clarity_dimension(scenario: Scenario, answer: str) -> DimensionScore:
         if n <= _CONCISE_CHARS
         else max(0.0, 1 - (n - _CONCISE_CHARS) / (_VERBOSE_CHARS - _CONCISE_CHARS))
     )
+    if claims > 3 * max(3, len(evidence)):
+        concise = 0.0  # a dump of everything observed is not clear
     score = 0.5 * fmt + 0.3 * cited + 0.2 * concise
     return _dim(score, f"clarity:format={int(fmt)},evidence={cited:.2f},concise={concise:.2f}")
 
@@ -253,26 +411,64 @@ def _expected_family_order(scenario: Scenario) -> list[str]:
     return [f for f in scenario.expectation.family_order if f != "utilities"]
 
 
+def answer_pool(scenario: Scenario, records: list[ToolCallRecord]) -> list[str]:
+    """Entities of the asked kind the run saw: everything the calls that
+    returned an expected id or fact also returned (the rest of that list),
+    minus what the task itself names."""
+    check = scenario.expectation.check
+    if isinstance(check, IdSetCheck):
+        wanted = check.ids
+    elif isinstance(check, FactsCheck):
+        wanted = [a for alts in check.required for a in alts]
+    else:
+        return []
+    targets = {normalise_id(w) for w in wanted if normalise_id(w)}
+    task = normalise_id(scenario.text)
+    pool: dict[str, None] = {}
+    for r in records:
+        ents = {normalise_id(e) for e in r.entities if e}
+        if targets & ents:
+            for e in r.entities:
+                n = normalise_id(e)
+                if n and n not in targets and n not in task:
+                    pool.setdefault(e, None)
+    return list(pool)
+
+
+def _claims_asked(scenario: Scenario) -> bool:
+    return not isinstance(scenario.expectation.check, ClarifyCheck)
+
+
 def _score_execution(scenario: Scenario, run: ScenarioRun, result: AgentResult) -> ScenarioScore:
     answer = result.answer
-    records = run.tool_calls
+    records = sorted(run.tool_calls, key=lambda r: r.seq)
     calls = _calls_from_log(records)
-    outcome = check_answer(scenario.expectation.check, answer)
-    completion = _dim(outcome.score, outcome.reason)
-    completion = completion.model_copy(update={"met": outcome.passed})
+    outcome = check_answer(scenario.expectation.check, answer, answer_pool(scenario, records))
+    completion = _dim(outcome.score, outcome.reason).model_copy(update={"met": outcome.passed})
     retrieval = retrieval_dimension(scenario, calls)
-    verification = verification_dimension(scenario, records, answer, retrieval)
-    families = [r.family for r in sorted(records, key=lambda r: r.seq) if r.family != "utilities"]
-    dup = repeated_after_success(records)
-    sequence = sequence_dimension(
-        _expected_family_order(scenario),
-        families,
-        dup,
-        "sequence",
-    )
-    clarity = clarity_dimension(scenario, answer)
-    grounding = ground_answer(answer, Evidence(scenario, records))
+    verification_o = verification_outcome(records, answer)
+    verification = verification_dimension(records, answer)
+    sequence = lineage_sequence(scenario, records, repeated_after_success(records))
+    # Claims are grounded in what is relevant to the question: calls for the
+    # required data and lookups, not everything the run touched.
+    relevant = relevant_calls(scenario.expectation.required_retrievals, records)
+    relevant += [
+        r for r in records if canonical_tool(r.tool) in DISCOVERY_TOOLS and r not in relevant
+    ]
+    grounding = ground_answer(answer, Evidence(scenario, relevant))
+    no_claim = _claims_asked(scenario) and grounding.checked == 0 and not outcome.passed
+    if no_claim:  # an answer that claims nothing where a result was asked for is no answer
+        grounding = GroundingResult(checked=1, hallucinated=1, kinds=("no_claim",))
+    clarity = clarity_dimension(scenario, answer, grounding.checked)
     halluc = hallucination_dimension(grounding)
+    # An honest abstention: every fault reported specifically and no claim
+    # of a result made -- verification keeps its credit (nothing else does).
+    abstained = (
+        verification_o.events > 0
+        and verification_o.all_handled
+        and outcome.score == 0.0
+        and grounding.hallucinated <= int(no_claim)
+    )
     return _assemble(
         scenario,
         run,
@@ -284,34 +480,53 @@ def _score_execution(scenario: Scenario, run: ScenarioRun, result: AgentResult) 
         clarity,
         halluc,
         grounding,
+        faults_handled=verification_o.all_handled,
+        verification_gate=1.0 if abstained else None,
     )
 
 
+def _gated(dim: DimensionScore, gate: float, label: str) -> DimensionScore:
+    """Credit × gate; ``met`` stays the raw criterion (failure detectors read
+    what the run did, not what it was credited)."""
+    if gate >= 1.0:
+        return dim
+    gated = _dim(dim.score * gate, f"{dim.reason},{label}={gate:.2f}")
+    return gated.model_copy(update={"met": dim.met})
+
+
 def _assemble(
-    scenario,
-    run,
-    outcome,
-    completion,
-    retrieval,
-    verification,
-    sequence,
-    clarity,
-    halluc,
-    grounding,
+    scenario: Scenario,
+    run: ScenarioRun,
+    outcome: CheckOutcome,
+    completion: DimensionScore,
+    retrieval: DimensionScore,
+    verification: DimensionScore,
+    sequence: DimensionScore,
+    clarity: DimensionScore,
+    halluc: DimensionScore,
+    grounding: GroundingResult,
+    *,
+    faults_handled: bool = True,
+    verification_gate: float | None = None,
 ) -> ScenarioScore:
-    first_five = (completion, retrieval, verification, sequence, clarity)
+    """Completion gates the process dimensions (raw × check score) and the
+    hallucination rate (1 - (1 - rate) × check score)."""
+    gate = outcome.score
+    rate = 1.0 - (1.0 - halluc.score) * gate
     return ScenarioScore(
         scenario_id=scenario.id,
         track=run.track,
         family=scenario.family,
         task_type=scenario.task_type,
         task_completion=completion,
-        retrieval_accuracy=retrieval,
-        result_verification=verification,
-        sequence_correctness=sequence,
-        clarity_justification=clarity,
-        hallucination=halluc,
-        passed=all(d.met for d in first_five) and grounding.hallucinated == 0,
+        retrieval_accuracy=_gated(retrieval, gate, "gate"),
+        result_verification=_gated(
+            verification, gate if verification_gate is None else verification_gate, "gate"
+        ),
+        sequence_correctness=_gated(sequence, gate, "gate"),
+        clarity_justification=_gated(clarity, gate, "gate"),
+        hallucination=_dim(rate, f"{halluc.reason},gate={gate:.2f}", higher_is_better=False),
+        passed=outcome.passed and grounding.hallucinated == 0 and faults_handled,
         answer_check=outcome,
         hallucinated_claims=grounding.hallucinated,
         checked_claims=grounding.checked,

@@ -122,7 +122,8 @@ def test_sequence_order_and_repetition() -> None:
             update={"family_order": ["iot", "tsfm", "wo"], "required_retrievals": []}
         ),
     )
-    iot = record(0, "iot.history", HISTORY_ARGS, values=TONNAGE_VALUES)
+    # lineage: TSFM analyses the dataset the history call produced
+    iot = record(0, "iot.history", HISTORY_ARGS, values=TONNAGE_VALUES, entities=["ds1", "x"])
     tsfm = record(1, "tsfm.run_tsad", {"dataset_id": "ds1", "target_columns": ["x"]})
     wo = record(2, "wo.list_workorders", {"site_id": "MAIN"})
     good = score_run(s, run_of(s, GOOD, [iot, tsfm, wo]))
