@@ -238,6 +238,7 @@ def write_report(session: Session, submission: Submission, report: Any, now: dat
             groups=[g.model_dump(mode="json") for g in report.groups],
             run_failures=dict(report.run_failures),
             judge=report.judge.model_dump(mode="json") if report.judge else None,
+            rubric_version=report.rubric_version,
         )
     )
     for entry in report.catalog_updates:

@@ -85,8 +85,8 @@ def leaderboard_table(payload: Mapping[str, Any]) -> Table:
     )
     table = Table(
         title=title,
-        caption=f"{payload.get('total', len(entries))} team(s) · overall ≥ "
-        f"{DEPLOYMENT_READY:.0f} = deployment-ready · Hall↓ = hallucination rate",
+        caption=f"{payload.get('total', len(entries))} team(s) · pass rate ≥ "
+        f"{DEPLOYMENT_READY:.0f} % = deployment-ready · Hall↓ = hallucination rate",
     )
     table.add_column("#", justify="right")
     table.add_column("Team")

@@ -166,7 +166,9 @@ def render_report(
         table.add_row(
             "pass rate", f"{report['pass_rate']:.1f}% ({report['passed']}/{report['scenarios']})"
         )
-        ready = "[green]yes[/]" if report["deployment_ready"] else "[red]no[/] (line: 85)"
+        ready = (
+            "[green]yes[/]" if report["deployment_ready"] else "[red]no[/] (line: pass rate 85 %)"
+        )
         table.add_row("deployment ready", ready)
         console.print(table)
         if report.get("clusters"):

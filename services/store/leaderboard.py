@@ -42,6 +42,7 @@ class BoardRow:
     pass_rate: float
     deployment_ready: bool
     scenarios: int
+    rubric_version: int = 1
 
 
 def _sort_key(row: BoardRow) -> tuple[float, datetime, str]:
@@ -88,6 +89,7 @@ def load_rows(session: Session, phase_id: int, track: str) -> list[BoardRow]:
                 pass_rate=score.pass_rate,
                 deployment_ready=score.deployment_ready,
                 scenarios=score.scenarios,
+                rubric_version=score.rubric_version,
             )
         )
     return out

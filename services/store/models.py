@@ -181,6 +181,8 @@ class SubmissionScore(Base):
     groups: Mapped[list] = mapped_column(JSONB, default=list)
     run_failures: Mapped[dict] = mapped_column(JSONB, default=dict)
     judge: Mapped[dict | None] = mapped_column(JSONB)
+    # evaluator.scoring.RUBRIC_VERSION; 1 = before the pass rule (migration 0003)
+    rubric_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(TS, server_default=func.now())
 
 

@@ -36,7 +36,10 @@ class Entry(BaseModel):
     sequence_correctness: float
     clarity_justification: float
     hallucination_rate: float = Field(description="rate 0-100, lower is better")
-    deployment_ready: bool
+    deployment_ready: bool = Field(
+        description="rubric 2: pass rate >= 85 % (rubric 1: overall >= 85)"
+    )
+    rubric_version: int = 1
     scenarios: int
     top_failure_clusters: list[ClusterShare]
 

@@ -175,6 +175,7 @@ def _entry(rank: int, row: BoardRow, clusters: list) -> Entry:
         submitted_at=row.created_at,
         finished_at=row.finished_at,
         deployment_ready=row.deployment_ready,
+        rubric_version=row.rubric_version,
         scenarios=row.scenarios,
         top_failure_clusters=[
             ClusterShare(cluster_id=c.cluster_id, label=c.label, share=round(c.share, 3))

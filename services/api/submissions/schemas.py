@@ -24,7 +24,10 @@ class ScoresOut(BaseModel):
     hallucination_rate: float
     overall: float
     pass_rate: float
-    deployment_ready: bool
+    deployment_ready: bool = Field(
+        description="rubric 2: pass rate >= 85 % (rubric 1: overall >= 85)"
+    )
+    rubric_version: int = Field(1, description="the scoring rubric that computed these scores")
     scenarios: int
     passed: int
     hallucination_rate_answered: float | None = Field(

@@ -78,6 +78,7 @@ def to_out(sub: Submission) -> SubmissionOut:
             overall=publish(s.overall),
             pass_rate=publish(s.pass_rate),
             deployment_ready=s.deployment_ready,
+            rubric_version=s.rubric_version,
             scenarios=s.scenarios,
             passed=s.passed,
             hallucination_rate_answered=None
