@@ -187,6 +187,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _UnixHTTPServer(socketserver.ThreadingUnixStreamServer):
     daemon_threads = True
+    # listen backlog: the default 5 refused (EAGAIN) a burst of concurrent
+    # calls from one submission's agents before the accept loop caught up
+    request_queue_size = 128
     registry: KeyRegistry
     completer: Completer
 
