@@ -122,3 +122,9 @@ def run_of(
         tool_calls=calls or [],
         facts=facts or RunFacts(exit_code=0, prompt_tokens=100, completion_tokens=20, llm_calls=1),
     )
+
+
+def with_expectation(scenario: Scenario, **fields: object) -> Scenario:
+    """A copy of ``scenario`` with some expectation fields replaced."""
+    expectation = scenario.expectation.model_copy(update=fields)
+    return scenario.model_copy(update={"expectation": expectation})

@@ -5,13 +5,13 @@ own defaults, and the scenario validator agrees with the evaluator."""
 from __future__ import annotations
 
 import pytest
-from evaluator_factories import HISTORY_ARGS, number_scenario, record, run_of
+from evaluator_factories import HISTORY_ARGS, number_scenario, record, run_of, with_expectation
 
 from contracts.agent import PlanStep
 from evaluator import score_run
 from evaluator.retrieval import Call, requirement_met
 from hidden_scenarios.matching import parse_time, step_satisfies, value_matches, window_of
-from hidden_scenarios.schema import Expectation, ReferenceStep, RequiredRetrieval, Scenario
+from hidden_scenarios.schema import Expectation, ReferenceStep, RequiredRetrieval
 from hidden_scenarios.validate import ScenarioError, retrieval_satisfied_by, validate_scenario
 
 WO_ARGS = {"asset_num": "CWC04006", "work_type": "CM", "date_from": "2020-01-01"}
@@ -106,12 +106,6 @@ def test_history_without_final_is_one_day_like_the_tool() -> None:
         "window_not_covered",
     )
     assert not retrieval_satisfied_by(start_only, "iot.history", quarter)
-
-
-def with_expectation(scenario: Scenario, **fields: object) -> Scenario:
-    """A copy of ``scenario`` with some expectation fields replaced."""
-    expectation = scenario.expectation.model_copy(update=fields)
-    return scenario.model_copy(update={"expectation": expectation})
 
 
 def test_validator_rejects_what_the_evaluator_would_fail() -> None:
