@@ -27,6 +27,12 @@ from contracts.toollog import ToolCallRecord
 log = logging.getLogger(__name__)
 
 MAX_TOOL_LOG_BYTES = 256 * 1024**2  # written by our own sidecar; a sanity bound only
+# The last line of a run's tool log when the run exceeded one of the
+# sidecar's bounds (same key as services.assetdata.runlog.LIMIT_KEY): the
+# sidecar stopped serving and logging the run, and the run fails.
+LIMIT_KEY = "limit_exceeded"
+LIMIT_REASON = "tool service limit exceeded"  # output_error prefix of such a run
+_MARKER_START = b'{"' + LIMIT_KEY.encode() + b'"'
 
 
 class _TooLarge(Exception):
@@ -120,19 +126,46 @@ def read_result(container: Any, path: str, max_bytes: int = MAX_RESULT_BYTES) ->
     return parse_result_bytes(content, max_bytes=max_bytes)
 
 
-def parse_tool_log(data: bytes | None) -> list[ToolCallRecord]:
-    """ToolCallRecord JSON lines written by the sidecar, in ``seq`` order.
-    A torn last line (agent killed mid-call) is skipped, not fatal."""
+@dataclass(frozen=True)
+class ToolLog:
+    records: list[ToolCallRecord]
+    limit: str | None = None  # the bound the run exceeded (the run fails), if any
+
+
+def read_tool_log(data: bytes | None) -> ToolLog:
+    """ToolCallRecord JSON lines written by the sidecar, in ``seq`` order,
+    and the bound the run exceeded if the log ends with a ``LIMIT_KEY``
+    line. A torn last line (agent killed mid-call) is skipped, not fatal."""
     if not data:
-        return []
+        return ToolLog([])
     records: list[ToolCallRecord] = []
+    limit: str | None = None
     for line in _lines(data):
+        if line.startswith(_MARKER_START):  # a record starts with {"seq":, never this
+            limit = _limit_detail(line) or limit
+            continue
         try:
             records.append(ToolCallRecord.model_validate_json(line))
         except ValidationError:
             log.warning("skipping an unreadable tool-log line (%d bytes)", len(line))
     records.sort(key=lambda r: r.seq)
-    return records
+    return ToolLog(records, limit)
+
+
+def _limit_detail(line: bytes) -> str | None:
+    try:
+        marker = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(marker, dict) or not isinstance(marker.get(LIMIT_KEY), str):
+        return None
+    detail = marker.get("detail")
+    return str(detail if isinstance(detail, str) else marker[LIMIT_KEY])[:200]
+
+
+def parse_tool_log(data: bytes | None) -> list[ToolCallRecord]:
+    """The records of ``read_tool_log``."""
+    return read_tool_log(data).records
 
 
 def _lines(data: bytes) -> Iterator[bytes]:

@@ -263,9 +263,9 @@ def _collect(
     outputs = results.collect_files(
         side, f"{hardening.RUNS_DIR}/io", _RESULT_MEMBER, MAX_RESULT_BYTES
     )
-    logs = results.collect_files(
-        side, f"{hardening.RUNS_DIR}/logs", _LOG_MEMBER, results.MAX_TOOL_LOG_BYTES
-    )
+    # the sidecar stops a run's log at sidecar_max_log_bytes (+ one limit line)
+    max_log = min(results.MAX_TOOL_LOG_BYTES, settings.sidecar_max_log_bytes + 64 * 1024)
+    logs = results.collect_files(side, f"{hardening.RUNS_DIR}/logs", _LOG_MEMBER, max_log)
     for slot in slots:
         run = runs[slot.index]
         if run is None:
@@ -284,8 +284,27 @@ def _collect(
             mib = settings.agent_memory_bytes // 1024**2
             facts.output_error = f"killed: memory limit exceeded ({mib} MiB)"
         log_bytes = logs.get(slot.token)
+        tool_log = results.read_tool_log(log_bytes if isinstance(log_bytes, bytes) else None)
+        if log_bytes is results.TOO_LARGE:
+            tool_log = results.ToolLog([], f"tool log over {max_log} bytes in one run")
+        if tool_log.limit is not None and not (facts.timed_out or facts.oom_killed):
+            # the agent exhausted a per-run bound of the tool service: its failure
+            result = None
+            facts.output_status = "invalid"
+            facts.output_error = f"{results.LIMIT_REASON}: {tool_log.limit}"
         run.result = result
-        run.tool_calls = results.parse_tool_log(log_bytes if isinstance(log_bytes, bytes) else None)
+        run.tool_calls = tool_log.records
+
+
+def _fail_exhausted(runs: list[ScenarioRun | None], death: sidecar.Death) -> None:
+    """The agents OOM-killed the sidecar: every run of it lost its tool
+    service (and its output volume with it), and is failed, scored."""
+    for run in runs:
+        if run is None or (run.facts.output_error or "").startswith(_NOT_STARTED):
+            continue
+        run.result = None
+        run.facts.output_status = "invalid"
+        run.facts.output_error = f"{results.LIMIT_REASON}: {death.detail}"
 
 
 def run_submission(
@@ -442,12 +461,17 @@ def run_submission(
             runs[slot.index] = run
             if on_progress is not None:
                 on_progress(done, total, run)
-        if not sidecar.is_running(side):
-            raise RunnerError(
-                "sidecar_died", f"sidecar stopped during the runs: {sidecar.tail_logs(side)}"
-            )
+        death = sidecar.death(side, settings)
+        if death is not None and not death.exhausted:  # broken on its own: infrastructure
+            raise RunnerError("sidecar_died", death.detail)
         t_collect = time.perf_counter()
-        _collect(side, slots, runs, settings)
+        if death is None:
+            _collect(side, slots, runs, settings)
+        else:  # exhausted by the agents: their scored failure, not a retry
+            log.warning("sidecar of %s exhausted by its agents: %s", submission, death.detail)
+            with contextlib.suppress(docker.errors.DockerException):
+                _collect(side, slots, runs, settings)  # the tool logs, as far as they got
+            _fail_exhausted(runs, death)
         stats.add(collect=time.perf_counter() - t_collect)
     except sidecar.SidecarError as exc:
         raise RunnerError(exc.code, exc.message) from exc

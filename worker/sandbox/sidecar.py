@@ -18,6 +18,7 @@ import io
 import json
 import tarfile
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import docker.errors
@@ -46,13 +47,25 @@ except Exception:
 
 
 class SidecarError(Exception):
-    """The sidecar did not come up or died: an infrastructure failure (the
-    submission is retried, never scored)."""
+    """The sidecar did not come up or died on its own: an infrastructure
+    failure (the submission is retried, never scored). A sidecar the agents
+    exhausted is their failure instead (see ``death``)."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+
+
+def limits_environment(settings: Settings) -> dict[str, str]:
+    """The operator's bounds on what an agent can make the sidecar hold,
+    read by the service (``runlog.Limits.from_settings``)."""
+    return {
+        "ARENA_SIDECAR_MAX_BODY_BYTES": str(settings.sidecar_max_body_bytes),
+        "ARENA_SIDECAR_MAX_ARGUMENT_BYTES": str(settings.sidecar_max_argument_bytes),
+        "ARENA_SIDECAR_MAX_LOG_ENTRIES": str(settings.sidecar_max_log_entries),
+        "ARENA_SIDECAR_MAX_LOG_BYTES": str(settings.sidecar_max_log_bytes),
+    }
 
 
 def build_tar(files: dict[str, bytes], dirs: dict[str, int], uid: int = 0) -> bytes:
@@ -118,6 +131,7 @@ def start_sidecar(
         labels=labels,
         name=name,
     )
+    kwargs["environment"] = {**kwargs.get("environment", {}), **limits_environment(settings)}
     try:
         # our own image, referenced by the operator's name: it must be local
         # (containers.create never pulls, unlike containers.run)
@@ -171,6 +185,40 @@ def tail_logs(container: Any, lines: int = 20) -> str:
         return container.logs(tail=lines).decode("utf-8", "replace")[-2000:]
     except docker.errors.APIError:
         return ""
+
+
+@dataclass(frozen=True)
+class Death:
+    """How a sidecar that stopped during the runs ended."""
+
+    exhausted: bool  # killed for exceeding its memory limit: the agent's doing
+    detail: str
+
+
+def death(sidecar: Any, settings: Settings) -> Death | None:
+    """None while the sidecar runs. A sidecar stopped by the kernel's OOM
+    killer was exhausted by the agent: every request it served came from the
+    submission's own agents, and what one request or run can make it hold is
+    bounded (``runlog.Limits``), so only a flood gets it there. The run is
+    the agent's scored failure. Any other stop (a crash, an exit, removed
+    under us) is a broken sidecar: an infrastructure failure, retried."""
+    try:
+        sidecar.reload()
+    except docker.errors.NotFound:
+        return Death(False, "sidecar container vanished")
+    if sidecar.status == "running":
+        return None
+    state = sidecar.attrs.get("State") or {}
+    if state.get("OOMKilled"):
+        mib = settings.sidecar_memory_bytes // 1024**2
+        return Death(
+            True,
+            f"the agents' requests exhausted the tool service's memory ({mib} MiB); it was killed",
+        )
+    return Death(
+        False,
+        f"sidecar stopped during the runs (exit {state.get('ExitCode')}): {tail_logs(sidecar)}",
+    )
 
 
 def is_running(sidecar: Any) -> bool:
