@@ -113,3 +113,15 @@ def tsad_step(sensor: str, **extra: Any) -> ReferenceStep:
         target_columns=[sensor],
         **extra,
     )
+
+
+def forbidden_alternatives(required: list[str], candidates: list[str]) -> list[str]:
+    """The other candidates of a pool as a facts check's forbidden list,
+    minus any that overlap a required alternative (a sensor name that is a
+    prefix of the right one's cannot be forbidden)."""
+    req = [r.casefold() for r in required]
+    return [
+        c
+        for c in dict.fromkeys(candidates)
+        if not any(c.casefold() in r or r in c.casefold() for r in req)
+    ]

@@ -8,7 +8,7 @@ from typing import Any
 from hidden_scenarios.schema import FactsCheck, IdSetCheck, NumberCheck
 from hidden_scenarios.templates import responses as R
 from hidden_scenarios.templates.base import Draft, Params, Template, step
-from hidden_scenarios.templates.common import plural
+from hidden_scenarios.templates.common import forbidden_alternatives, plural
 
 
 def _targets(ctx: Any) -> list[Params]:
@@ -216,7 +216,11 @@ class MostRelevantSensor(Template):
         best = ranked[0][0]
         return Draft(
             text=self.phrase(rng, asset=p["asset"], fm=p["fm"]),
-            check=FactsCheck(required=[[best]]),
+            # the other candidates of the pool: naming every sensor is no answer
+            check=FactsCheck(
+                required=[[best]],
+                forbidden=forbidden_alternatives([best], [name for name, _ in ranked[1:]]),
+            ),
             plan=[
                 step(
                     "fmsr.get_failure_mode_sensor_mapping",

@@ -18,6 +18,7 @@ from hidden_scenarios.templates.common import (
     analog_sensors,
     day_window,
     fmt_number,
+    forbidden_alternatives,
     forecast_step,
     history_step,
     human_date,
@@ -71,7 +72,19 @@ class EpisodeDiagnosis(Template):
                 human=human_date(start.date()),
                 day=start.date().isoformat(),
             ),
-            check=FactsCheck(required=[[fm.name, fm.code]]),
+            check=FactsCheck(
+                required=[[fm.name, fm.code]],
+                # the asset's other failure modes: listing them all is no diagnosis
+                forbidden=forbidden_alternatives(
+                    [fm.name, fm.code],
+                    [
+                        alt
+                        for other in ctx.failure_modes(ep["asset"])
+                        if other.code != fm.code
+                        for alt in (other.name, other.code)
+                    ],
+                ),
+            ),
             plan=[
                 step("iot.get_asset", site_name=ep["site"], asset_id=ep["asset"]),
                 step(

@@ -164,7 +164,7 @@ class TopFailureCode(Template):
         target = f"equipment {p['id']}" if p["scope"] == "asset" else f"site {p['id']}"
         return Draft(
             text=self.phrase(rng, target=target, year=p["year"]),
-            check=FactsCheck(required=[[code]]),
+            check=FactsCheck(required=[[code]], forbidden=[c for c, _ in ranked[1:]]),
             plan=[step("wo.get_failure_code_distribution", **self._args(p))],
             evidence=[code, str(n)],
             output_hint="the failure code, with its count",
