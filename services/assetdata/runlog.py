@@ -255,9 +255,7 @@ async def execute(
     """Run a tool call with fault plan and logging (``state`` is None in open mode)."""
     t0 = time.perf_counter()
     if state is not None and state.exhausted is not None:
-        # the run is over its bounds (and failed): nothing more runs or is logged
-        exc = ToolError(429, "run_limit_exceeded", f"This run is closed: {state.exhausted}.")
-        return Outcome(429, exc.to_problem(), exc)
+        return _closed(state)  # over its bounds (and failed): nothing more runs or is logged
     limits = state.limits if state is not None else (registry.limits if registry else Limits())
     size = argument_bytes(args)
     if size > limits.max_argument_bytes:
@@ -340,5 +338,11 @@ def _finish(
         values=values,
         result_count=count,
     )
-    state.append(record)
+    if not state.append(record):
+        return _closed(state)  # an unlogged result is never handed out
     return out
+
+
+def _closed(state: RunState) -> Outcome:
+    exc = ToolError(429, "run_limit_exceeded", f"This run is closed: {state.exhausted}.")
+    return Outcome(429, exc.to_problem(), exc)
