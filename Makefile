@@ -86,8 +86,16 @@ agents: base-image ## the example agent images arena-example-{noop,baseline,reac
 	done
 
 # --- run -----------------------------------------------------------------------
+# A Docker engine must answer before the first image is built: the system's
+# service (systemctl start docker) where systemd runs, else a bare dockerd
+# (--bridge=none); installs docker.io when missing. See deploy/ensure-docker.sh.
+.PHONY: engine
+engine: ## make sure a Docker engine answers (install/start one if not)
+	bash deploy/ensure-docker.sh
+base-image: | engine
+
 .PHONY: deploy
-deploy: images ## build, start, migrate, print URL + first admin token (idempotent)
+deploy: engine images ## build, start, migrate, print URL + first admin token (idempotent)
 	$(STACK) up
 
 .PHONY: demo

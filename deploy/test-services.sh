@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Make sure what the test suite needs is answering, starting what is not:
-#   - a Docker engine (`dockerd --bridge=none --iptables=false`: containers get
-#     no network unless they join the host's or another container's namespace)
+#   - a Docker engine (deploy/ensure-docker.sh --no-systemd: `dockerd
+#     --bridge=none --iptables=false`, so containers get no network unless they
+#     join the host's or another container's namespace)
 #   - Postgres on 127.0.0.1:5432 (role arena/arena, databases arena, arena_test)
 #   - Redis on 127.0.0.1:6379
 # Anything already running is left as it is. Installs missing Debian packages.
@@ -15,14 +16,8 @@ need_pkg() {  # need_pkg COMMAND PACKAGE...
 }
 
 # --- Docker engine -----------------------------------------------------------
-if ! docker info >/dev/null 2>&1; then
-  need_pkg dockerd docker.io
-  log "starting dockerd --bridge=none --iptables=false"
-  mkdir -p /var/log
-  setsid nohup dockerd --bridge=none --iptables=false >/var/log/arena-dockerd.log 2>&1 < /dev/null &
-  for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
-  docker info >/dev/null 2>&1 || { tail -20 /var/log/arena-dockerd.log >&2; exit 1; }
-fi
+# shared with make deploy/demo; --no-systemd: always this bare dockerd, as CI
+bash "$(dirname "$0")/ensure-docker.sh" --no-systemd
 
 # --- Postgres ----------------------------------------------------------------
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
