@@ -78,19 +78,27 @@ OK_304 = {200: {"description": "The board"}, 304: {"description": "Not modified 
 )
 async def leaderboard(
     request: Request,
-    phase: int | None = Query(None, ge=1, le=2**31 - 1, description="default: latest phase"),
-    track: Track | None = Query(None, description="default: the phase's first track"),
+    phase: int | None = Query(
+        None, ge=1, le=2**31 - 1, description="default: the latest public phase"
+    ),
+    track: Track | None = Query(
+        None,
+        description="default: the phase's track with the most recent finished submission "
+        "(none yet: execution if the phase has it, else its first track)",
+    ),
     page: int = Query(1, ge=1, le=100_000),
     page_size: int = Query(50, ge=1, le=200),
 ) -> Response:
     """Best finished submission per team; ties go to the earlier submission.
+    Without ``track``: the phase's track with the most recent finished
+    submission (docs/api.md, "Default board").
     Send the last ``ETag`` as ``If-None-Match`` to get a 304 when unchanged."""
     if phase is None:
         admin = await _is_admin(request)
         phase = await _with_session(request, lambda s: service.latest_phase_id(s, track, admin))
     head = await _head(request, phase)
     await _ensure_visible(request, head)
-    chosen = track or head.tracks[0]
+    chosen = track or head.default_track or head.tracks[0]
     if chosen not in head.tracks:
         raise ApiError(
             422, "track_not_in_phase", f"Phase {head.id} has tracks {', '.join(head.tracks)}."

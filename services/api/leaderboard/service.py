@@ -13,8 +13,9 @@ import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.api.errors import ApiError
@@ -31,7 +32,8 @@ from services.api.leaderboard.schemas import (
     PhaseRef,
 )
 from services.store.leaderboard import BoardRow, best_per_team, load_rows, top_clusters
-from services.store.models import Phase
+from services.store.lifecycle import Status
+from services.store.models import Phase, Submission
 
 # (key, title, precision, higher is better); index = position (Codabench)
 COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
@@ -45,6 +47,9 @@ COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
     ("hallucination_rate", "Hallucination rate", 2, False),
 )
 TASK_IDS = {"planning": 1, "execution": 2}
+# A phase's default board when none of its tracks has a finished submission
+# yet: execution, what most participants (and `make demo`) submit to.
+FALLBACK_TRACK = "execution"
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,34 @@ class PhaseHead:
     visibility: str
     tracks: tuple[str, ...]
     version: int
+    # the board shown without ?track (see default_track); cached with the head
+    default_track: str = ""
+
+
+def default_track(tracks: tuple[str, ...], last_finished: dict[str, datetime]) -> str:
+    """The phase's track with the most recent finished, visible submission
+    (ties: the earlier-listed track); without any, ``execution`` when the
+    phase has it, else its first track. Pure: ``last_finished`` maps a track
+    to its latest ``finished_at``."""
+    latest = [(last_finished[t], -i, t) for i, t in enumerate(tracks) if t in last_finished]
+    if latest:
+        return max(latest)[2]
+    return FALLBACK_TRACK if FALLBACK_TRACK in tracks else tracks[0]
+
+
+def _last_finished(session: Session, phase_id: int) -> dict[str, datetime]:
+    # ix_submissions_board (phase_id, track, status) serves this
+    rows = session.execute(
+        select(Submission.track, func.max(Submission.finished_at))
+        .where(
+            Submission.phase_id == phase_id,
+            Submission.status == Status.FINISHED.value,
+            Submission.hidden.is_(False),
+            Submission.finished_at.is_not(None),
+        )
+        .group_by(Submission.track)
+    )
+    return {track: at for track, at in rows}
 
 
 def phase_head(session: Session, phase_id: int) -> PhaseHead:
@@ -68,7 +101,9 @@ def phase_head(session: Session, phase_id: int) -> PhaseHead:
     )
     if row is None:
         raise ApiError(404, "phase_not_found", f"No phase {phase_id}.")
-    return PhaseHead(row[0], row[1], row[2], tuple(row[3]), row[4])
+    tracks = tuple(row[3])
+    chosen = default_track(tracks, _last_finished(session, phase_id))
+    return PhaseHead(row[0], row[1], row[2], tracks, row[4], chosen)
 
 
 def latest_phase_id(session: Session, track: str | None, include_private: bool) -> int:

@@ -19,7 +19,6 @@ from services.api.page.data import API, ApiReply, PageData
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
-DEFAULT_TRACK = "execution"
 POLL_INTERVAL_MS = 5000
 PAGE_SIZE = 100
 
@@ -149,11 +148,10 @@ async def index(
     try:
         board = await _board(data, phase, track)
         phases = _phase_options(await data.phases())
+        # Without ?phase/?track the api picks the board (its default rule: the
+        # phase's track with the most recent finished submission, docs/api.md),
+        # so the page opens on the same board as any poller without parameters.
         tracks = next((p["tracks"] for p in phases if p["id"] == board.phase_id), [board.track])
-        # Display default only: without ?track, open on the execution board (what most
-        # participants submit to) rather than the api's first-listed track.
-        if track is None and board.track != DEFAULT_TRACK and DEFAULT_TRACK in tracks:
-            board = await _board(data, int(board.phase_id), DEFAULT_TRACK)
     except PageError as exc:
         if exc.status == 404 and phase is None:
             # A fresh deployment has no public phase yet: that is not an error.
