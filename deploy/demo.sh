@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make demo` after `make deploy`: build the baseline agent, make sure an open
 # phase and a demo team exist, submit the agent with the participant CLI,
-# wait for the score, print the leaderboard and the page URL.
+# wait for the score, print the leaderboard and the URL of the board it filled
+# (page and api, with phase and track).
 # Re-runnable: the phase and team are reused; each run adds one submission.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,25 +22,36 @@ DOCKER_BUILDKIT=0 docker build -q --network none --label org.assetops.arena=1 \
 docker image inspect "$AGENT_IMAGE" >/dev/null
 
 echo "== phase and team"
-open_phase=$(python3 - "$URL/api/v1/phases" "$TRACK" <<'EOF'
+# The phase the CLI would pick: the most recently opened open phase with the track.
+find_phase() {
+  python3 - "$URL/api/v1/phases" "$TRACK" <<'EOF'
 import json, sys, urllib.request
 phases = json.load(urllib.request.urlopen(sys.argv[1], timeout=10))
-print(next((p["id"] for p in phases if p["is_open"] and sys.argv[2] in p["tracks"]), ""))
+open_ = [p for p in phases if p["is_open"] and sys.argv[2] in p["tracks"]]
+open_.sort(key=lambda p: (str(p["opens_at"]), p["id"]), reverse=True)
+print(open_[0]["id"] if open_ else "")
 EOF
-)
-if [ -z "$open_phase" ]; then
+}
+phase=$(find_phase)
+if [ -z "$phase" ]; then
   $STACK admin create-phase --title "Demo phase" --tracks planning,execution --quota 50 --max-concurrent 2
+  phase=$(find_phase)
 fi
+[ -n "$phase" ] || { echo "demo: no open phase with the $TRACK track after creating one" >&2; exit 1; }
 $STACK admin create-team "$TEAM" --display-name "Demo team" 2>/dev/null || true  # exists on re-runs
 token=$($STACK admin create-token --team "$TEAM" --label demo | tail -1)
 
 export ASSETOPS_URL=$URL ASSETOPS_TOKEN=$token
 export ASSETOPS_CONFIG_DIR=${ASSETOPS_CONFIG_DIR:-var/demo-cli}
-echo "== submitting $AGENT_IMAGE (track $TRACK) and waiting for the score"
-$CLI submit "$AGENT_IMAGE" --track "$TRACK" --watch
+echo "== submitting $AGENT_IMAGE (phase $phase, track $TRACK) and waiting for the score"
+$CLI submit "$AGENT_IMAGE" --phase "$phase" --track "$TRACK" --watch
 echo
-echo "== leaderboard"
-$CLI leaderboard --track "$TRACK"
+echo "== leaderboard (phase $phase, track $TRACK)"
+$CLI leaderboard --phase "$phase" --track "$TRACK"
 echo
 echo "demo finished in $((SECONDS - started))s after deploy"
-echo "leaderboard page: $URL/"
+echo "the board it filled (phase $phase, track $TRACK):"
+echo "  page: $URL/?phase=$phase&track=$TRACK"
+echo "  api:  $URL/api/v1/leaderboard?phase=$phase&track=$TRACK"
+echo "  (without parameters, $URL/ and the api open on the latest public phase's track"
+echo "   with the most recent finished submission: docs/api.md, Default board)"
