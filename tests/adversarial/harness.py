@@ -1,0 +1,423 @@
+"""Harness for the adversarial agent suite (issue 15).
+
+Two paths score the same agents with the project's own evaluator:
+
+a) **in-process** (fast, for tuning the rubric): the real asset-data service
+   on a free loopback port in this process (uvicorn in a thread, evaluation
+   mode: a fault plan per run token, the tool log read back per token); each
+   agent script runs as a subprocess (``python -I -S``: stdlib only) with the
+   contract's environment; the result file is parsed with the runner's own
+   strict parser; ``evaluator.evaluate_submission`` scores the set. The
+   oracle (``hidden_scenarios.oracle.solve``) runs in-process.
+b) **docker**: ``client.assetops.validate.run_validation`` (the real runner,
+   sandbox and sidecar image ``assetops-arena:latest``) on an image built
+   from ``tests/adversarial/Dockerfile`` (one image per mode).
+
+Scenario sets: the public validation set and a hidden set of a fixed test
+seed, execution track only (as ``assetops validate`` selects them).
+
+``pin_rubric(rev)`` makes the harness score with the evaluator and scenario
+templates of an older git revision (e.g. rubric v1 = ``a04f450^``); call it
+before anything imports ``evaluator`` or ``hidden_scenarios``.
+
+Quick use::
+
+    .venv/bin/python bench/bench_adversarial.py                 # table, current rubric
+    .venv/bin/python bench/bench_adversarial.py --agents sweep_dump,baseline --sets public
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tarfile
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from contracts.agent import ScenarioInput
+from contracts.run import RunFacts, ScenarioRun
+from contracts.toollog import RunPlan, ToolCallRecord
+
+if TYPE_CHECKING:
+    from hidden_scenarios.schema import Scenario
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+ADVERSARY = HERE / "agents" / "adversary.py"
+DOCKERFILE = HERE / "Dockerfile"
+EXAMPLES = REPO / "examples" / "agents"
+
+ADVERSARY_MODES: tuple[str, ...] = (
+    "sweep_dump",
+    "ask_back",
+    "no_data",
+    "fabricator",
+    "fixed_plan",
+    "padding",
+)
+REFERENCE_AGENTS: tuple[str, ...] = ("oracle", "baseline", "noop")
+AGENTS: tuple[str, ...] = REFERENCE_AGENTS + ADVERSARY_MODES
+SETS: tuple[str, ...] = ("public", "hidden")
+HIDDEN_TEST_SEED = "adversarial-test-seed"
+TRACK = "execution"
+AGENT_WALL_SECONDS = 120.0
+DEFAULT_WORKERS = 4  # agent runs at once (subprocesses waiting on the service)
+DEFAULT_SCORERS = 2  # scoring processes
+
+
+# ---- rubric revision -----------------------------------------------------------------
+_PINNED: dict[str, str] = {}
+
+
+def pin_rubric(rev: str, dest: Path | None = None) -> Path:
+    """Score with ``evaluator/`` and ``hidden_scenarios/`` as of git ``rev``
+    (extracted to a temporary directory put first on ``sys.path``). Must run
+    before either package is imported."""
+    for mod in ("evaluator", "hidden_scenarios"):
+        if mod in sys.modules:
+            raise RuntimeError(f"pin_rubric({rev!r}) after {mod} was imported")
+    sha = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--verify", f"{rev}^{{commit}}"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    root = dest or Path(tempfile.mkdtemp(prefix=f"rubric-{sha[:8]}-"))
+    archive = subprocess.run(
+        ["git", "-C", str(REPO), "archive", "--format=tar", sha, "evaluator", "hidden_scenarios"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(root, filter="data")
+    sys.path.insert(0, str(root))
+    _PINNED.update(rev=rev, sha=sha, root=str(root))
+    return root
+
+
+def rubric_label() -> str:
+    """'v<rubric_version> @ <rev>' of the evaluator in use."""
+    from evaluator import scoring
+
+    version = getattr(scoring, "RUBRIC_VERSION", 1)
+    where = f"{_PINNED['rev']} ({_PINNED['sha'][:7]})" if _PINNED else "working tree"
+    return f"v{version} @ {where}"
+
+
+# ---- scenario sets -------------------------------------------------------------------
+def scenario_set(name: str) -> list[Scenario]:
+    """Execution-track scenarios of ``public`` or ``hidden`` (test seed)."""
+    from hidden_scenarios import sets
+
+    if name == "public":
+        scenarios = sets.public_set()
+    elif name == "hidden":
+        scenarios = sets.hidden_set(HIDDEN_TEST_SEED)
+    else:
+        raise ValueError(f"unknown set {name!r}")
+    return [s for s in scenarios if TRACK in s.tracks]
+
+
+# ---- the asset-data service in this process ------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class AssetService:
+    base: str
+    runs: Path
+
+
+@contextmanager
+def asset_service(runs_dir: Path | None = None) -> Iterator[AssetService]:
+    """The real asset-data app (evaluation mode) on 127.0.0.1:<free port>."""
+    import httpx
+    import uvicorn
+
+    from hidden_scenarios import sets
+    from services.assetdata.app import create_app
+
+    own = runs_dir is None
+    runs = runs_dir or Path(tempfile.mkdtemp(prefix="adversarial-runs-"))
+    app = create_app(plant=sets.plant_context().plant, runs_dir=runs, timeout_delay=0.05)
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            server.should_exit = True
+            raise RuntimeError("asset-data service did not start")
+        time.sleep(0.05)
+    try:
+        yield AssetService(base=base, runs=runs)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        if own:
+            shutil.rmtree(runs, ignore_errors=True)
+
+
+# ---- one run ---------------------------------------------------------------------------
+def agent_script(agent: str) -> tuple[Path, dict[str, str]]:
+    """The script and extra environment of a subprocess agent."""
+    if agent in ADVERSARY_MODES:
+        return ADVERSARY, {"ADVERSARY_MODE": agent}
+    if agent in ("baseline", "noop"):
+        return EXAMPLES / agent / "agent.py", {}
+    raise ValueError(f"unknown agent {agent!r}")
+
+
+def _read_log(service: AssetService, token: str) -> list[ToolCallRecord]:
+    log = service.runs / "logs" / f"{token}.jsonl"
+    if not log.exists():
+        return []
+    records = []
+    for line in log.read_text().splitlines():
+        obj = json.loads(line)
+        if "seq" in obj:  # skip a limit marker line
+            records.append(ToolCallRecord.model_validate(obj))
+    return records
+
+
+def run_one(service: AssetService, agent: str, scenario: Scenario) -> ScenarioRun:
+    """Run ``agent`` on ``scenario`` against ``service``; the ScenarioRun the
+    runner would hand the evaluator."""
+    from worker.sandbox.results import parse_result_bytes
+
+    token = f"adv-{agent}-{scenario.id}-{uuid.uuid4().hex[:12]}"
+    plan = RunPlan(run_token=token, faults=scenario.faults)
+    (service.runs / "plans").mkdir(parents=True, exist_ok=True)
+    (service.runs / "plans" / f"{token}.json").write_text(plan.model_dump_json())
+    facts = RunFacts()
+    started = time.monotonic()
+    if agent == "oracle":
+        from hidden_scenarios.oracle import solve
+
+        result = solve(scenario, service.base, run_token=token)
+        facts.exit_code = 0
+        facts.wall_seconds = round(time.monotonic() - started, 3)
+        return ScenarioRun(
+            scenario_id=scenario.id,
+            track=TRACK,
+            result=result,
+            tool_calls=_read_log(service, token),
+            facts=facts,
+        )
+    script, extra = agent_script(agent)
+    with tempfile.TemporaryDirectory(prefix="adv-io-") as io_dir:
+        inp, out = Path(io_dir) / "scenario.json", Path(io_dir) / "result.json"
+        inp.write_text(
+            ScenarioInput(
+                run_id=uuid.uuid4().hex,
+                task=scenario.text,
+                track=TRACK,
+                output_format=scenario.output_format,
+                output_hint=scenario.output_hint,
+            ).model_dump_json()
+        )
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": io_dir,
+            "ASSETOPS_API_URL": service.base,
+            "ASSETOPS_RUN_TOKEN": token,
+            "ASSETOPS_INPUT": str(inp),
+            "ASSETOPS_OUTPUT": str(out),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            **extra,
+        }
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-I", "-S", str(script)],
+                env=env,
+                capture_output=True,
+                timeout=AGENT_WALL_SECONDS,
+                check=False,
+            )
+            facts.exit_code = proc.returncode
+        except subprocess.TimeoutExpired:
+            facts.timed_out = True
+        facts.wall_seconds = round(time.monotonic() - started, 3)
+        data = out.read_bytes() if out.exists() and not facts.timed_out else None
+    parsed = parse_result_bytes(data)
+    facts.output_status, facts.output_error = parsed.status, parsed.error
+    return ScenarioRun(
+        scenario_id=scenario.id,
+        track=TRACK,
+        result=parsed.result,
+        tool_calls=_read_log(service, token),
+        facts=facts,
+    )
+
+
+# ---- scoring ---------------------------------------------------------------------------
+@dataclass
+class AgentScore:
+    agent: str
+    set: str
+    scenarios: int
+    overall: float
+    task_completion: float
+    pass_rate: float
+    deployment_ready: bool
+    dimensions: dict[str, float]
+    rubric_version: int
+    wall_seconds: float = 0.0
+    per_scenario: dict[str, float] = field(default_factory=dict)  # overall ×100 per scenario
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "agent": self.agent,
+            "set": self.set,
+            "scenarios": self.scenarios,
+            "overall": round(self.overall, 1),
+            "task_completion": round(self.task_completion, 1),
+            "pass_rate": round(self.pass_rate, 1),
+            "deployment_ready": self.deployment_ready,
+            "rubric_version": self.rubric_version,
+        }
+
+
+def score(
+    agent: str,
+    set_name: str,
+    scenarios: Sequence[Scenario],
+    runs: Sequence[ScenarioRun],
+    *,
+    per_scenario: bool = False,
+) -> AgentScore:
+    """``evaluate_submission`` over the runs (and, if asked, each scenario's
+    overall ×100, as ``assetops validate`` reports it per scenario)."""
+    from evaluator import evaluate_submission, score_run
+
+    report = evaluate_submission(list(scenarios), list(runs), catalog=[], now=datetime.now(UTC))
+    per: dict[str, float] = {}
+    if per_scenario:
+        by_id = {s.id: s for s in scenarios}
+        per = {r.scenario_id: 100 * score_run(by_id[r.scenario_id], r).overall for r in runs}
+    return AgentScore(
+        agent=agent,
+        set=set_name,
+        scenarios=report.scenarios,
+        overall=report.overall,
+        task_completion=report.dimensions["task_completion"],
+        pass_rate=report.pass_rate,
+        deployment_ready=bool(report.deployment_ready),
+        dimensions=dict(report.dimensions),
+        rubric_version=int(getattr(report, "rubric_version", 1) or 1),
+        per_scenario=per,
+    )
+
+
+def run_agent(
+    service: AssetService,
+    agent: str,
+    scenarios: Sequence[Scenario],
+    *,
+    workers: int = DEFAULT_WORKERS,
+) -> list[ScenarioRun]:
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda s: run_one(service, agent, s), scenarios))
+
+
+def run_matrix(
+    agents: Sequence[str] = AGENTS,
+    sets: Sequence[str] = SETS,
+    *,
+    workers: int = DEFAULT_WORKERS,
+    scorers: int = DEFAULT_SCORERS,
+    per_scenario: bool = False,
+    progress: Callable[[AgentScore], None] | None = None,
+) -> dict[tuple[str, str], AgentScore]:
+    """Every agent on every set, in-process; keyed by (agent, set).
+
+    Runs execute in a thread pool against one in-process service; each
+    finished (agent, set) is scored in a process pool (``spawn``; the pinned
+    rubric travels with ``sys.path``) while the next one runs."""
+    scenarios = {name: scenario_set(name) for name in sets}
+    out: dict[tuple[str, str], AgentScore] = {}
+    pending: list[tuple[Future[AgentScore], float]] = []
+
+    def collect(future: Future[AgentScore], started: float) -> None:
+        result = future.result()
+        result.wall_seconds = round(time.monotonic() - started, 2)
+        out[(result.agent, result.set)] = result
+        if progress is not None:
+            progress(result)
+
+    ctx = multiprocessing.get_context("spawn")
+    with asset_service() as service, ProcessPoolExecutor(scorers, mp_context=ctx) as pool:
+        for set_name in sets:
+            for agent in agents:
+                started = time.monotonic()
+                runs = run_agent(service, agent, scenarios[set_name], workers=workers)
+                job = pool.submit(
+                    score, agent, set_name, scenarios[set_name], runs, per_scenario=per_scenario
+                )
+                pending.append((job, started))
+                while pending and pending[0][0].done():
+                    collect(*pending.pop(0))
+        for job, started in pending:
+            collect(job, started)
+    return out
+
+
+# ---- docker path (same as `assetops validate`) ----------------------------------------
+def build_adversary_image(client: Any, mode: str, tag: str) -> str:
+    """The adversary image for ``mode`` (offline, ``--network none``); the
+    build context is assembled from this directory plus the example
+    baseline's code (the padding mode runs it)."""
+    from worker.sandbox import labels as L
+    from worker.sandbox.build import DEFAULT_BASE_IMAGE
+
+    with tempfile.TemporaryDirectory(prefix="adv-ctx-") as ctx:
+        shutil.copy(DOCKERFILE, Path(ctx) / "Dockerfile")
+        shutil.copy(ADVERSARY, Path(ctx) / "adversary.py")
+        shutil.copy(EXAMPLES / "baseline" / "agent.py", Path(ctx) / "baseline_agent.py")
+        image, _logs = client.images.build(
+            path=ctx,
+            tag=tag,
+            buildargs={"BASE_IMAGE": DEFAULT_BASE_IMAGE, "ADVERSARY_MODE": mode},
+            network_mode="none",
+            pull=False,
+            rm=True,
+            forcerm=True,
+            labels={L.ARENA: "1", "org.assetops.test": "adversarial"},
+        )
+    return str(image.id)
+
+
+def validate_image(image: str, scenario_ids: Sequence[str]) -> dict[str, Any]:
+    """``assetops validate IMAGE --scenario ...`` as a function (JSON report)."""
+    from client.assetops.validate import run_validation
+
+    return run_validation(
+        image, track=TRACK, scenario_ids=list(scenario_ids), show_progress=False, keep_logs=False
+    )
