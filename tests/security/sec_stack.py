@@ -435,6 +435,11 @@ def arena_stack(db_admin_url: str = PG_ADMIN_URL, redis_base: str = REDIS_HOST_U
         yield stack
     finally:
         stack.stop()
+        # A worker stopped mid-evaluation leaves its sandbox and image: remove
+        # them as the reconciler + janitor of a live deployment would (the
+        # suite-wide check in tests/conftest.py then finds nothing).
+        with contextlib.suppress(Exception):
+            clean_submission_leftovers(stack.db_url)
         with contextlib.suppress(Exception):
             redis.Redis.from_url(redis_url).flushdb()
         if os.environ.get("ARENA_SEC_KEEP"):  # debugging: keep logs and the database
@@ -443,6 +448,30 @@ def arena_stack(db_admin_url: str = PG_ADMIN_URL, redis_base: str = REDIS_HOST_U
             drop_database(db_admin_url, db_name)
             if own_root:
                 shutil.rmtree(root, ignore_errors=True)
+
+
+def clean_submission_leftovers(db_url: str) -> int:
+    """Janitor every attempt of every submission in this stack's database."""
+    import docker
+    import sqlalchemy as sa
+
+    from worker.pipeline import sandbox_label
+    from worker.sandbox import janitor
+
+    engine = sa.create_engine(sqlalchemy_url(db_url))
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT id, attempt FROM submissions")).all()
+    finally:
+        engine.dispose()
+    client = docker.from_env(timeout=120)
+    removed = 0
+    for sid, attempt in rows:
+        for n in range(1, max(1, attempt or 1) + 1):
+            report = janitor.cleanup(client, older_than=0, submission=sandbox_label(sid, n),
+                                     images=True)
+            removed += report.containers + report.volumes + report.images
+    return removed
 
 
 # --------------------------------------------------------------------------
