@@ -82,6 +82,7 @@ DEFAULT_SCORERS = 2  # scoring processes
 
 # ---- rubric revision -----------------------------------------------------------------
 _PINNED: dict[str, str] = {}
+PINNED_ROOT_ENV = "ADVERSARIAL_RUBRIC_ROOT"
 
 
 def pin_rubric(rev: str, dest: Path | None = None) -> Path:
@@ -105,9 +106,20 @@ def pin_rubric(rev: str, dest: Path | None = None) -> Path:
     ).stdout
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(root, filter="data")
-    sys.path.insert(0, str(root))
+    # the scoring processes (spawn) inherit the environment: they put the
+    # pinned tree first again after their __main__ rewrote sys.path
+    os.environ[PINNED_ROOT_ENV] = str(root)
+    _ensure_pinned_first()
     _PINNED.update(rev=rev, sha=sha, root=str(root))
     return root
+
+
+def _ensure_pinned_first() -> None:
+    root = os.environ.get(PINNED_ROOT_ENV)
+    if root and (not sys.path or sys.path[0] != root):
+        if root in sys.path:
+            sys.path.remove(root)
+        sys.path.insert(0, root)
 
 
 def rubric_label() -> str:
@@ -315,6 +327,7 @@ def score(
 ) -> AgentScore:
     """``evaluate_submission`` over the runs (and, if asked, each scenario's
     overall ×100, as ``assetops validate`` reports it per scenario)."""
+    _ensure_pinned_first()
     from evaluator import evaluate_submission, score_run
 
     report = evaluate_submission(list(scenarios), list(runs), catalog=[], now=datetime.now(UTC))
@@ -365,15 +378,26 @@ def run_matrix(
     out: dict[tuple[str, str], AgentScore] = {}
     pending: list[tuple[Future[AgentScore], float]] = []
 
+    from evaluator import scoring
+
+    expected_version = int(getattr(scoring, "RUBRIC_VERSION", 1))
+
     def collect(future: Future[AgentScore], started: float) -> None:
         result = future.result()
+        if result.rubric_version != expected_version:  # the scorer saw another evaluator
+            raise RuntimeError(
+                f"scored with rubric v{result.rubric_version}, not v{expected_version}"
+            )
         result.wall_seconds = round(time.monotonic() - started, 2)
         out[(result.agent, result.set)] = result
         if progress is not None:
             progress(result)
 
     ctx = multiprocessing.get_context("spawn")
-    with asset_service() as service, ProcessPoolExecutor(scorers, mp_context=ctx) as pool:
+    with (
+        asset_service() as service,
+        ProcessPoolExecutor(scorers, mp_context=ctx, initializer=_ensure_pinned_first) as pool,
+    ):
         for set_name in sets:
             for agent in agents:
                 started = time.monotonic()
