@@ -127,7 +127,9 @@ def markdown(
     parts += [
         "Done when (issue 15, asserted by `tests/adversarial/test_adversarial_suite.py`):",
         "every adversary <= 20 overall and not deployment-ready on both sets; oracle >= 95;",
-        "baseline >= 85 on the public set; noop 0.",
+        "baseline >= 85 on the public set; noop 0. The same test runs each adversary image",
+        "(and the baseline) through `assetops validate`'s runner (containers, sidecar image) on",
+        "8 public scenarios and finds the same per-scenario scores as the in-process harness.",
         "",
     ]
     return "\n".join(parts)
