@@ -511,7 +511,9 @@ def _assemble(
 ) -> ScenarioScore:
     """Completion gates the process dimensions (raw × check score) and the
     hallucination rate (1 - (1 - rate) × check score)."""
-    gate = outcome.score
+    # An answer with an ungrounded claim achieved nothing that can be
+    # trusted: no process credit (a padded honest answer scores its check only).
+    gate = outcome.score if grounding.hallucinated == 0 else 0.0
     rate = 1.0 - (1.0 - halluc.score) * gate
     return ScenarioScore(
         scenario_id=scenario.id,

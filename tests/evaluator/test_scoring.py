@@ -181,7 +181,9 @@ def test_hallucination_rate_against_liars_and_honest_agents() -> None:
     assert not liar.passed
     # Numbers never observed are hallucinations even when the answer is right.
     half = score_run(s, run_of(s, "420.0 tons, with a peak of 733.1", honest_calls()))
-    assert 0 < half.hallucination.score < 1
+    # rubric 2: one ungrounded claim of two forfeits the gate (rate 1), counted exactly
+    assert (half.hallucinated_claims, half.checked_claims) == (1, 2)
+    assert half.hallucination.score == 1.0 and not half.passed
 
 
 def test_clarify_scenario() -> None:
