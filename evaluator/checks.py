@@ -13,7 +13,7 @@ do not.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -145,26 +145,11 @@ def find_ids(expected: list[str], answer: str, pool: Sequence[str] = ()) -> tupl
     folded = fold_same_length(text)
     # Longest first so "chiller 6 tonnage setpoint" is not also counted as
     # "chiller 6 tonnage"; matched spans are blanked out.
-    positions: dict[str, int] = {}
-    for nid in sorted(set(expected), key=lambda s: (-len(s), s)):
-        pat = id_pattern(nid)
-        hits = list(pat.finditer(folded))
-        if hits:
-            positions[nid] = hits[0].start()
-            for h in hits:
-                folded = folded[: h.start()] + "\0" * (h.end() - h.start()) + folded[h.end() :]
-                text = text[: h.start()] + "\0" * (h.end() - h.start()) + text[h.end() :]
+    positions, text, folded = _blank_mentions(set(expected), text, folded)
     found = sorted(positions, key=lambda k: positions[k])
 
-    extras: set[str] = set()
-    for other in sorted(_pool_ids(pool, expected), key=lambda p: (-len(p), p)):
-        pat = id_pattern(other)
-        hits = list(pat.finditer(folded))
-        if hits:
-            extras.add(other)
-            for h in hits:
-                folded = folded[: h.start()] + "\0" * (h.end() - h.start()) + folded[h.end() :]
-                text = text[: h.start()] + "\0" * (h.end() - h.start()) + text[h.end() :]
+    others, text, folded = _blank_mentions(_pool_ids(pool, expected), text, folded)
+    extras: set[str] = set(others)
     for nid in expected:
         shape = _shape_regex(nid)
         if shape is not None:
@@ -180,6 +165,22 @@ def find_ids(expected: list[str], answer: str, pool: Sequence[str] = ()) -> tupl
             if _looks_like_name(seg, max_words):
                 extras.add(normalise_id(seg))
     return found, len(extras)
+
+
+def _blank_mentions(ids: Iterable[str], text: str, folded: str) -> tuple[dict[str, int], str, str]:
+    """Where each id is first mentioned in ``folded``, longest ids first,
+    with every mention blanked out of both texts (so "chiller 6 tonnage
+    setpoint" is not also counted as "chiller 6 tonnage")."""
+    positions: dict[str, int] = {}
+    for nid in sorted(ids, key=lambda s: (-len(s), s)):
+        hits = list(id_pattern(nid).finditer(folded))
+        if hits:
+            positions[nid] = hits[0].start()
+            for h in hits:
+                blank = "\0" * (h.end() - h.start())
+                folded = folded[: h.start()] + blank + folded[h.end() :]
+                text = text[: h.start()] + blank + text[h.end() :]
+    return positions, text, folded
 
 
 def _pool_ids(pool: Sequence[str], expected: Sequence[str]) -> list[str]:

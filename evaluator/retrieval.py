@@ -152,6 +152,7 @@ class RetrievalOutcome:
     required: int
     over: int  # calls that retrieved data the task did not need (incl. excess lookups)
     broad: int
+    misses: tuple[str, ...] = ()  # why each uncovered requirement is not met
 
     @property
     def score(self) -> float:
@@ -165,7 +166,8 @@ def retrieval_outcome(
     non-free call earns 1 when it targets required data tightly, 0.5 when
     broadly (long window, all sensors), 0 when it targets nothing required
     (utilities.json_reader included) or pages past what a target needs."""
-    covered_n = sum(1 for r in required if requirement_met(r, calls, plan=plan)[0])
+    outcomes = [requirement_met(r, calls, plan=plan) for r in required]
+    covered_n = sum(1 for ok, _ in outcomes if ok)
     recall = covered_n / len(required) if required else 1.0
     free = FREE_LOOKUPS + len(required)
     credits: list[float] = []
@@ -193,7 +195,8 @@ def retrieval_outcome(
             credits.append(1.0)
     precision = sum(credits) / len(credits) if credits else 1.0
     over = sum(1 for c in credits if c < 1.0)
-    return RetrievalOutcome(recall, precision, covered_n, len(required), over, broad)
+    misses = tuple(why for ok, why in outcomes if not ok)
+    return RetrievalOutcome(recall, precision, covered_n, len(required), over, broad, misses)
 
 
 def relevant_calls(required: list[RequiredRetrieval], calls: list[Any]) -> list[Any]:

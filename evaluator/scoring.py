@@ -34,11 +34,10 @@ from evaluator.retrieval import (
     Call,
     canonical_tool,
     relevant_calls,
-    requirement_met,
     retrieval_outcome,
 )
 from evaluator.textparse import extract_json, extract_numbers, normalise_id
-from hidden_scenarios.matching import step_satisfies
+from hidden_scenarios.matching import WINDOW_KEYS, step_satisfies
 from hidden_scenarios.schema import (
     ClarifyCheck,
     FactsCheck,
@@ -136,12 +135,7 @@ def retrieval_dimension(
     """Recall over the required data x (1 - half the over-retrieval share):
     see ``evaluator.retrieval.retrieval_outcome``."""
     o = retrieval_outcome(scenario.expectation.required_retrievals, calls, plan=plan)
-    misses = Counter(
-        why
-        for r in scenario.expectation.required_retrievals
-        for ok, why in [requirement_met(r, calls, plan=plan)]
-        if not ok
-    )
+    misses = Counter(o.misses)
     miss_txt = "".join(f",{k}={v}" for k, v in sorted(misses.items()))
     return _dim(
         o.score,
@@ -196,7 +190,7 @@ def _names_the_failed_data(record: ToolCallRecord, answer: str) -> bool:
 
 
 _TS_LIKE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_WINDOW_KEYS = frozenset({"start", "final", "date_from", "date_to", "page", "page_size"})
+_WINDOW_KEYS = WINDOW_KEYS | {"page", "page_size"}  # windows and paging: not the data's identity
 
 
 @dataclass(frozen=True)
@@ -232,8 +226,7 @@ def verification_outcome(records: list[ToolCallRecord], answer: str) -> Verifica
     return VerificationOutcome(len(events), retried, reported)
 
 
-def verification_dimension(records: list[ToolCallRecord], answer: str) -> DimensionScore:
-    v = verification_outcome(records, answer)
+def verification_dimension(v: VerificationOutcome) -> DimensionScore:
     if v.events == 0:
         return _dim(1.0, "verification:events=0")
     return _dim(
@@ -447,7 +440,7 @@ def _score_execution(scenario: Scenario, run: ScenarioRun, result: AgentResult) 
     completion = _dim(outcome.score, outcome.reason).model_copy(update={"met": outcome.passed})
     retrieval = retrieval_dimension(scenario, calls)
     verification_o = verification_outcome(records, answer)
-    verification = verification_dimension(records, answer)
+    verification = verification_dimension(verification_o)
     sequence = lineage_sequence(scenario, records, repeated_after_success(records))
     # Claims are grounded in what is relevant to the question: calls for the
     # required data and lookups, not everything the run touched.

@@ -33,9 +33,9 @@ CANARY = re.compile(r"CANARY-[0-9a-f]{16}")
 
 def _attempt_images(docker_client: Any, sid: str, attempt: int) -> list[str]:
     from worker.pipeline import sandbox_label
-    from worker.sandbox.intake import INTERNAL_REPOSITORY, internal_reference
+    from worker.sandbox.intake import INTERNAL_REPOSITORY, reference_repository
 
-    prefix = internal_reference(sandbox_label(sid, attempt)).rpartition(":")[0] + ":"
+    prefix = reference_repository(sandbox_label(sid, attempt)) + ":"
     return [
         tag
         for image in docker_client.images.list(name=f"{INTERNAL_REPOSITORY}/*")

@@ -72,11 +72,16 @@ class LoadedImage:
     preexisting: bool = False  # the engine already had this id: never remove it by id
 
 
+def reference_repository(label: str) -> str:
+    """``arena-submission/<label>``: the repository of a label's references."""
+    safe = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:100] or "run"
+    return f"{INTERNAL_REPOSITORY}/{safe}"
+
+
 def internal_reference(label: str) -> str:
     """``arena-submission/<label>:<unix time>``: a name only the server
     chooses (the label is a submission id and attempt, or a local run id)."""
-    safe = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:100] or "run"
-    return f"{INTERNAL_REPOSITORY}/{safe}:{int(time.time())}"
+    return f"{reference_repository(label)}:{int(time.time())}"
 
 
 def reference_age(tag: str, now: float) -> float | None:
@@ -192,12 +197,11 @@ def load_image(
     before = server_image_ids(client, settings)
     # An image already in the engine (e.g. our base image re-tagged and
     # submitted) must survive this submission's cleanup.
-    tags_before = _tags_of(client, image_id)
     try:
-        client.images.get(image_id)
+        tags_before = set(client.images.get(image_id).tags)
         preexisting = True
     except docker.errors.ImageNotFound:
-        preexisting = False
+        tags_before, preexisting = set(), False
     try:
         try:
             messages = _post_load(
@@ -217,16 +221,14 @@ def load_image(
             # image may have moved.
             _untag(client, _tags_of(client, image_id) - tags_before)
             check_server_images(client, settings, before)
+        loaded = [m.group(1) for m in map(_LOADED_ID.match, messages) if m]
+        if loaded != [image_id] or len(messages) != 1:
+            log.warning("unexpected docker load output", extra={"messages": messages[:5]})
+            raise IntakeError("load_failed", "the engine did not load exactly the inspected image")
     except BaseException:
         if not preexisting:
             _drop(client, image_id)
         raise
-    loaded = [m.group(1) for m in map(_LOADED_ID.match, messages) if m]
-    if loaded != [image_id] or len(messages) != 1:
-        log.warning("unexpected docker load output", extra={"messages": messages[:5]})
-        if not preexisting:
-            _drop(client, image_id)
-        raise IntakeError("load_failed", "the engine did not load exactly the inspected image")
     reference = internal_reference(label or "local")
     repo, _, tag = reference.rpartition(":")
     client.api.tag(image_id, repo, tag)

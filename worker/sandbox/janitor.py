@@ -17,6 +17,7 @@ from typing import Any
 
 import docker.errors
 
+from worker.sandbox import intake
 from worker.sandbox import labels as L
 
 log = logging.getLogger(__name__)
@@ -93,12 +94,10 @@ def cleanup_images(client: Any, older_than: float = 3600.0, submission: str | No
     """Remove internal references (``arena-submission/<label>:<time>``)
     older than ``older_than`` seconds, optionally of one label only; an
     image goes with its last reference, unless something else names it."""
-    from worker.sandbox import intake
-
     now = time.time()
     prefix = None
     if submission is not None:
-        prefix = intake.internal_reference(submission).rpartition(":")[0] + ":"
+        prefix = intake.reference_repository(submission) + ":"
     removed = 0
     for image in client.images.list(name=f"{intake.INTERNAL_REPOSITORY}/*"):
         for tag in image.tags:
