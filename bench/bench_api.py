@@ -52,11 +52,11 @@ def free_port() -> int:
 
 
 def make_image_tar(path: Path, layer_bytes: int) -> None:
-    """manifest.json + config + one layer of `layer_bytes` (pseudo-random,
-    incompressible-ish), written in streaming fashion."""
+    """A loadable ``docker save``: manifest.json + config + one layer holding
+    one file of ``layer_bytes`` (pseudo-random, incompressible-ish), written
+    in streaming fashion; the config's diff id is the layer's real digest (the
+    upload inspection checks it)."""
     block = hashlib.sha512(b"arena").digest() * (CHUNK // 64)
-    config = json.dumps({"architecture": "amd64", "os": "linux"}).encode()
-    config_name = hashlib.sha256(config).hexdigest() + ".json"
 
     class Stream(io.RawIOBase):
         def __init__(self, n: int) -> None:
@@ -71,28 +71,32 @@ def make_image_tar(path: Path, layer_bytes: int) -> None:
             self.left -= n
             return n
 
-    with tarfile.open(path, "w") as tar:
-        info = tarfile.TarInfo("layer0/layer.tar")
+    layer_path = path.with_suffix(".layer.tar")
+    with tarfile.open(layer_path, "w") as layer:
+        info = tarfile.TarInfo("payload.bin")
         info.size = layer_bytes
-        tar.addfile(info, io.BufferedReader(Stream(layer_bytes), CHUNK))
-        for name, data in (
-            (config_name, config),
-            (
-                "manifest.json",
-                json.dumps(
-                    [
-                        {
-                            "Config": config_name,
-                            "RepoTags": ["bench:1"],
-                            "Layers": ["layer0/layer.tar"],
-                        }
-                    ]
-                ).encode(),
-            ),
-        ):
+        layer.addfile(info, io.BufferedReader(Stream(layer_bytes), CHUNK))
+    digest = hashlib.sha256()
+    with layer_path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+    config = json.dumps(
+        {
+            "architecture": "amd64",
+            "os": "linux",
+            "config": {"Entrypoint": ["/payload.bin"]},
+            "rootfs": {"type": "layers", "diff_ids": [f"sha256:{digest.hexdigest()}"]},
+        }
+    ).encode()
+    config_name = hashlib.sha256(config).hexdigest() + ".json"
+    manifest = [{"Config": config_name, "RepoTags": ["bench:1"], "Layers": ["layer0/layer.tar"]}]
+    with tarfile.open(path, "w") as tar:
+        tar.add(layer_path, arcname="layer0/layer.tar")
+        for name, data in ((config_name, config), ("manifest.json", json.dumps(manifest).encode())):
             info = tarfile.TarInfo(name)
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
+    layer_path.unlink()
 
 
 def setup_database() -> None:

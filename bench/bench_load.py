@@ -178,7 +178,10 @@ def _main() -> int:
     import sec_api  # noqa: PLC0415 - test harness, only needed for the stand-alone run
     import sec_stack  # noqa: PLC0415
 
-    stack = sec_stack.acquire_shared_stack()
+    # one team's uploads in flight are bounded (2 by default): let them all in
+    stack = sec_stack.acquire_shared_stack(
+        {"ARENA_UPLOAD_MAX_CONCURRENT_PER_TEAM": str(args.uploads)}
+    )
     try:
         world = sec_api.bootstrap_world(stack, teams=("loadbench",))
         team = world.teams["loadbench"]
