@@ -141,8 +141,10 @@ def test_end_to_end_baseline_agent(
     scores = final["scores"]
     assert scores["scenarios"] == final["scenarios_total"]
     responses.append(json.dumps(final))
-    # the tarball is gone (retention 0) and nothing of the image remains
-    assert not (worker_settings.data_dir / "uploads" / f"{sid}.tar").exists()
+    # the tarball goes (retention 0) once the row is final: the worker deletes
+    # it after committing the final status, so wait for that, not for the status
+    tarball = worker_settings.data_dir / "uploads" / f"{sid}.tar"
+    wait_until(lambda: not tarball.exists(), 30, "the tarball of a finished submission to go")
 
     r1 = client.get("/api/v1/leaderboard", params={"phase": world.phase_id, "track": "execution"})
     assert r1.status_code == 200
