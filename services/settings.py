@@ -71,6 +71,10 @@ class Settings(BaseSettings):
     hidden_seed: str = "dev-hidden-seed-change-me"  # operator secret
     public_seed: str = "public-v1"
     scenario_file: Path | None = None  # operator-authored set replaces the generated one
+    # The operator's scenario pack (directory or .tar.gz; docs/scenarios.md):
+    # read by workers only; None = the public pack shipped in packs/public,
+    # which participants can read (logged and shown on the page).
+    scenario_pack: Path | None = None
     plant_seed: int = 20200601
 
     # --- sandbox limits (per scenario run) -----------------------------------
