@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from hidden_scenarios.instantiate import instantiate  # noqa: E402
-from hidden_scenarios.templates import ALL_TEMPLATES  # noqa: E402
+from hidden_scenarios.pack import load_pack  # noqa: E402
 from hidden_scenarios.templates.context import PlantContext  # noqa: E402
 from services.assetdata.plant import cache_path, load_plant, read_cache  # noqa: E402
 from services.settings import get_settings  # noqa: E402
@@ -43,10 +43,11 @@ def main() -> int:
         t1 = time.perf_counter()
         c1 = time.process_time()
         ctx = PlantContext(plant)  # fresh context: nothing memoised
-        scenarios = instantiate(ALL_TEMPLATES, ctx, "hidden", f"{args.seed}-{i}")
+        templates = load_pack().templates
+        scenarios = instantiate(templates, ctx, "hidden", f"{args.seed}-{i}")
         t2 = time.perf_counter()
         c2 = time.process_time()
-        pub = instantiate(ALL_TEMPLATES, PlantContext(plant), "public", f"public-{i}")
+        pub = instantiate(templates, PlantContext(plant), "public", f"public-{i}")
         t3 = time.perf_counter()
         loads.append(t1 - t0)
         hidden.append(t2 - t1)

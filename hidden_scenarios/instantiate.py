@@ -51,28 +51,35 @@ class TemplateExhausted(RuntimeError):
 
 
 def split_pools(template: Template, space: Sequence[Params]) -> tuple[list[Params], list[Params]]:
-    """Seed-independent split of a parameter space into (public, hidden)."""
+    """Seed-independent split of a kind's whole parameter space into (public,
+    hidden). It depends on the kind and the space only (never on a pack's
+    counts or ``where``), so a parameter set is public or hidden for every
+    pack alike."""
     uniq = {param_key(p): p for p in space}
     ordered = [
-        uniq[k] for k in sorted(uniq, key=lambda k: (stable_hash("pool", template.id, k), k))
+        uniq[k] for k in sorted(uniq, key=lambda k: (stable_hash("pool", template.kind, k), k))
     ]
-    n_pub = max(template.public_n, math.ceil(len(ordered) * PUBLIC_SHARE))
-    n_pub = min(n_pub, len(ordered) - template.hidden_n)
-    if n_pub < template.public_n:
+    if len(ordered) < 2:
         raise TemplateExhausted(
-            f"template {template.id}: parameter space of {len(ordered)} is too small for "
-            f"{template.public_n} public + {template.hidden_n} hidden instances"
+            f"kind {template.kind}: a parameter space of {len(ordered)} cannot be split "
+            "into a public and a hidden pool"
         )
+    n_pub = min(len(ordered) - 1, max(1, math.ceil(len(ordered) * PUBLIC_SHARE)))
     return ordered[:n_pub], ordered[n_pub:]
 
 
 def _pools(template: Template, ctx: Any) -> tuple[list[Params], list[Params]]:
-    """Split pools, memoised on the plant context when it supports it (a
-    public and a hidden set built from one context split each space once)."""
+    """The kind's split pools restricted by the template's ``where``; the
+    split is memoised on the plant context when it supports it (a public and
+    a hidden set built from one context split each space once)."""
     cached = getattr(ctx, "cached", None)
     if cached is None:
-        return split_pools(template, template.space(ctx))
-    return cached(("pools", template.id), lambda: split_pools(template, template.space(ctx)))
+        public, hidden = split_pools(template, template.space(ctx))
+    else:
+        public, hidden = cached(
+            ("pools", template.kind), lambda: split_pools(template, template.space(ctx))
+        )
+    return template.restrict(public), template.restrict(hidden)
 
 
 def slot_tracks(template: Template, slot: int) -> list[Track]:
@@ -130,6 +137,7 @@ def _scenario(
     )
     return {
         "template": template.id,
+        "kind": template.kind,
         "family": template.family,
         "task_type": template.task_type,
         "category": template.category,

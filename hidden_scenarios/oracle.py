@@ -17,10 +17,12 @@ from typing import Any
 import httpx
 
 from contracts.agent import AgentResult, PlanStep, TrajectoryStep
+from hidden_scenarios.pack import Pack, load_pack
 from hidden_scenarios.refs import parse_ref
 from hidden_scenarios.schema import Scenario
-from hidden_scenarios.templates import TEMPLATES_BY_ID
+from hidden_scenarios.templates import KINDS
 from hidden_scenarios.templates import responses as R
+from hidden_scenarios.templates.base import Template
 
 MAX_ATTEMPTS = 6
 RETRY_PAUSE_S = 0.05
@@ -96,14 +98,24 @@ def _note(tool: str, problems: list[str]) -> str:
     )
 
 
+def _composer(scenario: Scenario, pack: Pack | None) -> Template | None:
+    """The kind that composes the scenario's answer: the pack's template (a
+    pack may carry kinds of its own), else the engine kind it names."""
+    bound = (pack or load_pack()).template(scenario.template)
+    if bound is not None and bound.kind == (scenario.kind or bound.kind):
+        return bound
+    return KINDS.get(scenario.kind or scenario.template)
+
+
 def solve(
     scenario: Scenario,
     base_url: str,
     run_token: str | None = None,
     *,
     timeout_s: float = 30.0,
+    pack: Pack | None = None,
 ) -> AgentResult:
-    template = TEMPLATES_BY_ID.get(scenario.template)
+    template = _composer(scenario, pack)
     if template is None:
         raise OracleError(
             f"scenario {scenario.id}: no template {scenario.template!r} to compose with"

@@ -114,7 +114,8 @@ class Expectation(_Strict):
 
 class Scenario(_Strict):
     id: str  # stable within a set, e.g. "hid-0042"
-    template: str  # template id that produced it
+    template: str  # the pack's template id that produced it
+    kind: str | None = None  # its ground-truth kind (None: the template id)
     family: ScenarioFamily
     task_type: TaskType
     category: Category

@@ -1,10 +1,12 @@
 """Public entry points: the public validation set, the hidden set, operator
 files, and the set a deployment uses.
 
-``public_set()`` uses the published seed (``DEFAULT_PUBLIC_SEED``) so every
-participant gets the same validation scenarios; ``hidden_set(seed)`` uses
-the operator's secret ``ARENA_HIDDEN_SEED``. Both are built over the plant of
-``Settings.plant_seed``.
+A set is a pack's templates instantiated over one pool: ``public_set()`` is
+the public pool of the public pack with its published seed (every
+participant gets the same validation scenarios); ``hidden_set(seed)`` the
+hidden pool with the operator's secret ``ARENA_HIDDEN_SEED``, of the
+operator's pack (``ARENA_SCENARIO_PACK``) or, without one, of the public pack.
+Both are built over the pack's plant (``plant_seed``).
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from hidden_scenarios.instantiate import instantiate
+from hidden_scenarios.instantiate import Pool, instantiate
 from hidden_scenarios.loader import load_file as _load_file
+from hidden_scenarios.pack import Pack, PackError, load_pack
 from hidden_scenarios.schema import Scenario
 
 DEFAULT_PUBLIC_SEED = "public-v1"
@@ -34,34 +37,61 @@ def plant_context(plant_seed: int | None = None) -> Any:
     return PlantContext(load_plant(plant_seed if plant_seed is not None else _default_plant_seed()))
 
 
-def _templates() -> list[Any]:
-    from hidden_scenarios.templates import ALL_TEMPLATES
-
-    return ALL_TEMPLATES
+def _pack(pack: Pack | str | Path | None) -> Pack:
+    return pack if isinstance(pack, Pack) else load_pack(pack)
 
 
-def public_set(seed: str | None = None, *, plant_seed: int | None = None) -> list[Scenario]:
-    return instantiate(
-        _templates(),
-        plant_context(plant_seed),
-        "public",
-        seed if seed is not None else DEFAULT_PUBLIC_SEED,
-    )
+def _instantiate(pack: Pack, pool: Pool, seed: str, plant_seed: int | None) -> list[Scenario]:
+    key = (pack.digest, pool, seed, plant_seed if plant_seed is not None else pack.plant_seed)
+    if key not in _SETS:
+        if len(_SETS) >= 8:
+            _SETS.pop(next(iter(_SETS)))
+        _SETS[key] = instantiate(pack.templates, plant_context(key[3]), pool, seed)
+    return list(_SETS[key])
 
 
-def hidden_set(seed: str, *, plant_seed: int | None = None) -> list[Scenario]:
+_SETS: dict[tuple[str, str, str, int], list[Scenario]] = {}
+
+
+def public_set(
+    seed: str | None = None, *, plant_seed: int | None = None, pack: Pack | str | Path | None = None
+) -> list[Scenario]:
+    """The public pool of ``pack`` (default: the public pack) with its
+    published seed."""
+    p = _pack(pack)
+    return _instantiate(p, "public", seed if seed is not None else p.public_seed, plant_seed)
+
+
+def hidden_set(
+    seed: str, *, plant_seed: int | None = None, pack: Pack | str | Path | None = None
+) -> list[Scenario]:
     if seed is None or str(seed) == "":
         raise ValueError("hidden_set needs a seed (ARENA_HIDDEN_SEED)")
-    return instantiate(_templates(), plant_context(plant_seed), "hidden", str(seed))
+    return _instantiate(_pack(pack), "hidden", str(seed), plant_seed)
 
 
 def load_file(path: str | Path) -> list[Scenario]:
     return _load_file(path)
 
 
+def pack_for(settings: Any) -> Pack:
+    """The deployment's pack: the operator's ``scenario_pack`` or the public
+    one. Its plant must be the plant the deployment serves."""
+    pack = load_pack(getattr(settings, "scenario_pack", None))
+    if pack.plant_seed != settings.plant_seed:
+        raise PackError(
+            "plant_seed_mismatch",
+            f"the pack is written for plant seed {pack.plant_seed}, the deployment serves "
+            f"{settings.plant_seed} (ARENA_PLANT_SEED)",
+            file="pack.yaml",
+            field="plant_seed",
+        )
+    return pack
+
+
 def scenarios_for(settings: Any) -> list[Scenario]:
     """The scenarios a deployment scores: the operator's file if configured,
-    else the hidden set of ``settings.hidden_seed`` over ``settings.plant_seed``."""
+    else the hidden pool of the deployment's pack with ``settings.hidden_seed``."""
     if getattr(settings, "scenario_file", None):
         return load_file(settings.scenario_file)
-    return hidden_set(settings.hidden_seed, plant_seed=settings.plant_seed)
+    return hidden_set(settings.hidden_seed, plant_seed=settings.plant_seed, pack=pack_for(settings))

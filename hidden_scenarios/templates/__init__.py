@@ -1,11 +1,12 @@
-"""The template registry (order fixes scenario numbering within a set)."""
+"""The engine's ground-truth kinds, by id. A kind holds no scenario text: a
+scenario pack binds each to phrasings and counts (hidden_scenarios/pack.py)."""
 
 from __future__ import annotations
 
 from hidden_scenarios.templates import clarify, fmsr, iot, multi, tsfm, wo
 from hidden_scenarios.templates.base import Template
 
-ALL_TEMPLATES: list[Template] = [
+_ALL: list[Template] = [
     *iot.TEMPLATES,
     *fmsr.TEMPLATES,
     *tsfm.TEMPLATES,
@@ -13,5 +14,5 @@ ALL_TEMPLATES: list[Template] = [
     *multi.TEMPLATES,
     *clarify.TEMPLATES,
 ]
-TEMPLATES_BY_ID: dict[str, Template] = {t.id: t for t in ALL_TEMPLATES}
-assert len(TEMPLATES_BY_ID) == len(ALL_TEMPLATES), "template ids must be unique"
+KINDS: dict[str, Template] = {t.id: t for t in _ALL}
+assert len(KINDS) == len(_ALL), "kind ids must be unique"

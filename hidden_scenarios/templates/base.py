@@ -1,6 +1,9 @@
 """Template machinery.
 
-A template is a parameterised question. It knows
+A template *kind* (a subclass of ``Template``) is a ground-truth function
+over the simulated plant, with no scenario text of its own: a scenario pack
+binds it to phrasings, instance counts and surface rules
+(``Template.bind``; hidden_scenarios/pack.py, docs/scenarios.md). A kind knows
 - its parameter space over a given plant (``space``: cheap, no ground truth),
 - how to turn one parameter set into a draft scenario whose expected answer,
   required retrievals, reference plan and evidence are computed from the
@@ -12,6 +15,7 @@ A template is a parameterised question. It knows
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import random
 from abc import ABC, abstractmethod
@@ -71,19 +75,57 @@ class Draft:
 
 
 class Template(ABC):
-    id: ClassVar[str]
+    # The kind's id; a bound template's ``id`` is the pack's template id and
+    # ``kind`` stays this (the public/hidden pool split is keyed by the kind,
+    # so no pack can draw a parameter set another pack's other pool holds).
+    id: str
     family: ClassVar[ScenarioFamily]
     task_type: ClassVar[TaskType]
     category: ClassVar[Category]
     output_format: ClassVar[OutputFormat]
     ambiguous: ClassVar[bool] = False
-    # Instances per set. The public pool is a fixed share of each template's
-    # parameter space, so public and hidden instances never coincide.
-    public_n: ClassVar[int] = 1
-    hidden_n: ClassVar[int] = 5
     # Key arguments a required retrieval keeps from each plan step.
     retrieval_keys: ClassVar[dict[str, tuple[str, ...]]] = {}
-    phrasings: ClassVar[tuple[str, ...]] = ()
+    # The placeholders ``build`` fills in a phrasing (docs/scenarios.md lists them).
+    slots: ClassVar[tuple[str, ...]] = ()
+    # Set by ``bind`` (a pack's template entry). Instances per set: the public
+    # pool is a fixed share of each kind's parameter space, so public and
+    # hidden instances never coincide.
+    phrasings: tuple[str, ...] = ()
+    public_n: int = 1
+    hidden_n: int = 5
+    where: dict[str, tuple[Any, ...]] = {}
+    # Renders entity values (asset, site, date) in varied surface forms.
+    surface: Any = None
+
+    @property
+    def kind(self) -> str:
+        return type(self).id
+
+    def bind(
+        self,
+        *,
+        id: str,
+        phrasings: tuple[str, ...],
+        public_n: int,
+        hidden_n: int,
+        where: dict[str, tuple[Any, ...]] | None = None,
+        surface: Any = None,
+    ) -> Template:
+        """A copy of this kind bound to one pack entry."""
+        bound = copy.copy(self)
+        bound.id = id
+        bound.phrasings = tuple(phrasings)
+        bound.public_n, bound.hidden_n = public_n, hidden_n
+        bound.where = dict(where or {})
+        bound.surface = surface
+        return bound
+
+    def restrict(self, params: list[Params]) -> list[Params]:
+        """Parameter sets allowed by the pack entry's ``where``."""
+        if not self.where:
+            return params
+        return [p for p in params if all(p.get(k) in v for k, v in self.where.items())]
 
     @abstractmethod
     def space(self, ctx: Any) -> list[Params]:
@@ -99,7 +141,12 @@ class Template(ABC):
 
     # ---- helpers ---------------------------------------------------------
     def phrase(self, rng: random.Random, **values: Any) -> str:
-        return rng.choice(self.phrasings).format(**values)
+        if not self.phrasings:
+            raise RuntimeError(f"template {self.id}: not bound to phrasings (a pack binds them)")
+        text = rng.choice(self.phrasings)
+        if self.surface is not None and self.surface.varied:
+            values = self.surface.render(values, random.Random(rng.random()))
+        return text.format(**values)
 
     def derive_required(self, plan: list[ReferenceStep]) -> list[RequiredRetrieval]:
         out: list[RequiredRetrieval] = []

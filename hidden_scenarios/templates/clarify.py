@@ -27,13 +27,8 @@ class WhichAsset(Template):
     category = "data"
     output_format = "text"
     ambiguous = True
-    public_n, hidden_n = 1, 5
     retrieval_keys = {"iot.assets": ("site_name",)}
-    phrasings = (
-        "What was the average {kind} of the {atype} at site {site} on {human}?",
-        "Give me the {kind} reading of the {site} {atype} for {day}.",
-        "How did the {atype}'s {kind} at {site} look on {human}?",
-    )
+    slots = ("atype", "day", "human", "kind", "site")
 
     def space(self, ctx: Any) -> list[Params]:
         out: list[Params] = []
@@ -84,14 +79,9 @@ class WhichSensor(Template):
     category = "data"
     output_format = "text"
     ambiguous = True
-    public_n, hidden_n = 1, 3
     retrieval_keys = {"iot.sensors": ("site_name", "asset_id")}
     WORDS = ("temperature", "flow", "power")
-    phrasings = (
-        "What was the {word} of {asset} (site {site}) at {ts}?",
-        "Tell me {asset}'s {word} reading at {ts} at the {site} site.",
-        "What {word} did {asset} at site {site} read at {ts}?",
-    )
+    slots = ("asset", "site", "ts", "word")
 
     def space(self, ctx: Any) -> list[Params]:
         days = ctx.telemetry_days()[::13]
@@ -129,13 +119,8 @@ class WhichWorkorder(Template):
     category = "data"
     output_format = "text"
     ambiguous = True
-    public_n, hidden_n = 1, 4
     retrieval_keys = {"wo.list_workorders": ("asset_num", "work_type", "date_from", "date_to")}
-    phrasings = (
-        "What was the outcome of the corrective work order on {eq} in {month} {year}?",
-        "Summarise the corrective work order for equipment {eq} from {month} {year}.",
-        "Tell me what was done in the {month} {year} corrective work order on {eq}.",
-    )
+    slots = ("eq", "month", "year")
 
     def space(self, ctx: Any) -> list[Params]:
         return [

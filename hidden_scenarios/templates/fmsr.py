@@ -28,13 +28,8 @@ class AssetFailureModes(Template):
     task_type = "knowledge"
     category = "knowledge"
     output_format = "ids"
-    public_n, hidden_n = 1, 5
     retrieval_keys = {"fmsr.get_failure_modes": ("asset_name",)}
-    phrasings = (
-        "List all failure modes of {target} whose primary failure code is {code}.",
-        "Which catalogued failure modes of {target} fall under failure code {code}?",
-        "Give me the failure modes for {target} that map to primary code {code}.",
-    )
+    slots = ("code", "target")
 
     def space(self, ctx: Any) -> list[Params]:
         out = []
@@ -66,13 +61,8 @@ class FailureModeCount(Template):
     task_type = "knowledge"
     category = "knowledge"
     output_format = "number"
-    public_n, hidden_n = 1, 3
     retrieval_keys = {"fmsr.get_failure_modes": ("asset_name",)}
-    phrasings = (
-        "How many failure modes are catalogued for {target}{where}?",
-        "What is the number of known failure modes of {target}{where}?",
-        "Count the failure modes that can affect {target}{where}.",
-    )
+    slots = ("target", "where")
 
     def space(self, ctx: Any) -> list[Params]:
         out = []
@@ -114,13 +104,8 @@ class ModesForSensor(Template):
     task_type = "failure_mode_reasoning"
     category = "inference"
     output_format = "ids"
-    public_n, hidden_n = 2, 6
     retrieval_keys = {"fmsr.get_failure_mode_sensor_mapping": ("asset_name", "sensors")}
-    phrasings = (
-        "List all failure modes of {asset} that can be detected by {sensor}.",
-        "Which failure modes of {asset} would show up in the {sensor} signal?",
-        "If I only monitor {sensor}, which failure modes of {asset} could I detect?",
-    )
+    slots = ("asset", "sensor")
 
     def space(self, ctx: Any) -> list[Params]:
         return [{"asset": a.name, "sensor": s} for a in ctx.assets() for s in ctx.sensors(a.name)]
@@ -153,13 +138,8 @@ class SensorsForMode(Template):
     task_type = "failure_mode_reasoning"
     category = "inference"
     output_format = "ids"
-    public_n, hidden_n = 2, 6
     retrieval_keys = {"fmsr.get_failure_mode_sensor_mapping": ("asset_name",)}
-    phrasings = (
-        "If {fm} occurs on {asset}, which of its sensors would reveal it?",
-        "Which sensors of {asset} are relevant for detecting '{fm}'?",
-        "To monitor {asset} for {fm}, which sensors should I watch? List them.",
-    )
+    slots = ("asset", "fm")
 
     def space(self, ctx: Any) -> list[Params]:
         return [
@@ -196,14 +176,8 @@ class MostRelevantSensor(Template):
     task_type = "failure_mode_reasoning"
     category = "inference"
     output_format = "text"
-    public_n, hidden_n = 1, 4
     retrieval_keys = {"fmsr.get_failure_mode_sensor_mapping": ("asset_name",)}
-    phrasings = (
-        "Which single sensor of {asset} is the most relevant indicator of {fm}? Explain briefly.",
-        "For early warning of '{fm}' on {asset}, which one sensor would you monitor first, "
-        "and why?",
-        "Name the sensor of {asset} that best reveals {fm}.",
-    )
+    slots = ("asset", "fm")
 
     def space(self, ctx: Any) -> list[Params]:
         return SensorsForMode.space(self, ctx)  # type: ignore[arg-type]

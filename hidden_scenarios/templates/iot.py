@@ -30,13 +30,8 @@ class SiteAssets(Template):
     task_type = "knowledge"
     category = "knowledge"
     output_format = "ids"
-    public_n, hidden_n = 1, 3
     retrieval_keys = {"iot.assets": ("site_name",)}
-    phrasings = (
-        "Which {types} are installed at site {site}? List their {what}.",
-        "List the {what} of all {types} at the {site} site.",
-        "I need an inventory of the {types} at site {site}: give me their {what}.",
-    )
+    slots = ("site", "types", "what")
 
     def space(self, ctx: Any) -> list[Params]:
         return [
@@ -71,13 +66,8 @@ class AssetSensors(Template):
     task_type = "data_retrieval"
     category = "knowledge"
     output_format = "ids"
-    public_n, hidden_n = 1, 4
     retrieval_keys = {"iot.sensors": ("site_name", "asset_id")}
-    phrasings = (
-        "List all sensors installed on {asset} at site {site}.",
-        "What sensors does {asset} ({site}) report? Give the full sensor names.",
-        "Which measurement points are available for {asset} at the {site} site?",
-    )
+    slots = ("asset", "site")
 
     def space(self, ctx: Any) -> list[Params]:
         return [{"site": a.site, "asset": a.name} for a in ctx.assets()]
@@ -102,19 +92,13 @@ class AssetMetadata(Template):
     task_type = "data_retrieval"
     category = "data"
     output_format = "json"
-    public_n, hidden_n = 1, 4
     retrieval_keys = {"iot.get_asset": ("site_name", "asset_id")}
     FIELD_SETS = (
         ("equipment_id", "manufacturer", "model"),
         ("equipment_id", "install_date", "location"),
         ("manufacturer", "capacity", "operating_schedule"),
     )
-    phrasings = (
-        "Retrieve the metadata of {asset} at site {site} and return a JSON object with the "
-        "keys {keys}.",
-        "For {asset} ({site}), look up the asset record. Answer as JSON with fields {keys}.",
-        "Give me {keys} of {asset} located at the {site} site, as a JSON object.",
-    )
+    slots = ("asset", "keys", "site")
 
     def space(self, ctx: Any) -> list[Params]:
         return [
@@ -153,13 +137,8 @@ class SensorDailyStat(Template):
     task_type = "data_retrieval"
     category = "data"
     output_format = "number"
-    public_n, hidden_n = 2, 8
     retrieval_keys = {"iot.history": HISTORY_KEYS}
-    phrasings = (
-        "What was the {word} value of {sensor} on {human} at site {site}?",
-        "Retrieve {sensor} readings of {asset} ({site}) for {day} and report the {word} value.",
-        "On {human}, what {word} reading did {asset} at {site} record for {kind}?",
-    )
+    slots = ("asset", "day", "human", "kind", "sensor", "site", "word")
 
     def space(self, ctx: Any) -> list[Params]:
         days = ctx.telemetry_days()[::15]
@@ -205,15 +184,8 @@ class ReadingCount(Template):
     task_type = "data_retrieval"
     category = "data"
     output_format = "number"
-    public_n, hidden_n = 1, 5
     retrieval_keys = {"iot.history": HISTORY_KEYS}
-    phrasings = (
-        "How many readings of {sensor} were recorded at site {site} between {start} and {final} "
-        "(end exclusive)?",
-        "Count the {sensor} observations stored for {asset} ({site}) from {start} up to {final}.",
-        "Between {start} and {final}, how many data points does {asset} at {site} have for "
-        "{sensor}?",
-    )
+    slots = ("asset", "final", "sensor", "site", "start")
 
     def space(self, ctx: Any) -> list[Params]:
         days = ctx.telemetry_days()[:-3:10]
@@ -245,16 +217,8 @@ class PeakDay(Template):
     task_type = "data_retrieval"
     category = "inference"
     output_format = "ids"
-    public_n, hidden_n = 1, 5
     retrieval_keys = {"iot.history": HISTORY_KEYS}
-    phrasings = (
-        "In the week starting {monday}, on which day was the daily average of {sensor} "
-        "({site}) {word}? Answer with the date (YYYY-MM-DD).",
-        "Using daily averages of {sensor} at site {site} for the 7 days from {monday}, which "
-        "date had the {word2} average?",
-        "Which day of the week beginning {monday} shows the {word2} mean {kind} for {asset} at "
-        "{site}? Give the date.",
-    )
+    slots = ("asset", "kind", "monday", "sensor", "site", "word", "word2")
 
     def space(self, ctx: Any) -> list[Params]:
         return [
@@ -325,13 +289,8 @@ class ReadingAt(Template):
     task_type = "data_retrieval"
     category = "data"
     output_format = "number"
-    public_n, hidden_n = 1, 5
     retrieval_keys = {"iot.history": HISTORY_KEYS}
-    phrasings = (
-        "What value did {sensor} report at {ts} at site {site}?",
-        "Look up the {kind} reading of {asset} ({site}) at exactly {ts}.",
-        "I need the {sensor} measurement taken at {ts} (site {site}).",
-    )
+    slots = ("asset", "kind", "sensor", "site", "ts")
 
     def space(self, ctx: Any) -> list[Params]:
         hours = ("03:00:00", "09:15:00", "14:30:00")

@@ -40,14 +40,7 @@ class EpisodeDiagnosis(Template):
     task_type = "failure_mode_reasoning"
     category = "complex"
     output_format = "text"
-    public_n, hidden_n = 1, 6
-    phrasings = (
-        "{asset} at site {site} started behaving abnormally around {human}. Investigate its "
-        "alerts and maintenance records and tell me which failure mode was behind it.",
-        "Something went wrong with {asset} ({site}) in the days after {day}. Which failure mode "
-        "was diagnosed? Use the work-order history and the failure-mode catalog.",
-        "Diagnose the fault {asset} at {site} developed starting {day}: name the failure mode.",
-    )
+    slots = ("asset", "day", "human", "site")
 
     def space(self, ctx: Any) -> list[Params]:
         return [{"episode": ep["episode_id"]} for ep in ctx.episodes() if not ep["ongoing"]]
@@ -117,15 +110,7 @@ class ModeSensorReading(Template):
     task_type = "failure_mode_reasoning"
     category = "complex"
     output_format = "number"
-    public_n, hidden_n = 1, 5
-    phrasings = (
-        "For {fm} on {asset} (site {site}), find the single most relevant sensor and report its "
-        "average value on {human}.",
-        "Which sensor of {asset} best reveals '{fm}'? Give that sensor's mean reading for {day} "
-        "at site {site}.",
-        "On {human}, what was the daily mean of the sensor of {asset} (site {site}) most relevant "
-        "to '{fm}'?",
-    )
+    slots = ("asset", "day", "fm", "human", "site")
 
     def space(self, ctx: Any) -> list[Params]:
         days = ctx.telemetry_days()[::18]
@@ -192,20 +177,11 @@ class ForecastThreshold(Template):
     task_type = "kpi_forecasting"
     category = "complex"
     output_format = "json"
-    public_n, hidden_n = 1, 5
     retrieval_keys = {
         "iot.history": HISTORY_KEYS,
         "tsfm.run_tsfm_forecasting": ("target_columns", "forecast_horizon"),
     }
-    phrasings = (
-        "Based on {asset}'s {kind} at site {site} from {start} to {final}, forecast the next {h} "
-        "readings. Will the forecast exceed {thr}? Answer as JSON with keys exceeds (true/false) "
-        "and peak_forecast.",
-        "Is {sensor} ({site}) expected to go above {thr} in the {h} steps after {final}? Train "
-        'on data since {start}. Reply with JSON {{"exceeds": bool, "peak_forecast": number}}.',
-        "Train on {sensor} ({site}) from {start} to {final} and forecast {h} steps. Does the peak "
-        "forecast exceed {thr}? JSON with exceeds and peak_forecast, please.",
-    )
+    slots = ("asset", "final", "h", "kind", "sensor", "site", "start", "thr")
 
     def space(self, ctx: Any) -> list[Params]:
         ends = ctx.telemetry_days()[10::14]
@@ -267,13 +243,7 @@ class AssetCorrectiveCount(Template):
     task_type = "work_order"
     category = "complex"
     output_format = "number"
-    public_n, hidden_n = 1, 4
-    phrasings = (
-        "How many corrective work orders did {asset} at site {site} receive in {year}?",
-        "Find {asset}'s equipment id ({site}) and count its corrective (CM) work orders for "
-        "{year}.",
-        "In {year}, how many times was corrective maintenance logged for {asset} ({site})?",
-    )
+    slots = ("asset", "site", "year")
 
     def space(self, ctx: Any) -> list[Params]:
         return [
@@ -326,12 +296,7 @@ class AssetAlertCount(Template):
     task_type = "anomaly_detection"
     category = "complex"
     output_format = "number"
-    public_n, hidden_n = 1, 5
-    phrasings = (
-        "How many alerts were raised for {asset} (site {site}) in {month} {year}?",
-        "Look up {asset} at {site} and count the alert events it had during {month} {year}.",
-        "During {month} {year}, how many alert events were logged for {asset} at site {site}?",
-    )
+    slots = ("asset", "month", "site", "year")
 
     def space(self, ctx: Any) -> list[Params]:
         return [
@@ -380,16 +345,8 @@ class AnomalyWeek(Template):
     task_type = "anomaly_detection"
     category = "complex"
     output_format = "json"
-    public_n, hidden_n = 1, 6
     retrieval_keys = {"iot.history": HISTORY_KEYS, "tsfm.run_tsad": ("target_columns",)}
-    phrasings = (
-        "Is there any anomaly detected in {asset}'s {kind} in the week of {monday} at the {site} "
-        "site? Answer as JSON with keys anomalous (true/false) and windows (count).",
-        "Check whether {sensor} ({site}) behaved anomalously during the week starting {monday}. "
-        'Reply with JSON {{"anomalous": bool, "windows": number of anomalous windows}}.',
-        "Run anomaly detection over the week from {monday} on {sensor} (site {site}). Answer as "
-        "JSON: anomalous (true/false) and windows (number of anomalous windows).",
-    )
+    slots = ("asset", "kind", "monday", "sensor", "site")
 
     def space(self, ctx: Any) -> list[Params]:
         return [

@@ -48,14 +48,9 @@ class ModelsForTask(Template):
     task_type = "knowledge"
     category = "knowledge"
     output_format = "ids"
-    public_n, hidden_n = 1, 1
     retrieval_keys = {"tsfm.get_tsfm_models": ()}
     TASK_WORDS = {"forecasting": "forecasting", "anomaly_detection": "anomaly detection"}
-    phrasings = (
-        "Which time-series models available here support {task}? List their model ids.",
-        "List the ids of the pretrained time-series models that can be used for {task}.",
-        "For {task}, which model ids can I pass to the time-series tools?",
-    )
+    slots = ("task",)
 
     def space(self, ctx: Any) -> list[Params]:
         return [{"task": t} for t in sorted({t for m in ctx.tsfm_models() for t in m["tasks"]})]
@@ -82,17 +77,9 @@ class ForecastMean(Template):
     task_type = "kpi_forecasting"
     category = "inference"
     output_format = "number"
-    public_n, hidden_n = 2, 7
     retrieval_keys = {"iot.history": HISTORY_KEYS, "tsfm.run_tsfm_forecasting": ("target_columns",)}
     HORIZONS = (24, 96)
-    phrasings = (
-        "Using {sensor} data at site {site} from {start} to {final}, forecast the next {h} "
-        "readings (15-minute steps). What is the mean of the forecast?",
-        "Take the last {days} days of {kind} for {asset} ({site}) before {final} and forecast "
-        "{h} steps ahead. Report the average forecast value.",
-        "Forecast {sensor} ({site}) for the {h} quarter-hours after {final}, trained on the data "
-        "since {start}. What average value do you predict?",
-    )
+    slots = ("asset", "days", "final", "h", "kind", "sensor", "site", "start")
 
     def space(self, ctx: Any) -> list[Params]:
         ends = ctx.telemetry_days()[14::24]
@@ -136,19 +123,11 @@ class ForecastTuned(Template):
     task_type = "kpi_forecasting"
     category = "tuning"
     output_format = "number"
-    public_n, hidden_n = 1, 4
     retrieval_keys = {
         "iot.history": HISTORY_KEYS,
         "tsfm.run_tsfm_forecasting": ("target_columns", "model_checkpoint", "forecast_horizon"),
     }
-    phrasings = (
-        "Forecast {sensor} (site {site}) {h} steps ahead with the model '{model}' instead of the "
-        "default, using the data from {start} to {final}. What is the {word} forecast value?",
-        "Re-run the {kind} forecast for {asset} ({site}) with model_checkpoint={model} and a "
-        "horizon of {h}, trained on {start} to {final}. Report the {word} predicted value.",
-        "Using model {model}, predict {asset}'s {kind} ({site}) for the {h} steps after {final} "
-        "from the data since {start}. What is the {word} value of that forecast?",
-    )
+    slots = ("asset", "final", "h", "kind", "model", "sensor", "site", "start", "word")
 
     def space(self, ctx: Any) -> list[Params]:
         ends = ctx.telemetry_days()[14::40]
@@ -200,16 +179,8 @@ class AnomalyCount(Template):
     task_type = "anomaly_detection"
     category = "anomaly_detection"
     output_format = "number"
-    public_n, hidden_n = 2, 7
     retrieval_keys = {"iot.history": HISTORY_KEYS, "tsfm.run_tsad": ("target_columns",)}
-    phrasings = (
-        "Run anomaly detection on {sensor} (site {site}) for {start} to {final}. How many "
-        "anomalous windows does it find?",
-        "How many anomalous periods does the time-series anomaly detector flag in {asset}'s "
-        "{kind} at {site} between {start} and {final}?",
-        "Check {sensor} at site {site} from {start} to {final} for anomalies and report the "
-        "number of anomalous windows.",
-    )
+    slots = ("asset", "final", "kind", "sensor", "site", "start")
 
     def space(self, ctx: Any) -> list[Params]:
         return _series_space(ctx, ctx.telemetry_days()[7::9], (7,))
@@ -252,19 +223,11 @@ class AnomalyTuned(Template):
     task_type = "anomaly_detection"
     category = "tuning"
     output_format = "number"
-    public_n, hidden_n = 1, 4
     retrieval_keys = {
         "iot.history": HISTORY_KEYS,
         "tsfm.run_tsad": ("target_columns", "false_alarm", "ad_model_type"),
     }
-    phrasings = (
-        "Run anomaly detection with model '{model}' and a false-alarm rate of {fa} on {sensor} "
-        "(site {site}) from {start} to {final}. How many anomalous windows are reported?",
-        "With ad_model_type={model} and false_alarm={fa}, how many anomalous windows does "
-        "{asset}'s {kind} at {site} show between {start} and {final}?",
-        "Detect anomalies in {sensor} at site {site} between {start} and {final} using {model} "
-        "with false_alarm {fa}. Report the number of anomalous windows.",
-    )
+    slots = ("asset", "fa", "final", "kind", "model", "sensor", "site", "start")
 
     def space(self, ctx: Any) -> list[Params]:
         return [

@@ -46,15 +46,10 @@ class WorkorderCount(Template):
     task_type = "work_order"
     category = "data"
     output_format = "number"
-    public_n, hidden_n = 1, 6
     retrieval_keys = {
         "wo.list_workorders": ("asset_num", "date_from", "date_to", "work_type"),
     }
-    phrasings = (
-        "How many {wt}work orders were recorded for equipment {eq} in {year}?",
-        "Get the {wt}work orders of equipment {eq} for the year {year}: how many are there?",
-        "Count the {wt}work orders raised on {eq} during {year}.",
-    )
+    slots = ("eq", "wt", "year")
 
     def space(self, ctx: Any) -> list[Params]:
         return [
@@ -90,18 +85,10 @@ class FailureCodeDistribution(Template):
     task_type = "work_order"
     category = "data"
     output_format = "json"
-    public_n, hidden_n = 1, 5
     retrieval_keys = {
         "wo.get_failure_code_distribution": ("asset_num", "site_id", "date_from", "date_to"),
     }
-    phrasings = (
-        "Give the failure-code distribution of the work orders of {target} in {year} as a JSON "
-        "object mapping each failure code to its count.",
-        "Which failure codes occurred on {target} during {year}, and how often? Answer as JSON "
-        "{{code: count}}.",
-        "Summarise {target}'s {year} work orders by primary failure code (JSON object code -> "
-        "number of work orders).",
-    )
+    slots = ("target", "year")
 
     def space(self, ctx: Any) -> list[Params]:
         out: list[Params] = [
@@ -144,14 +131,8 @@ class TopFailureCode(Template):
     task_type = "work_order"
     category = "inference"
     output_format = "text"
-    public_n, hidden_n = 1, 4
     retrieval_keys = FailureCodeDistribution.retrieval_keys
-    phrasings = (
-        "Which primary failure code occurred most often in the work orders of {target} in {year}?",
-        "What was the most frequent failure code for {target} during {year}? Give the code and "
-        "its count.",
-        "In {year}, which failure code dominated {target}'s corrective maintenance?",
-    )
+    slots = ("target", "year")
     space = FailureCodeDistribution.space
     _args = FailureCodeDistribution._args
 
@@ -181,16 +162,8 @@ class EventSummary(Template):
     task_type = "work_order"
     category = "data"
     output_format = "json"
-    public_n, hidden_n = 1, 5
     retrieval_keys = {"wo.list_events": ("equipment_id", "date_from", "date_to")}
-    phrasings = (
-        "Get all the events of equipment {eq} for {month} {year} and summarise them by event "
-        "type as a JSON object with keys alert, anomaly and workorder (counts).",
-        "How many alert, anomaly and work-order events did {eq} have in {month} {year}? Answer "
-        'as JSON {{"alert": n, "anomaly": n, "workorder": n}}.',
-        "Break down the events of {eq} in {month} {year} by type (alert, anomaly, workorder) and "
-        "answer with a JSON object of counts.",
-    )
+    slots = ("eq", "month", "year")
 
     def space(self, ctx: Any) -> list[Params]:
         return [
@@ -230,13 +203,8 @@ class WorkorderKpi(Template):
     task_type = "work_order"
     category = "data"
     output_format = "number"
-    public_n, hidden_n = 1, 4
     retrieval_keys = {"wo.get_workorder_kpis": ("site_id", "asset_num", "date_from", "date_to")}
-    phrasings = (
-        "What was the {label} for {target} in {year}?",
-        "Compute the work-order KPI '{label}' of {target} for {year}.",
-        "Report {target}'s {label} over {year}.",
-    )
+    slots = ("label", "target", "year")
 
     def space(self, ctx: Any) -> list[Params]:
         out: list[Params] = []
@@ -280,16 +248,8 @@ class PrioritizeOpen(Template):
     task_type = "work_order"
     category = "inference"
     output_format = "ids"
-    public_n, hidden_n = 1, 4
     retrieval_keys = {"wo.list_workorders": ("site_id", "status", "date_from")}
-    phrasings = (
-        "List the {status} work orders at site {site} created since {since}, most urgent first "
-        "(priority 1 is the most urgent; break ties by the earlier date).",
-        "Prioritise the {status} work orders of site {site} opened on or after {since}: give "
-        "their numbers in the order they should be handled (priority 1 first, then oldest).",
-        "Which work orders in status {status} at site {site}, created on or after {since}, should "
-        "be handled first? Order them by priority (1 = most urgent), then by age.",
-    )
+    slots = ("since", "site", "status")
 
     def space(self, ctx: Any) -> list[Params]:
         return [
@@ -330,13 +290,8 @@ class AlertRules(Template):
     task_type = "knowledge"
     category = "knowledge"
     output_format = "ids"
-    public_n, hidden_n = 1, 3
     retrieval_keys = {"wo.list_alert_rules": ("equipment_id",)}
-    phrasings = (
-        "Which {sev} alert rules are configured for equipment {eq}? Give the rule ids.",
-        "List the ids of the alert rules of severity '{sev}' that monitor {eq}.",
-        "Equipment {eq}: which alert rules have severity {sev}? List their ids.",
-    )
+    slots = ("eq", "sev")
 
     def space(self, ctx: Any) -> list[Params]:
         return [
@@ -369,14 +324,9 @@ class WorkorderDetail(Template):
     task_type = "work_order"
     category = "data"
     output_format = "json"
-    public_n, hidden_n = 1, 5
     retrieval_keys = {"wo.get_workorder": ("wonum",)}
     FIELDS = ("status", "priority", "work_type", "failure_code", "asset_num")
-    phrasings = (
-        "Look up work order {wonum} and return a JSON object with its {keys}.",
-        "What are the {keys} of work order {wonum}? Answer as JSON.",
-        "Fetch work order {wonum}; I need its {keys} as a JSON object.",
-    )
+    slots = ("keys", "wonum")
 
     def space(self, ctx: Any) -> list[Params]:
         return [

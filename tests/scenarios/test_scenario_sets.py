@@ -16,10 +16,13 @@ from hidden_scenarios import sets
 from hidden_scenarios.canary import find_canaries
 from hidden_scenarios.cli import app
 from hidden_scenarios.instantiate import split_pools
+from hidden_scenarios.pack import load_pack
 from hidden_scenarios.schema import Category, Scenario, ScenarioFamily, TaskType
 from hidden_scenarios.stats import distribution_signature, set_stats
-from hidden_scenarios.templates import ALL_TEMPLATES, TEMPLATES_BY_ID
 from hidden_scenarios.templates.base import param_key
+
+ALL_TEMPLATES = load_pack().templates
+TEMPLATES_BY_ID = load_pack().by_id
 
 
 def _key(s: Scenario) -> tuple[str, str]:
