@@ -3,7 +3,8 @@
 #   make test     the full test suite (what .ci/run calls)
 #   make deploy   operator deploy; OFFLINE=1 (the default) builds everything
 #                 without a registry, OFFLINE=0 uses python:3.11-slim,
-#                 postgres:16 and redis:7 from a registry
+#                 postgres:16 and redis:7 from a registry; PACK=/path/to/pack
+#                 scores on the operator's scenario pack
 # See README.md and docs/operator-guide.md.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -94,9 +95,20 @@ engine: ## make sure a Docker engine answers (install/start one if not)
 	bash deploy/ensure-docker.sh
 base-image: | engine
 
+# PACK=/path/to/pack: the operator's scenario pack (a directory with pack.yaml
+# or a .tar.gz, outside the checkout), mounted read-only into the workers only.
+# Without PACK a re-deploy keeps the stack's pack; PACK= or PACK=public goes
+# back to the public pack (docs/operator-guide.md, Scenario packs). It is
+# checked before anything is built or started (also under make -j: the engine,
+# which every build step waits for, waits for the check).
 .PHONY: deploy
-deploy: engine images ## build, start, migrate, print URL + first admin token (idempotent)
+deploy: pack-check engine images ## build, start, migrate, print URL + first admin token (idempotent)
 	$(STACK) up
+
+.PHONY: pack-check
+pack-check:
+	@$(STACK) check-pack
+engine: | $(if $(filter deploy demo,$(MAKECMDGOALS)),pack-check)
 
 .PHONY: demo
 demo: export HOST_NET := 1

@@ -2,7 +2,7 @@
 # `make demo` after `make deploy`: build the baseline agent, make sure an open
 # phase and a demo team exist, submit the agent with the participant CLI,
 # wait for the score, print the leaderboard and the URL of the board it filled
-# (page and api, with phase and track).
+# (page and api, with phase and track) and the scenario pack the scores are on.
 # Re-runnable: the phase and team are reused; each run adds one submission.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,6 +48,8 @@ $CLI submit "$AGENT_IMAGE" --phase "$phase" --track "$TRACK" --watch
 echo
 echo "== leaderboard (phase $phase, track $TRACK)"
 $CLI leaderboard --phase "$phase" --track "$TRACK"
+# which scenarios those scores are on: the deployed pack (make deploy PACK=...)
+$STACK pack
 echo
 echo "demo finished in $((SECONDS - started))s after deploy"
 echo "the board it filled (phase $phase, track $TRACK):"

@@ -7,15 +7,26 @@
 #   stack.sh backup    pg_dump -Fc into var/backups/ (BACKUP_DIR)
 #   stack.sh restore F pg_restore a dump made by `backup` (replaces the data)
 #   stack.sh compose ARGS...   any compose command with the right files/env
+#   stack.sh check-pack   validate PACK (what `make deploy` runs first)
+#   stack.sh pack         print which scenario pack the stack scores on
 #
 # Settings come from the environment (the Makefile exports them):
 #   PROJECT (arena), IMAGE, POSTGRES_IMAGE, REDIS_IMAGE, API_PORT (8000),
 #   HOST_NET (auto: 1 when the engine has no default bridge network, as with
 #   `dockerd --bridge=none`), PG_PORT/REDIS_PORT (host mode: 15432/16379),
 #   GATEWAY_DIR, PUBLIC_URL, WORKERS (1), STATE_DIR (var).
+# PACK: the operator's scenario pack, a directory with pack.yaml or a .tar.gz
+# outside the checkout (relative paths: against the caller's directory). It is
+# bind-mounted read-only into the workers only (deploy/compose.pack.yml) and
+# remembered in var/<project>.env (PACK_SOURCE): `up` without PACK keeps the
+# deployed pack; PACK= or PACK=public switches back to the public pack.
 # Secrets (POSTGRES_PASSWORD, HIDDEN_SEED, ADMIN_TOKEN) are generated once into
 # var/<project>.secrets.env (mode 0600) and reused, so re-runs change nothing.
 set -euo pipefail
+# a relative PACK names a path from where the caller stands, not the checkout
+if [ -n "${PACK:-}" ] && [ "$PACK" != public ] && [ "${PACK#/}" = "$PACK" ]; then
+  PACK="$(pwd)/$PACK"
+fi
 cd "$(dirname "$0")/.."
 
 PROJECT=${PROJECT:-arena}
@@ -33,6 +44,9 @@ GATEWAY_DIR=${GATEWAY_DIR:-/var/lib/arena-gateway/$PROJECT}
 PUBLIC_URL=${PUBLIC_URL:-http://127.0.0.1:$API_PORT}
 API_URL=http://127.0.0.1:$API_PORT
 ARENA_UID=10001  # the image's user (Dockerfile ARG ARENA_UID)
+# where the workers see the pack (ARENA_SCENARIO_PACK); fixed, never the host path
+PACK_DIR_TARGET=/run/arena/pack
+PACK_ARCHIVE_TARGET=/run/arena/pack.tar.gz
 
 STATE_DIR=${STATE_DIR:-var}  # generated env files (gitignored)
 secrets_file=$STATE_DIR/$PROJECT.secrets.env
@@ -47,11 +61,73 @@ compose_cmd() {
     echo docker-compose
   fi
 }
-COMPOSE=$(compose_cmd)
-files=(-f docker-compose.yml)
-if [ "$HOST_NET" = 1 ]; then files+=(-f deploy/compose.host.yml); else files+=(-f deploy/compose.bridge.yml); fi
+case "${1:-}" in
+  check-pack|pack|url) COMPOSE=false ;;  # no compose needed (the engine may not run yet)
+  *) COMPOSE=$(compose_cmd) ;;
+esac
 
-compose() { $COMPOSE --env-file "$env_file" -p "$PROJECT" "${files[@]}" "$@"; }
+compose() {
+  local files=(-f docker-compose.yml)
+  if [ "$HOST_NET" = 1 ]; then files+=(-f deploy/compose.host.yml); else files+=(-f deploy/compose.bridge.yml); fi
+  [ -z "$pack_source" ] || files+=(-f deploy/compose.pack.yml)
+  $COMPOSE --env-file "$env_file" -p "$PROJECT" "${files[@]}" "$@"
+}
+
+# --- the scenario pack ------------------------------------------------------
+# pack_source: the pack's absolute host path, empty for the public pack.
+deployed_pack() {  # what the last deploy chose (kept in the env file)
+  [ -f "$env_file" ] && sed -n 's/^PACK_SOURCE=//p' "$env_file" | tail -1 || true
+}
+pack_source=$(deployed_pack)
+pack_previous=$pack_source
+[ -f "$env_file" ] && redeploy=1 || redeploy=0
+
+choose_pack() {  # `up`, `env`, `check-pack`: PACK, when given, replaces the deployed pack
+  [ -n "${PACK+set}" ] || return 0
+  case "$PACK" in
+    ""|public) pack_source="" ;;
+    *) pack_source=$PACK ;;
+  esac
+}
+
+pack_fail() { echo "scenario pack: $*; nothing was started" >&2; exit 1; }
+
+check_pack() {  # the chosen pack exists, is a pack, and lives outside the checkout
+  [ -n "$pack_source" ] || return 0
+  if [ ! -e "$pack_source" ]; then
+    if [ -n "${PACK+set}" ]; then pack_fail "$pack_source does not exist (PACK=$PACK)"; fi
+    pack_fail "$pack_source, the pack this stack was deployed with (PACK_SOURCE in $env_file), is gone: put it back, deploy another with PACK=/path/to/pack, or go back to the public pack with PACK=public"
+  fi
+  pack_source=$(realpath -e "$pack_source")
+  local root; root=$(pwd -P)
+  case "$pack_source/" in
+    "$root"/*) pack_fail "$pack_source is inside the checkout ($root): keep a hidden pack outside it, where neither an image build nor git can pick it up (the public pack is PACK=public)" ;;
+  esac
+  if [ -d "$pack_source" ]; then
+    [ -f "$pack_source/pack.yaml" ] || pack_fail "$pack_source has no pack.yaml (a pack is a directory with pack.yaml, or a .tar.gz of one)"
+  elif [ -f "$pack_source" ]; then
+    case "$pack_source" in *.tar.gz|*.tgz) ;; *) pack_fail "$pack_source is neither a directory with pack.yaml nor a .tar.gz" ;; esac
+    [ "$(head -c 2 "$pack_source" | od -An -tx1 | tr -d ' \n')" = 1f8b ] || pack_fail "$pack_source is not gzip-compressed"
+  else
+    pack_fail "$pack_source is neither a directory with pack.yaml nor a .tar.gz"
+  fi
+  # the worker reads it as uid $ARENA_UID: warn when it could not
+  local unreadable
+  unreadable=$(find "$pack_source" ! -user "$ARENA_UID" \( \( -type f ! -perm -0004 \) -o \( -type d ! -perm -0005 \) \) -print -quit 2>/dev/null || true)
+  if [ -n "$unreadable" ]; then
+    echo "scenario pack: warning: $unreadable is not readable by the workers (uid $ARENA_UID): chown -R $ARENA_UID or make it world-readable, and keep its parent directory private (docs/operator-guide.md, Scenario packs)" >&2
+  fi
+  return 0
+}
+
+pack_target() {  # by name, so a deployed pack that went missing keeps its target
+  case "$pack_source" in *.tar.gz|*.tgz) echo "$PACK_ARCHIVE_TARGET" ;; *) echo "$PACK_DIR_TARGET" ;; esac
+}
+
+pack_line() {  # say what the scores are computed on (tests grep these words)
+  if [ -n "$pack_source" ]; then echo "scenario pack: $pack_source (mounted read-only into workers)"
+  else echo "scores on the public pack: participants can see it"; fi
+}
 
 random_secret() { python3 -c 'import secrets; print(secrets.token_urlsafe(24))'; }
 
@@ -83,6 +159,9 @@ write_env() {
     echo "DOCKER_GID=$gid"
     echo "LLM_MODEL=${LLM_MODEL:-mock/echo}"
     echo "WORKER_CONCURRENCY=${WORKER_CONCURRENCY:-1}"
+    # the scenario pack (deploy/compose.pack.yml; empty: the public pack)
+    echo "PACK_SOURCE=$pack_source"
+    if [ -n "$pack_source" ]; then echo "PACK_TARGET=$(pack_target)"; else echo "PACK_TARGET="; fi
   } > "$env_file"
   # The worker creates gateway sockets here and the HOST engine bind-mounts
   # them into sidecars: same path on both sides, owned by the image's user.
@@ -109,7 +188,11 @@ EOF
 }
 
 up() {
+  choose_pack; check_pack
   write_env
+  if [ "$redeploy" = 1 ] && [ "$pack_source" != "$pack_previous" ]; then
+    echo "scenario pack changed from ${pack_previous:-the public pack} to ${pack_source:-the public pack}: the workers are recreated with it"
+  fi
   # up -d is idempotent: unchanged containers are left running; migrate is a
   # one-shot that re-runs `alembic upgrade head`, a no-op when up to date.
   compose up -d --remove-orphans --scale "worker=$WORKERS" 2>&1 | grep -v -E '^\s*$|is up-to-date$' || true
@@ -125,11 +208,14 @@ up() {
   echo "  leaderboard page: $PUBLIC_URL/"
   echo "  admin token:      $(secret ADMIN_TOKEN)"
   echo "  (secrets in $secrets_file; logs: make logs; stop: make down)"
+  pack_line
 }
 
 case "${1:-}" in
   up) up ;;
-  env) write_env ;;
+  env) choose_pack; check_pack; write_env ;;
+  check-pack) choose_pack; check_pack ;;
+  pack) pack_line ;;
   wait) wait_ready ;;
   down)
     write_env
@@ -153,5 +239,5 @@ case "${1:-}" in
   compose) shift; write_env; compose "$@" ;;
   admin) shift; write_env; compose exec -T api python -m services.api.admin "$@" ;;
   url) echo "$PUBLIC_URL" ;;
-  *) sed -n 2,19p "$0"; exit 2 ;;
+  *) sed -n 2,26p "$0"; exit 2 ;;
 esac
