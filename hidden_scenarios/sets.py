@@ -11,6 +11,8 @@ Both are built over the pack's plant (``plant_seed``).
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -89,9 +91,30 @@ def pack_for(settings: Any) -> Pack:
     return pack
 
 
-def scenarios_for(settings: Any) -> list[Scenario]:
+@dataclass(frozen=True)
+class ScenarioSource:
+    """What a deployment scores and where it came from (recorded with every
+    score; ``public``: participants can read the scenario content)."""
+
+    name: str
+    version: str
+    digest: str
+    public: bool
+    scenarios: list[Scenario]
+
+
+def scenario_source(settings: Any) -> ScenarioSource:
     """The scenarios a deployment scores: the operator's file if configured,
     else the hidden pool of the deployment's pack with ``settings.hidden_seed``."""
     if getattr(settings, "scenario_file", None):
-        return load_file(settings.scenario_file)
-    return hidden_set(settings.hidden_seed, plant_seed=settings.plant_seed, pack=pack_for(settings))
+        path = Path(settings.scenario_file)
+        scenarios = load_file(path)
+        digest = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+        return ScenarioSource(f"file:{path.name}"[:128], "-", digest, False, scenarios)
+    pack = pack_for(settings)
+    scenarios = hidden_set(settings.hidden_seed, plant_seed=settings.plant_seed, pack=pack)
+    return ScenarioSource(pack.name, pack.version, pack.digest, pack.is_public, scenarios)
+
+
+def scenarios_for(settings: Any) -> list[Scenario]:
+    return scenario_source(settings).scenarios

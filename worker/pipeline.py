@@ -77,7 +77,7 @@ class Deps:
 
     settings: Settings
     docker_client: Callable[[], Any]
-    scenarios_for: Callable[[Settings], Sequence[Any]]
+    scenario_source: Callable[[Settings], Any]  # -> hidden_scenarios.sets.ScenarioSource
     load_image: Callable[..., Any]
     remove_image: Callable[[Any, Any], None]
     run_submission: Callable[..., list[Any]]
@@ -95,7 +95,7 @@ def default_deps(settings: Settings) -> Deps:
     from evaluator import evaluate_submission
     from evaluator.embed import get_embedder
     from evaluator.judge import LLMJudge
-    from hidden_scenarios.sets import plant_context, scenarios_for
+    from hidden_scenarios.sets import plant_context, scenario_source
     from worker.sandbox import intake, janitor, runner
 
     def _cleanup(client: Any, submission: str) -> None:
@@ -109,7 +109,7 @@ def default_deps(settings: Settings) -> Deps:
     return Deps(
         settings=settings,
         docker_client=lambda: docker.from_env(timeout=300),
-        scenarios_for=scenarios_for,
+        scenario_source=scenario_source,
         load_image=intake.load_image,
         remove_image=intake.remove_image,
         # The sidecar must serve the plant the scenarios' ground truth came
@@ -212,7 +212,15 @@ def _catalog(session: Session) -> list[Any]:
     ]
 
 
-def write_report(session: Session, submission: Submission, report: Any, now: datetime) -> None:
+class PackSwitched(RuntimeError):
+    """The phase was pinned to another pack while this run was under way."""
+
+    code = "scenario_pack_changed"
+
+
+def write_report(
+    session: Session, submission: Submission, report: Any, now: datetime, source: Any = None
+) -> None:
     """Aggregates + cluster counts + catalog upserts; caller owns the
     transaction (and has checked the lease)."""
     dims = report.dimensions
@@ -239,6 +247,9 @@ def write_report(session: Session, submission: Submission, report: Any, now: dat
             run_failures=dict(report.run_failures),
             judge=report.judge.model_dump(mode="json") if report.judge else None,
             rubric_version=report.rubric_version,
+            scenario_pack=getattr(source, "name", None),
+            scenario_pack_version=getattr(source, "version", None),
+            scenario_pack_digest=getattr(source, "digest", None),
         )
     )
     for entry in report.catalog_updates:
@@ -276,7 +287,12 @@ def write_report(session: Session, submission: Submission, report: Any, now: dat
 
 
 def _finalize(
-    deps: Deps, submission_id: uuid.UUID, owner: str, scenarios: Sequence[Any], runs: list[Any]
+    deps: Deps,
+    submission_id: uuid.UUID,
+    owner: str,
+    scenarios: Sequence[Any],
+    runs: list[Any],
+    source: Any,
 ) -> bool:
     """The one write transaction. False when the lease is no longer ours
     (cancelled meanwhile, or already written by a previous delivery)."""
@@ -297,8 +313,10 @@ def _finalize(
         ):
             return False
         now = deps.now()
+        if store.pin_scenario_pack(session, sub.phase_id, source) is not None:
+            raise PackSwitched(source.digest)
         report = deps.evaluate(scenarios, runs, _catalog(session), now)
-        write_report(session, sub, report, now)
+        write_report(session, sub, report, now, source)
         sub.status = Status.FINISHED.value
         sub.progress = 1.0
         sub.finished_at = now
@@ -328,6 +346,60 @@ def _delete_archive(deps: Deps, submission_id: uuid.UUID, archive: Path) -> None
             archive.unlink(missing_ok=True)
 
 
+_public_pack_logged = False
+
+
+def _scenario_source(
+    deps: Deps, submission_id: uuid.UUID, owner: str, phase_id: int, extra: dict[str, Any]
+) -> Any:
+    """The deployment's scenarios, pinned to the phase: the phase's first
+    evaluation records its pack, and a worker holding another digest fails
+    the submission (not charged) instead of scoring it on other scenarios.
+    None when the submission was failed."""
+    global _public_pack_logged
+    try:
+        source = deps.scenario_source(deps.settings)
+    except ValueError as exc:  # PackError / ScenarioError: the operator's pack is unusable
+        log.critical(
+            "scenario pack unusable",
+            extra={**extra, "code": getattr(exc, "code", "invalid"), "error": str(exc)[:500]},
+        )
+        _fail(
+            deps,
+            submission_id,
+            owner,
+            "scenario_pack_invalid",
+            "The server's scenario pack cannot be used; the operators were told. "
+            "This does not count against your quota.",
+            FailureKind.INFRASTRUCTURE,
+        )
+        return None
+    if source.public and not _public_pack_logged:
+        _public_pack_logged = True
+        log.warning(
+            "scores on the public pack: participants can see it",
+            extra={**extra, "pack": source.name, "pack_version": source.version},
+        )
+    with session_scope(deps.settings.database_url) as session:
+        pinned = store.pin_scenario_pack(session, phase_id, source)
+    if pinned is None:
+        return source
+    log.critical(
+        "scenario pack changed during a phase",
+        extra={**extra, "pinned_digest": pinned, "pack_digest": source.digest},
+    )
+    _fail(
+        deps,
+        submission_id,
+        owner,
+        "scenario_pack_changed",
+        "This phase is scored on another scenario pack than the one this server now holds; "
+        "the operators were told. This does not count against your quota.",
+        FailureKind.INFRASTRUCTURE,
+    )
+    return None
+
+
 def _fail(
     deps: Deps, submission_id: uuid.UUID, owner: str, code: str, message: str, kind: FailureKind
 ) -> bool:
@@ -354,6 +426,7 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
         if sub is None:
             return "skipped"
         track, attempt, archive_name = sub.track, sub.attempt, sub.archive_name
+        phase_id = sub.phase_id
         image_sha256, image_bytes = sub.image_sha256, sub.image_bytes
     extra = {"submission_id": submission_id, "attempt": attempt, "worker": owner}
     log.info("claimed", extra=extra)
@@ -367,6 +440,11 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
     image: Any = None
     fetched: Path | None = None  # downloaded from the api (no shared upload dir)
     try:
+        # The scenarios first: a broken or switched pack fails before any
+        # image is loaded, and never as the participant's fault.
+        source = _scenario_source(deps, submission_id, owner, phase_id, extra)
+        if source is None:
+            return "failed"
         if not archive.exists() and settings.image_source_url and archive_name:
             try:
                 fetched = archive_fetch.fetch_archive(
@@ -415,7 +493,7 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
             return "failed"
         if fetched is not None:  # loaded into the engine: the copy is not needed any more
             fetched.unlink(missing_ok=True)
-        scenarios = [s for s in deps.scenarios_for(settings) if track in s.tracks]
+        scenarios = [s for s in source.scenarios if track in s.tracks]
         if not scenarios:
             _fail(
                 deps,
@@ -472,7 +550,7 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
                 scenarios_done=len(scenarios),
             ):
                 raise Stop()
-        written = _finalize(deps, submission_id, owner, scenarios, runs)
+        written = _finalize(deps, submission_id, owner, scenarios, runs, source)
         del runs  # per-scenario data: memory only, dropped now
         if not written:
             raise Stop()

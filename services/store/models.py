@@ -92,6 +92,12 @@ class Phase(Base):
     # leaderboard of this phase shows; the ETag is derived from it, so a
     # revalidation costs one primary-key read.
     leaderboard_version: Mapped[int] = mapped_column(BigInteger, default=1)
+    # The scenario pack of the phase's first score; every later score must be
+    # computed on the same digest (a running phase never switches packs).
+    scenario_pack: Mapped[str | None] = mapped_column(String(128))
+    scenario_pack_version: Mapped[str | None] = mapped_column(String(64))
+    scenario_pack_digest: Mapped[str | None] = mapped_column(String(80))
+    scenario_pack_public: Mapped[bool | None] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(TS, server_default=func.now())
 
 
@@ -183,6 +189,9 @@ class SubmissionScore(Base):
     judge: Mapped[dict | None] = mapped_column(JSONB)
     # evaluator.scoring.RUBRIC_VERSION; 1 = before the pass rule (migration 0003)
     rubric_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    scenario_pack: Mapped[str | None] = mapped_column(String(128))
+    scenario_pack_version: Mapped[str | None] = mapped_column(String(64))
+    scenario_pack_digest: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(TS, server_default=func.now())
 
 

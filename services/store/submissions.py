@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -264,6 +265,23 @@ def mark_queued(session: Session, submission_id: uuid.UUID, now: datetime) -> No
             enqueued_at=now,
         )
     )
+
+
+def pin_scenario_pack(session: Session, phase_id: int, source: Any) -> str | None:
+    """Pin the phase to ``source``'s pack on its first evaluation; the pinned
+    digest when it is another pack's (None: ``source`` is the phase's pack)."""
+    session.execute(
+        update(Phase)
+        .where(Phase.id == phase_id, Phase.scenario_pack_digest.is_(None))
+        .values(
+            scenario_pack=source.name[:128],
+            scenario_pack_version=source.version[:64],
+            scenario_pack_digest=source.digest,
+            scenario_pack_public=source.public,
+        )
+    )
+    pinned = session.scalar(select(Phase.scenario_pack_digest).where(Phase.id == phase_id))
+    return None if pinned == source.digest else pinned
 
 
 def bump_leaderboard(session: Session, phase_id: int) -> None:

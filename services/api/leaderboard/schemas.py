@@ -44,10 +44,19 @@ class Entry(BaseModel):
     top_failure_clusters: list[ClusterShare]
 
 
+class ScenarioPackRef(BaseModel):
+    name: str
+    version: str
+    public: bool = Field(description="true: participants can read the scenarios scored here")
+
+
 class PhaseRef(BaseModel):
     id: int
     title: str
     visibility: str
+    scenario_pack: ScenarioPackRef | None = Field(
+        None, description="the pack the phase is scored on (null until its first evaluation)"
+    )
 
 
 class Leaderboard(BaseModel):

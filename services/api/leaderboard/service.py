@@ -30,6 +30,7 @@ from services.api.leaderboard.schemas import (
     Entry,
     Leaderboard,
     PhaseRef,
+    ScenarioPackRef,
 )
 from services.store.leaderboard import BoardRow, best_per_team, load_rows, top_clusters
 from services.store.lifecycle import Status
@@ -61,6 +62,7 @@ class PhaseHead:
     version: int
     # the board shown without ?track (see default_track); cached with the head
     default_track: str = ""
+    pack: tuple[str, str, bool] | None = None  # (name, version, public) once pinned
 
 
 def default_track(tracks: tuple[str, ...], last_finished: dict[str, datetime]) -> str:
@@ -93,7 +95,14 @@ def phase_head(session: Session, phase_id: int) -> PhaseHead:
     row = (
         session.execute(
             select(
-                Phase.id, Phase.title, Phase.visibility, Phase.tracks, Phase.leaderboard_version
+                Phase.id,
+                Phase.title,
+                Phase.visibility,
+                Phase.tracks,
+                Phase.leaderboard_version,
+                Phase.scenario_pack,
+                Phase.scenario_pack_version,
+                Phase.scenario_pack_public,
             ).where(Phase.id == phase_id)
         ).first()
         if 0 < phase_id < 2**31
@@ -103,7 +112,8 @@ def phase_head(session: Session, phase_id: int) -> PhaseHead:
         raise ApiError(404, "phase_not_found", f"No phase {phase_id}.")
     tracks = tuple(row[3])
     chosen = default_track(tracks, _last_finished(session, phase_id))
-    return PhaseHead(row[0], row[1], row[2], tracks, row[4], chosen)
+    pack = (row[5], row[6] or "", bool(row[7])) if row[5] else None
+    return PhaseHead(row[0], row[1], row[2], tracks, row[4], chosen, pack)
 
 
 def latest_phase_id(session: Session, track: str | None, include_private: bool) -> int:
@@ -220,13 +230,20 @@ def _entry(rank: int, row: BoardRow, clusters: list) -> Entry:
     )
 
 
+def phase_ref(head: PhaseHead) -> PhaseRef:
+    pack = None
+    if head.pack is not None:
+        pack = ScenarioPackRef(name=head.pack[0], version=head.pack[1], public=head.pack[2])
+    return PhaseRef(id=head.id, title=head.title, visibility=head.visibility, scenario_pack=pack)
+
+
 def render_board(session: Session, head: PhaseHead, track: str, page: int, page_size: int) -> bytes:
     ranked = best_per_team(load_rows(session, head.id, track))
     window = ranked[(page - 1) * page_size : page * page_size]
     clusters = top_clusters(session, [r.submission_id for r in window])
     start = (page - 1) * page_size
     board = Leaderboard(
-        phase=PhaseRef(id=head.id, title=head.title, visibility=head.visibility),
+        phase=phase_ref(head),
         track=track,
         version=head.version,
         columns=[Column(key=k, title=t, precision=p, higher_is_better=h) for k, t, p, h in COLUMNS],

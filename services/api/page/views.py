@@ -74,6 +74,17 @@ class LeaderboardView:
     rows: list[LeaderboardRow]
     total: int
     etag: str | None = None
+    pack_line: str = ""  # which scenario pack the phase is scored on
+
+
+def pack_line(phase: Mapping[str, Any]) -> str:
+    pack = phase.get("scenario_pack")
+    if not isinstance(pack, Mapping):
+        return ""
+    line = f"Scenario pack: {pack.get('name')} {pack.get('version')}"
+    if pack.get("public"):
+        return line + " (the public pack: participants can see it)"
+    return line + " (hidden)"
 
 
 def radar_axes(dims: Mapping[str, float | None]) -> list[svg.Axis]:
@@ -123,6 +134,7 @@ def leaderboard_view(payload: Mapping[str, Any], etag: str | None = None) -> Lea
         rows=rows,
         total=int(payload.get("total", len(rows))),
         etag=etag,
+        pack_line=pack_line(phase),
     )
 
 
