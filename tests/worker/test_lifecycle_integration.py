@@ -8,6 +8,7 @@ scenario set appears in a pg_dump or in any api response.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -149,6 +150,19 @@ def test_end_to_end_baseline_agent(
     r1 = client.get("/api/v1/leaderboard", params={"phase": world.phase_id, "track": "execution"})
     assert r1.status_code == 200
     assert r1.json()["entries"][0]["submission_id"] == sid
+    # the phase is pinned to what it was scored on (here the operator's
+    # scenario file), and every score records it
+    assert worker_settings.scenario_file is not None
+    file_digest = "sha256:" + hashlib.sha256(worker_settings.scenario_file.read_bytes()).hexdigest()
+    pack_ref = r1.json()["phase"]["scenario_pack"]
+    assert pack_ref == {
+        "name": f"file:{worker_settings.scenario_file.name}",
+        "version": "-",
+        "public": False,
+    }
+    with session_factory(worker_settings.database_url)() as session:
+        score = session.get(SubmissionScore, uuid.UUID(sid))
+        assert score is not None and score.scenario_pack_digest == file_digest
     r2 = client.get(
         "/api/v1/leaderboard",
         params={"phase": world.phase_id, "track": "execution"},
@@ -464,3 +478,46 @@ def test_a_load_that_moves_a_server_image_fails_closed(
         assert 'arena_security_incidents{code="server_image_changed"} 1.0' in metrics
     finally:
         docker_client.images.remove(decoy_tag)
+
+
+def test_a_phase_never_switches_packs_silently(
+    client: TestClient,
+    world: World,
+    worker_settings: Settings,
+    agent_tars: dict[str, Path],
+) -> None:
+    """A phase is pinned to the pack of its first evaluation; a worker that
+    now holds another pack (a changed digest) fails the submission before
+    loading its image, as the server's fault (not charged), and scores
+    nothing on the other scenarios."""
+    from services.store.models import Phase
+    from worker import pipeline
+
+    with session_factory(worker_settings.database_url)() as session:
+        session.execute(
+            update(Phase)
+            .where(Phase.id == world.phase_id)
+            .values(
+                scenario_pack="public",
+                scenario_pack_version="1",
+                scenario_pack_digest="sha256:" + "0" * 64,  # what the phase was scored on
+                scenario_pack_public=True,
+            )
+        )
+        session.commit()
+    sid = upload_file(client, world.team_a, agent_tars["noop"])["id"]  # no worker running
+    assert pipeline.process(uuid.UUID(sid), pipeline.default_deps(worker_settings)) == "failed"
+    body = client.get(f"/api/v1/submissions/{sid}", headers=auth(world.team_a)).json()
+    assert body["failure"]["code"] == "scenario_pack_changed"
+    assert body["failure"]["counts_against_quota"] is False
+    assert body["scores"] is None
+    # an unusable pack: refused at load, before any image, not charged
+    broken = worker_settings.data_dir / "broken-pack"
+    broken.mkdir()
+    (broken / "pack.yaml").write_text("name: broken\nversion: 1\nplant_seed: 1\n")
+    settings = worker_settings.model_copy(update={"scenario_pack": broken, "scenario_file": None})
+    sid2 = upload_file(client, world.team_b, agent_tars["noop"])["id"]
+    assert pipeline.process(uuid.UUID(sid2), pipeline.default_deps(settings)) == "failed"
+    body = client.get(f"/api/v1/submissions/{sid2}", headers=auth(world.team_b)).json()
+    assert body["failure"]["code"] == "scenario_pack_invalid"
+    assert body["failure"]["counts_against_quota"] is False
