@@ -1,4 +1,5 @@
-"""``python -m hidden_scenarios stats|export|validate``."""
+"""``python -m hidden_scenarios stats|export|validate`` and
+``python -m hidden_scenarios pack new|validate|stats|export|preview PATH``."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ from typing import Annotated
 
 import typer
 
+from hidden_scenarios.pack import PackError
+from hidden_scenarios.pack_cli import pack_app
 from hidden_scenarios.stats import set_stats
 from hidden_scenarios.validate import ScenarioError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="AssetOps Arena scenario sets")
+app.add_typer(pack_app, name="pack")
 
 SeedOpt = Annotated[
     str | None, typer.Option("--seed", help="set seed (default: public seed / ARENA_HIDDEN_SEED)")
@@ -25,25 +29,44 @@ FileOpt = Annotated[
     typer.Option("--file", help="an operator scenario file (YAML/JSON) instead of a seed"),
 ]
 PlantOpt = Annotated[
-    int | None, typer.Option("--plant-seed", help="plant seed (default: ARENA_PLANT_SEED)")
+    int | None, typer.Option("--plant-seed", help="plant seed (default: the pack's)")
+]
+PackOpt = Annotated[
+    Path | None,
+    typer.Option("--pack", help="scenario pack (default: ARENA_SCENARIO_PACK, else the public pack)"),
 ]
 
 
-def _select(seed: str | None, public: bool, file: Path | None, plant_seed: int | None):
+def _pack_path(pack: Path | None) -> Path | None:
+    if pack is not None:
+        return pack
+    from services.settings import get_settings
+
+    return get_settings().scenario_pack
+
+
+def _select(
+    seed: str | None,
+    public: bool,
+    file: Path | None,
+    plant_seed: int | None,
+    pack: Path | None = None,
+):
     from hidden_scenarios import sets
 
     if file is not None:
         return sets.load_file(file)
+    chosen = _pack_path(pack)
     if public:
-        return sets.public_set(seed, plant_seed=plant_seed)
+        return sets.public_set(seed, plant_seed=plant_seed, pack=chosen)
     if seed is None:
         from services.settings import get_settings
 
         seed = get_settings().hidden_seed
-    return sets.hidden_set(seed, plant_seed=plant_seed)
+    return sets.hidden_set(seed, plant_seed=plant_seed, pack=chosen)
 
 
-def _fail(e: ScenarioError) -> None:
+def _fail(e: Exception) -> None:
     typer.echo(f"error: {e}", err=True)
     raise typer.Exit(2)
 
@@ -54,12 +77,13 @@ def stats(
     public: PublicOpt = False,
     file: FileOpt = None,
     plant_seed: PlantOpt = None,
+    pack: PackOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
     """Counts per family / task type / category / track, fault share, ambiguous."""
     try:
-        st = set_stats(_select(seed, public, file, plant_seed))
-    except ScenarioError as e:
+        st = set_stats(_select(seed, public, file, plant_seed, pack))
+    except (ScenarioError, PackError) as e:
         _fail(e)
     if as_json:
         typer.echo(json.dumps(st, indent=2))
@@ -78,9 +102,13 @@ def export(
     seed: SeedOpt = None,
     public: PublicOpt = False,
     plant_seed: PlantOpt = None,
+    pack: PackOpt = None,
 ) -> None:
     """Write the concrete scenario set (operator use: contains the ground truth)."""
-    scenarios = _select(seed, public, None, plant_seed)
+    try:
+        scenarios = _select(seed, public, None, plant_seed, pack)
+    except (ScenarioError, PackError) as e:
+        _fail(e)
     doc = {
         "kind": "assetops-arena/scenarios",
         "version": 1,
