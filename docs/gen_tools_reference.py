@@ -168,7 +168,11 @@ def render(openapi: dict[str, Any] | None) -> str:
         "What each tool returns, with examples: [the asset-data service](tools.md).",
         "",
         'Conventions: `asset_id` is an asset\'s name as listed by `iot.assets` ("Chiller 6"); '
-        '`asset_num` / `equipment_id` is the equipment id ("CWC04006"). Timestamps are ISO '
+        '`asset_num` / `equipment_id` is the equipment id ("CWC04006"). Names may be '
+        'aliases: assets ("CH-6", "chiller no. 6", "the York machine in Central Plant B1"), '
+        'sites ("the main campus") and sensors written "<alias> <kind>" ("CH-6 Tonnage") '
+        "are resolved by every tool, results carry canonical names, and `iot.assets` / "
+        "`iot.get_asset` list each asset's `aliases`. Timestamps are ISO "
         "8601, naive, plant local time. Bulk results carry a `dataset_id` accepted by the TSFM "
         "tools and `utilities.json_reader`. Errors are JSON with a stable `code`; the server "
         "records every call (the evaluator trusts that log, not the agent's trajectory).",

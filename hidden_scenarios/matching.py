@@ -11,6 +11,14 @@ Rules (docs/scoring.md):
 - tools are compared after resolving upstream aliases;
 - timestamps compare as instants: ``2020-01-01`` == ``2020-01-01T00:00`` ==
   ``2020-01-01 00:00:00`` (ISO date vs datetime, optional seconds, ``Z``);
+- an asset, site or sensor written with an alias (``services/assetdata/
+  data/aliases.yaml``) is its canonical entity: ``CH-6`` and ``chiller no. 6``
+  == ``Chiller 6``, ``the main campus`` == ``MAIN``, ``CH-6 Tonnage`` ==
+  ``Chiller 6 Tonnage`` (both sides are canonicalised, so a required alias
+  is met by the canonical name too). An equipment id is *not* its asset's
+  name here (``CWC04006`` != ``Chiller 6``, although the tools accept
+  either): a requirement on ``asset_num="CWC04006"`` still asks for the id
+  an id lookup returns, as before aliases existed;
 - other strings compare case-insensitively with collapsed whitespace;
 - a required list must be a subset of the call's list (an omitted list means
   "all");
@@ -23,8 +31,9 @@ Rules (docs/scoring.md):
   the asset-data service filters), so ``date_to=2019-12-31`` and
   ``date_to=2019-12-31T23:59:00`` cover the same span.
 
-Pure standard library plus ``contracts.tools``: importable by the scenario
-loader without pulling in the evaluator.
+Pure standard library plus ``contracts.tools`` and
+``services.assetdata.aliases`` (standard library + yaml): importable by the
+scenario loader without pulling in the evaluator or the plant.
 """
 
 from __future__ import annotations
@@ -35,6 +44,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from contracts.tools import TOOL_ALIASES
+from services.assetdata.aliases import canonical_entity
 
 WINDOW_PAIRS: tuple[tuple[str, str], ...] = (("start", "final"), ("date_from", "date_to"))
 WINDOW_KEYS = frozenset(k for pair in WINDOW_PAIRS for k in pair)
@@ -82,6 +92,13 @@ def _text(value: Any) -> str:
     return _WS_RE.sub(" ", str(value)).strip(_EDGE_PUNCT).casefold()
 
 
+def entity_text(value: str) -> str:
+    """The comparison text of a string argument: an asset, site or sensor
+    name written with an alias becomes its canonical name (equipment ids
+    stay as they are), then case-folded with collapsed whitespace."""
+    return _text(canonical_entity(value.strip(_EDGE_PUNCT)) or value)
+
+
 def _scalar_matches(want: Any, have: Any) -> bool:
     if isinstance(want, str):
         if not isinstance(have, str):
@@ -89,7 +106,7 @@ def _scalar_matches(want: Any, have: Any) -> bool:
         tw, th = parse_time(want), parse_time(have)
         if tw is not None or th is not None:
             return tw == th
-        return _text(want) == _text(have)
+        return entity_text(want) == entity_text(have)
     if isinstance(want, bool) or want is None:
         return have == want
     if isinstance(want, int | float):

@@ -15,15 +15,19 @@ time) or ``numpy.datetime64``. Windows are half-open ``[start, end)``.
 Plant structure
 - ``site_names(plant)`` -> ["ANNEX", "MAIN"]; ``sites(plant)`` -> dicts with
   ``site``, ``description``, ``asset_count``.
-- ``find_site(plant, name)`` canonical site name (case-insensitive).
+- ``find_site(plant, name)`` canonical site name from the name or an alias
+  ("the main campus"), case-insensitive.
 - ``find_asset(plant, asset_id, site=None)`` -> ``AssetSpec`` by name
-  ("Chiller 6") or equipment id ("CWC04006"), case-insensitive.
-- ``assets(plant, site, asset_type=None)`` -> asset summaries.
-- ``asset_info(plant, asset)`` -> metadata (maker, model, capacity, install
-  date, location, sensors, telemetry window, cadence).
+  ("Chiller 6"), equipment id ("CWC04006") or alias ("CH-6", "chiller no. 6";
+  ``services.assetdata.aliases``), case-insensitive; the unknown-asset error
+  lists canonical names.
+- ``assets(plant, site, asset_type=None)`` -> asset summaries (with the
+  asset's ``aliases``).
+- ``asset_info(plant, asset)`` -> metadata (aliases, maker, model, capacity,
+  install date, location, sensors, telemetry window, cadence).
 - ``sensors(plant, asset)`` -> ``[{name, kind, unit, description}]``.
 - ``resolve_sensors(plant, asset, names)`` -> full sensor names (accepts full
-  names or kinds, case-insensitive).
+  names, kinds, or "<alias> <kind>" such as "CH-6 Tonnage"; case-insensitive).
 
 Telemetry
 - ``history(plant, asset, start, end, sensors=None, aggregation="none")`` ->
@@ -100,6 +104,7 @@ from statistics import NormalDist
 
 import numpy as np
 
+from services.assetdata import aliases as A
 from services.assetdata import catalog as C
 from services.assetdata.indicators import column, indicator_values, running_mask
 from services.assetdata.plant import Plant
@@ -202,9 +207,13 @@ def sites(plant: Plant) -> list[dict]:
 
 
 def find_site(plant: Plant, name: str) -> str:
+    """By name or alias ("MAIN", "the main campus"), case-insensitive."""
     for s in C.SITES:
         if isinstance(name, str) and s.casefold() == name.strip().casefold():
             return s
+    alias_of = A.canonical_site(name) if isinstance(name, str) else None
+    if alias_of in C.SITES:
+        return alias_of
     raise NotFound("unknown_site", f"Unknown site {name!r}.", site_names(plant))
 
 
@@ -213,11 +222,15 @@ def _asset_names(plant: Plant, site: str | None = None) -> list[str]:
 
 
 def find_asset(plant: Plant, asset_id: str, site: str | None = None) -> C.AssetSpec:
-    """By name or equipment id (case-insensitive); ``site`` restricts the search."""
+    """By name, equipment id or alias (case-insensitive); ``site`` restricts
+    the search."""
     if site is not None:
         site = find_site(plant, site)
     key = asset_id.strip().casefold() if isinstance(asset_id, str) else ""
     a = plant.asset_by_name_ci.get(key) or plant.asset_by_equipment_ci.get(key)
+    if a is None and isinstance(asset_id, str):
+        alias_of = A.canonical_asset(asset_id)
+        a = plant.asset_by_name.get(alias_of) if alias_of is not None else None
     if a is None or (site is not None and a.site != site):
         where = f" at site {site}" if site else ""
         raise NotFound(
@@ -227,7 +240,7 @@ def find_asset(plant: Plant, asset_id: str, site: str | None = None) -> C.AssetS
 
 
 def find_equipment(plant: Plant, equipment_id: str) -> C.AssetSpec:
-    """By equipment id (or name, for convenience)."""
+    """By equipment id (or name or alias, for convenience)."""
     try:
         return find_asset(plant, equipment_id)
     except NotFound:
@@ -244,6 +257,7 @@ def asset_summary(a: C.AssetSpec) -> dict:
         "equipment_id": a.equipment_id,
         "asset_type": a.asset_type,
         "site": a.site,
+        "aliases": list(A.asset_aliases(a.name)),
     }
 
 
@@ -306,6 +320,10 @@ def resolve_sensors(plant: Plant, asset: C.AssetSpec, names: list[str] | None) -
     for n in names:
         key = n.strip().casefold() if isinstance(n, str) else ""
         hit = by_ci.get(key) or by_kind.get(key)
+        if hit is None and isinstance(n, str):
+            # "<alias> <kind>" ("CH-6 Condenser Water Flow") -> the canonical name
+            canon = A.canonical_sensor(n)
+            hit = by_ci.get(canon.casefold()) if canon is not None else None
         if hit is None:
             raise NotFound("unknown_sensor", f"Unknown sensor {n!r} for asset {asset.name}.", full)
         if hit not in out:

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from contracts import tools as T
 from services.assetdata import catalog as C
 from services.assetdata import library as L
+from services.assetdata.aliases import canonical_sensor
 from services.assetdata.plant import Plant
 
 
@@ -129,11 +130,14 @@ def _resolve_columns(h: L.History, asset_name: str, names: list[str]) -> list[in
     idx = []
     for n in names:
         key = n.strip().casefold() if isinstance(n, str) else ""
+        # a column written with an asset alias ("CH-6 Tonnage") is the canonical one
+        canon = canonical_sensor(n) if isinstance(n, str) else None
+        alt = canon.casefold() if canon is not None else None
         hit = next(
             (
                 j
                 for j, c in enumerate(h.columns)
-                if c.casefold() == key or c[len(asset_name) + 1 :].casefold() == key
+                if c.casefold() in (key, alt) or c[len(asset_name) + 1 :].casefold() == key
             ),
             None,
         )
