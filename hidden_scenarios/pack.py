@@ -19,6 +19,7 @@ goes with every score. docs/scenarios.md is the authoring guide.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import posixpath
@@ -191,6 +192,22 @@ class Pack:
     def texts(self) -> list[str]:
         """Every phrasing of the pack (for canary scans of images, logs, db)."""
         return [p for t in self.templates for p in t.phrasings]
+
+    def resurfaced(self, salt: str) -> Pack:
+        """The same pack with entity forms drawn anew (same scenarios, same
+        answers; only how varied entities are written changes)."""
+        templates = [
+            t.bind(
+                id=t.id,
+                phrasings=t.phrasings,
+                public_n=t.public_n,
+                hidden_n=t.hidden_n,
+                where=t.where,
+                surface=dataclasses.replace(t.surface or Surface(), salt=salt),
+            )
+            for t in self.templates
+        ]
+        return dataclasses.replace(self, templates=templates, digest=f"{self.digest}+{salt}")
 
     def record(self) -> dict[str, str]:
         """What a score records about the pack it was computed on."""

@@ -60,6 +60,9 @@ class Surface:
 
     assets: SurfaceMode = "canonical"
     dates: SurfaceMode = "canonical"
+    # Re-renders the same scenarios with other forms (invariance checks);
+    # nothing else about a scenario depends on it.
+    salt: str = ""
 
     @property
     def varied(self) -> bool:
@@ -90,7 +93,10 @@ class Surface:
                 asset = " ".join(words[:n])
                 if canonical_asset(asset) == asset:
                     form = self._pick(asset, [asset, *asset_aliases(asset)], rng, chosen)
-                    return f"{form} {' '.join(words[n:])}"
+                    kind = " ".join(words[n:])
+                    if len(form.split()) > 3:  # a description, not a tag: "the <kind> of <form>"
+                        return f"the {kind} of {form}"
+                    return f"{form} {kind}"
         if self.dates == "varied":
             if _ISO_DATE.fullmatch(value):
                 d = date.fromisoformat(value)

@@ -145,7 +145,10 @@ class Template(ABC):
             raise RuntimeError(f"template {self.id}: not bound to phrasings (a pack binds them)")
         text = rng.choice(self.phrasings)
         if self.surface is not None and self.surface.varied:
-            values = self.surface.render(values, random.Random(rng.random()))
+            # Forms drawn from the instance's state without consuming it: the
+            # same scenario (faults, tracks, answers) whatever forms it gets.
+            key = stable_hash("surface", self.surface.salt, repr(rng.getstate()))
+            values = self.surface.render(values, random.Random(key))
         return text.format(**values)
 
     def derive_required(self, plan: list[ReferenceStep]) -> list[RequiredRetrieval]:

@@ -74,6 +74,9 @@ REFERENCE_AGENTS: tuple[str, ...] = ("oracle", "baseline", "noop")
 AGENTS: tuple[str, ...] = REFERENCE_AGENTS + ADVERSARY_MODES
 SETS: tuple[str, ...] = ("public", "hidden")
 HIDDEN_TEST_SEED = "adversarial-test-seed"
+# The held-out test pack (never used to tune an agent): its hidden pool with
+# the same test seed is the "heldout" set.
+HELDOUT_PACK = REPO / "tests" / "packs" / "heldout"
 TRACK = "execution"
 AGENT_WALL_SECONDS = 120.0
 DEFAULT_WORKERS = 4  # agent runs at once (subprocesses waiting on the service)
@@ -140,6 +143,8 @@ def scenario_set(name: str) -> list[Scenario]:
         scenarios = sets.public_set()
     elif name == "hidden":
         scenarios = sets.hidden_set(HIDDEN_TEST_SEED)
+    elif name == "heldout":
+        scenarios = sets.hidden_set(HIDDEN_TEST_SEED, pack=HELDOUT_PACK)
     else:
         raise ValueError(f"unknown set {name!r}")
     return [s for s in scenarios if TRACK in s.tracks]
@@ -219,7 +224,7 @@ def _read_log(service: AssetService, token: str) -> list[ToolCallRecord]:
     return records
 
 
-def run_one(service: AssetService, agent: str, scenario: Scenario) -> ScenarioRun:
+def run_one(service: AssetService, agent: str, scenario: Scenario, pack: Any = None) -> ScenarioRun:
     """Run ``agent`` on ``scenario`` against ``service``; the ScenarioRun the
     runner would hand the evaluator."""
     from worker.sandbox.results import parse_result_bytes
@@ -233,7 +238,7 @@ def run_one(service: AssetService, agent: str, scenario: Scenario) -> ScenarioRu
     if agent == "oracle":
         from hidden_scenarios.oracle import solve
 
-        result = solve(scenario, service.base, run_token=token)
+        result = solve(scenario, service.base, run_token=token, pack=pack)
         facts.exit_code = 0
         facts.wall_seconds = round(time.monotonic() - started, 3)
         return ScenarioRun(
@@ -355,9 +360,18 @@ def run_agent(
     scenarios: Sequence[Scenario],
     *,
     workers: int = DEFAULT_WORKERS,
+    pack: Any = None,
 ) -> list[ScenarioRun]:
+    """``pack``: the scenarios' pack when it is not the public one (the oracle
+    composes with its kinds)."""
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(lambda s: run_one(service, agent, s), scenarios))
+        return list(pool.map(lambda s: run_one(service, agent, s, pack), scenarios))
+
+
+def set_pack(name: str) -> Any:
+    from hidden_scenarios.pack import load_pack
+
+    return load_pack(HELDOUT_PACK) if name == "heldout" else None
 
 
 def run_matrix(
@@ -401,7 +415,9 @@ def run_matrix(
         for set_name in sets:
             for agent in agents:
                 started = time.monotonic()
-                runs = run_agent(service, agent, scenarios[set_name], workers=workers)
+                runs = run_agent(
+                    service, agent, scenarios[set_name], workers=workers, pack=set_pack(set_name)
+                )
                 job = pool.submit(
                     score, agent, set_name, scenarios[set_name], runs, per_scenario=per_scenario
                 )
