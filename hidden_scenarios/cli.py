@@ -33,7 +33,9 @@ PlantOpt = Annotated[
 ]
 PackOpt = Annotated[
     Path | None,
-    typer.Option("--pack", help="scenario pack (default: ARENA_SCENARIO_PACK, else the public pack)"),
+    typer.Option(
+        "--pack", help="scenario pack (default: ARENA_SCENARIO_PACK, else the public pack)"
+    ),
 ]
 
 

@@ -130,7 +130,8 @@ def validate(
     path: PathArg,
     seed: SeedOpt = None,
     oracle: Annotated[
-        bool, typer.Option("--oracle/--no-oracle", help="run the reference solver on every instance")
+        bool,
+        typer.Option("--oracle/--no-oracle", help="run the reference solver on every instance"),
     ] = True,
 ) -> None:
     """Check structure, instantiate both pools, and (default) prove every
@@ -157,8 +158,9 @@ def validate(
         for sid, problems in failures.items():
             failed += 1
             for problem in problems:
-                typer.echo(f"error: {pool} {sid} (template {by_id[sid].template!r}): {problem}",
-                           err=True)
+                typer.echo(
+                    f"error: {pool} {sid} (template {by_id[sid].template!r}): {problem}", err=True
+                )
     if failed:
         typer.echo(f"{failed} scenario(s) the oracle cannot solve", err=True)
         raise typer.Exit(2)
@@ -194,7 +196,9 @@ def stats(
         return
     p = st["pack"]
     typer.echo(f"pack {p['name']} {p['version']} {p['digest']} ({p['visibility']})")
-    typer.echo(f"templates: {p['templates']}  kinds: {len(p['kinds'])}  phrasings: {p['phrasings']}")
+    typer.echo(
+        f"templates: {p['templates']}  kinds: {len(p['kinds'])}  phrasings: {p['phrasings']}"
+    )
     typer.echo(
         f"{pool} scenarios: {st['total']}  faulted: {st['faulted']} ({st['fault_share']:.0%})  "
         f"ambiguous: {st['ambiguous']}"
