@@ -11,6 +11,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
+from evaluator.textparse import extract_numbers
 from services.assetdata import aliases as A
 from services.assetdata import catalog as C
 from services.assetdata import tools as T
@@ -68,6 +69,9 @@ def test_each_asset_has_three_or_four_aliases_one_underivable(name):
     eq = BY_NAME[name].equipment_id
     underivable = [a for a in aliases if not occurs_in(number, a) and eq not in a]
     assert underivable, aliases
+    # and they add no number to an answer that echoes them ("B1" is glued)
+    for alias in underivable:
+        assert extract_numbers(alias) == [], alias
 
 
 @pytest.mark.parametrize("site", sorted(C.SITES))
@@ -338,7 +342,9 @@ def test_wo_tools_resolve_aliases(plant):
         plant,
         "wo.list_workorders",
         dict(
-            args, site_id="the annex building", asset_num="the 24/7 Carrier in the Annex plant room"
+            args,
+            site_id="the annex building",
+            asset_num="the round-the-clock Carrier in the Annex plant room",
         ),
     )
     assert aliased == canonical and canonical["total"] > 0

@@ -82,7 +82,7 @@ def _scenario(reference_args: dict = HISTORY) -> Scenario:
         ("Chiller 6", "  ch-6 "),
         ("CQPA AHU 2B", "CQPA air handler 2B"),
         ("CQPA AHU 2B", "AHU 2B in CQPA"),
-        ("Chiller 13", "the 24/7 Carrier in the Annex plant room"),
+        ("Chiller 13", "the round-the-clock Carrier in the Annex plant room"),
         ("MAIN", "the main campus"),
         ("ANNEX", "Annex research building"),
         ("Chiller 6 Condenser Water Flow", "CH-6 Condenser Water Flow"),
