@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from evaluator.textparse import (
+    canonical_mentions,
     canonicalise_timestamps,
     extract_json,
     extract_numbers,
@@ -55,6 +56,8 @@ def check_answer(check: AnswerCheck, answer: str, pool: Sequence[str] = ()) -> C
         return CheckOutcome(score=0.0, passed=False, reason=f"{check.kind}:empty_answer")
     if isinstance(check, NumberCheck):
         return check_number(check, answer)
+    if isinstance(check, IdSetCheck | FactsCheck | ClarifyCheck):
+        answer = canonical_mentions(answer)
     if isinstance(check, IdSetCheck):
         return check_ids(check, answer, pool)
     if isinstance(check, FactsCheck):

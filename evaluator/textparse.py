@@ -9,6 +9,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 # ISO-ish timestamps: 2020-06-01, 2020-06-01T03:00, 2020-06-01 03:00:00
@@ -87,9 +88,47 @@ def canonicalise_timestamps(text: str) -> str:
     return _TS_RE.sub(canonical_timestamp, text)
 
 
-def _masked_spans(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=1)
+def _alias_re() -> re.Pattern[str]:
+    """Every asset alias with a digit in it ("chiller no. 6", "CH-6",
+    "CQPA air handler 2B"), longest first: a task may name an asset that
+    way, and the digit of a name is not a value."""
+    from services.assetdata.aliases import table
+
+    forms = {
+        f for forms in table().asset_aliases.values() for f in forms if any(c.isdigit() for c in f)
+    }
+    body = "|".join(
+        re.escape(f).replace(r"\ ", r"\s+") for f in sorted(forms, key=len, reverse=True)
+    )
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _any_alias() -> tuple[re.Pattern[str], dict[str, str]]:
+    from services.assetdata.aliases import normalise, table
+
+    canonical = {normalise(f): name for name, forms in table().asset_aliases.items() for f in forms}
+    forms = sorted({f for forms in table().asset_aliases.values() for f in forms}, key=len)
+    body = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in reversed(forms))
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE), canonical
+
+
+def canonical_mentions(text: str) -> str:
+    """The text with every asset alias ("CH-6", "chiller no. 6", "the York
+    machine in Central Plant B1") written as the asset's canonical name: an
+    alias names exactly one asset, so an answer may use either."""
+    from services.assetdata.aliases import normalise
+
+    pattern, canonical = _any_alias()
+    return pattern.sub(lambda m: canonical.get(normalise(m.group(0)), m.group(0)), text)
+
+
+def _masked_spans(text: str, names: bool = False) -> list[tuple[int, int]]:
     spans = [m.span() for m in _TS_RE.finditer(text)]
     spans += [m.span() for m in _TIME_RE.finditer(text)]
+    if names:
+        spans += [m.span() for m in _alias_re().finditer(text)]
     return spans
 
 
@@ -111,7 +150,7 @@ def extract_numbers(text: str, *, skip_names: bool = True) -> list[NumberToken]:
     """Numbers in reading order, without dates/times, digits glued to words
     (ids like "WO12345") and, if ``skip_names``, integers that follow a
     capitalised word ("Chiller 6")."""
-    masked = _masked_spans(text)
+    masked = _masked_spans(text, names=skip_names)
     out: list[NumberToken] = []
     for m in _NUM_RE.finditer(text):
         if _inside(m.start("body"), masked):

@@ -109,10 +109,11 @@ def _tar_files(path: Path) -> dict[str, bytes]:
     try:
         with tarfile.open(path, "r:gz") as tar:
             for member in tar:
-                name = posixpath.normpath(member.name.lstrip("./") or ".")
-                if member.name.startswith("/") or name.startswith(".."):
+                parts = PurePosixPath(member.name).parts
+                if member.name.startswith("/") or ".." in parts:
                     raise PackError("unsafe_path", "member outside the pack", file=member.name)
-                if member.isdir():
+                name = posixpath.normpath(member.name)  # "./a/b" -> "a/b"
+                if member.isdir() or name == ".":
                     continue
                 if not member.isfile():
                     raise PackError(
