@@ -55,7 +55,7 @@ class Stack:
 
     def env(self) -> dict[str, str]:
         return {
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if k != "PACK"},  # the caller's own pack
             "PROJECT": self.project, "HOST_NET": "1", "STATE_DIR": str(self.state_dir),
             "API_PORT": str(self.api_port), "PG_PORT": str(self.pg_port),
             "REDIS_PORT": str(self.redis_port), "GATEWAY_DIR": str(self.gateway_dir),
@@ -63,14 +63,17 @@ class Stack:
             "WORKERS": str(self.workers), "READY_TIMEOUT": "240",
         }
 
-    def run(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *args: str, timeout: float = 600, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            ["bash", str(ROOT / "deploy/stack.sh"), *args], cwd=ROOT, env=self.env(),
-            capture_output=True, text=True, timeout=timeout,
+            ["bash", str(ROOT / "deploy/stack.sh"), *args], cwd=ROOT,
+            env={**self.env(), **(env or {})}, capture_output=True, text=True, timeout=timeout,
         )
 
-    def up(self) -> str:
-        done = self.run("up")
+    def up(self, **env: str) -> str:
+        """`stack.sh up`; ``env`` adds variables (PACK=...: the scenario pack)."""
+        done = self.run("up", env=env)
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
 

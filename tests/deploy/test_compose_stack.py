@@ -2,12 +2,15 @@
 everything on 127.0.0.1 at free ports, TWO workers on one Redis and one
 Postgres) brought up with `deploy/stack.sh up` exactly as `make deploy` does;
 checked, re-deployed, given two real submissions (one per worker, scored end
-to end), backed up, restored and torn down. Needs Docker and the images
+to end), backed up, restored, its demo script run, re-deployed with an
+operator's scenario pack and back, and torn down. Needs Docker and the images
 (`make images`)."""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -17,6 +20,7 @@ import pytest
 from deploy_stack import ROOT, Stack, listening_addresses, missing_images
 
 pytestmark = [pytest.mark.integration, pytest.mark.docker, pytest.mark.timeout(900)]
+PUBLIC_LINE = "scores on the public pack: participants can see it"
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +41,7 @@ def test_up_prints_the_url_and_the_admin_token(stack: Stack) -> None:
     out = stack.first_output  # type: ignore[attr-defined]
     assert f"AssetOps Arena is up: {stack.url}" in out
     assert stack.secret("ADMIN_TOKEN") in out
+    assert PUBLIC_LINE in out.splitlines()  # deployed without PACK
 
 
 def test_health_and_readiness(stack: Stack) -> None:
@@ -195,3 +200,86 @@ def test_backup_and_restore_round_trip(stack: Stack, tmp_path: Path) -> None:
     assert status == 200
     names = {t["name"] for t in teams}
     assert "kept-team" in names and "lost-team" not in names
+
+
+def test_demo_script_says_the_scores_are_on_the_public_pack(stack: Stack, tmp_path: Path) -> None:
+    # deploy/demo.sh as `make demo` runs it after deploying, with a stand-in for
+    # the participant CLI (submitting and scoring are covered above)
+    cli = tmp_path / "assetops"
+    cli.write_text('#!/bin/sh\necho "assetops $*"\n')
+    cli.chmod(0o755)
+    tag = f"arena-demo-agent:{stack.project}"
+    try:
+        done = subprocess.run(
+            ["bash", str(ROOT / "deploy/demo.sh")], cwd=ROOT,
+            env={**stack.env(), "CLI": str(cli), "AGENT_IMAGE": tag,
+                 "DEMO_TEAM": "demo-pack", "ASSETOPS_CONFIG_DIR": str(tmp_path / "cli")},
+            capture_output=True, text=True, timeout=300,
+        )
+    finally:
+        subprocess.run(["docker", "image", "rm", "-f", tag], capture_output=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert PUBLIC_LINE in lines
+    assert lines.index(PUBLIC_LINE) > lines.index(next(x for x in lines if "leaderboard" in x))
+
+
+def pack_mounts(container: dict) -> list[dict]:
+    return [m for m in container["Mounts"] if m["Destination"].startswith("/run/arena")]
+
+
+def pack_env(container: dict) -> list[str]:
+    return [e for e in container["Config"]["Env"] or [] if e.startswith("ARENA_SCENARIO_PACK=")]
+
+
+def test_scenario_pack_is_mounted_read_only_into_the_workers_only(
+    stack: Stack, tmp_path: Path
+) -> None:
+    # last in the module: it re-deploys the workers (twice)
+    pack = tmp_path / "round1"
+    public = ROOT / "packs/public"
+    if (public / "pack.yaml").is_file():  # a pack the workers' loader accepts
+        shutil.copytree(public, pack)
+    else:
+        pack.mkdir()
+        (pack / "pack.yaml").write_text("name: smoke\nversion: 1\n")
+    source = os.path.realpath(pack)
+    out = stack.up(PACK=str(pack))
+    line = f"scenario pack: {source} (mounted read-only into workers)"
+    assert line in out.splitlines() and PUBLIC_LINE not in out
+    assert "scenario pack changed from the public pack" in out
+
+    containers = stack.containers()
+    assert len(containers["worker"]) == 2
+    for worker in containers["worker"]:
+        (mount,) = pack_mounts(worker)
+        assert mount["Type"] == "bind" and mount["RW"] is False, mount
+        assert mount["Source"] == source and mount["Destination"] == "/run/arena/pack"
+        assert pack_env(worker) == ["ARENA_SCENARIO_PACK=/run/arena/pack"]
+    for service in ("api", "beat", "migrate", "postgres", "redis"):
+        for c in containers[service]:
+            assert pack_mounts(c) == [] and pack_env(c) == [], service
+    # the worker's user reads it and cannot change it
+    worker = containers["worker"][0]["Id"]
+    done = subprocess.run(
+        ["docker", "exec", worker, "sh", "-c",
+         "head -c 1 /run/arena/pack/pack.yaml >/dev/null && ! touch /run/arena/pack/x 2>/dev/null"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not (pack / "x").exists()
+
+    # a re-deploy without PACK keeps the pack and recreates nothing
+    ids = sorted(c["Id"] for c in stack.containers()["worker"])
+    out = stack.up()
+    assert line in out.splitlines()
+    assert sorted(c["Id"] for c in stack.containers()["worker"]) == ids
+
+    # PACK=public: back to the public pack, the mount is gone
+    out = stack.up(PACK="public")
+    assert PUBLIC_LINE in out.splitlines()
+    containers = stack.containers()
+    assert len(containers["worker"]) == 2
+    for service, cs in containers.items():
+        for c in cs:
+            assert pack_mounts(c) == [] and pack_env(c) == [], service
