@@ -72,7 +72,7 @@ ADVERSARY_MODES: tuple[str, ...] = (
 )
 REFERENCE_AGENTS: tuple[str, ...] = ("oracle", "baseline", "noop")
 AGENTS: tuple[str, ...] = REFERENCE_AGENTS + ADVERSARY_MODES
-SETS: tuple[str, ...] = ("public", "hidden")
+SETS: tuple[str, ...] = ("public", "hidden", "heldout")
 HIDDEN_TEST_SEED = "adversarial-test-seed"
 # The held-out test pack (never used to tune an agent): its hidden pool with
 # the same test seed is the "heldout" set.

@@ -3,7 +3,8 @@
 Every adversary of tests/adversarial/agents/adversary.py (sweep-and-dump,
 always-ask-back, no-data hedger, formatted fabricator, fixed-plan sequence
 gamer, padding/dilution) scores <= 20 overall and is not deployment-ready on
-the public set and on a hidden set (fixed test seed); the oracle scores
+the public set, a hidden set (fixed test seed) and the held-out test pack
+(tests/packs/heldout, issue 16); the oracle scores
 >= 95, the honest example baseline >= 85 on the public set, the no-op agent 0.
 All agents run through the in-process harness (real asset-data service on
 loopback, agents as subprocesses, the project's evaluator), once per session.
@@ -29,6 +30,7 @@ from tests.adversarial import harness as H
 MAX_ADVERSARY_OVERALL = 20.0
 MIN_ORACLE_OVERALL = 95.0
 MIN_BASELINE_PUBLIC_OVERALL = 85.0
+MIN_HELDOUT_DROP = 30.0  # overall points the public-tuned baseline must lose on the held-out pack
 # A fixed public subset for the docker path: every fault kind (error,
 # timeout, empty, warning), every output format, a clarification task.
 DOCKER_SUBSET = (
@@ -83,6 +85,22 @@ def test_baseline_keeps_85_on_the_public_set(
 ) -> None:
     r = matrix[("baseline", "public")]
     assert r.overall >= MIN_BASELINE_PUBLIC_OVERALL, _describe(r)
+
+
+def test_public_tuned_baseline_loses_30_points_on_the_heldout_pack(
+    matrix: dict[tuple[str, str], H.AgentScore],
+) -> None:
+    """Issue 16: the hidden score measures ability, not recall of the public
+    templates. The rule-based baseline, written against the public pack,
+    keeps its public score but not on a pack it has never seen (new
+    phrasings, derived compositions, aliases, varied date styles), while the
+    oracle keeps >= 95 on both (test_oracle_scores_at_least_95)."""
+    public, heldout = matrix[("baseline", "public")], matrix[("baseline", "heldout")]
+    assert public.overall - heldout.overall >= MIN_HELDOUT_DROP, (
+        _describe(public),
+        _describe(heldout),
+    )
+    assert not heldout.deployment_ready, _describe(heldout)
 
 
 @pytest.mark.parametrize("set_name", H.SETS)
