@@ -179,6 +179,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "redis_url",
         "data_dir",
         "scenario_file",
+        "scenario_pack",
+        "hidden_seed",
         "sidecar_image",
         "gateway_socket_dir",
         "agent_wall_seconds",

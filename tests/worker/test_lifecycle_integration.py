@@ -521,3 +521,108 @@ def test_a_phase_never_switches_packs_silently(
     body = client.get(f"/api/v1/submissions/{sid2}", headers=auth(world.team_b)).json()
     assert body["failure"]["code"] == "scenario_pack_invalid"
     assert body["failure"]["counts_against_quota"] is False
+
+
+HELDOUT_PACK = Path(__file__).resolve().parents[1] / "packs" / "heldout"
+# a few templates of the held-out pack (ids, number, a pack-defined kind)
+MOUNTED_TEMPLATES = {"ops.spot_value", "ops.spread", "rel.triage", "rel.order_card"}
+
+
+def _small_pack(dest: Path) -> Path:
+    """The held-out test pack cut down to two instances of a few templates."""
+    import shutil
+
+    import yaml
+
+    shutil.copytree(HELDOUT_PACK, dest, ignore=shutil.ignore_patterns("__pycache__"))
+    for path in (dest / "templates").glob("*.yaml"):
+        doc = yaml.safe_load(path.read_text())
+        for entry in doc["templates"]:
+            entry["instances"] = {"hidden": 2 if entry["id"] in MOUNTED_TEMPLATES else 0}
+        path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return dest
+
+
+def _pack_fragments(pack_dir: Path) -> list[str]:
+    """Literal runs of the pack's phrasings (between placeholders), long
+    enough to be unmistakable."""
+    import string
+
+    from hidden_scenarios.pack import load_pack
+
+    public = "\n".join(load_pack().texts())  # shipped in the image on purpose
+    out: set[str] = set()
+    for text in load_pack(pack_dir).texts():
+        for literal, *_ in string.Formatter().parse(text):
+            out |= {p.strip() for p in literal.split(".") if len(p.strip()) >= 20}
+    return sorted(f for f in out if f not in public)
+
+
+def test_a_mounted_pack_is_scored_and_its_text_stays_in_the_worker(
+    client: TestClient,
+    world: World,
+    worker_settings: Settings,
+    agent_tars: dict[str, Path],
+    celery_worker: Any,
+    docker_client: Any,
+) -> None:
+    """Issue 16: the worker scores the operator's pack (ARENA_SCENARIO_PACK),
+    the board names it, the score records its digest; no canary and no
+    phrasing of the pack appears in the api's responses, the database, the
+    worker's log or the server image."""
+    from hidden_scenarios import sets
+    from hidden_scenarios.pack import load_pack
+
+    pack_dir = _small_pack(worker_settings.data_dir.parent / "operator-pack")
+    worker_settings.scenario_file = None
+    worker_settings.scenario_pack = pack_dir
+    worker_settings.hidden_seed = "mounted-pack-seed"
+    pack = load_pack(pack_dir)
+    scenarios = sets.hidden_set("mounted-pack-seed", pack=pack)
+    assert {s.template for s in scenarios} == MOUNTED_TEMPLATES
+    worker = celery_worker()
+    sid = upload_file(client, world.team_a, agent_tars["baseline"])["id"]
+    final = wait_for(
+        client, world.team_a, sid, lambda b: b["status"] in ("finished", "failed", "cancelled")
+    )
+    assert final["status"] == "finished", (final, worker.logs()[-3000:])
+    assert final["scenarios_total"] == sum("execution" in s.tracks for s in scenarios)
+    board = client.get("/api/v1/leaderboard", params={"phase": world.phase_id})
+    assert board.json()["phase"]["scenario_pack"] == {
+        "name": "heldout-test",
+        "version": "2026.12",
+        "public": False,
+    }
+    page = client.get("/", params={"phase": world.phase_id}).text
+    assert "Scenario pack: heldout-test 2026.12 (hidden)" in page
+    with session_factory(worker_settings.database_url)() as session:
+        score = session.get(SubmissionScore, uuid.UUID(sid))
+        assert score is not None and score.scenario_pack_digest == pack.digest
+
+    responses = [
+        board.text,
+        page,
+        json.dumps(final),
+        client.get(f"/api/v1/submissions/{sid}/failures", headers=auth(world.team_a)).text,
+        client.get("/api/v1/failures/catalog").text,
+        client.get(f"/api/phases/{world.phase_id}/get_leaderboard/").text,
+        client.get("/metrics").text,
+    ]
+    fragments = _pack_fragments(pack_dir)
+    assert len(fragments) >= 5
+    texts = [s.text for s in scenarios]
+    dump = pg_dump(worker_settings)
+    assert sid in dump
+    for blob in [dump, *responses, worker.logs()]:
+        assert not CANARY.search(blob), "a canary leaked"
+        for secret in [*texts, *fragments]:
+            assert secret not in blob, f"pack text leaked: {secret[:40]!r}"
+    # the server image holds the public pack, never an operator's
+    container = docker_client.containers.create(worker_settings.sidecar_image, command=["true"])
+    try:
+        image_bytes = b"".join(container.export())
+    finally:
+        container.remove(force=True)
+    assert b"packs/public/pack.yaml" in image_bytes
+    for secret in fragments:
+        assert secret.encode() not in image_bytes, f"pack text in the image: {secret[:40]!r}"
