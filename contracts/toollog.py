@@ -26,6 +26,25 @@ class FaultSpec(BaseModel):
     message: str = ""  # text returned with error/warning faults (generic, no scenario data)
 
 
+ClarificationTopic = Literal["asset", "sensor", "window", "unit", "workorder"]
+ClarificationKind = Literal["specific", "vague", "unneeded"]
+
+
+class Clarification(BaseModel):
+    """What the operator meant in an ambiguous task. Hidden from the agent:
+    ``utilities.ask_operator`` answers from it (issue 17)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    topic: ClarificationTopic
+    # A specific question names the ambiguous dimension: one of these words
+    # ("which chiller", "asset", "sensor", "window", "unit", ...) or one of
+    # the candidate names.
+    keywords: list[str] = Field(min_length=1)
+    answer: str  # the specific answer, e.g. "I meant Chiller 9."
+    vague_answer: str = "The one I asked about. What exactly do you need to know?"
+
+
 class RunPlan(BaseModel):
     """What the worker hands the service for one scenario run."""
 
@@ -33,6 +52,8 @@ class RunPlan(BaseModel):
 
     run_token: str
     faults: list[FaultSpec] = Field(default_factory=list)
+    # None: the task is clear; asking gets "the task is clear as stated"
+    clarification: Clarification | None = None
 
 
 class ToolCallRecord(BaseModel):
@@ -53,6 +74,11 @@ class ToolCallRecord(BaseModel):
     entities: list[str] = Field(default_factory=list)
     values: list[float] = Field(default_factory=list)
     result_count: int = 0
+    # utilities.ask_operator only: how the question was answered
+    clarification: ClarificationKind | None = None
+    # work-order write tools only: the order written and its state after the
+    # call (wonum, status, priority, failure code, ...), for the action checks
+    written: dict[str, Any] | None = None
 
 
 MAX_ENTITIES = 2000
