@@ -12,12 +12,14 @@ Both are built over the pack's plant (``plant_seed``).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from hidden_scenarios.instantiate import Pool, instantiate
+from hidden_scenarios.invariance import Variant, entity_pack, phrasing_pack, pick
 from hidden_scenarios.loader import load_file as _load_file
 from hidden_scenarios.pack import Pack, PackError, load_pack
 from hidden_scenarios.schema import Scenario
@@ -101,6 +103,20 @@ class ScenarioSource:
     digest: str
     public: bool
     scenarios: list[Scenario]
+    # how the scenarios were drawn (None for an operator scenario file):
+    # what invariance probes re-render
+    pack: Pack | None = None
+    seed: str = ""
+    plant_seed: int | None = None
+
+    def variants(self, scenarios: Sequence[Scenario], n: int) -> list[Variant]:
+        """Up to ``n`` entity and ``n`` phrasing variants of ``scenarios``
+        (hidden_scenarios/invariance.py); none for a scenario file."""
+        if self.pack is None or n <= 0:
+            return []
+        entity = _instantiate(entity_pack(self.pack), "hidden", self.seed, self.plant_seed)
+        phrasing = _instantiate(phrasing_pack(self.pack), "hidden", self.seed, self.plant_seed)
+        return pick(scenarios, entity, "entity", n) + pick(scenarios, phrasing, "phrasing", n)
 
 
 def scenario_source(settings: Any) -> ScenarioSource:
@@ -112,8 +128,18 @@ def scenario_source(settings: Any) -> ScenarioSource:
         digest = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
         return ScenarioSource(f"file:{path.name}"[:128], "-", digest, False, scenarios)
     pack = pack_for(settings)
-    scenarios = hidden_set(settings.hidden_seed, plant_seed=settings.plant_seed, pack=pack)
-    return ScenarioSource(pack.name, pack.version, pack.digest, pack.is_public, scenarios)
+    seed = str(settings.hidden_seed)
+    scenarios = hidden_set(seed, plant_seed=settings.plant_seed, pack=pack)
+    return ScenarioSource(
+        pack.name,
+        pack.version,
+        pack.digest,
+        pack.is_public,
+        scenarios,
+        pack=pack,
+        seed=seed,
+        plant_seed=settings.plant_seed,
+    )
 
 
 def scenarios_for(settings: Any) -> list[Scenario]:

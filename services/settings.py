@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     # read by workers only; None = the public pack shipped in packs/public,
     # which participants can read (logged and shown on the page).
     scenario_pack: Path | None = None
+    # Invariance probes per submission: up to this many scenarios re-run with
+    # other entity forms, and as many with another phrasing (0 = off).
+    invariance_sample: int = Field(8, ge=0, le=100)
     plant_seed: int = 20200601
 
     # --- sandbox limits (per scenario run) -----------------------------------

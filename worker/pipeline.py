@@ -218,8 +218,30 @@ class PackSwitched(RuntimeError):
     code = "scenario_pack_changed"
 
 
+def probe_invariance(scenarios: Sequence[Any], variants: Sequence[Any], runs: list[Any]) -> Any:
+    """The invariance aggregates of the probe runs (None without probes)."""
+    if not variants:
+        return None
+    from evaluator import score_run
+    from hidden_scenarios.invariance import summarise
+
+    by_id = {s.id: s for s in [*scenarios, *(v.scenario for v in variants)]}
+    wanted = {v.original_id for v in variants} | {v.scenario.id for v in variants}
+    overall = {
+        r.scenario_id: score_run(by_id[r.scenario_id], r).overall
+        for r in runs
+        if r.scenario_id in wanted
+    }
+    return summarise(variants, overall)
+
+
 def write_report(
-    session: Session, submission: Submission, report: Any, now: datetime, source: Any = None
+    session: Session,
+    submission: Submission,
+    report: Any,
+    now: datetime,
+    source: Any = None,
+    invariance: Any = None,
 ) -> None:
     """Aggregates + cluster counts + catalog upserts; caller owns the
     transaction (and has checked the lease)."""
@@ -250,6 +272,9 @@ def write_report(
             scenario_pack=getattr(source, "name", None),
             scenario_pack_version=getattr(source, "version", None),
             scenario_pack_digest=getattr(source, "digest", None),
+            invariance_sample=invariance.sample if invariance else None,
+            entity_kept=invariance.entity_kept if invariance else None,
+            phrasing_kept=invariance.phrasing_kept if invariance else None,
         )
     )
     for entry in report.catalog_updates:
@@ -293,6 +318,7 @@ def _finalize(
     scenarios: Sequence[Any],
     runs: list[Any],
     source: Any,
+    invariance: Any = None,
 ) -> bool:
     """The one write transaction. False when the lease is no longer ours
     (cancelled meanwhile, or already written by a previous delivery)."""
@@ -316,7 +342,7 @@ def _finalize(
         if store.pin_scenario_pack(session, sub.phase_id, source) is not None:
             raise PackSwitched(source.digest)
         report = deps.evaluate(scenarios, runs, _catalog(session), now)
-        write_report(session, sub, report, now, source)
+        write_report(session, sub, report, now, source, invariance)
         sub.status = Status.FINISHED.value
         sub.progress = 1.0
         sub.finished_at = now
@@ -504,6 +530,11 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
                 FailureKind.INFRASTRUCTURE,
             )
             return "failed"
+        # Invariance probes (hidden_scenarios/invariance.py): a sample of the
+        # scenarios re-rendered with other entity forms and phrasings, run
+        # with them; scored apart, never in the leaderboard's aggregates.
+        variants = source.variants(scenarios, settings.invariance_sample)
+        to_run = [*scenarios, *(v.scenario for v in variants)]
         if hb.stopped.is_set():
             raise Stop()
         with session_scope(settings.database_url) as session:
@@ -513,7 +544,7 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
                 owner,
                 Status.RUNNING,
                 deps.now(),
-                scenarios_total=len(scenarios),
+                scenarios_total=len(to_run),
                 scenarios_done=0,
                 progress=0.0,
             ):
@@ -529,7 +560,7 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
 
         try:
             runs = deps.run_submission(
-                client, image.image_id, scenarios, track, settings, on_progress, submission_id=label
+                client, image.image_id, to_run, track, settings, on_progress, submission_id=label
             )
         except Stop:
             raise
@@ -547,10 +578,13 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
                 Status.SCORING,
                 deps.now(),
                 progress=1.0,
-                scenarios_done=len(scenarios),
+                scenarios_done=len(to_run),
             ):
                 raise Stop()
-        written = _finalize(deps, submission_id, owner, scenarios, runs, source)
+        invariance = probe_invariance(scenarios, variants, runs)
+        main_ids = {s.id for s in scenarios}
+        runs = [r for r in runs if r.scenario_id in main_ids]
+        written = _finalize(deps, submission_id, owner, scenarios, runs, source, invariance)
         del runs  # per-scenario data: memory only, dropped now
         if not written:
             raise Stop()

@@ -1,5 +1,5 @@
-"""scenario packs: each score records the pack it was computed on, and a
-phase is pinned to the pack of its first score
+"""scenario packs: each score records the pack it was computed on and its
+invariance probes, and a phase is pinned to the pack of its first score
 
 Revision ID: 0004
 Revises: 0003
@@ -25,15 +25,26 @@ _COLUMNS = (
     ('scenario_pack_digest', sa.String(80)),
 )
 
+# invariance probes (hidden_scenarios/invariance.py)
+_PROBES = (
+    ('invariance_sample', sa.Integer()),
+    ('entity_kept', sa.Float()),
+    ('phrasing_kept', sa.Float()),
+)
+
 
 def upgrade() -> None:
     for name, type_ in _COLUMNS:
         op.add_column('submission_scores', sa.Column(name, type_, nullable=True))
         op.add_column('phases', sa.Column(name, type_, nullable=True))
     op.add_column('phases', sa.Column('scenario_pack_public', sa.Boolean(), nullable=True))
+    for name, type_ in _PROBES:
+        op.add_column('submission_scores', sa.Column(name, type_, nullable=True))
 
 
 def downgrade() -> None:
+    for name, _ in reversed(_PROBES):
+        op.drop_column('submission_scores', name)
     op.drop_column('phases', 'scenario_pack_public')
     for name, _ in reversed(_COLUMNS):
         op.drop_column('phases', name)

@@ -192,6 +192,11 @@ class SubmissionScore(Base):
     scenario_pack: Mapped[str | None] = mapped_column(String(128))
     scenario_pack_version: Mapped[str | None] = mapped_column(String(64))
     scenario_pack_digest: Mapped[str | None] = mapped_column(String(80))
+    # invariance probes: variants per kind run, share (%) of the sampled
+    # score kept with other entity forms / another phrasing
+    invariance_sample: Mapped[int | None] = mapped_column(Integer)
+    entity_kept: Mapped[float | None] = mapped_column(Float)
+    phrasing_kept: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(TS, server_default=func.now())
 
 

@@ -586,7 +586,19 @@ def test_a_mounted_pack_is_scored_and_its_text_stays_in_the_worker(
         client, world.team_a, sid, lambda b: b["status"] in ("finished", "failed", "cancelled")
     )
     assert final["status"] == "finished", (final, worker.logs()[-3000:])
-    assert final["scenarios_total"] == sum("execution" in s.tracks for s in scenarios)
+    execution = [s for s in scenarios if "execution" in s.tracks]
+    # every scenario, plus its invariance probes (other entity forms, another
+    # phrasing), which are scored apart
+    probes = sets.scenario_source(worker_settings).variants(
+        execution, worker_settings.invariance_sample
+    )
+    assert probes and final["scenarios_total"] == len(execution) + len(probes)
+    assert final["scores"]["scenarios"] == len(execution)
+    invariance = final["scores"]["invariance"]
+    assert invariance["sample"] == max(
+        sum(v.kind == kind for v in probes) for kind in ("entity", "phrasing")
+    )
+    assert final["scores"]["scenario_pack"] == {"name": "heldout-test", "version": "2026.12"}
     board = client.get("/api/v1/leaderboard", params={"phase": world.phase_id})
     assert board.json()["phase"]["scenario_pack"] == {
         "name": "heldout-test",

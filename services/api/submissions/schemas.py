@@ -13,6 +13,23 @@ StatusName = Literal[
 ]
 
 
+class InvarianceOut(BaseModel):
+    """Invariance probes: the same sampled scenarios re-run written otherwise."""
+
+    sample: int = Field(description="scenarios probed per variant kind")
+    entity_kept: float | None = Field(
+        None, description="% of the sampled score kept when assets and dates are written otherwise"
+    )
+    phrasing_kept: float | None = Field(
+        None, description="% of the sampled score kept with another phrasing of the task"
+    )
+
+
+class PackOut(BaseModel):
+    name: str
+    version: str
+
+
 class ScoresOut(BaseModel):
     """Aggregates 0-100; ``hallucination_rate`` is a rate (lower is better)."""
 
@@ -28,6 +45,8 @@ class ScoresOut(BaseModel):
         description="rubric 2: pass rate >= 85 % (rubric 1: overall >= 85)"
     )
     rubric_version: int = Field(1, description="the scoring rubric that computed these scores")
+    scenario_pack: PackOut | None = Field(None, description="the scenario pack scored on")
+    invariance: InvarianceOut | None = None
     scenarios: int
     passed: int
     hallucination_rate_answered: float | None = Field(

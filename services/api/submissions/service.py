@@ -19,6 +19,8 @@ from services.api.submissions.schemas import (
     ClusterCountOut,
     FailureOut,
     FailureSummaryOut,
+    InvarianceOut,
+    PackOut,
     ScoresOut,
     SubmissionOut,
     SubmissionPage,
@@ -79,6 +81,16 @@ def to_out(sub: Submission) -> SubmissionOut:
             pass_rate=publish(s.pass_rate),
             deployment_ready=s.deployment_ready,
             rubric_version=s.rubric_version,
+            scenario_pack=PackOut(name=s.scenario_pack, version=s.scenario_pack_version or "")
+            if s.scenario_pack
+            else None,
+            invariance=InvarianceOut(
+                sample=s.invariance_sample,
+                entity_kept=s.entity_kept,
+                phrasing_kept=s.phrasing_kept,
+            )
+            if s.invariance_sample
+            else None,
             scenarios=s.scenarios,
             passed=s.passed,
             hallucination_rate_answered=None
