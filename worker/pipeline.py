@@ -33,7 +33,13 @@ from services.settings import Settings
 from services.store import submissions as store
 from services.store.db import session_scope
 from services.store.lifecycle import FINAL, FailureKind, Status
-from services.store.models import FailureCluster, Submission, SubmissionCluster, SubmissionScore
+from services.store.models import (
+    FailureCluster,
+    Phase,
+    Submission,
+    SubmissionCluster,
+    SubmissionScore,
+)
 from worker import archive_fetch
 
 log = logging.getLogger("arena.worker.pipeline")
@@ -218,6 +224,32 @@ class PackSwitched(RuntimeError):
     code = "scenario_pack_changed"
 
 
+COMPARISON_PREFIX = "cmp."
+
+
+def public_comparison_set(track: str) -> list[Any]:
+    """The public pack's public set for ``track``, ids prefixed so they never
+    meet the phase's own scenario ids."""
+    from hidden_scenarios.sets import public_set
+
+    return [
+        s.model_copy(update={"id": COMPARISON_PREFIX + s.id})
+        for s in public_set()
+        if track in s.tracks
+    ]
+
+
+def mean_overall(scenarios: Sequence[Any], runs: list[Any]) -> float | None:
+    """Mean overall (0-100) of the runs of ``scenarios`` (None without any)."""
+    if not scenarios:
+        return None
+    from evaluator import score_run
+
+    by_id = {s.id: s for s in scenarios}
+    scores = [score_run(by_id[r.scenario_id], r).overall for r in runs if r.scenario_id in by_id]
+    return round(100 * sum(scores) / len(scores), 2) if scores else None
+
+
 def probe_invariance(scenarios: Sequence[Any], variants: Sequence[Any], runs: list[Any]) -> Any:
     """The invariance aggregates of the probe runs (None without probes)."""
     if not variants:
@@ -242,6 +274,7 @@ def write_report(
     now: datetime,
     source: Any = None,
     invariance: Any = None,
+    public_overall: float | None = None,
 ) -> None:
     """Aggregates + cluster counts + catalog upserts; caller owns the
     transaction (and has checked the lease)."""
@@ -275,6 +308,7 @@ def write_report(
             invariance_sample=invariance.sample if invariance else None,
             entity_kept=invariance.entity_kept if invariance else None,
             phrasing_kept=invariance.phrasing_kept if invariance else None,
+            public_overall=public_overall,
         )
     )
     for entry in report.catalog_updates:
@@ -319,6 +353,7 @@ def _finalize(
     runs: list[Any],
     source: Any,
     invariance: Any = None,
+    public_overall: float | None = None,
 ) -> bool:
     """The one write transaction. False when the lease is no longer ours
     (cancelled meanwhile, or already written by a previous delivery)."""
@@ -342,7 +377,7 @@ def _finalize(
         if store.pin_scenario_pack(session, sub.phase_id, source) is not None:
             raise PackSwitched(source.digest)
         report = deps.evaluate(scenarios, runs, _catalog(session), now)
-        write_report(session, sub, report, now, source, invariance)
+        write_report(session, sub, report, now, source, invariance, public_overall)
         sub.status = Status.FINISHED.value
         sub.progress = 1.0
         sub.finished_at = now
@@ -453,6 +488,9 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
             return "skipped"
         track, attempt, archive_name = sub.track, sub.attempt, sub.archive_name
         phase_id = sub.phase_id
+        compare_public = bool(
+            session.scalar(select(Phase.compare_public_pack).where(Phase.id == phase_id))
+        )
         image_sha256, image_bytes = sub.image_sha256, sub.image_bytes
     extra = {"submission_id": submission_id, "attempt": attempt, "worker": owner}
     log.info("claimed", extra=extra)
@@ -534,7 +572,10 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
         # scenarios re-rendered with other entity forms and phrasings, run
         # with them; scored apart, never in the leaderboard's aggregates.
         variants = source.variants(scenarios, settings.invariance_sample)
-        to_run = [*scenarios, *(v.scenario for v in variants)]
+        # A phase comparing packs also runs the public set (what participants
+        # validate on), scored apart for the admin view.
+        public = public_comparison_set(track) if compare_public and not source.public else []
+        to_run = [*scenarios, *(v.scenario for v in variants), *public]
         if hb.stopped.is_set():
             raise Stop()
         with session_scope(settings.database_url) as session:
@@ -582,9 +623,12 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
             ):
                 raise Stop()
         invariance = probe_invariance(scenarios, variants, runs)
+        public_overall = mean_overall(public, runs)
         main_ids = {s.id for s in scenarios}
         runs = [r for r in runs if r.scenario_id in main_ids]
-        written = _finalize(deps, submission_id, owner, scenarios, runs, source, invariance)
+        written = _finalize(
+            deps, submission_id, owner, scenarios, runs, source, invariance, public_overall
+        )
         del runs  # per-scenario data: memory only, dropped now
         if not written:
             raise Stop()

@@ -40,9 +40,16 @@ def upgrade() -> None:
     op.add_column('phases', sa.Column('scenario_pack_public', sa.Boolean(), nullable=True))
     for name, type_ in _PROBES:
         op.add_column('submission_scores', sa.Column(name, type_, nullable=True))
+    op.add_column('submission_scores', sa.Column('public_overall', sa.Float(), nullable=True))
+    op.add_column(
+        'phases',
+        sa.Column('compare_public_pack', sa.Boolean(), nullable=False, server_default='false'),
+    )
 
 
 def downgrade() -> None:
+    op.drop_column('phases', 'compare_public_pack')
+    op.drop_column('submission_scores', 'public_overall')
     for name, _ in reversed(_PROBES):
         op.drop_column('submission_scores', name)
     op.drop_column('phases', 'scenario_pack_public')

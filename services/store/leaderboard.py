@@ -43,6 +43,7 @@ class BoardRow:
     deployment_ready: bool
     scenarios: int
     rubric_version: int = 1
+    public_overall: float | None = None  # on the public set, when the phase compares
 
 
 def _sort_key(row: BoardRow) -> tuple[float, datetime, str]:
@@ -90,6 +91,7 @@ def load_rows(session: Session, phase_id: int, track: str) -> list[BoardRow]:
                 deployment_ready=score.deployment_ready,
                 scenarios=score.scenarios,
                 rubric_version=score.rubric_version,
+                public_overall=score.public_overall,
             )
         )
     return out

@@ -98,6 +98,11 @@ class Phase(Base):
     scenario_pack_version: Mapped[str | None] = mapped_column(String(64))
     scenario_pack_digest: Mapped[str | None] = mapped_column(String(80))
     scenario_pack_public: Mapped[bool | None] = mapped_column(Boolean)
+    # Also score every submission on the public pack's public set, to compare
+    # rankings (admin view); costs one public-set run per submission.
+    compare_public_pack: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default="false"
+    )
     created_at: Mapped[datetime] = mapped_column(TS, server_default=func.now())
 
 
@@ -197,6 +202,8 @@ class SubmissionScore(Base):
     invariance_sample: Mapped[int | None] = mapped_column(Integer)
     entity_kept: Mapped[float | None] = mapped_column(Float)
     phrasing_kept: Mapped[float | None] = mapped_column(Float)
+    # mean overall (0-100) on the public pack's public set, when the phase compares
+    public_overall: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(TS, server_default=func.now())
 
 

@@ -580,6 +580,12 @@ def test_a_mounted_pack_is_scored_and_its_text_stays_in_the_worker(
     pack = load_pack(pack_dir)
     scenarios = sets.hidden_set("mounted-pack-seed", pack=pack)
     assert {s.template for s in scenarios} == MOUNTED_TEMPLATES
+    patched = client.patch(
+        f"/api/v1/admin/phases/{world.phase_id}",
+        json={"compare_public_pack": True},
+        headers=auth(world.admin),
+    )
+    assert patched.status_code == 200
     worker = celery_worker()
     sid = upload_file(client, world.team_a, agent_tars["baseline"])["id"]
     final = wait_for(
@@ -587,12 +593,22 @@ def test_a_mounted_pack_is_scored_and_its_text_stays_in_the_worker(
     )
     assert final["status"] == "finished", (final, worker.logs()[-3000:])
     execution = [s for s in scenarios if "execution" in s.tracks]
+    public = [s for s in sets.public_set() if "execution" in s.tracks]
+    # the phase compares packs: the public set ran too, scored apart
+    comparison = client.get(
+        f"/api/v1/admin/phases/{world.phase_id}/pack-comparison",
+        params={"track": "execution"},
+        headers=auth(world.admin),
+    ).json()
+    [entry] = comparison["entries"]
+    assert entry["submission_id"] == sid and comparison["scenario_pack"] == "heldout-test 2026.12"
+    assert entry["public_overall"] >= 85.0 > entry["hidden_overall"], entry
     # every scenario, plus its invariance probes (other entity forms, another
     # phrasing), which are scored apart
     probes = sets.scenario_source(worker_settings).variants(
         execution, worker_settings.invariance_sample
     )
-    assert probes and final["scenarios_total"] == len(execution) + len(probes)
+    assert probes and final["scenarios_total"] == len(execution) + len(probes) + len(public)
     assert final["scores"]["scenarios"] == len(execution)
     invariance = final["scores"]["invariance"]
     assert invariance["sample"] == max(

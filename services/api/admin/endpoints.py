@@ -12,6 +12,7 @@ from services.api import queue
 from services.api.admin import service
 from services.api.admin.schemas import (
     HideIn,
+    PackComparisonOut,
     PhaseIn,
     PhasePatch,
     RerunOut,
@@ -26,7 +27,7 @@ from services.api.deps import AdminPrincipal, SessionDep, SettingsDep
 from services.api.errors import ApiError, responses
 from services.api.leaderboard.service import invalidate_heads
 from services.api.phases import service as phases
-from services.api.phases.schemas import PhaseOut
+from services.api.phases.schemas import PhaseOut, Track
 from services.api.submissions import service as submissions
 from services.api.submissions.schemas import SubmissionOut
 from services.store.models import ApiToken, Submission, Team
@@ -101,6 +102,22 @@ def patch_phase(
 ) -> PhaseOut:
     phase = phases.get_phase(session, phase_id)
     return phases.to_out(service.patch_phase(session, phase, body), utcnow())
+
+
+@router.get(
+    "/phases/{phase_id}/pack-comparison",
+    response_model=PackComparisonOut,
+    responses=responses(404, 422),
+)
+def pack_comparison(
+    session: SessionDep,
+    _: AdminPrincipal,
+    phase_id: int = Path(ge=1, le=2**31 - 1),
+    track: Track | None = None,
+) -> PackComparisonOut:
+    """Public-set score beside the leaderboard score, per team, with the rank
+    correlation (phases with ``compare_public_pack``)."""
+    return service.pack_comparison(session, phases.get_phase(session, phase_id), track)
 
 
 @router.post(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Literal
 
@@ -63,6 +64,11 @@ class PhaseIn(BaseModel):
     tracks: list[Track] = Field(min_length=1, max_length=2)
     daily_quota: int = Field(5, ge=0, le=10_000)
     max_concurrent: int = Field(1, ge=1, le=100)
+    compare_public_pack: bool = Field(
+        False,
+        description="also score each submission on the public pack's public set "
+        "(admin view: rank correlation of public and hidden scores)",
+    )
 
     @model_validator(mode="after")
     def _dates(self) -> PhaseIn:
@@ -83,6 +89,7 @@ class PhasePatch(BaseModel):
     closes_at: datetime | None = None
     daily_quota: int | None = Field(None, ge=0, le=10_000)
     max_concurrent: int | None = Field(None, ge=1, le=100)
+    compare_public_pack: bool | None = None
 
 
 class HideIn(BaseModel):
@@ -93,3 +100,23 @@ class HideIn(BaseModel):
 class RerunOut(BaseModel):
     requeued: list[str]
     skipped: dict[str, str] = Field(default_factory=dict, description="id -> reason code")
+
+
+class PackComparisonEntry(BaseModel):
+    team: str
+    submission_id: uuid.UUID
+    hidden_overall: float = Field(description="the leaderboard score (the phase's pack)")
+    public_overall: float = Field(description="mean overall on the public pack's public set")
+
+
+class PackComparisonOut(BaseModel):
+    """Each team's best scored submission on the phase's pack beside its
+    score on the public set, and how the two rankings agree."""
+
+    phase_id: int
+    track: str
+    scenario_pack: str | None = Field(None, description="name and version the phase is scored on")
+    entries: list[PackComparisonEntry]
+    spearman_rho: float | None = Field(
+        None, description="rank correlation of hidden and public scores (null below 3 teams)"
+    )

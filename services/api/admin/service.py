@@ -10,10 +10,18 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.api.admin.schemas import PhaseIn, PhasePatch, TokenCreated, TokenOut
+from services.api.admin.schemas import (
+    PackComparisonEntry,
+    PackComparisonOut,
+    PhaseIn,
+    PhasePatch,
+    TokenCreated,
+    TokenOut,
+)
 from services.api.errors import ApiError
 from services.settings import Settings
 from services.store import tokens
+from services.store.leaderboard import best_per_team, load_rows
 from services.store.lifecycle import ACTIVE, Status
 from services.store.models import (
     ApiToken,
@@ -113,6 +121,7 @@ def create_phase(session: Session, data: PhaseIn) -> Phase:
         tracks=list(data.tracks),
         daily_quota=data.daily_quota,
         max_concurrent=data.max_concurrent,
+        compare_public_pack=data.compare_public_pack,
         leaderboard_version=1,
     )
     session.add(phase)
@@ -196,3 +205,49 @@ def rerun(session: Session, settings: Settings, sub: Submission, now: datetime) 
     if was_on_board:
         bump_leaderboard(session, sub.phase_id)
     log.info("submission re-run", extra={"submission_id": sub.id})
+
+
+def rank_correlation(xs: list[float], ys: list[float]) -> float | None:
+    """Spearman's rho (ties ranked by their average); None below 3 pairs or
+    when either side is constant."""
+    if len(xs) < 3 or len(set(xs)) < 2 or len(set(ys)) < 2:
+        return None
+    from scipy.stats import spearmanr
+
+    return round(float(spearmanr(xs, ys).statistic), 4)
+
+
+def pack_comparison(session: Session, phase: Phase, track: str | None) -> PackComparisonOut:
+    """The phase's board (best submission per team) with each entry's score
+    on the public set beside it, and the rank correlation of the two."""
+    chosen = track or (phase.tracks[0] if phase.tracks else "execution")
+    if chosen not in phase.tracks:
+        raise ApiError(422, "invalid_track", f"Phase {phase.id} has no track {chosen!r}.")
+    rows = [
+        r
+        for r in best_per_team(load_rows(session, phase.id, chosen))
+        if r.public_overall is not None
+    ]
+    entries = [
+        PackComparisonEntry(
+            team=r.team_name,
+            submission_id=r.submission_id,
+            hidden_overall=round(r.overall, 2),
+            public_overall=round(r.public_overall or 0.0, 2),
+        )
+        for r in rows
+    ]
+    pack = (
+        f"{phase.scenario_pack} {phase.scenario_pack_version or ''}".strip()
+        if phase.scenario_pack
+        else None
+    )
+    return PackComparisonOut(
+        phase_id=phase.id,
+        track=chosen,
+        scenario_pack=pack,
+        entries=entries,
+        spearman_rho=rank_correlation(
+            [e.hidden_overall for e in entries], [e.public_overall for e in entries]
+        ),
+    )

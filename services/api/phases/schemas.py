@@ -18,6 +18,7 @@ class PhaseOut(BaseModel):
     daily_quota: int
     max_concurrent: int
     is_open: bool
+    compare_public_pack: bool = False
 
 
 class CanSubmitOut(BaseModel):

@@ -28,6 +28,7 @@ def to_out(phase: Phase, now: datetime) -> PhaseOut:
         daily_quota=phase.daily_quota,
         max_concurrent=phase.max_concurrent,
         is_open=is_open(phase, now),
+        compare_public_pack=phase.compare_public_pack,
     )
 
 
