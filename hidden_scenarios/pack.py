@@ -86,6 +86,8 @@ def _dir_files(root: Path) -> dict[str, bytes]:
         rel = path.relative_to(root).as_posix()
         if any(part.startswith(".") or part == "__pycache__" for part in rel.split("/")):
             continue
+        if rel.split("/")[0] == "proposals":  # the paraphrase assistant's, unreviewed
+            continue
         if path.is_symlink():
             raise PackError("link_in_pack", "a pack may not hold links", file=rel)
         if path.is_dir():

@@ -268,3 +268,41 @@ def preview(
         plan = " -> ".join(f"{st.agent}.{st.tool}" for st in s.expectation.reference_plan)
         typer.echo(f"[{s.template}] {s.id} ({s.expectation.check.kind}; {plan or 'no tools'})")
         typer.echo(f"  {s.text}")
+
+
+@pack_app.command()
+def paraphrase(
+    path: Annotated[Path, typer.Argument(help="pack directory")],
+    template: Annotated[str, typer.Option("--template", help="template id")],
+    model: Annotated[str, typer.Option("--model", help="litellm model id (the operator's)")],
+    n: Annotated[int, typer.Option("-n", help="phrasings to ask for")] = 5,
+) -> None:
+    """Propose new phrasings for one template through the operator's model;
+    writes them to PATH/proposals/<template>.yaml for review (never read by
+    the engine: move the ones you keep into a template file)."""
+    import yaml
+
+    from hidden_scenarios.paraphrase import propose
+
+    if not path.is_dir():
+        _fail(PackError("not_a_pack", f"{path} is not a pack directory"))
+    bound = _load(path).template(template)
+    if bound is None:
+        _fail(PackError("unknown_template", "not in this pack", template=template))
+        return
+    try:
+        proposals = propose(bound, model, n)
+    except Exception as e:  # the provider's error, in one line
+        _fail(PackError("model_error", f"{type(e).__name__}: {str(e)[:300]}"))
+        return
+    kept = [p.text for p in proposals if p.accepted]
+    out = path / "proposals" / f"{template}.yaml"
+    out.parent.mkdir(exist_ok=True)
+    doc = {
+        "template": template,
+        "model": model,
+        "proposals": kept,
+        "dropped": [{"text": p.text, "reason": p.reason} for p in proposals if not p.accepted],
+    }
+    out.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100))
+    typer.echo(f"{len(kept)} proposal(s) for review in {out}")

@@ -271,3 +271,50 @@ def test_cli_export_writes_an_archive_and_a_scenario_file(tmp_path: Path) -> Non
     assert len(doc["scenarios"]) == len(sets.hidden_set(SEED, pack=HELDOUT))
     # the export is a valid operator scenario file
     assert len(sets.load_file(scen)) == len(doc["scenarios"])
+
+
+def test_paraphrase_assistant_proposes_for_review_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Proposals come from the operator's model at authoring time (a mock
+    here), are filtered by the kind's slots, and land in proposals/, which
+    the pack's content and digest ignore until the author moves them."""
+    pack = _copy(tmp_path)
+    digest = load_pack(pack).digest
+    reply = json.dumps(
+        [
+            "Which signals does {asset} send home from the {site} plant? Name every one.",
+            "List the points of {asset}.",  # drops {site}, which every example keeps
+            "What does {asset} at {site} report in {colour}?",  # not a slot
+            "The vendor wants every telemetry point that {asset} exposes. "
+            "It is installed at {site}.",
+        ]
+    )
+    import litellm
+
+    real = litellm.completion
+    monkeypatch.setattr(litellm, "completion", lambda **kw: real(mock_response=reply, **kw))
+    args = ["pack", "paraphrase", str(pack), "--template", "ops.point_list"]
+    r = CliRunner().invoke(app, [*args, "--model", "openai/mock", "-n", "4"])
+    assert r.exit_code == 0, r.output
+    doc = yaml.safe_load((pack / "proposals" / "ops.point_list.yaml").read_text())
+    assert doc["proposals"] == [
+        "Which signals does {asset} send home from the {site} plant? Name every one."
+    ]
+    reasons = sorted(d["reason"] for d in doc["dropped"])
+    assert reasons == ["drops {site}", "duplicate", "unknown slot {colour}"]
+    assert load_pack(pack).digest == digest  # unreviewed proposals are not pack content
+
+
+def test_paraphrase_review_rules() -> None:
+    from hidden_scenarios.paraphrase import propose
+
+    kind = load_pack(HELDOUT).template("ops.daily_extreme")
+    assert kind is not None
+    proposals = propose(
+        kind,
+        "openai/mock",
+        2,
+        mock_response='Sure: ["On {day}, {sensor} peaked where? Give the {word}.", "bad {"]',
+    )
+    assert [p.accepted for p in proposals] == [True, False]
