@@ -34,6 +34,7 @@ from hidden_scenarios.schema import (
     ClarifyCheck,
     FactsCheck,
     IdSetCheck,
+    InsufficientCheck,
     JsonFieldsCheck,
     NumberCheck,
 )
@@ -66,6 +67,8 @@ def check_answer(check: AnswerCheck, answer: str, pool: Sequence[str] = ()) -> C
         return check_json(check, answer)
     if isinstance(check, ClarifyCheck):
         return check_clarify(check, answer)
+    if isinstance(check, InsufficientCheck):
+        return check_insufficient(check, answer)
     raise TypeError(f"unknown check kind: {type(check).__name__}")
 
 
@@ -425,6 +428,38 @@ _COMMIT_RE = re.compile(
     r"|the answer is|here (?:is|are) the (?:result|answer|value)s?)",
     re.IGNORECASE,
 )
+
+
+# An answer that says the evidence does not support a conclusion.
+_ABSTAIN_RE = re.compile(
+    r"\b(cannot|can ?not|can't|unable to|not possible|impossible|insufficient|"
+    r"not enough|no (?:valid |usable |reliable )?(?:data|readings|values)|unreliable|"
+    r"not reliable|inconclusive|cannot be (?:determined|concluded|computed))\b",
+    re.IGNORECASE,
+)
+
+
+def check_insufficient(check: InsufficientCheck, answer: str) -> CheckOutcome:
+    """Pass when the answer abstains, names a cause and the affected place
+    (sensor or a time in the affected window), and states no decoy value."""
+    folded = answer.casefold()
+    abstains = bool(_ABSTAIN_RE.search(answer))
+    cause = any(c.casefold() in folded for c in check.causes)
+    where = any(w.casefold() in folded for w in check.where) or any(
+        w.casefold() in canonicalise_timestamps(answer).casefold() for w in check.where
+    )
+    numbers = [n.value for n in extract_numbers(answer)]
+    confident = any(
+        abs(x - d) <= max(check.rel_tol * abs(d), 1e-9) for x in numbers for d in check.decoys
+    )
+    reason = (
+        f"insufficient:abstains={int(abstains)},cause={int(cause)},where={int(where)},"
+        f"decoy={int(confident)}"
+    )
+    if confident or not abstains:
+        return CheckOutcome(score=0.0, passed=False, reason=reason)
+    score = (1 + int(cause) + int(where)) / 3
+    return CheckOutcome(score=score, passed=cause and where, reason=reason)
 
 
 def check_clarify(check: ClarifyCheck, answer: str) -> CheckOutcome:

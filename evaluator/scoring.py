@@ -26,6 +26,7 @@ from contracts.agent import AgentResult, PlanStep
 from contracts.run import ScenarioRun
 from contracts.toollog import ToolCallRecord
 from contracts.tools import TOOL_ARGS
+from evaluator.actions import NOT_RETRIEVAL, action_outcome, dialog_outcome
 from evaluator.checks import CheckOutcome, check_answer, find_ids
 from evaluator.grounding import Evidence, GroundingResult, ground_answer, ground_strings
 from evaluator.models import MET_THRESHOLD, DimensionScore, ScenarioScore
@@ -42,6 +43,7 @@ from hidden_scenarios.schema import (
     ClarifyCheck,
     FactsCheck,
     IdSetCheck,
+    InsufficientCheck,
     JsonFieldsCheck,
     ReferenceStep,
     Scenario,
@@ -429,14 +431,17 @@ def answer_pool(scenario: Scenario, records: list[ToolCallRecord]) -> list[str]:
 
 
 def _claims_asked(scenario: Scenario) -> bool:
-    return not isinstance(scenario.expectation.check, ClarifyCheck)
+    return not isinstance(scenario.expectation.check, ClarifyCheck | InsufficientCheck)
 
 
 def _score_execution(scenario: Scenario, run: ScenarioRun, result: AgentResult) -> ScenarioScore:
     answer = result.answer
     records = sorted(run.tool_calls, key=lambda r: r.seq)
-    calls = _calls_from_log(records)
+    # Asking and writing are not retrievals (evaluator/actions.py judges them).
+    calls = [c for c in _calls_from_log(records) if canonical_tool(c.tool) not in NOT_RETRIEVAL]
     outcome = check_answer(scenario.expectation.check, answer, answer_pool(scenario, records))
+    outcome = _with_dialog_and_action(scenario, records, calls, outcome)
+    dialog = dialog_outcome(scenario, records)
     completion = _dim(outcome.score, outcome.reason).model_copy(update={"met": outcome.passed})
     retrieval = retrieval_dimension(scenario, calls)
     verification_o = verification_outcome(records, answer)
@@ -453,6 +458,9 @@ def _score_execution(scenario: Scenario, run: ScenarioRun, result: AgentResult) 
     if no_claim:  # an answer that claims nothing where a result was asked for is no answer
         grounding = GroundingResult(checked=1, hallucinated=1, kinds=("no_claim",))
     clarity = clarity_dimension(scenario, answer, grounding.checked)
+    if dialog.unneeded:  # asking on a clear task costs credit
+        clarity = _gated(clarity, UNNEEDED_ASK_FACTOR, "unneeded_ask")
+        sequence = _gated(sequence, UNNEEDED_ASK_FACTOR, "unneeded_ask")
     halluc = hallucination_dimension(grounding)
     # An honest abstention: every fault reported specifically and no claim
     # of a result made -- verification keeps its credit (nothing else does).
@@ -476,6 +484,36 @@ def _score_execution(scenario: Scenario, run: ScenarioRun, result: AgentResult) 
         faults_handled=verification_o.all_handled,
         verification_gate=1.0 if abstained else None,
     )
+
+
+UNNEEDED_ASK_FACTOR = 0.5
+
+
+def _with_dialog_and_action(
+    scenario: Scenario, records: list[ToolCallRecord], calls: list[Call], outcome: CheckOutcome
+) -> CheckOutcome:
+    """The answer check, failed when a needed clarification was not asked
+    for (a right guess is not a solution), combined with the action check
+    (premature, missing, extra or wrong writes fail the task), and for an
+    insufficient-evidence answer, the data it is about must have been
+    looked at."""
+    score, passed, reasons = outcome.score, outcome.passed, [outcome.reason]
+    dialog = dialog_outcome(scenario, records)
+    if not dialog.ok:
+        score, passed = 0.0, False
+        reasons.append(dialog.reason)
+    action = action_outcome(scenario, records)
+    if action is not None:
+        score, passed = min(score, action.score), passed and action.passed
+        reasons.append(action.reason)
+    if isinstance(scenario.expectation.check, InsufficientCheck):
+        recall = retrieval_outcome(scenario.expectation.required_retrievals, calls).recall
+        if recall < 1.0:
+            score, passed = score * recall, False
+            reasons.append(f"insufficient:looked={recall:.2f}")
+    if len(reasons) == 1:
+        return outcome
+    return CheckOutcome(score=score, passed=passed, reason=",".join(reasons))
 
 
 def _gated(dim: DimensionScore, gate: float, label: str) -> DimensionScore:

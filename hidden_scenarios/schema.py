@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from contracts.agent import OutputFormat, ToolFamily, Track
-from contracts.toollog import FaultSpec
+from contracts.toollog import Clarification, FaultSpec
 
 ScenarioFamily = Literal["iot", "fmsr", "tsfm", "wo", "multi"]
 TaskType = Literal[
@@ -73,6 +73,21 @@ class JsonFieldsCheck(_Strict):
     abs_tol: float = 0.0
 
 
+class InsufficientCheck(_Strict):
+    """The evidence cannot support an answer: the right answer says so
+    (an abstention phrase), names why (one of ``causes``) and where (one of
+    ``where``: the affected sensor or a time inside the affected window),
+    and states no value near ``decoys`` (what a confident answer computed
+    from the remaining data would say). Passes only together with the
+    required retrievals: knowing *why* takes looking (evaluator/scoring.py)."""
+
+    kind: Literal["insufficient"] = "insufficient"
+    causes: list[str] = Field(min_length=1)
+    where: list[str] = Field(min_length=1)
+    decoys: list[float] = Field(default_factory=list)
+    rel_tol: float = 0.02
+
+
 class ClarifyCheck(_Strict):
     """Ambiguous task: the right answer asks back instead of committing.
     ``options`` are the candidates a good clarifying question names."""
@@ -82,7 +97,7 @@ class ClarifyCheck(_Strict):
 
 
 AnswerCheck = Annotated[
-    NumberCheck | IdSetCheck | FactsCheck | JsonFieldsCheck | ClarifyCheck,
+    NumberCheck | IdSetCheck | FactsCheck | JsonFieldsCheck | ClarifyCheck | InsufficientCheck,
     Field(discriminator="kind"),
 ]
 
@@ -103,6 +118,26 @@ class ReferenceStep(_Strict):
     arguments: dict[str, Any] = Field(default_factory=dict)
 
 
+WriteKind = Literal["create", "update", "assign", "approve", "close", "cancel"]
+
+
+class ExpectedWrite(_Strict):
+    """One work-order write the task calls for; the given fields must match
+    the order's state after the write (ToolCallRecord.written)."""
+
+    action: WriteKind
+    wonum: str | None = None  # an existing order (update/approve/close/...)
+    fields: dict[str, Any] = Field(default_factory=dict)  # equipment_id, priority, ...
+
+
+class ActionExpectation(_Strict):
+    """The state a task should leave behind. ``writes`` empty: the right
+    outcome is no write at all. Any write before every required retrieval
+    is done is a premature action; a write the task did not ask for fails."""
+
+    writes: list[ExpectedWrite] = Field(default_factory=list)
+
+
 class Expectation(_Strict):
     check: AnswerCheck
     required_retrievals: list[RequiredRetrieval] = Field(default_factory=list)
@@ -110,6 +145,8 @@ class Expectation(_Strict):
     reference_plan: list[ReferenceStep] = Field(default_factory=list)
     # Ids/values a well-justified answer cites as evidence (clarity dimension).
     evidence: list[str] = Field(default_factory=list)
+    # State-changing tasks (issue 17): the writes the task calls for.
+    action: ActionExpectation | None = None
 
 
 class Scenario(_Strict):
@@ -125,6 +162,9 @@ class Scenario(_Strict):
     text: str  # the task as the agent sees it (contains the canary)
     ambiguous: bool = False
     faults: list[FaultSpec] = Field(default_factory=list)
+    # What the operator meant (never shown to the agent; utilities.ask_operator
+    # answers from it): the task is solved only by asking, then finishing it.
+    clarification: Clarification | None = None
     expectation: Expectation
     canary: str
     params: dict[str, Any] = Field(default_factory=dict)  # template parameters

@@ -24,6 +24,7 @@ from hidden_scenarios.schema import (
     ClarifyCheck,
     FactsCheck,
     IdSetCheck,
+    InsufficientCheck,
     JsonFieldsCheck,
     NumberCheck,
     ReferenceStep,
@@ -36,7 +37,7 @@ CHECKS_FOR_FORMAT: dict[str, tuple[str, ...]] = {
     "number": ("number",),
     "ids": ("ids",),
     "json": ("json",),
-    "text": ("facts", "clarify"),
+    "text": ("facts", "clarify", "insufficient"),
 }
 
 
@@ -125,6 +126,11 @@ def _check_answer_check(s: Scenario) -> None:
         for k, v in c.fields.items():
             if isinstance(v, float) and not math.isfinite(v):
                 raise ScenarioError("bad_value", s.id, f"{f}.fields.{k}", "must be finite")
+    elif isinstance(c, InsufficientCheck):
+        for name, values in (("causes", c.causes), ("where", c.where)):
+            if not all(v.strip() for v in values):
+                raise ScenarioError("empty_facts", s.id, f"{f}.{name}", "empty alternative")
+        _check_tolerances(s.id, c.rel_tol, 0.0, f)
     elif isinstance(c, ClarifyCheck):
         opts = {o.strip().lower() for o in c.options if o.strip()}
         if len(opts) < 2:
