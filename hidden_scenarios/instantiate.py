@@ -134,6 +134,7 @@ def _scenario(
         else family_order_of(draft.plan),
         reference_plan=draft.plan,
         evidence=draft.evidence,
+        action=draft.action,
     )
     return {
         "template": template.id,
@@ -147,6 +148,7 @@ def _scenario(
         "text": draft.text,
         "ambiguous": template.ambiguous,
         "faults": faults,
+        "clarification": draft.clarification,
         "expectation": expectation,
         "params": {**params, **draft.extra_params},
     }

@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from contracts.agent import OutputFormat, ToolFamily
+from contracts.toollog import Clarification
 from hidden_scenarios.schema import (
+    ActionExpectation,
     AnswerCheck,
     Category,
     ReferenceStep,
@@ -72,6 +74,10 @@ class Draft:
     # Values drawn while building (e.g. a threshold) that the text states and
     # the oracle needs; stored with the template parameters.
     extra_params: dict[str, Any] = field(default_factory=dict)
+    # Issue 17: what the operator meant (hidden; ask_operator answers from
+    # it) and the work-order writes the task calls for.
+    clarification: Clarification | None = None
+    action: ActionExpectation | None = None
 
 
 class Template(ABC):
