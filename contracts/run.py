@@ -31,6 +31,9 @@ class ScenarioRun(BaseModel):
 
     scenario_id: str
     track: Literal["planning", "execution"]
+    # which of the phase's k independent attempts at the scenario (1..k); each
+    # attempt is its own run: own container, run token, tool log and budget
+    attempt: int = Field(1, ge=1)
     result: AgentResult | None = None  # None when output missing/invalid
     tool_calls: list[ToolCallRecord] = Field(default_factory=list)
     facts: RunFacts = Field(default_factory=RunFacts)

@@ -1,9 +1,11 @@
 """Submission-level aggregation:
 ``evaluate_submission(scenarios, runs, catalog, now) -> SubmissionReport``.
 
-Scores every scenario, extracts and clusters failure statements, matches
-clusters to the global catalog, and aggregates. Only aggregates leave this
-function: the report holds no scenario text, answers or asset values.
+Scores every scenario (each of its k attempts), extracts and clusters
+failure statements, matches clusters to the global catalog, and aggregates:
+means, pass@1, pass^k and 95 % bootstrap intervals (evaluator/stats.py).
+Only aggregates leave this function: the report holds no scenario text,
+answers, asset values or per-scenario outcomes.
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 
+import numpy as np
+
 from contracts.run import RunFacts, ScenarioRun
+from evaluator import stats
 from evaluator.catalog import match_catalog
 from evaluator.cluster import ClusterParams, cluster_statements
 from evaluator.embed import Embedder, get_embedder
@@ -57,21 +62,24 @@ def overall_of(dims: dict[str, float]) -> float:
     return _r(sum(parts) / len(parts)) if parts else 0.0
 
 
-def _groups(scores: list[ScenarioScore]) -> list[GroupScore]:
-    buckets: dict[str, list[ScenarioScore]] = {}
-    for s in scores:
-        buckets.setdefault(f"family:{s.family}", []).append(s)
-        buckets.setdefault(f"task_type:{s.task_type}", []).append(s)
+def _groups(scored: Sequence[tuple[str, ScenarioScore]]) -> list[GroupScore]:
+    """``scored``: (scenario id, score) of every run; a group counts its
+    distinct scenarios (attempts of one scenario are one scenario)."""
+    buckets: dict[str, list[tuple[str, ScenarioScore]]] = {}
+    for sid, s in scored:
+        buckets.setdefault(f"family:{s.family}", []).append((sid, s))
+        buckets.setdefault(f"task_type:{s.task_type}", []).append((sid, s))
     out = []
     for name in sorted(buckets):
-        members = buckets[name]
-        if len(members) < MIN_GROUP_SIZE:
+        members = [s for _, s in buckets[name]]
+        distinct = len({sid for sid, _ in buckets[name]})
+        if distinct < MIN_GROUP_SIZE:
             continue  # small groups could reveal single scenarios
         dims = dimension_means(members)
         out.append(
             GroupScore(
                 group=name,
-                scenarios=len(members),
+                scenarios=distinct,
                 dimensions=dims,
                 overall=overall_of(dims),
                 pass_rate=_r(100.0 * sum(s.passed for s in members) / len(members)),
@@ -81,33 +89,70 @@ def _groups(scores: list[ScenarioScore]) -> list[GroupScore]:
 
 
 def score_all(
-    scenarios: Sequence[Scenario], runs: Sequence[ScenarioRun]
+    scenarios: Sequence[Scenario], runs: Sequence[ScenarioRun], attempts: int = 1
 ) -> list[tuple[Scenario, ScenarioRun, ScenarioScore]]:
-    """Pair runs with scenarios (a scenario without a run is scored as a
-    missing output) and score them, in scenario-id order."""
+    """Pair runs with scenarios and score them, in (scenario id, attempt)
+    order: ``attempts`` runs per scenario (``run.attempt`` 1..attempts); an
+    attempt without a run is scored as a missing output."""
+    if attempts < 1:
+        raise EvaluatorError("bad_attempts", "attempts must be at least 1")
     by_id: dict[str, Scenario] = {}
     for s in scenarios:
         if s.id in by_id:
             raise EvaluatorError("duplicate_scenario", "scenario ids must be unique")
         by_id[s.id] = s
-    run_by_id: dict[str, ScenarioRun] = {}
+    run_by_key: dict[tuple[str, int], ScenarioRun] = {}
     for r in runs:
         if r.scenario_id not in by_id:
             raise EvaluatorError("unknown_scenario", "a run refers to a scenario not in the set")
-        if r.scenario_id in run_by_id:
-            raise EvaluatorError("duplicate_run", "more than one run for a scenario")
-        run_by_id[r.scenario_id] = r
+        if r.attempt > attempts:
+            raise EvaluatorError("unknown_attempt", "a run's attempt is beyond the attempts")
+        if (r.scenario_id, r.attempt) in run_by_key:
+            raise EvaluatorError("duplicate_run", "more than one run for a scenario attempt")
+        run_by_key[(r.scenario_id, r.attempt)] = r
     out = []
     for sid in sorted(by_id):
         sc = by_id[sid]
-        run = run_by_id.get(sid) or ScenarioRun(
-            scenario_id=sid,
-            track="planning" if sc.tracks == ["planning"] else "execution",
-            result=None,
-            facts=RunFacts(output_status="missing", output_error="no run"),
-        )
-        out.append((sc, run, score_run(sc, run)))
+        for attempt in range(1, attempts + 1):
+            run = run_by_key.get((sid, attempt)) or ScenarioRun(
+                scenario_id=sid,
+                track="planning" if sc.tracks == ["planning"] else "execution",
+                attempt=attempt,
+                result=None,
+                facts=RunFacts(output_status="missing", output_error="no run"),
+            )
+            out.append((sc, run, score_run(sc, run)))
     return out
+
+
+def uncertainty(
+    scored: Sequence[tuple[Scenario, ScenarioRun, ScenarioScore]], attempts: int
+) -> dict:
+    """Intervals, pass^k, flip rate and attempt SD (evaluator/stats.py) of
+    runs in ``score_all`` order (every scenario has ``attempts`` runs)."""
+    k = attempts
+    scores = [score for _, _, score in scored]
+    n = len(scores) // k
+
+    def matrix(values: list[float]) -> np.ndarray:
+        return stats.as_matrix([values[i * k : (i + 1) * k] for i in range(n)])
+
+    matrices = {d: matrix([s.dimension(d).score for s in scores]) for d in DIMENSIONS}
+    matrices["overall"] = matrix([s.overall for s in scores])
+    matrices["pass_rate"] = matrix([float(s.passed) for s in scores])
+    ci = stats.intervals(matrices)
+    return {
+        "intervals": {
+            name: [_r(100.0 * iv.low), _r(100.0 * iv.high)] for name, iv in sorted(ci.items())
+        },
+        "pass_hat_k": _r(100.0 * stats.pass_hat_k(matrices["pass_rate"])),
+        "flip_rate": None
+        if (flip := stats.flip_rate(matrices["pass_rate"])) is None
+        else _r(100.0 * flip),
+        "overall_attempt_sd": None
+        if (sd := stats.attempt_sd(matrices["overall"])) is None
+        else _r(100.0 * sd),
+    }
 
 
 def evaluate_submission(
@@ -121,6 +166,7 @@ def evaluate_submission(
     llm_failures_model: str | None = None,
     llm_naming_model: str | None = None,
     judge=None,
+    attempts: int = 1,
 ) -> SubmissionReport:
     """Score, extract failures, cluster, match the catalog, aggregate.
 
@@ -128,10 +174,12 @@ def evaluate_submission(
     agreement with the deterministic rubric is reported.
     ``llm_failures_model``: optional litellm model for novel failures.
     ``llm_naming_model``: optional litellm model naming novel clusters.
+    ``attempts``: k runs per scenario (``run.attempt`` 1..k), aggregated as
+    one scenario each: means over all runs, pass@1, pass^k, intervals.
     """
     if not scenarios:
         raise EvaluatorError("no_scenarios", "a submission needs at least one scenario")
-    scored = score_all(scenarios, runs)
+    scored = score_all(scenarios, runs, attempts)
     scores = [s for _, _, s in scored]
     statements: list[FailureStatement] = []
     for sc, run, score in scored:
@@ -149,7 +197,9 @@ def evaluate_submission(
     overall = overall_of(dims)
     judge_report = judge.agreement(scored) if judge is not None else None
     return SubmissionReport(
-        scenarios=len(scores),
+        scenarios=len(scores) // attempts,
+        attempts=attempts,
+        runs=len(scores),
         dimensions=dims,
         overall=overall,
         pass_rate=_r(100.0 * passed / len(scores)),
@@ -163,7 +213,7 @@ def evaluate_submission(
             else None
         ),
         run_failures=dict(sorted(Counter(s.run_failure for s in scores if s.run_failure).items())),
-        groups=_groups(scores),
+        groups=_groups([(sc.id, score) for sc, _, score in scored]),
         prompt_tokens=sum(r.facts.prompt_tokens for _, r, _ in scored),
         completion_tokens=sum(r.facts.completion_tokens for _, r, _ in scored),
         llm_calls=sum(r.facts.llm_calls for _, r, _ in scored),
@@ -171,4 +221,5 @@ def evaluate_submission(
         clusters=matched.summaries,
         catalog_updates=matched.updates,
         judge=judge_report,
+        **uncertainty(scored, attempts),
     )

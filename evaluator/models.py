@@ -153,3 +153,14 @@ class SubmissionReport(BaseModel):
     catalog_updates: list[CatalogEntry]
     judge: JudgeAgreement | None = None
     rubric_version: int = 1  # evaluator.scoring.RUBRIC_VERSION of the rubric that scored it
+    # Repeated attempts and uncertainty (evaluator/stats.py). ``scenarios``
+    # counts each scenario once; ``runs`` = scenarios x attempts; ``passed``
+    # counts passing runs, so ``pass_rate`` is pass@1 (the mean over attempts).
+    attempts: int = 1
+    runs: int = 0
+    pass_hat_k: float | None = None  # ×100: share of scenarios passed in all k attempts
+    flip_rate: float | None = None  # ×100: share of scenarios whose outcome flipped (k >= 2)
+    overall_attempt_sd: float | None = None  # SD of the k per-attempt overall means (k >= 2)
+    # 95 % bootstrap intervals [low, high] ×100 of every dimension (hallucination
+    # as a rate), "overall" and "pass_rate"; empty when not computed
+    intervals: dict[str, list[float]] = Field(default_factory=dict)
