@@ -76,6 +76,7 @@ class Phase(Base):
         CheckConstraint("visibility in ('public','private')", name="visibility"),
         CheckConstraint("daily_quota >= 0", name="daily_quota"),
         CheckConstraint("max_concurrent >= 1", name="max_concurrent"),
+        CheckConstraint("attempts >= 1 and attempts <= 10", name="attempts"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -103,6 +104,9 @@ class Phase(Base):
     compare_public_pack: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default="false"
     )
+    # k: every scenario runs k independent times (issue 18); scores are means
+    # over attempts with 95 % intervals over scenarios and attempts
+    attempts: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(TS, server_default=func.now())
 
 
@@ -204,6 +208,20 @@ class SubmissionScore(Base):
     phrasing_kept: Mapped[float | None] = mapped_column(Float)
     # mean overall (0-100) on the public pack's public set, when the phase compares
     public_overall: Mapped[float | None] = mapped_column(Float)
+    # Attempts and uncertainty (evaluator/stats.py, migration 0005): k, runs
+    # (scenarios x k), pass^k and flip rate (%), SD of the per-attempt overall
+    # means, 95 % intervals {"overall": [low, high], ...}; rows before 0005: k=1, no intervals
+    attempts: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    runs: Mapped[int | None] = mapped_column(Integer)
+    pass_hat_k: Mapped[float | None] = mapped_column(Float)
+    flip_rate: Mapped[float | None] = mapped_column(Float)
+    overall_attempt_sd: Mapped[float | None] = mapped_column(Float)
+    intervals: Mapped[dict | None] = mapped_column(JSONB)
+    # cost: the evaluation's wall time (claim to scores written), seconds
+    wall_seconds: Mapped[float | None] = mapped_column(Float)
+    # the reproducibility record (worker.record): image, pack, rubric, engine,
+    # seeds, limits, model and budgets, attempts, worker, times, cost aggregates
+    record: Mapped[dict | None] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(TS, server_default=func.now())
 
 
