@@ -65,6 +65,12 @@ ENV PATH=/opt/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/
 # the internet at import time; servers and sidecars must never phone out.
 LABEL org.assetops.arena=1 org.assetops.arena.role=server \
       org.opencontainers.image.title="AssetOps Arena"
+# The engine version every score records (services/version.py): the git
+# revision, passed by `make image`; a bare `docker build` records "unknown".
+# Last, so a new revision rebuilds only this metadata layer.
+ARG ENGINE_REVISION=unknown
+ENV ARENA_ENGINE_REVISION=${ENGINE_REVISION}
+LABEL org.opencontainers.image.revision=${ENGINE_REVISION}
 USER arena
 EXPOSE 8000
 ENTRYPOINT ["tini", "--", "arena-entrypoint"]

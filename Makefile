@@ -66,9 +66,15 @@ endif
 wheelhouse: base-image ## wheels of the locked runtime deps into ./wheelhouse
 	BASE_IMAGE=$(BASE_IMAGE) bash deploy/offline/build-wheelhouse.sh
 
+# The git revision baked into the image (every score records it; the image
+# has no .git): services/version.py. "-dirty" = built with uncommitted changes.
+ENGINE_REVISION ?= $(shell r=$$(git rev-parse --short=12 HEAD 2>/dev/null) \
+  && { git diff --quiet HEAD -- 2>/dev/null || r=$$r-dirty; echo $$r; } || echo unknown)
+
 .PHONY: image
 image: wheelhouse ## the server image (api, worker, beat, migrate, assetdata sidecar)
-	set -o pipefail; $(DOCKER_BUILD) --build-arg BASE_IMAGE=$(BASE_IMAGE) -t $(IMAGE) . 2>&1 \
+	set -o pipefail; $(DOCKER_BUILD) --build-arg BASE_IMAGE=$(BASE_IMAGE) \
+	  --build-arg ENGINE_REVISION=$(ENGINE_REVISION) -t $(IMAGE) . 2>&1 \
 	  | grep -v -E $(BUILD_NOISE) | grep -v -E '^ ---> |^Removing intermediate|^Step ' || [ $$? = 1 ]
 	@docker image inspect $(IMAGE) --format '$(IMAGE): {{.Size}} bytes'
 
