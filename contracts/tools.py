@@ -70,6 +70,27 @@ class JsonReaderArgs(_Args):
     page_size: int = Field(default=5000, ge=1, le=5000)
 
 
+# Text bounds of the ask-operator and work-order write tools. They are checked
+# by the tools (422 with a stable code), so the schema only documents them.
+MAX_QUESTION_CHARS = 500
+MAX_DESCRIPTION_CHARS = 500
+MAX_NOTE_CHARS = 500  # resolution notes, cancel reasons
+MAX_ASSIGNEE_CHARS = 100
+
+
+def _text(lo: int, hi: int, description: str) -> dict:
+    return {"json_schema_extra": {"minLength": lo, "maxLength": hi}, "description": description}
+
+
+class AskOperatorArgs(_Args):
+    """Ask the operator who wrote the task what they meant (issue 17). A question
+    that names what is ambiguous (which asset, sensor, window, unit, work order, or
+    a candidate) gets the specific answer; a vague one gets a vague answer; on a
+    task that is clear as stated the answer says so (and asking costs credit)."""
+
+    question: str = Field(**_text(1, MAX_QUESTION_CHARS, "the question, 1-500 characters"))
+
+
 # ---- fmsr ------------------------------------------------------------------
 class GetFailureModesArgs(_Args):
     asset_name: str  # an asset ("Chiller 6") or an asset type ("chiller", "ahu")
@@ -153,6 +174,79 @@ class FailureCodeDistributionArgs(_Args):
     date_to: str | None = None
 
 
+class GetFailureCodesArgs(_Args):
+    """The failure-code catalog (the codes work orders carry), as upstream's get_failure_codes."""
+
+    code: str | None = None  # one code, case-insensitive; default all
+
+
+# ---- wo writes (issue 17) ------------------------------------------------------
+# Modelled on the upstream work-order server (generate_work_order,
+# update_workorder, approve_workorder, assign_technician, close_workorder,
+# cancel_workorder). Writes are per run: they live in the run's own overlay,
+# never in the shared plant, and only that run's reads see them.
+class CreateWorkorderArgs(_Args):
+    """Create a work order (status WAPPR) on one asset. Give the asset as
+    ``asset_num`` (equipment id; a name or alias is accepted too) or
+    ``asset_name``."""
+
+    asset_num: str | None = None
+    asset_name: str | None = None
+    site_id: str | None = None  # optional; must be the asset's site when given
+    priority: int = Field(
+        json_schema_extra={"minimum": 1, "maximum": 5}, description="1 (highest) .. 5"
+    )
+    work_type: Literal["CM", "PM"] = "CM"
+    failure_code: str | None = None  # from the catalog (wo.get_failure_codes)
+    description: str = Field(**_text(1, MAX_DESCRIPTION_CHARS, "what is to be done and why"))
+
+
+class UpdateWorkorderArgs(_Args):
+    """Change priority, failure code and/or description of an open work order."""
+
+    wonum: str
+    site_id: str | None = None
+    priority: int | None = Field(
+        default=None, json_schema_extra={"minimum": 1, "maximum": 5}, description="1 .. 5"
+    )
+    failure_code: str | None = None
+    description: str | None = Field(
+        default=None, **_text(1, MAX_DESCRIPTION_CHARS, "replaces the description")
+    )
+
+
+class AssignWorkorderArgs(_Args):
+    """Assign an open work order to a technician or crew (status unchanged)."""
+
+    wonum: str
+    assignee: str = Field(**_text(1, MAX_ASSIGNEE_CHARS, "technician or crew"))
+    site_id: str | None = None
+
+
+class ApproveWorkorderArgs(_Args):
+    """Approve a work order waiting for approval (WAPPR -> APPR)."""
+
+    wonum: str
+    site_id: str | None = None
+
+
+class CloseWorkorderArgs(_Args):
+    """Close an approved, in-progress or completed work order (-> CLOSE)."""
+
+    wonum: str
+    site_id: str | None = None
+    resolution_notes: str | None = Field(default=None, **_text(1, MAX_NOTE_CHARS, "what was done"))
+    failure_code: str | None = None  # the failure code found, if any
+
+
+class CancelWorkorderArgs(_Args):
+    """Cancel an open work order (WAPPR, APPR or INPRG -> CAN)."""
+
+    wonum: str
+    site_id: str | None = None
+    reason: str | None = Field(default=None, **_text(1, MAX_NOTE_CHARS, "why it is cancelled"))
+
+
 TOOL_ARGS: dict[str, type[_Args]] = {
     "iot.sites": SitesArgs,
     "iot.assets": AssetsArgs,
@@ -161,6 +255,7 @@ TOOL_ARGS: dict[str, type[_Args]] = {
     "iot.history": HistoryArgs,
     "utilities.current_date_time": CurrentDateTimeArgs,
     "utilities.json_reader": JsonReaderArgs,
+    "utilities.ask_operator": AskOperatorArgs,
     "fmsr.get_failure_modes": GetFailureModesArgs,
     "fmsr.get_failure_mode_sensor_mapping": FailureModeSensorMappingArgs,
     "tsfm.get_ai_tasks": GetAiTasksArgs,
@@ -173,13 +268,34 @@ TOOL_ARGS: dict[str, type[_Args]] = {
     "wo.list_alert_rules": ListAlertRulesArgs,
     "wo.get_workorder_kpis": WorkorderKpisArgs,
     "wo.get_failure_code_distribution": FailureCodeDistributionArgs,
+    "wo.get_failure_codes": GetFailureCodesArgs,
+    "wo.create_workorder": CreateWorkorderArgs,
+    "wo.update_workorder": UpdateWorkorderArgs,
+    "wo.assign_workorder": AssignWorkorderArgs,
+    "wo.approve_workorder": ApproveWorkorderArgs,
+    "wo.close_workorder": CloseWorkorderArgs,
+    "wo.cancel_workorder": CancelWorkorderArgs,
 }
+
+# The work-order tools that change state (per run; see WO_WRITE_TOOLS users in
+# services.assetdata.workorder_writes and the evaluator's action checks).
+WO_WRITE_TOOLS: frozenset[str] = frozenset(
+    {
+        "wo.create_workorder",
+        "wo.update_workorder",
+        "wo.assign_workorder",
+        "wo.approve_workorder",
+        "wo.close_workorder",
+        "wo.cancel_workorder",
+    }
+)
 
 # AssetOpsBench names accepted as aliases (MCP and REST), mapped to ours.
 TOOL_ALIASES: dict[str, str] = {
     "fmsr.generate_failure_mode_sensor_mapping": "fmsr.get_failure_mode_sensor_mapping",
     "tsfm.timeseries_anomaly_detection": "tsfm.run_tsad",
     "tsfm.forecasting": "tsfm.run_tsfm_forecasting",
+    "wo.generate_work_order": "wo.create_workorder",
 }
 
 

@@ -90,6 +90,9 @@ def _constraints(schema: dict[str, Any]) -> str:
     ):
         if key in schema:
             marks.append(f"{sym} {schema[key]}")
+    if "minLength" in schema or "maxLength" in schema:
+        lo, hi = schema.get("minLength", 0), schema.get("maxLength")
+        marks.append(f"{lo}..{hi} chars" if hi is not None else f"≥ {lo} chars")
     return ", ".join(marks)
 
 

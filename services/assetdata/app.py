@@ -30,14 +30,18 @@ from contracts import tools as T
 from services.assetdata.plant import DEFAULT_SEED, Plant, load_plant
 from services.assetdata.runlog import Limits, RunRegistry, execute
 from services.assetdata.tools import ToolError
+from services.assetdata.workorder_writes import WriteStore
 
 FAMILIES = ("iot", "utilities", "fmsr", "tsfm", "wo")
 FAMILY_DOCS = {
     "iot": "Sites, assets, sensors and telemetry history (with dataset ids for bulk data).",
-    "utilities": "The simulated clock and a reader for dataset ids.",
+    "utilities": "The simulated clock, a reader for dataset ids, and the operator who wrote "
+    "the task (ask_operator).",
     "fmsr": "Failure modes and their relation to sensors.",
     "tsfm": "Forecasting and anomaly detection on datasets from iot.history.",
-    "wo": "Work orders, events (alerts, anomalies, work orders), alert rules and KPIs.",
+    "wo": "Work orders, events (alerts, anomalies, work orders), alert rules and KPIs; "
+    "work-order writes (create, update, assign, approve, close, cancel) into the run's own "
+    "state, seen by that run's reads only.",
 }
 try:  # orjson encodes a week of telemetry ~5x faster than the stdlib
     import orjson  # noqa: F401
@@ -74,7 +78,12 @@ ERROR_RESPONSES = {
     "404": _problem_doc(
         "Unknown site/asset/sensor/dataset/work order...; details.valid lists the valid names"
     ),
+    "409": _problem_doc("Work-order write not allowed in the order's status (invalid_transition)"),
     "422": _problem_doc("Invalid arguments, dates or ranges"),
+    "429": _problem_doc(
+        "Run limits: work-order writes per run (write_limit_exceeded), tool log full "
+        "(run_limit_exceeded)"
+    ),
     "503": _problem_doc("Injected fault: tool unavailable"),
     "504": _problem_doc("Injected fault: tool timeout"),
 }
@@ -211,7 +220,15 @@ async def _run(request: Request, tool: str, args: Any) -> JSONResponse:
             return problem_response(
                 ToolError(401, "unknown_run_token", f"Missing or unknown {TOKEN_HEADER} header.")
             )
-    out = await execute(app.state.plant, registry, state, tool, args)
+    out = await execute(
+        app.state.plant,
+        registry,
+        state,
+        tool,
+        args,
+        writes=app.state.wo_writes,
+        token=request.headers.get(TOKEN_HEADER),
+    )
     if out.error is not None:
         return problem_response(out.error)
     return FastJSONResponse(out.body)
@@ -285,6 +302,10 @@ TOOL_DOCS = {
     "returns a dataset_id for TSFM tools and utilities.json_reader.",
     "utilities.current_date_time": "The simulated 'now' of the plant.",
     "utilities.json_reader": "Read the rows of a dataset_id (paginated).",
+    "utilities.ask_operator": "Ask the operator who wrote the task what they meant. A question "
+    "naming what is ambiguous (which asset, sensor, window, unit, work order, or a candidate) "
+    "gets a specific answer, a vague question a vague one; on a clear task the answer is "
+    "'the task is clear as stated' (asking then costs credit).",
     "fmsr.get_failure_modes": "Failure modes of an asset or asset type.",
     "fmsr.get_failure_mode_sensor_mapping": "Failure mode <-> sensor relevance, both directions.",
     "tsfm.get_ai_tasks": "Supported analytics tasks.",
@@ -298,6 +319,17 @@ TOOL_DOCS = {
     "wo.list_alert_rules": "Alert rules (optionally for one equipment id).",
     "wo.get_workorder_kpis": "Work-order KPIs (counts, MTTR, MTBF, PM ratio, costs).",
     "wo.get_failure_code_distribution": "Counts of corrective work orders by failure code.",
+    "wo.get_failure_codes": "The failure-code catalog (codes, descriptions, failure modes).",
+    "wo.create_workorder": "Create a work order (WAPPR) on an asset, with priority 1-5, work "
+    "type CM/PM, optional failure code and a description. Per run: only this run sees it.",
+    "wo.update_workorder": "Change priority, failure code and/or description of an open work "
+    "order (WAPPR, APPR, INPRG).",
+    "wo.assign_workorder": "Assign an open work order to a technician or crew.",
+    "wo.approve_workorder": "Approve a work order waiting for approval (WAPPR -> APPR).",
+    "wo.close_workorder": "Close an approved, in-progress or completed work order (-> CLOSE), "
+    "optionally with resolution notes and the failure code found.",
+    "wo.cancel_workorder": "Cancel an open work order (WAPPR, APPR, INPRG -> CAN), optionally "
+    "with a reason.",
 }
 
 
@@ -410,6 +442,7 @@ def create_app(
     app.state.plant = plant
     app.state.registry = registry
     app.state.limits = limits
+    app.state.wo_writes = WriteStore()  # per-run work-order overlays (issue 17)
     app.add_middleware(BodyLimit, limits=limits)
     for r in build_routers():
         app.include_router(r)

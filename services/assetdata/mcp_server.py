@@ -1,7 +1,8 @@
 """MCP servers (official ``mcp`` package, streamable HTTP), one per tool
 family, with AssetOpsBench's tool names (``history``, ``get_failure_modes``,
 ``run_tsad`` ... plus the upstream aliases). Calls go through the same
-``runlog.execute`` pipeline as REST. In evaluation mode the ASGI wrapper
+``runlog.execute`` pipeline as REST, with the same run-scoped state (the
+run's work-order writes and clarification; issue 17). In evaluation mode the ASGI wrapper
 rejects requests without a known ``X-Run-Token`` (401) before MCP sees them.
 """
 
@@ -63,13 +64,21 @@ class FamilyServer:
             app = self.fastapi_app
             registry: RunRegistry | None = app.state.registry
             state = None
+            req = self.server.request_context.request
+            token = req.headers.get(TOKEN_HEADER) if req is not None else None
             if registry is not None:
-                req = self.server.request_context.request
-                token = req.headers.get(TOKEN_HEADER) if req is not None else None
                 state = registry.get(token)
                 if state is None:
                     raise RuntimeError(json.dumps({"code": "unknown_run_token", "status": 401}))
-            out = await execute(app.state.plant, registry, state, qualified, arguments or {})
+            out = await execute(
+                app.state.plant,
+                registry,
+                state,
+                qualified,
+                arguments or {},
+                writes=app.state.wo_writes,
+                token=token,
+            )
             if out.error is not None:
                 # The low-level server turns an exception into an isError result
                 # whose text is this problem JSON.

@@ -11,6 +11,15 @@ Layout under ``runs_dir``:
 shared tool implementation, record) and returns an ``Outcome`` the transport
 turns into an HTTP response or an MCP result. Without a registry (open mode)
 nothing is logged and no faults apply.
+
+Run-scoped tools (issue 17): ``utilities.ask_operator`` answers from the
+plan's ``clarification`` (none in open mode) and the record says how
+(``clarification``: specific | vague | unneeded, set when an answer was
+delivered); the work-order write tools write into the run's overlay in the
+``WriteStore`` (keyed by the run token; in open mode by the ``X-Run-Token``
+header if one is sent, else one shared key) and the record carries the order
+as written (``written``). An injected error or timeout stops the call before
+the tool runs, so a faulted write writes nothing.
 """
 
 from __future__ import annotations
@@ -30,7 +39,14 @@ from starlette.concurrency import run_in_threadpool
 from contracts import tools as T
 from contracts.toollog import MAX_ENTITIES, MAX_VALUES, FaultSpec, RunPlan, ToolCallRecord
 from services.assetdata.plant import Plant
-from services.assetdata.tools import ToolError, call_tool, canonical_tool, empty_like
+from services.assetdata.tools import (
+    CallContext,
+    ToolError,
+    call_tool,
+    canonical_tool,
+    empty_like,
+)
+from services.assetdata.workorder_writes import WriteStore
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
 DEFAULT_WARNING = "Data quality warning: some readings in this result may be stale or estimated."
@@ -47,6 +63,21 @@ TEXT_KEYS = {
     "warning",
     "indicator_description",
     "failure_code_description",
+    "answer",
+    "question",
+    "assignee",
+    "resolution_notes",
+    "cancel_reason",
+    "reason",
+}
+# Free-text arguments of the ask-operator and work-order write tools: the log
+# keeps at most this many characters of each.
+CAPPED_TEXT_ARGS = {
+    "question": T.MAX_QUESTION_CHARS,
+    "description": T.MAX_DESCRIPTION_CHARS,
+    "resolution_notes": T.MAX_NOTE_CHARS,
+    "reason": T.MAX_NOTE_CHARS,
+    "assignee": T.MAX_ASSIGNEE_CHARS,
 }
 SLOW_TOOLS = {"tsfm.run_tsfm_forecasting", "tsfm.run_tsad", "utilities.json_reader"}
 
@@ -249,10 +280,39 @@ class Outcome:
     error: ToolError | None = None
 
 
+def _logged_args(args: Any) -> dict:
+    if not isinstance(args, dict):
+        return {"_raw": str(args)[:1000]}
+    out = dict(args)
+    for key, cap in CAPPED_TEXT_ARGS.items():
+        v = out.get(key)
+        if isinstance(v, str) and len(v) > cap:
+            out[key] = v[:cap]
+            out["_truncated"] = True
+    return out
+
+
+def run_key(state: RunState | None, token: str | None) -> str:
+    """The key of the run's work-order overlay: its token in evaluation mode; in
+    open mode the ``X-Run-Token`` sent (if well-formed), else ``""``."""
+    if state is not None:
+        return state.plan.run_token
+    return token if token and TOKEN_RE.fullmatch(token) else ""
+
+
 async def execute(
-    plant: Plant, registry: RunRegistry | None, state: RunState | None, name: str, args: Any
+    plant: Plant,
+    registry: RunRegistry | None,
+    state: RunState | None,
+    name: str,
+    args: Any,
+    *,
+    writes: WriteStore | None = None,
+    token: str | None = None,
 ) -> Outcome:
-    """Run a tool call with fault plan and logging (``state`` is None in open mode)."""
+    """Run a tool call with fault plan and logging (``state`` is None in open
+    mode). ``writes``: the service's work-order overlays (None: a write
+    applies to a throwaway overlay); ``token``: the X-Run-Token header."""
     t0 = time.perf_counter()
     if state is not None and state.exhausted is not None:
         return _closed(state)  # over its bounds (and failed): nothing more runs or is logged
@@ -285,20 +345,26 @@ async def execute(
         await asyncio.sleep(registry.timeout_delay if registry else 1.0)
         exc = ToolError(504, "tool_timeout", fault.message or TIMEOUT_MESSAGE)
         return _finish(state, tool, args, t0, Outcome(504, exc.to_problem(), exc), fault, seq)
+    ctx = CallContext(
+        clarification=state.plan.clarification if state is not None else None,
+        store=writes,
+        key=run_key(state, token),
+    )
     try:
         if tool in SLOW_TOOLS:
-            result = await run_in_threadpool(call_tool, plant, tool, args)
+            result = await run_in_threadpool(call_tool, plant, tool, args, ctx)
         else:
-            result = call_tool(plant, tool, args)
+            result = call_tool(plant, tool, args, ctx)
     except ToolError as exc:
         return _finish(
             state, tool, args, t0, Outcome(exc.http_status, exc.to_problem(), exc), fault, seq
         )
     if fault is not None and fault.kind == "empty":
-        result = empty_like(result)
+        result = empty_like(result, tool)
+        ctx.clarification_kind = None  # the agent got no answer
     elif fault is not None and fault.kind == "warning":
         result = {**result, "warning": fault.message or DEFAULT_WARNING}
-    return _finish(state, tool, args, t0, Outcome(200, result), fault, seq)
+    return _finish(state, tool, args, t0, Outcome(200, result), fault, seq, ctx)
 
 
 def _finish(
@@ -309,6 +375,7 @@ def _finish(
     out: Outcome,
     fault: FaultSpec | None,
     seq: int | None = None,
+    ctx: CallContext | None = None,
 ) -> Outcome:
     if state is None:
         return out
@@ -328,7 +395,7 @@ def _finish(
         seq=seq,
         tool=tool,
         family=family if family in ("iot", "fmsr", "tsfm", "wo", "utilities") else "utilities",
-        arguments=args if isinstance(args, dict) else {"_raw": str(args)[:1000]},
+        arguments=_logged_args(args),
         status=status,
         http_status=out.http_status,
         error_code=out.error.code if out.error else None,
@@ -337,6 +404,8 @@ def _finish(
         entities=entities,
         values=values,
         result_count=count,
+        clarification=ctx.clarification_kind if ctx is not None else None,
+        written=ctx.written if ctx is not None else None,
     )
     if not state.append(record):
         return _closed(state)  # an unlogged result is never handed out

@@ -1,11 +1,17 @@
 """One implementation of every tool in ``contracts.tools.TOOL_ARGS``, shared
 by the REST routers and the MCP servers.
 
-``call_tool(plant, name, args)`` validates ``args`` with the contract's
-pydantic model, runs the query through ``library`` and returns a JSON-ready
-dict. Bad input raises ``ToolError(http_status, code, message, details)``:
-404 for unknown names (with the valid ones in ``details["valid"]``), 422 for
-bad values. Response shapes are documented in docs/tools.md.
+``call_tool(plant, name, args, ctx=None)`` validates ``args`` with the
+contract's pydantic model, runs the query through ``library`` and returns a
+JSON-ready dict. ``ctx`` (a ``CallContext``) carries what belongs to the run
+making the call: its hidden clarification (``utilities.ask_operator``) and its
+work-order overlay (the WO write tools, and the WO reads that see the run's
+writes); the tool reports back through it what the log records
+(``clarification``, ``written``). Bad input raises
+``ToolError(http_status, code, message, details)``: 404 for unknown names
+(with the valid ones in ``details["valid"]``), 422 for bad values, 409 for a
+work-order write the order's status does not allow. Response shapes are
+documented in docs/tools.md.
 """
 
 from __future__ import annotations
@@ -15,14 +21,18 @@ import json
 import math
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from contracts import tools as T
+from contracts.toollog import Clarification
 from services.assetdata import catalog as C
 from services.assetdata import library as L
+from services.assetdata import operator as O
+from services.assetdata import workorder_writes as W
 from services.assetdata.aliases import canonical_sensor
 from services.assetdata.plant import Plant
 
@@ -504,6 +514,84 @@ def _wo_distribution(plant: Plant, a: T.FailureCodeDistributionArgs) -> dict:
     }
 
 
+def _wo_failure_codes(plant: Plant, a: T.GetFailureCodesArgs) -> dict:
+    rows = W.failure_codes(plant, a.code)
+    code = a.code.strip().upper() if a.code is not None else None
+    return {"code": code, "total": len(rows), "failure_codes": rows}
+
+
+# ---- run-scoped tools (issue 17) ------------------------------------------------------
+@dataclass
+class CallContext:
+    """The run a call belongs to, and what the call reports for its log record."""
+
+    clarification: Clarification | None = None
+    store: W.WriteStore | None = None  # None: writes go to a throwaway overlay
+    key: str = ""  # the run token ("" without one, in open mode)
+    # set by the tool:
+    clarification_kind: str | None = None
+    written: dict | None = None
+
+    def writes(self, create: bool) -> W.RunWrites | None:
+        if self.store is None:
+            return W.RunWrites() if create else None
+        return self.store.get(self.key, create)
+
+
+def _util_ask_operator(plant: Plant, a: T.AskOperatorArgs, ctx: CallContext) -> dict:
+    question = a.question.strip()
+    if not question or len(question) > T.MAX_QUESTION_CHARS:
+        raise ToolError(
+            422,
+            "invalid_question",
+            f"question must be 1..{T.MAX_QUESTION_CHARS} characters.",
+            {"max_chars": T.MAX_QUESTION_CHARS},
+        )
+    answer, kind = O.answer(question, ctx.clarification)
+    ctx.clarification_kind = kind
+    return {"answer": answer, "clarified": kind == "specific"}
+
+
+def _wo_write(name: str):
+    verb = {
+        "create": "created (WAPPR)",
+        "update": "updated",
+        "assign": "assigned",
+        "approve": "approved (APPR)",
+        "close": "closed (CLOSE)",
+        "cancel": "cancelled (CAN)",
+    }[name.split(".", 1)[1].split("_", 1)[0]]
+
+    def handler(plant: Plant, a: Any, ctx: CallContext) -> dict:
+        run = ctx.writes(create=True)
+        assert run is not None
+        order, ctx.written = run.apply(plant, name, a)
+        return {
+            "wonum": order["wonum"],
+            "site_id": order["site_id"],
+            "status": order["status"],
+            "work_order": order,
+            "message": f"Work order {order['wonum']} {verb}.",
+        }
+
+    handler.__name__ = name.replace(".", "_")
+    return handler
+
+
+CONTEXT_HANDLERS = {
+    "utilities.ask_operator": _util_ask_operator,
+    **{name: _wo_write(name) for name in sorted(T.WO_WRITE_TOOLS)},
+}
+# WO reads that see the run's own writes.
+WO_READS = {
+    "wo.list_workorders",
+    "wo.get_workorder",
+    "wo.list_events",
+    "wo.get_workorder_kpis",
+    "wo.get_failure_code_distribution",
+}
+
+
 HANDLERS = {
     "iot.sites": _iot_sites,
     "iot.assets": _iot_assets,
@@ -524,8 +612,10 @@ HANDLERS = {
     "wo.list_alert_rules": _wo_rules,
     "wo.get_workorder_kpis": _wo_kpis,
     "wo.get_failure_code_distribution": _wo_distribution,
+    "wo.get_failure_codes": _wo_failure_codes,
 }
-assert set(HANDLERS) == set(T.TOOL_ARGS)
+assert not set(HANDLERS) & set(CONTEXT_HANDLERS)
+assert set(HANDLERS) | set(CONTEXT_HANDLERS) == set(T.TOOL_ARGS)
 
 
 def validate_args(name: str, args: dict | BaseModel | None) -> BaseModel:
@@ -553,19 +643,29 @@ def validate_args(name: str, args: dict | BaseModel | None) -> BaseModel:
         ) from None
 
 
-def call_tool(plant: Plant, name: str, args: dict | BaseModel | None) -> dict:
+def call_tool(
+    plant: Plant, name: str, args: dict | BaseModel | None, ctx: CallContext | None = None
+) -> dict:
     """Run one tool. Raises ToolError on bad input."""
     name = canonical_tool(name)
     parsed = validate_args(name, args)
     try:
+        if name in CONTEXT_HANDLERS:
+            return CONTEXT_HANDLERS[name](plant, parsed, ctx or CallContext())
+        if name in WO_READS and ctx is not None:
+            run = ctx.writes(create=False)
+            if run is not None:
+                plant = run.view(plant)
         return HANDLERS[name](plant, parsed)
     except L.LibraryError as exc:
         raise ToolError(exc.status, exc.code, exc.message, exc.details) from None
 
 
-def empty_like(result: Any) -> Any:
+def empty_like(result: Any, tool: str | None = None) -> Any:
     """The 'empty result' an injected empty fault returns: same keys, lists and
-    mappings emptied, counts zeroed."""
+    mappings emptied, counts zeroed (the operator's answer: blank)."""
+    if tool == "utilities.ask_operator" and isinstance(result, dict):
+        return {**result, "answer": "", "clarified": False}
     if isinstance(result, dict):
         out: dict[str, Any] = {}
         for k, v in result.items():

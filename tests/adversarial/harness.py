@@ -230,7 +230,11 @@ def run_one(service: AssetService, agent: str, scenario: Scenario, pack: Any = N
     from worker.sandbox.results import parse_result_bytes
 
     token = f"adv-{agent}-{scenario.id}-{uuid.uuid4().hex[:12]}"
-    plan = RunPlan(run_token=token, faults=scenario.faults)
+    plan = RunPlan(
+        run_token=token,
+        faults=scenario.faults,
+        clarification=getattr(scenario, "clarification", None),
+    )
     (service.runs / "plans").mkdir(parents=True, exist_ok=True)
     (service.runs / "plans" / f"{token}.json").write_text(plan.model_dump_json())
     facts = RunFacts()

@@ -418,7 +418,14 @@ def run_submission(
             _Slot(index, scenario, secrets.token_hex(16), uuid.uuid4().hex, vin.name, vout.name)
             for index, (scenario, (vin, vout)) in enumerate(zip(scenarios, pairs, strict=True))
         ]
-        plans = [RunPlan(run_token=s.token, faults=list(s.scenario.faults)) for s in slots]
+        plans = [
+            RunPlan(
+                run_token=s.token,
+                faults=list(s.scenario.faults),
+                clarification=getattr(s.scenario, "clarification", None),
+            )
+            for s in slots
+        ]
         inputs = [scenario_input(s.scenario, track, s.run_id) for s in slots]
         side = sidecar.start_sidecar(
             client,
