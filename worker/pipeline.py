@@ -239,6 +239,43 @@ def public_comparison_set(track: str) -> list[Any]:
     ]
 
 
+ATTEMPT_SEPARATOR = ".a"  # "<id>.a2": letters, digits, '.', '-' like every scenario id
+
+
+def expand_attempts(
+    scenarios: Sequence[Any], attempts: int, taken: set[str] | frozenset[str] = frozenset()
+) -> tuple[list[Any], dict[str, tuple[str, int]]]:
+    """The extra runs of a phase with ``attempts`` = k: copies of every
+    scenario for attempts 2..k, in rounds (all of attempt 2, then all of
+    attempt 3, ...), so that the attempts of one scenario are spread over the
+    evaluation, not run side by side. Attempt 1 keeps the scenario's own id.
+    Returns the copies and ``run id -> (scenario id, attempt)`` for every
+    attempt, attempt 1 included. Each copy is run like any scenario: its own
+    container, run token, fault plan, tool log and LLM budget."""
+    ids = {s.id for s in scenarios}
+    mapping: dict[str, tuple[str, int]] = {s.id: (s.id, 1) for s in scenarios}
+    copies: list[Any] = []
+    for n in range(2, attempts + 1):
+        for s in scenarios:
+            run_id = f"{s.id}{ATTEMPT_SEPARATOR}{n}"
+            if run_id in ids or run_id in taken or run_id in mapping:
+                raise ValueError(f"attempt id {run_id!r} collides with a scenario id")
+            mapping[run_id] = (s.id, n)
+            copies.append(s.model_copy(update={"id": run_id}))
+    return copies, mapping
+
+
+def attempt_runs(runs: Sequence[Any], mapping: dict[str, tuple[str, int]]) -> list[Any]:
+    """The runs of the scored scenarios, renamed back to their scenario id
+    with their attempt number (probe and comparison runs are left out)."""
+    out = []
+    for run in runs:
+        if run.scenario_id in mapping:
+            sid, n = mapping[run.scenario_id]
+            out.append(run.model_copy(update={"scenario_id": sid, "attempt": n}))
+    return out
+
+
 def mean_overall(scenarios: Sequence[Any], runs: list[Any]) -> float | None:
     """Mean overall (0-100) of the runs of ``scenarios`` (None without any)."""
     if not scenarios:
@@ -275,9 +312,10 @@ def write_report(
     source: Any = None,
     invariance: Any = None,
     public_overall: float | None = None,
+    record: dict[str, Any] | None = None,
 ) -> None:
-    """Aggregates + cluster counts + catalog upserts; caller owns the
-    transaction (and has checked the lease)."""
+    """Aggregates + cluster counts + catalog upserts + the reproducibility
+    record; caller owns the transaction (and has checked the lease)."""
     dims = report.dimensions
     session.add(
         SubmissionScore(
@@ -309,6 +347,14 @@ def write_report(
             entity_kept=invariance.entity_kept if invariance else None,
             phrasing_kept=invariance.phrasing_kept if invariance else None,
             public_overall=public_overall,
+            attempts=getattr(report, "attempts", 1),
+            runs=getattr(report, "runs", None) or report.scenarios,
+            pass_hat_k=getattr(report, "pass_hat_k", None),
+            flip_rate=getattr(report, "flip_rate", None),
+            overall_attempt_sd=getattr(report, "overall_attempt_sd", None),
+            intervals=dict(getattr(report, "intervals", None) or {}) or None,
+            wall_seconds=(record or {}).get("totals", {}).get("wall_seconds"),
+            record=record,
         )
     )
     for entry in report.catalog_updates:
@@ -354,9 +400,12 @@ def _finalize(
     source: Any,
     invariance: Any = None,
     public_overall: float | None = None,
+    attempts: int = 1,
+    record: Callable[[datetime], dict[str, Any]] | None = None,
 ) -> bool:
     """The one write transaction. False when the lease is no longer ours
-    (cancelled meanwhile, or already written by a previous delivery)."""
+    (cancelled meanwhile, or already written by a previous delivery).
+    ``record(now)`` builds the reproducibility record (worker/record.py)."""
     with session_scope(deps.settings.database_url) as session:
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CATALOG_LOCK})
         sub = session.scalar(
@@ -376,8 +425,17 @@ def _finalize(
         now = deps.now()
         if store.pin_scenario_pack(session, sub.phase_id, source) is not None:
             raise PackSwitched(source.digest)
-        report = deps.evaluate(scenarios, runs, _catalog(session), now)
-        write_report(session, sub, report, now, source, invariance, public_overall)
+        report = deps.evaluate(scenarios, runs, _catalog(session), now, attempts=attempts)
+        write_report(
+            session,
+            sub,
+            report,
+            now,
+            source,
+            invariance,
+            public_overall,
+            record(now) if record is not None else None,
+        )
         sub.status = Status.FINISHED.value
         sub.progress = 1.0
         sub.finished_at = now
@@ -482,15 +540,19 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
         client.ping()
     except Exception as exc:
         raise EngineUnavailable(type(exc).__name__) from exc
+    started_at = deps.now()
     with session_scope(settings.database_url) as session:
-        sub = store.claim(session, submission_id, owner, lease, deps.now())
+        sub = store.claim(session, submission_id, owner, lease, started_at)
         if sub is None:
             return "skipped"
         track, attempt, archive_name = sub.track, sub.attempt, sub.archive_name
         phase_id = sub.phase_id
-        compare_public = bool(
-            session.scalar(select(Phase.compare_public_pack).where(Phase.id == phase_id))
-        )
+        phase_row = session.execute(
+            select(Phase.compare_public_pack, Phase.attempts).where(Phase.id == phase_id)
+        ).first()
+        compare_public = bool(phase_row and phase_row[0])
+        # k independent runs of every scenario (issue 18)
+        attempts = max(1, int(phase_row[1] or 1)) if phase_row else 1
         image_sha256, image_bytes = sub.image_sha256, sub.image_bytes
     extra = {"submission_id": submission_id, "attempt": attempt, "worker": owner}
     log.info("claimed", extra=extra)
@@ -575,7 +637,13 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
         # A phase comparing packs also runs the public set (what participants
         # validate on), scored apart for the admin view.
         public = public_comparison_set(track) if compare_public and not source.public else []
-        to_run = [*scenarios, *(v.scenario for v in variants), *public]
+        probes = [v.scenario for v in variants]
+        # Attempts 2..k: copies of every scenario, run like any other (own
+        # container, token, tool log, budget); progress counts every run.
+        copies, attempt_of = expand_attempts(
+            scenarios, attempts, {s.id for s in [*probes, *public]}
+        )
+        to_run = [*scenarios, *probes, *public, *copies]
         if hb.stopped.is_set():
             raise Stop()
         with session_scope(settings.database_url) as session:
@@ -624,12 +692,39 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
                 raise Stop()
         invariance = probe_invariance(scenarios, variants, runs)
         public_overall = mean_overall(public, runs)
-        main_ids = {s.id for s in scenarios}
-        runs = [r for r in runs if r.scenario_id in main_ids]
+        from worker.record import build_record, run_costs
+
+        scored = attempt_runs(runs, attempt_of)
+        costs = run_costs(scored, runs, len(probes), len(public))  # aggregates only
+
+        def record(now: datetime) -> dict[str, Any]:
+            return build_record(
+                settings,
+                image_sha256=image_sha256,
+                image_id=getattr(image, "image_id", None),
+                declared_image_id=getattr(image, "declared_id", None),
+                source=source,
+                scenarios=scenarios,
+                attempts=attempts,
+                track=track,
+                costs=costs,
+                started_at=started_at,
+                finished_at=now,
+            )
+
         written = _finalize(
-            deps, submission_id, owner, scenarios, runs, source, invariance, public_overall
+            deps,
+            submission_id,
+            owner,
+            scenarios,
+            scored,
+            source,
+            invariance,
+            public_overall,
+            attempts=attempts,
+            record=record,
         )
-        del runs  # per-scenario data: memory only, dropped now
+        del runs, scored  # per-scenario data: memory only, dropped now
         if not written:
             raise Stop()
         log.info("finished", extra=extra)
