@@ -7,7 +7,7 @@ create-admin-token [--if-missing] [--label L]
 create-team NAME [--display-name D]
 create-token --team NAME [--label L]      participant token for a team
 create-phase --title T --tracks planning,execution [--days N] [--quota Q]
-             [--max-concurrent M] [--private]
+             [--max-concurrent M] [--private] [--attempts K]
 """
 
 from __future__ import annotations
@@ -81,6 +81,7 @@ def _phase(args: argparse.Namespace) -> int:
         tracks=args.tracks.split(","),
         daily_quota=args.quota,
         max_concurrent=args.max_concurrent,
+        attempts=args.attempts,
     )
     with session_factory(get_settings().database_url)() as session:
         phase = service.create_phase(session, data)
@@ -110,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quota", type=int, default=5)
     p.add_argument("--max-concurrent", type=int, default=1)
     p.add_argument("--private", action="store_true")
+    p.add_argument("--attempts", type=int, default=1, help="k runs of every scenario (1-10)")
     p.set_defaults(func=_phase)
     args = parser.parse_args(argv)
     try:

@@ -69,6 +69,13 @@ class PhaseIn(BaseModel):
         description="also score each submission on the public pack's public set "
         "(admin view: rank correlation of public and hidden scores)",
     )
+    attempts: int = Field(
+        1,
+        ge=1,
+        le=10,
+        description="k: independent runs of every scenario; scores are means over attempts "
+        "with 95 % intervals, ties are ranked together (costs k times the runs)",
+    )
 
     @model_validator(mode="after")
     def _dates(self) -> PhaseIn:
@@ -90,6 +97,7 @@ class PhasePatch(BaseModel):
     daily_quota: int | None = Field(None, ge=0, le=10_000)
     max_concurrent: int | None = Field(None, ge=1, le=100)
     compare_public_pack: bool | None = None
+    attempts: int | None = Field(None, ge=1, le=10)
 
 
 class HideIn(BaseModel):

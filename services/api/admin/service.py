@@ -122,6 +122,7 @@ def create_phase(session: Session, data: PhaseIn) -> Phase:
         daily_quota=data.daily_quota,
         max_concurrent=data.max_concurrent,
         compare_public_pack=data.compare_public_pack,
+        attempts=data.attempts,
         leaderboard_version=1,
     )
     session.add(phase)

@@ -19,6 +19,7 @@ class PhaseOut(BaseModel):
     max_concurrent: int
     is_open: bool
     compare_public_pack: bool = False
+    attempts: int = Field(1, description="k: independent runs of every scenario")
 
 
 class CanSubmitOut(BaseModel):

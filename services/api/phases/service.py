@@ -29,6 +29,7 @@ def to_out(phase: Phase, now: datetime) -> PhaseOut:
         max_concurrent=phase.max_concurrent,
         is_open=is_open(phase, now),
         compare_public_pack=phase.compare_public_pack,
+        attempts=phase.attempts or 1,
     )
 
 
