@@ -1,6 +1,8 @@
-"""Leaderboard rows: best finished, visible submission per team, ranked by
+"""Leaderboard rows: best finished, visible submission per team, ordered by
 overall (desc), ties broken by the earlier submission time, then team name.
-``best_per_team`` is pure so the ranking rules are unit-testable."""
+``statistical_ranks`` gives an entry the rank of the one above it when
+their 95 % intervals of overall overlap ("statistically tied"). Both are
+pure so the ranking rules are unit-testable."""
 
 from __future__ import annotations
 
@@ -9,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, defer
 
 from services.store.lifecycle import Status
 from services.store.models import Submission, SubmissionCluster, SubmissionScore, Team
@@ -44,6 +46,42 @@ class BoardRow:
     scenarios: int
     rubric_version: int = 1
     public_overall: float | None = None  # on the public set, when the phase compares
+    # issue 18: k, 95 % intervals {"overall": [low, high], ...} (None before
+    # intervals existed), pass^k, cost (tokens of every run, evaluation wall)
+    attempts: int = 1
+    intervals: dict[str, list[float]] | None = None
+    pass_hat_k: float | None = None
+    tokens: int = 0
+    wall_seconds: float | None = None
+
+    @property
+    def overall_ci(self) -> tuple[float, float] | None:
+        pair = (self.intervals or {}).get("overall")
+        if isinstance(pair, list | tuple) and len(pair) == 2:
+            return float(pair[0]), float(pair[1])
+        return None
+
+
+def statistical_ranks(rows: list[BoardRow]) -> list[tuple[int, bool]]:
+    """(rank, tied with the one above) for rows in board order. An entry whose
+    overall interval overlaps the interval of the entry above shares its rank;
+    otherwise its rank is its position (1, 1, 3, ...). Ties chain: each entry
+    is compared with the one directly above it. Rows without an interval
+    (scored before intervals existed) are never tied."""
+    out: list[tuple[int, bool]] = []
+    for i, row in enumerate(rows):
+        if i > 0:
+            above, here = rows[i - 1].overall_ci, row.overall_ci
+            if (
+                above is not None
+                and here is not None
+                and here[1] >= above[0]
+                and here[0] <= above[1]
+            ):
+                out.append((out[-1][0], True))
+                continue
+        out.append((i + 1, False))
+    return out
 
 
 def _sort_key(row: BoardRow) -> tuple[float, datetime, str]:
@@ -60,8 +98,14 @@ def best_per_team(rows: Iterable[BoardRow]) -> list[BoardRow]:
 
 
 def load_rows(session: Session, phase_id: int, track: str) -> list[BoardRow]:
+    # the record stays in the database (the board needs its token total only)
+    tokens = func.coalesce(
+        SubmissionScore.record[("totals", "tokens")].as_integer(),
+        SubmissionScore.prompt_tokens + SubmissionScore.completion_tokens,
+    )
     stmt = (
-        select(Submission, SubmissionScore, Team)
+        select(Submission, SubmissionScore, Team, tokens)
+        .options(defer(SubmissionScore.record))
         .join(SubmissionScore, SubmissionScore.submission_id == Submission.id)
         .join(Team, Team.id == Submission.team_id)
         .where(
@@ -72,7 +116,7 @@ def load_rows(session: Session, phase_id: int, track: str) -> list[BoardRow]:
         )
     )
     out: list[BoardRow] = []
-    for sub, score, team in session.execute(stmt):
+    for sub, score, team, total_tokens in session.execute(stmt):
         out.append(
             BoardRow(
                 submission_id=sub.id,
@@ -92,6 +136,11 @@ def load_rows(session: Session, phase_id: int, track: str) -> list[BoardRow]:
                 scenarios=score.scenarios,
                 rubric_version=score.rubric_version,
                 public_overall=score.public_overall,
+                attempts=score.attempts or 1,
+                intervals=score.intervals or None,
+                pass_hat_k=score.pass_hat_k,
+                tokens=int(total_tokens or 0),
+                wall_seconds=score.wall_seconds,
             )
         )
     return out

@@ -21,8 +21,20 @@ class ClusterShare(BaseModel):
     share: float
 
 
+class CiOut(BaseModel):
+    low: float
+    high: float
+
+
 class Entry(BaseModel):
-    rank: int
+    rank: int = Field(
+        description="shared by entries whose 95 % intervals of overall overlap the one above "
+        "(statistically tied); otherwise the position"
+    )
+    position: int = Field(description="1-based place in the board's order (overall, desc)")
+    tied: bool = Field(
+        False, description="statistically tied with the entry above (shares its rank)"
+    )
     team: str
     team_display_name: str
     submission_id: uuid.UUID
@@ -41,6 +53,17 @@ class Entry(BaseModel):
     )
     rubric_version: int = 1
     scenarios: int
+    attempts: int = Field(1, description="k: independent runs of every scenario")
+    overall_ci_low: float | None = Field(None, description="95 % interval of overall, low end")
+    overall_ci_high: float | None = Field(None, description="95 % interval of overall, high end")
+    intervals: dict[str, CiOut] = Field(
+        default_factory=dict,
+        description="95 % intervals of overall, pass_rate and the six dimensions "
+        "(empty for scores written before intervals existed)",
+    )
+    pass_hat_k: float | None = Field(None, description="% of scenarios passed in all k attempts")
+    tokens: int = Field(0, description="LLM tokens of every run of the evaluation")
+    wall_seconds: float | None = Field(None, description="the evaluation's wall time")
     top_failure_clusters: list[ClusterShare]
 
 

@@ -25,6 +25,7 @@ from services.api.leaderboard.schemas import (
     CbScore,
     CbSubmission,
     CbTask,
+    CiOut,
     ClusterShare,
     Column,
     Entry,
@@ -32,12 +33,20 @@ from services.api.leaderboard.schemas import (
     PhaseRef,
     ScenarioPackRef,
 )
-from services.store.leaderboard import BoardRow, best_per_team, load_rows, top_clusters
+from services.store.leaderboard import (
+    BoardRow,
+    best_per_team,
+    load_rows,
+    statistical_ranks,
+    top_clusters,
+)
 from services.store.lifecycle import Status
 from services.store.models import Phase, Submission
 
-# (key, title, precision, higher is better); index = position (Codabench)
-COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
+# (key, title, precision, higher is better); index = position (Codabench).
+# The first eight are the scores; then the statistical rank, the interval of
+# overall, pass^k and the cost (issue 18), appended so old indexes stay put.
+SCORE_COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
     ("overall", "Overall", 2, True),
     ("pass_rate", "Pass rate", 2, True),
     ("task_completion", "Task completion", 2, True),
@@ -46,6 +55,15 @@ COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
     ("sequence_correctness", "Sequence correctness", 2, True),
     ("clarity_justification", "Clarity and justification", 2, True),
     ("hallucination_rate", "Hallucination rate", 2, False),
+)
+COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
+    *SCORE_COLUMNS,
+    ("rank", "Rank (overlapping 95 % intervals share a rank)", 0, False),
+    ("overall_ci_low", "Overall, 95 % interval low", 2, True),
+    ("overall_ci_high", "Overall, 95 % interval high", 2, True),
+    ("pass_hat_k", "Pass^k (passed in all k attempts)", 2, True),
+    ("tokens", "Tokens", 0, False),
+    ("wall_seconds", "Wall time (s)", 1, False),
 )
 TASK_IDS = {"planning": 1, "execution": 2}
 # A phase's default board when none of its tracks has a finished submission
@@ -210,10 +228,45 @@ def _dump(model: Leaderboard | CbLeaderboard) -> bytes:
     return json.dumps(model.model_dump(mode="json"), separators=(",", ":"), sort_keys=True).encode()
 
 
-def _entry(rank: int, row: BoardRow, clusters: list) -> Entry:
-    r = {key: round(float(getattr(row, key)), precision) for key, _, precision, _ in COLUMNS}
+def _intervals(row: BoardRow) -> dict[str, CiOut]:
+    out = {}
+    for key, pair in sorted((row.intervals or {}).items()):
+        if isinstance(pair, list | tuple) and len(pair) == 2:
+            name = "hallucination_rate" if key == "hallucination" else key
+            out[name] = CiOut(low=round(float(pair[0]), 2), high=round(float(pair[1]), 2))
+    return out
+
+
+def column_values(row: BoardRow, rank: int) -> dict[str, float | None]:
+    """Every column's value for one board row (None: not recorded)."""
+    ci = row.overall_ci
+    values: dict[str, float | None] = {key: float(getattr(row, key)) for key, *_ in SCORE_COLUMNS}
+    values.update(
+        rank=float(rank),
+        overall_ci_low=None if ci is None else ci[0],
+        overall_ci_high=None if ci is None else ci[1],
+        pass_hat_k=row.pass_hat_k,
+        tokens=float(row.tokens),
+        wall_seconds=row.wall_seconds,
+    )
+    return values
+
+
+def _entry(position: int, rank: int, tied: bool, row: BoardRow, clusters: list) -> Entry:
+    precision = {key: p for key, _, p, _ in COLUMNS}
+    values = column_values(row, rank)
+    r = {
+        key: None if values[key] is None else round(values[key], precision[key])
+        for key in ("overall_ci_low", "overall_ci_high", "pass_hat_k", "wall_seconds")
+    }
+    r |= {key: round(values[key], p) for key, _, p, _ in SCORE_COLUMNS}
     return Entry(
         rank=rank,
+        position=position,
+        tied=tied,
+        attempts=row.attempts,
+        intervals=_intervals(row),
+        tokens=row.tokens,
         team=row.team_name,
         team_display_name=row.team_display_name,
         submission_id=row.submission_id,
@@ -239,6 +292,7 @@ def phase_ref(head: PhaseHead) -> PhaseRef:
 
 def render_board(session: Session, head: PhaseHead, track: str, page: int, page_size: int) -> bytes:
     ranked = best_per_team(load_rows(session, head.id, track))
+    ranks = statistical_ranks(ranked)
     window = ranked[(page - 1) * page_size : page * page_size]
     clusters = top_clusters(session, [r.submission_id for r in window])
     start = (page - 1) * page_size
@@ -251,7 +305,7 @@ def render_board(session: Session, head: PhaseHead, track: str, page: int, page_
         page=page,
         page_size=page_size,
         entries=[
-            _entry(start + i + 1, r, clusters.get(r.submission_id, []))
+            _entry(start + i + 1, *ranks[start + i], r, clusters.get(r.submission_id, []))
             for i, r in enumerate(window)
         ],
     )
@@ -262,6 +316,11 @@ def render_codabench(session: Session, head: PhaseHead, page: int, page_size: in
     """One entry per team with its best score on every task (track); teams
     ordered by their rank on the first track, then by the next."""
     per_track = {t: best_per_team(load_rows(session, head.id, t)) for t in head.tracks}
+    rank_of = {
+        (t, row.team_name): rank
+        for t, rows in per_track.items()
+        for row, (rank, _) in zip(rows, statistical_ranks(rows), strict=True)
+    }
     order: list[str] = []
     for track in head.tracks:
         for row in per_track[track]:
@@ -277,11 +336,14 @@ def render_codabench(session: Session, head: PhaseHead, page: int, page_size: in
             if row is None:
                 continue
             first = first or row
+            values = column_values(row, rank_of[(track, team)])
             for index, (key, _, precision, _) in enumerate(COLUMNS):
+                if values[key] is None:
+                    continue  # not recorded (scored before issue 18): no score, as Codabench
                 scores.append(
                     CbScore(
                         index=index,
-                        score=f"{float(getattr(row, key)):.{precision}f}",
+                        score=f"{values[key]:.{precision}f}",
                         task_id=TASK_IDS.get(track, 0),
                         column_key=key,
                     )

@@ -22,6 +22,7 @@ from services.api.submissions import service
 from services.api.submissions.archive import ArchiveError, Limits, inspect_archive
 from services.api.submissions.schemas import (
     FailureSummaryOut,
+    RecordOut,
     StatusName,
     SubmissionOut,
     SubmissionPage,
@@ -383,6 +384,25 @@ def get_failure_summary(
 ) -> FailureSummaryOut:
     """Failure clusters of one submission (catalog id, label, count, share)."""
     return service.failure_summary(session, service.get_visible(session, principal, submission_id))
+
+
+@router.get(
+    "/{submission_id}/record",
+    response_model=RecordOut,
+    responses=responses(401, 404, 422),
+)
+def get_record(
+    session: SessionDep, principal: CurrentPrincipal, submission_id: uuid.UUID = Path()
+) -> JSONResponse:
+    """The reproducibility record (image, pack, rubric, engine, seeds, limits,
+    model, attempts, worker, times, cost) with the scores, as a download."""
+    out = service.record_of(service.get_visible(session, principal, submission_id))
+    return JSONResponse(
+        out.model_dump(mode="json"),
+        headers={
+            "Content-Disposition": f'attachment; filename="arena-record-{submission_id}.json"'
+        },
+    )
 
 
 @router.post(

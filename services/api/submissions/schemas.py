@@ -30,6 +30,11 @@ class PackOut(BaseModel):
     version: str
 
 
+class IntervalOut(BaseModel):
+    low: float
+    high: float
+
+
 class ScoresOut(BaseModel):
     """Aggregates 0-100; ``hallucination_rate`` is a rate (lower is better)."""
 
@@ -63,6 +68,41 @@ class ScoresOut(BaseModel):
         default_factory=list,
         description="aggregates per agent family / task type, only for groups of >= 5 scenarios",
     )
+    # repeated attempts and uncertainty (docs/scoring.md §3)
+    attempts: int = Field(1, description="k: independent runs of every scenario")
+    runs: int = Field(0, description="scored runs: scenarios x attempts")
+    pass_hat_k: float | None = Field(
+        None, description="% of scenarios passed in all k attempts (pass^k; = pass_rate for k=1)"
+    )
+    flip_rate: float | None = Field(
+        None, description="% of scenarios whose outcome differed between attempts (k >= 2)"
+    )
+    overall_attempt_sd: float | None = Field(
+        None, description="SD of the k per-attempt overall means (k >= 2)"
+    )
+    intervals: dict[str, IntervalOut] = Field(
+        default_factory=dict,
+        description="95 % bootstrap intervals over scenarios and attempts: the six dimensions, "
+        "overall and pass_rate (empty for scores written before intervals existed)",
+    )
+    tokens: int = Field(0, description="LLM tokens of every run of the evaluation")
+    wall_seconds: float | None = Field(None, description="the evaluation's wall time")
+    record: dict[str, Any] | None = Field(
+        None,
+        description="the reproducibility record (docs/api.md); also "
+        "GET /api/v1/submissions/{id}/record as a download",
+    )
+
+
+class RecordOut(BaseModel):
+    """The downloadable reproducibility record: scores and what produced them."""
+
+    submission_id: uuid.UUID
+    team: str
+    phase_id: int
+    track: str
+    scores: ScoresOut
+    record: dict[str, Any]
 
 
 class FailureOut(BaseModel):

@@ -19,8 +19,10 @@ from services.api.submissions.schemas import (
     ClusterCountOut,
     FailureOut,
     FailureSummaryOut,
+    IntervalOut,
     InvarianceOut,
     PackOut,
+    RecordOut,
     ScoresOut,
     SubmissionOut,
     SubmissionPage,
@@ -29,7 +31,14 @@ from services.api.submissions.upload import StoredUpload
 from services.settings import Settings
 from services.store import submissions as store
 from services.store.lifecycle import FINAL
-from services.store.models import FailureCluster, Phase, Submission, SubmissionCluster, Team
+from services.store.models import (
+    FailureCluster,
+    Phase,
+    Submission,
+    SubmissionCluster,
+    SubmissionScore,
+    Team,
+)
 from services.store.paging import fetch_page
 
 log = logging.getLogger("arena.api.submissions")
@@ -58,7 +67,31 @@ def _round_floats(value: Any) -> Any:
     return value
 
 
-def to_out(sub: Submission) -> SubmissionOut:
+def published_intervals(intervals: dict[str, Any] | None) -> dict[str, IntervalOut]:
+    """The evaluator's intervals under the api's names (``hallucination`` is
+    ``hallucination_rate`` here), at the published precision."""
+    out: dict[str, IntervalOut] = {}
+    for key, pair in sorted((intervals or {}).items()):
+        if isinstance(pair, list | tuple) and len(pair) == 2:
+            name = "hallucination_rate" if key == "hallucination" else key
+            out[name] = IntervalOut(low=publish(pair[0]), high=publish(pair[1]))
+    return out
+
+
+def score_tokens(s: SubmissionScore) -> int:
+    """Tokens of every run of the evaluation (the record's total; before the
+    record existed, the scored runs' tokens)."""
+    totals = (s.record or {}).get("totals") or {}
+    if isinstance(totals.get("tokens"), int):
+        return totals["tokens"]
+    return int(s.prompt_tokens or 0) + int(s.completion_tokens or 0)
+
+
+def _optional(value: float | None) -> float | None:
+    return None if value is None else publish(value)
+
+
+def to_out(sub: Submission, *, with_record: bool = True) -> SubmissionOut:
     failure = None
     if sub.failure_code:
         failure = FailureOut(
@@ -102,6 +135,15 @@ def to_out(sub: Submission) -> SubmissionOut:
             failure_statements=s.failure_statements,
             run_failures=s.run_failures or {},
             groups=[_round_floats(g) for g in s.groups or []],
+            attempts=s.attempts or 1,
+            runs=s.runs or s.scenarios * (s.attempts or 1),
+            pass_hat_k=_optional(s.pass_hat_k),
+            flip_rate=_optional(s.flip_rate),
+            overall_attempt_sd=_optional(s.overall_attempt_sd),
+            intervals=published_intervals(s.intervals),
+            tokens=score_tokens(s),
+            wall_seconds=None if s.wall_seconds is None else round(s.wall_seconds, 1),
+            record=s.record if with_record else None,
         )
     return SubmissionOut(
         id=sub.id,
@@ -229,6 +271,27 @@ def list_visible(
     )
     return SubmissionPage(
         items=[to_out(s) for s in rows], total=total, page=page, page_size=page_size
+    )
+
+
+def record_of(sub: Submission) -> RecordOut:
+    """The downloadable reproducibility record of a finished submission."""
+    if sub.score is None or not sub.score.record:
+        raise ApiError(
+            404,
+            "record_not_available",
+            "This submission has no reproducibility record: it is not finished, or it was "
+            "scored before records existed (an admin re-run writes one).",
+        )
+    scores = to_out(sub, with_record=False).scores
+    assert scores is not None
+    return RecordOut(
+        submission_id=sub.id,
+        team=sub.team.name,
+        phase_id=sub.phase_id,
+        track=sub.track,
+        scores=scores,
+        record=sub.score.record,
     )
 
 
