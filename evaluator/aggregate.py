@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 
 from contracts.run import RunFacts, ScenarioRun
 from evaluator import stats
-from evaluator.catalog import match_catalog
-from evaluator.cluster import ClusterParams, cluster_statements
+from evaluator.catalog import CatalogMatch, match_catalog
+from evaluator.cluster import ClusterParams, StatementCluster, cluster_statements
 from evaluator.embed import Embedder, get_embedder
 from evaluator.failures import extract_failures
 from evaluator.models import (
@@ -155,6 +156,39 @@ def uncertainty(
     }
 
 
+@dataclass
+class FailureAnalysis:
+    statements: list[FailureStatement]
+    clusters: list[StatementCluster]  # members index ``statements``
+    matched: CatalogMatch
+
+
+def failure_analysis(
+    scored: Sequence[tuple[Scenario, ScenarioRun, ScenarioScore]],
+    catalog: list[CatalogEntry],
+    now: datetime,
+    *,
+    embedder: Embedder | None = None,
+    cluster_params: ClusterParams | None = None,
+    llm_failures_model: str | None = None,
+    llm_naming_model: str | None = None,
+) -> FailureAnalysis:
+    """The failure half of ``evaluate_submission``: statements of every
+    scored run (detectors + optional LLM proposals), clusters, catalog match.
+    Exposed so the diagnosis benchmark measures exactly this path."""
+    statements: list[FailureStatement] = []
+    for sc, run, score in scored:
+        statements.extend(extract_failures(sc, run, score, llm_model=llm_failures_model))
+    emb = embedder or get_embedder()
+    clusters = cluster_statements(statements, emb, cluster_params)
+    if llm_naming_model:
+        from evaluator.naming import name_clusters
+
+        name_clusters(clusters, statements, model=llm_naming_model)
+    matched = match_catalog(clusters, catalog, emb.id, now, len(statements))
+    return FailureAnalysis(statements, clusters, matched)
+
+
 def evaluate_submission(
     scenarios: Sequence[Scenario],
     runs: Sequence[ScenarioRun],
@@ -181,16 +215,16 @@ def evaluate_submission(
         raise EvaluatorError("no_scenarios", "a submission needs at least one scenario")
     scored = score_all(scenarios, runs, attempts)
     scores = [s for _, _, s in scored]
-    statements: list[FailureStatement] = []
-    for sc, run, score in scored:
-        statements.extend(extract_failures(sc, run, score, llm_model=llm_failures_model))
-    emb = embedder or get_embedder()
-    clusters = cluster_statements(statements, emb, cluster_params)
-    if llm_naming_model:
-        from evaluator.naming import name_clusters
-
-        name_clusters(clusters, statements, model=llm_naming_model)
-    matched = match_catalog(clusters, catalog, emb.id, now, len(statements))
+    failures = failure_analysis(
+        scored,
+        catalog,
+        now,
+        embedder=embedder,
+        cluster_params=cluster_params,
+        llm_failures_model=llm_failures_model,
+        llm_naming_model=llm_naming_model,
+    )
+    statements, matched = failures.statements, failures.matched
     dims = dimension_means(scores)
     answered = [s for s in scores if s.run_failure is None]
     passed = sum(s.passed for s in scores)
