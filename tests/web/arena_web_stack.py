@@ -241,11 +241,13 @@ class WebStack:
         submission_id: uuid.UUID,
         dims: dict[str, float],
         clusters: list[tuple[str, str, str, int]] = (),
+        extra: dict | None = None,
     ) -> None:
         """Write what the worker writes at the end: scores + cluster counts +
         catalog counts + status finished + leaderboard version bump, in one
         transaction. ``clusters``: (cluster id, label, taxonomy category,
-        taxonomy code or None, count)."""
+        taxonomy code or None, count); ``extra``: further score columns
+        (intervals, record, attempts, ...)."""
         from services.store import submissions as store
         from services.store.models import (
             FailureCluster,
@@ -273,6 +275,7 @@ class WebStack:
                     prompt_tokens=100,
                     completion_tokens=50,
                     groups={},
+                    **(extra or {}),
                 )
             )
             total = sum(c[4] for c in clusters) or 1

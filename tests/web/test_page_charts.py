@@ -158,6 +158,7 @@ def _entry(rank: int, team: str, overall: float, **dims: float) -> dict:
     )
     return Entry(
         rank=rank,
+        position=rank,
         team=team,
         team_display_name=team.title(),
         submission_id=uuid.UUID(int=rank),

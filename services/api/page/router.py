@@ -48,6 +48,21 @@ def pct(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.0f}%"
 
 
+def ci(pair: tuple[float, float] | None) -> str:
+    """A 95 % interval as 'low–high' (empty when none was recorded)."""
+    return "" if pair is None else f"{pair[0]:.1f}–{pair[1]:.1f}"
+
+
+def count(value: int | None) -> str:
+    return "–" if value is None else f"{value:,}"
+
+
+def secs(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.0f} s" if value < 120 else f"{value / 60:.1f} min"
+
+
 @lru_cache
 def templates() -> Environment:
     env = Environment(
@@ -64,6 +79,9 @@ def templates() -> Environment:
         fmt=fmt,
         pct=pct,
         rate=rate,
+        ci=ci,
+        count=count,
+        secs=secs,
         dimensions=views.DIMENSIONS,
         ready_line=svg.DEPLOYMENT_READY,
     )

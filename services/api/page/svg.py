@@ -60,6 +60,9 @@ def _clamp(value: float | None) -> float:
 class Axis:
     label: str
     value: float | None  # 0-100, higher is better (hallucination already inverted)
+    # 95 % interval of the value (same orientation), drawn as a whisker on the spoke
+    low: float | None = None
+    high: float | None = None
 
 
 def radar(axes: Sequence[Axis], *, title: str, chart_id: str, size: int = 220) -> Markup:
@@ -89,6 +92,22 @@ def radar(axes: Sequence[Axis], *, title: str, chart_id: str, size: int = 220) -
     values = [_clamp(a.value) for a in axes]
     shape = " ".join(f"{_f(x)},{_f(y)}" for x, y in (point(i, v) for i, v in enumerate(values)))
     parts.append(f'<polygon class="shape" points="{shape}"/>')
+    for i, axis in enumerate(axes):
+        if axis.value is None or axis.low is None or axis.high is None:
+            continue
+        # error bar along the spoke: the 95 % interval, with caps across it
+        x1, y1 = point(i, _clamp(axis.low))
+        x2, y2 = point(i, _clamp(axis.high))
+        angle = -math.pi / 2 + 2 * math.pi * i / n
+        cap_x, cap_y = -math.sin(angle) * 3, math.cos(angle) * 3
+        parts.append(
+            f'<line class="ci" x1="{_f(x1)}" y1="{_f(y1)}" x2="{_f(x2)}" y2="{_f(y2)}"/>'
+            + "".join(
+                f'<line class="ci-cap" x1="{_f(x - cap_x)}" y1="{_f(y - cap_y)}" '
+                f'x2="{_f(x + cap_x)}" y2="{_f(y + cap_y)}"/>'
+                for x, y in ((x1, y1), (x2, y2))
+            )
+        )
     for i, v in enumerate(values):
         x, y = point(i, v)
         parts.append(f'<circle class="dot" cx="{_f(x)}" cy="{_f(y)}" r="2.5"/>')
@@ -104,9 +123,15 @@ def radar(axes: Sequence[Axis], *, title: str, chart_id: str, size: int = 220) -
             f'{escape(axis.label)}<tspan class="axis-value" x="{_f(lx)}" dy="1.1em">'
             f"{value_text}</tspan></text>"
         )
-    desc = "; ".join(
-        f"{a.label} {'not available' if a.value is None else _f(_clamp(a.value))}" for a in axes
-    )
+    def said(a: Axis) -> str:
+        if a.value is None:
+            return f"{a.label} not available"
+        text = f"{a.label} {_f(_clamp(a.value))}"
+        if a.low is not None and a.high is not None:
+            text += f" (95 percent interval {_f(_clamp(a.low))} to {_f(_clamp(a.high))})"
+        return text
+
+    desc = "; ".join(said(a) for a in axes)
     margin = 44  # room for the side labels outside the square
     svg = (
         f'<svg class="chart radar" viewBox="{-margin} 0 {size + 2 * margin} {size}" role="img" '
@@ -158,16 +183,27 @@ def share_bars(bars: Sequence[ShareBar], *, title: str, chart_id: str, width: in
     )
 
 
-def score_meter(value: float | None, *, width: int = 96) -> Markup:
-    """A small 0-100 bar with a tick at the deployment-readiness line."""
+def score_meter(
+    value: float | None, *, width: int = 96, ci: tuple[float, float] | None = None
+) -> Markup:
+    """A small 0-100 bar with a tick at the deployment-readiness line and,
+    given ``ci``, the 95 % interval as an error bar across it."""
     v = _clamp(value)
     ready = value is not None and v >= DEPLOYMENT_READY
     tick = width * DEPLOYMENT_READY / 100
+    bar = ""
+    if value is not None and ci is not None:
+        lo, hi = (width * _clamp(c) / 100 for c in ci)
+        bar = (
+            f'<line class="meter-ci" x1="{_f(lo)}" y1="5" x2="{_f(hi)}" y2="5"/>'
+            f'<line class="meter-ci" x1="{_f(lo)}" y1="2" x2="{_f(lo)}" y2="8"/>'
+            f'<line class="meter-ci" x1="{_f(hi)}" y1="2" x2="{_f(hi)}" y2="8"/>'
+        )
     return Markup(
         f'<svg class="meter" viewBox="0 0 {width} 10" width="{width}" height="10" '
         f'aria-hidden="true" focusable="false">'
         f'<rect class="meter-track" x="0" y="1" width="{width}" height="8" rx="2"/>'
         f'<rect class="meter-fill{" ready" if ready else ""}" x="0" y="1" '
         f'width="{_f(width * v / 100)}" height="8" rx="2"/>'
-        f'<line class="meter-tick" x1="{_f(tick)}" y1="0" x2="{_f(tick)}" y2="10"/></svg>'
+        f'<line class="meter-tick" x1="{_f(tick)}" y1="0" x2="{_f(tick)}" y2="10"/>{bar}</svg>'
     )

@@ -64,6 +64,13 @@ class LeaderboardRow:
     meter: Markup
     radar: Markup
     sig: str
+    # issue 18: statistically tied with the row above (shares its rank), the
+    # 95 % interval of overall, k, and the cost
+    tied: bool = False
+    ci: tuple[float, float] | None = None
+    attempts: int = 1
+    tokens: int | None = None
+    wall_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -87,14 +94,28 @@ def pack_line(phase: Mapping[str, Any]) -> str:
     return line + " (hidden)"
 
 
-def radar_axes(dims: Mapping[str, float | None]) -> list[svg.Axis]:
-    """Outward is better on every axis: hallucination is drawn as 100 - rate."""
+def interval(value: Any) -> tuple[float, float] | None:
+    """An api interval ``{"low": .., "high": ..}`` as a pair (None if absent)."""
+    if not isinstance(value, Mapping):
+        return None
+    low, high = _num(value.get("low")), _num(value.get("high"))
+    return None if low is None or high is None else (low, high)
+
+
+def radar_axes(
+    dims: Mapping[str, float | None], intervals: Mapping[str, Any] | None = None
+) -> list[svg.Axis]:
+    """Outward is better on every axis: hallucination is drawn as 100 - rate
+    (and its interval flipped with it)."""
     axes = []
     for key, _, _, radar_label in DIMENSIONS:
         value = dims[key]
-        if value is not None and key == "hallucination_rate":
-            value = 100.0 - value
-        axes.append(svg.Axis(radar_label, value))
+        ci = interval((intervals or {}).get(key))
+        if key == "hallucination_rate":
+            value = None if value is None else 100.0 - value
+            ci = None if ci is None else (100.0 - ci[1], 100.0 - ci[0])
+        low, high = ci if ci is not None else (None, None)
+        axes.append(svg.Axis(radar_label, value, low, high))
     return axes
 
 
@@ -105,6 +126,8 @@ def leaderboard_view(payload: Mapping[str, Any], etag: str | None = None) -> Lea
     for entry in payload["entries"]:
         dims = {key: _num(entry.get(key)) for key, _, _, _ in DIMENSIONS}
         overall = _num(entry.get("overall"))
+        low, high = _num(entry.get("overall_ci_low")), _num(entry.get("overall_ci_high"))
+        ci = None if low is None or high is None else (low, high)
         team_label = str(entry.get("team_display_name") or entry["team"])
         rows.append(
             LeaderboardRow(
@@ -116,15 +139,22 @@ def leaderboard_view(payload: Mapping[str, Any], etag: str | None = None) -> Lea
                 pass_rate=_num(entry.get("pass_rate")),
                 dims=dims,
                 deployment_ready=bool(entry.get("deployment_ready")),
-                meter=svg.score_meter(overall),
+                meter=svg.score_meter(overall, ci=ci),
                 radar=svg.radar(
-                    radar_axes(dims),
+                    radar_axes(dims, entry.get("intervals")),
                     title=f"{team_label}: six dimensions",
                     chart_id="radar-" + safe_id(str(entry["team"])),
                 ),
                 # rank excluded: moving down because another team improved is
                 # not a change of this team's numbers
-                sig=signature({k: v for k, v in entry.items() if k != "rank"}),
+                sig=signature(
+                    {k: v for k, v in entry.items() if k not in ("rank", "position", "tied")}
+                ),
+                tied=bool(entry.get("tied")),
+                ci=ci,
+                attempts=int(entry.get("attempts") or 1),
+                tokens=None if entry.get("tokens") is None else int(entry["tokens"]),
+                wall_seconds=_num(entry.get("wall_seconds")),
             )
         )
     return LeaderboardView(
@@ -205,6 +235,9 @@ class SubmissionView:
     sig: str
     active: bool
     failures: ClusterView | None = None
+    ci: tuple[float, float] | None = None  # 95 % interval of overall
+    attempts: int = 1
+    has_record: bool = False  # the reproducibility record can be downloaded
 
 
 def submission_view(item: Mapping[str, Any]) -> SubmissionView:
@@ -225,4 +258,7 @@ def submission_view(item: Mapping[str, Any]) -> SubmissionView:
         reason=" — ".join(str(x) for x in (failure.get("code"), failure.get("message")) if x),
         sig=signature(item),
         active=status not in FINAL_STATUSES,
+        ci=interval((scores.get("intervals") or {}).get("overall")),
+        attempts=int(scores.get("attempts") or 1),
+        has_record=bool(scores.get("record")),
     )

@@ -168,6 +168,34 @@
         .catch(function (err) { status.textContent = "Could not load the team view (" + err.message + ")."; });
     }
 
+    // The reproducibility record: fetched with the token (the page never puts
+    // it in a URL), saved as a file.
+    region.addEventListener("click", function (ev) {
+      var button = ev.target.closest("button[data-record]");
+      if (!button) return;
+      var token = sessionStorage.getItem(TOKEN_KEY);
+      if (!token) return;
+      var id = button.dataset.record;
+      fetch("/api/v1/submissions/" + encodeURIComponent(id) + "/record", {
+        headers: { Authorization: "Bearer " + token, Accept: "application/json" },
+        cache: "no-store", credentials: "omit"
+      })
+        .then(function (res) {
+          if (!res.ok) throw new Error("HTTP " + res.status);
+          return res.blob();
+        })
+        .then(function (blob) {
+          var link = document.createElement("a");
+          link.href = URL.createObjectURL(blob);
+          link.download = "arena-record-" + id + ".json";
+          document.body.appendChild(link);
+          link.click();
+          setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 0);
+          status.textContent = "Record of " + id.slice(0, 8) + " downloaded.";
+        })
+        .catch(function (err) { status.textContent = "Could not download the record (" + err.message + ")."; });
+    });
+
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var token = input.value.trim();
