@@ -34,7 +34,7 @@ from services.assetdata import generator
 log = logging.getLogger(__name__)
 
 DEFAULT_SEED = C.DEFAULT_SEED
-GENERATOR_VERSION = 2  # bump whenever generated content changes
+GENERATOR_VERSION = 4  # bump whenever generated content changes (4: issue 17 evidence)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -56,6 +56,9 @@ class Plant:
     events: list[dict]
     content_hash: str | None  # sha256 of the cache file; None until digest() when not cached
     generation_seconds: float | None = None  # set when this process generated it
+    # insufficient / conflicting evidence (issue 17; services.assetdata.evidence)
+    data_quality: list[dict] = field(default_factory=list)
+    evidence_conflicts: list[dict] = field(default_factory=list)
     load_seconds: float | None = None
     source: str = "generated"  # "generated" | "cache"
     assets: tuple[C.AssetSpec, ...] = C.ASSETS
@@ -91,6 +94,8 @@ class Plant:
                 "episodes": self.episodes,
                 "workorders": self.workorders,
                 "events": self.events,
+                "data_quality": self.data_quality,
+                "evidence_conflicts": self.evidence_conflicts,
             }
             self.content_hash = write_cache_digest(self.telemetry, records)
         return self.content_hash

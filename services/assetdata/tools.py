@@ -30,6 +30,7 @@ from pydantic import BaseModel, ValidationError
 from contracts import tools as T
 from contracts.toollog import Clarification
 from services.assetdata import catalog as C
+from services.assetdata import evidence as EV
 from services.assetdata import library as L
 from services.assetdata import operator as O
 from services.assetdata import workorder_writes as W
@@ -200,6 +201,7 @@ def _iot_history(plant: Plant, a: T.HistoryArgs) -> dict:
     }
     ds = DATASETS.register(spec)
     lo, hi, pages = _page(len(h.times), a.page, a.page_size)
+    quality = EV.history_quality(plant, asset, s, e, h.columns, a.aggregation)
     out = {
         "site_name": asset.site,
         "asset_id": asset.name,
@@ -210,6 +212,7 @@ def _iot_history(plant: Plant, a: T.HistoryArgs) -> dict:
         "cadence_minutes": h.cadence_minutes,
         "sensors": h.columns,
         "total_observations": len(h.times),
+        **quality,
         "page": a.page,
         "page_size": a.page_size,
         "total_pages": pages,
@@ -217,10 +220,7 @@ def _iot_history(plant: Plant, a: T.HistoryArgs) -> dict:
         "observations": _rows(plant, h, lo, hi),
     }
     if not len(h.times):
-        out["message"] = (
-            f"No telemetry in this window; telemetry covers {L.iso(plant.start)} "
-            f"to {L.iso(plant.end)} (exclusive)."
-        )
+        out["message"] = EV.empty_history_message(plant, asset, s, e, quality)
     return out
 
 
