@@ -389,6 +389,39 @@ def failures(
 
 
 @app.command()
+def record(
+    submission_id: Annotated[str, typer.Argument(metavar="ID")],
+    out_path: Annotated[
+        str | None,
+        typer.Option(
+            "--out", "-o", help="Where to save it (default ./arena-record-ID.json; - = stdout)."
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Save the reproducibility record of a finished submission: scores with
+    their intervals, and the image, pack, rubric, engine, limits, model,
+    attempts and cost that produced them."""
+    from pathlib import Path
+
+    with handled(as_json), api() as client:
+        payload = client.get_json(f"{API_PREFIX}/submissions/{submission_id}/record")
+        if as_json or out_path == "-":
+            emit_json(payload)
+            return
+        path = Path(out_path or f"arena-record-{payload.get('submission_id', submission_id)}.json")
+        path.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+        rec = payload.get("record") or {}
+        scores = payload.get("scores") or {}
+        err.print(
+            f"saved {path}  (overall {render.fmt_num(scores.get('overall'))}, 95% CI "
+            f"{render.fmt_ci((scores.get('intervals') or {}).get('overall'))}, "
+            f"k = {rec.get('attempts', 1)}, engine {rec.get('engine_revision', '?')})",
+            highlight=False,
+        )
+
+
+@app.command()
 def whoami(as_json: JsonOpt = False) -> None:
     """Where the CLI points and whether a token is stored."""
     with handled(as_json):

@@ -69,6 +69,36 @@ def overall_text(value: Any) -> Text:
     return Text(fmt_num(value), style=style)
 
 
+def fmt_ci(pair: Any) -> str:
+    """A 95 % interval: ``{"low": .., "high": ..}`` (or ``[low, high]``) as 'low–high'."""
+    if isinstance(pair, Mapping):
+        low, high = pair.get("low"), pair.get("high")
+    elif isinstance(pair, list | tuple) and len(pair) == 2:
+        low, high = pair
+    else:
+        return "–"
+    if low is None or high is None:
+        return "–"
+    return f"{float(low):.1f}–{float(high):.1f}"
+
+
+def fmt_count(value: Any) -> str:
+    return "–" if value is None else f"{int(value):,}"
+
+
+def fmt_seconds(value: Any) -> str:
+    if value is None:
+        return "–"
+    v = float(value)
+    return f"{v:.0f} s" if v < 120 else f"{v / 60:.1f} min"
+
+
+def rank_text(entry: Mapping[str, Any]) -> str:
+    """'=2' when statistically tied with the entry above (shares its rank)."""
+    rank = str(entry.get("rank", ""))
+    return f"={rank}" if entry.get("tied") else rank
+
+
 def dimension_value(scores: Mapping[str, Any] | None, key: str) -> Any:
     if not scores:
         return None
@@ -83,25 +113,34 @@ def leaderboard_table(payload: Mapping[str, Any]) -> Table:
         f"Leaderboard — {phase.get('title', '?')} (phase {phase.get('id', '?')}) · "
         f"track {payload.get('track') or '?'}"
     )
+    attempts = max((int(e.get("attempts") or 1) for e in entries), default=1)
     table = Table(
         title=title,
         caption=f"{payload.get('total', len(entries))} team(s) · pass rate ≥ "
-        f"{DEPLOYMENT_READY:.0f} % = deployment-ready · Hall↓ = hallucination rate",
+        f"{DEPLOYMENT_READY:.0f} % = deployment-ready · Hall↓ = hallucination rate · "
+        "95% CI of overall; =N: statistically tied with the entry above (overlapping CIs)"
+        + (f" · means over k = {attempts} attempts" if attempts > 1 else ""),
     )
     table.add_column("#", justify="right")
     table.add_column("Team")
     table.add_column("Overall", justify="right")
+    table.add_column("95% CI", justify="right")
     table.add_column("Pass", justify="right")
     for _, header in DIMENSIONS:
         table.add_column(header, justify="right")
+    table.add_column("Tokens", justify="right")
+    table.add_column("Wall", justify="right")
     table.add_column("Submission")
     for entry in entries:
         table.add_row(
-            str(entry.get("rank", "")),
+            rank_text(entry),
             str(entry.get("team_display_name") or entry.get("team") or "?"),
             overall_text(entry.get("overall")),
+            fmt_ci([entry.get("overall_ci_low"), entry.get("overall_ci_high")]),
             fmt_rate(entry.get("pass_rate")),
             *[fmt_num(entry.get(key)) for key, _ in DIMENSIONS],
+            fmt_count(entry.get("tokens")),
+            fmt_seconds(entry.get("wall_seconds")),
             str(entry.get("submission_id", ""))[:8],
         )
     return table
@@ -109,7 +148,17 @@ def leaderboard_table(payload: Mapping[str, Any]) -> Table:
 
 def phases_table(items: Sequence[Mapping[str, Any]]) -> Table:
     table = Table(title="Phases")
-    for name in ("ID", "Title", "Open", "Tracks", "Opens", "Closes", "Quota/day", "Concurrent"):
+    for name in (
+        "ID",
+        "Title",
+        "Open",
+        "Tracks",
+        "Opens",
+        "Closes",
+        "Quota/day",
+        "Concurrent",
+        "Attempts",
+    ):
         table.add_column(name)
     for p in items:
         table.add_row(
@@ -121,6 +170,7 @@ def phases_table(items: Sequence[Mapping[str, Any]]) -> Table:
             str(p.get("closes_at") or "–")[:16],
             str(p.get("daily_quota")),
             str(p.get("max_concurrent")),
+            str(p.get("attempts") or 1),
         )
     return table
 
@@ -194,12 +244,32 @@ def submission_panel(console: Console, item: Mapping[str, Any]) -> None:
             Text("yes", style="green") if scores.get("deployment_ready") else Text("no"),
         )
         console.print(table)
+        intervals = scores.get("intervals") or {}
+        attempts = int(scores.get("attempts") or 1)
+        if intervals:
+            line = (
+                f"95% CI: overall {fmt_ci(intervals.get('overall'))}, "
+                f"pass rate {fmt_ci(intervals.get('pass_rate'))}"
+            )
+            if attempts > 1:
+                line += (
+                    f"  ·  k = {attempts} attempts: pass^k {fmt_rate(scores.get('pass_hat_k'))}, "
+                    f"flipped {fmt_rate(scores.get('flip_rate'))} of scenarios"
+                )
+            console.print(line, highlight=False)
         console.print(
             f"scenarios {scores.get('scenarios')}  tokens "
-            f"{scores.get('prompt_tokens', 0)}+{scores.get('completion_tokens', 0)}  "
+            f"{scores.get('prompt_tokens', 0)}+{scores.get('completion_tokens', 0)}"
+            f" (all runs {fmt_count(scores.get('tokens'))})  wall "
+            f"{fmt_seconds(scores.get('wall_seconds'))}  "
             f"→ `assetops failures {item.get('id')}` for the failure summary",
             highlight=False,
         )
+        if scores.get("record"):
+            console.print(
+                f"→ `assetops record {item.get('id')}` saves how this score was produced",
+                highlight=False,
+            )
 
 
 def failures_table(payload: Mapping[str, Any]) -> Table:
