@@ -19,9 +19,15 @@ from contracts.run import ScenarioRun
 from contracts.toollog import ToolCallRecord
 from evaluator.models import FailureStatement, ScenarioScore
 from evaluator.retrieval import DISCOVERY_TOOLS, canonical_tool
-from evaluator.scoring import repeated_after_success
+from evaluator.scoring import (
+    _clean,
+    _names_the_failed_data,
+    _same_target,
+    repeated_after_success,
+)
 from evaluator.scrub import scrub
 from evaluator.taxonomy import NOVEL, TAXONOMY
+from evaluator.textparse import extract_numbers, normalise_id
 from hidden_scenarios.schema import ClarifyCheck, Scenario
 
 _REPETITION_MIN = 3  # identical calls from this many on
@@ -69,12 +75,20 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
     if required_tools and len(off_task) >= 3 and len(off_task) * 2 >= len(records):
         codes.append("MAST-2.3")
 
+    # A call of a family made before any call of a family it depends on
+    # (analysis or work orders on guessed inputs): its failure is a
+    # consequence of acting early, reported as ARENA-SEQUENCE below.
+    premature = _premature_calls(scenario, records)
+    answer = run.result.answer if run.result is not None else ""
+
     # Errors: ignored feedback (same rejected call repeated), unhandled, recovery.
     ignored_feedback = False
     unhandled = False
     failed_recovery = False
     for i, r in enumerate(records):
-        if r.status not in ("error", "timeout"):
+        if r.status == "warning" and not _warning_handled(records, i, answer):
+            ignored_feedback = True  # flagged data used as if clean, never mentioned
+        if r.status not in ("error", "timeout") or r.seq in premature:
             continue
         later = records[i + 1 :]
         same_tool_later = [x for x in later if canonical_tool(x.tool) == canonical_tool(r.tool)]
@@ -123,8 +137,10 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             and not score.hallucinated_claims
         ):
             codes.append("MAST-3.3")
-        if "pairs=" in score.sequence_correctness.reason and not _all_pairs_ok(
-            score.sequence_correctness.reason
+        if premature or (
+            "pairs=" in score.sequence_correctness.reason
+            and _all_families_present(score.sequence_correctness.reason)
+            and not _all_pairs_ok(score.sequence_correctness.reason)
         ):
             codes.append("ARENA-SEQUENCE")
         if run.result is not None and _trajectory_mismatch(run):
@@ -141,7 +157,115 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             and "wrong_arguments" in score.retrieval_accuracy.reason
         ):
             codes.append("MAST-1.1-ARGS")
-    return list(dict.fromkeys(codes))
+    codes = list(dict.fromkeys(codes))
+    if run.track == "execution" and failure is None:
+        codes = _root_causes(codes, scenario, run, score)
+    return codes
+
+
+# What a run's statements should name is what to fix: the process failure
+# (root cause), not every symptom it left in the answer. Symptoms of the
+# answer are dropped when a root cause explains them (kept otherwise):
+_ROOT_CAUSES = frozenset(
+    {
+        "ARENA-UNHANDLED-ERROR",
+        "ARENA-RECOVERY",
+        "MAST-2.5",
+        "MAST-3.1",
+        "MAST-1.1-ARGS",
+        "MAST-2.2",
+        "ARENA-OVERSTATED",
+        "ARENA-SEQUENCE",
+    }
+)
+# - data that was missing, failed or wrong explains ungrounded values and
+#   evidence that is not cited;
+_DATA_SYMPTOMS = frozenset({"ARENA-HALLUCINATION", "ARENA-NO-EVIDENCE"})
+# - an answer that gave up (no value, "could not ...") claims nothing: it
+#   overstates nothing and its format, evidence and values are not the point.
+_GAVE_UP_SYMPTOMS = frozenset(
+    {"ARENA-HALLUCINATION", "ARENA-NO-EVIDENCE", "MAST-1.1-FORMAT", "MAST-3.3", "ARENA-OVERSTATED"}
+)
+_GAVE_UP_RE = re.compile(
+    r"\b(could ?n[o']t|can ?n[o']t|cannot|unable to|not able to|failed to|"
+    r"no (?:data|result|answer)|did not (?:get|obtain|retrieve))\b",
+    re.IGNORECASE,
+)
+
+
+def gave_up(answer: str) -> bool:
+    """The answer states no value and says it could not do the task."""
+    return bool(_GAVE_UP_RE.search(answer)) and not extract_numbers(answer)
+
+
+def _root_causes(
+    codes: list[str], scenario: Scenario, run: ScenarioRun, score: ScenarioScore
+) -> list[str]:
+    answer = run.result.answer if run.result is not None else ""
+    roots = [c for c in codes if c in _ROOT_CAUSES]
+    drop: set[str] = set()
+    if gave_up(answer) and len(set(codes) - _GAVE_UP_SYMPTOMS):
+        drop |= _GAVE_UP_SYMPTOMS
+    if roots:
+        drop |= _DATA_SYMPTOMS
+    if "ARENA-HALLUCINATION" in codes:  # wrong values are not the evidence either
+        drop.add("ARENA-NO-EVIDENCE")
+    if score.passed:
+        drop.add("MAST-1.1-FORMAT")  # the checker read the answer: not a failure to report
+    kept = [c for c in codes if c not in drop]
+    return kept or [c for c in codes if not (score.passed and c == "MAST-1.1-FORMAT")]
+
+
+# Arguments that name data another call produces: a dataset only ever comes
+# from an earlier call; an equipment or work-order id from an earlier call
+# or the task. Used before that, they were guessed.
+_DATASET_ARGS = ("dataset_id", "file_name")
+_ID_ARGS = ("asset_num", "equipment_id", "wonum")
+
+
+def _premature_calls(scenario: Scenario, records: list[ToolCallRecord]) -> set[int]:
+    """Seqs of calls that acted before verifying their input: made before
+    the first call of a family they depend on (the scenario's expected
+    family order), or passing a dataset / equipment / work-order id that
+    neither the task nor any earlier call produced. Lookups aside."""
+    order = [f for f in scenario.expectation.family_order if f != "utilities"]
+    task = normalise_id(scenario.text)
+    first: dict[str, int] = {}
+    for r in records:
+        first.setdefault(r.family, r.seq)
+    out: set[int] = set()
+    seen: set[str] = set()
+    for r in records:
+        if canonical_tool(r.tool) not in DISCOVERY_TOOLS:
+            before = order[: order.index(r.family)] if r.family in order else []
+            guessed = [
+                v
+                for k in _DATASET_ARGS + _ID_ARGS
+                if isinstance(v := r.arguments.get(k), str)
+                and (n := normalise_id(v))
+                and n not in seen
+                and (k in _DATASET_ARGS or n not in task)
+            ]
+            if guessed or any(f not in first or first[f] > r.seq for f in before):
+                out.add(r.seq)
+        seen.update(normalise_id(e) for e in r.entities if e)
+    return out
+
+
+def _warning_handled(records: list[ToolCallRecord], i: int, answer: str) -> bool:
+    """A warned call is handled by a later clean call for the same data or by
+    an answer that names that data as doubtful (as the rubric judges it)."""
+    r = records[i]
+    return any(_same_target(r, x) and _clean(x) for x in records[i + 1 :]) or (
+        _names_the_failed_data(r, answer)
+    )
+
+
+def _all_families_present(reason: str) -> bool:
+    """Every expected family was used: a missing pair then is an ordering
+    (lineage) problem, not a family that was never reached."""
+    m = re.search(r"families=(\d+)/(\d+)", reason)
+    return not m or m.group(1) == m.group(2)
 
 
 def _all_pairs_ok(reason: str) -> bool:

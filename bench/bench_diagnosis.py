@@ -1,0 +1,335 @@
+"""Diagnosis benchmark (issue 19): do the failure clusters of a submission
+name what is wrong with the agent, on agents the evaluator was never tuned on?
+
+    .venv/bin/python bench/bench_diagnosis.py                      # in-process, public set
+    .venv/bin/python bench/bench_diagnosis.py --path docker        # through `assetops validate`
+    .venv/bin/python bench/bench_diagnosis.py --set hidden         # the public pack's hidden pool
+    .venv/bin/python bench/bench_diagnosis.py --write-docs         # figures into docs/benchmarks.md
+
+Defect agents (bench/diagnosis/defects.yaml, bench/diagnosis/agents/
+defect_agent.py): the baseline with one known defect each, 8 "tune" and 8
+"heldout" defects (random split, seed 19, fixed before any tuning). Each
+runs over the scenario set through the real path (in-process harness or
+the docker path of ``assetops validate``); its runs are one submission,
+evaluated by ``evaluator.aggregate.failure_analysis`` (detectors + the
+optional LLM extractor, here the scripted provider of
+bench/diagnosis/mock_llm.py, + clustering + catalog), as the worker does.
+
+Protocol (one catalog for the whole run, as on a server):
+1. reference submissions: every defect once, the reviewer writing in the
+   "tune" phrasing half (the catalog's first sighting of each failure);
+2. measured submissions: every defect again, the reviewer writing in the
+   held-out phrasing half ("heldout") — or "tune" with ``--phrasings tune``.
+A defect is *named* when one of the measured submission's two largest
+clusters carries one of its codes, or (novel defects) is the catalog entry
+of the largest novel cluster of its reference submission (same key: a
+stable novel cluster). ARI: the measured submissions' statements of a
+half, pooled and clustered as one corpus, against their defect.
+
+Runs are cached (``--cache``; agents do not depend on the evaluator), so
+evaluator changes are re-measured in seconds with the same runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+from sklearn.metrics import adjusted_rand_score
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench.diagnosis import mock_llm  # noqa: E402
+from contracts.run import ScenarioRun  # noqa: E402
+
+DEFECTS_FILE = ROOT / "bench" / "diagnosis" / "defects.yaml"
+DEFAULT_CACHE = Path("/tmp/arena-diagnosis-runs")
+TOP = 2
+
+
+@dataclass(frozen=True)
+class Defect:
+    name: str
+    half: str
+    codes: tuple[str, ...]
+    novel: bool
+    does: str
+
+
+def load_defects() -> list[Defect]:
+    data = yaml.safe_load(DEFECTS_FILE.read_text())
+    return [
+        Defect(
+            name,
+            d["half"],
+            tuple(d.get("codes") or ()),
+            bool(d.get("novel")),
+            d.get("does", ""),
+        )
+        for name, d in sorted(data["defects"].items())
+    ]
+
+
+# ---- runs --------------------------------------------------------------------------------
+def scenario_set(name: str) -> list[Any]:
+    from tests.adversarial import harness
+
+    return harness.scenario_set(name)
+
+
+def get_runs(
+    defects: list[Defect], set_name: str, path: str, cache: Path, refresh: bool
+) -> tuple[dict[str, list[ScenarioRun]], dict[str, float]]:
+    """Runs per defect (from the cache when present) and wall seconds of
+    the runs made now."""
+    from bench.diagnosis import runs as R
+
+    cache.mkdir(parents=True, exist_ok=True)
+    out: dict[str, list[ScenarioRun]] = {}
+    walls: dict[str, float] = {}
+    missing = []
+    for d in defects:
+        f = cache / f"{path}-{set_name}-{d.name}.json"
+        if f.exists() and not refresh:
+            out[d.name] = [ScenarioRun.model_validate(r) for r in json.loads(f.read_text())]
+        else:
+            missing.append(d.name)
+    if missing:
+        scenarios = scenario_set(set_name)
+        t0 = time.monotonic()
+        if path == "docker":
+            got, walls = R.run_docker(
+                missing, [s.id for s in scenarios], progress=lambda d: print(f"  ran {d}")
+            )
+        else:
+            got = R.run_in_process(missing, scenarios, progress=lambda d: print(f"  ran {d}"))
+            per = (time.monotonic() - t0) / max(1, len(missing))
+            walls = {d: round(per, 1) for d in missing}
+        for name, runs in got.items():
+            out[name] = runs
+            (cache / f"{path}-{set_name}-{name}.json").write_text(
+                json.dumps([r.model_dump(mode="json") for r in runs])
+            )
+    return out, walls
+
+
+# ---- evaluation --------------------------------------------------------------------------
+@dataclass
+class Submission:
+    defect: Defect
+    phrasing: str
+    statements: list[Any]
+    clusters: list[Any]
+    summaries: list[Any]  # catalog summaries, largest first
+    failed_runs: int
+    runs: int
+
+
+def evaluate(
+    defect: Defect,
+    scenarios: list[Any],
+    runs: list[ScenarioRun],
+    catalog: dict[str, Any],
+    now: datetime,
+    phrasing: str,
+    embedder: Any,
+    llm: bool,
+) -> Submission:
+    from evaluator.aggregate import failure_analysis, score_all
+
+    scored = score_all(scenarios, runs)
+    fa = failure_analysis(
+        scored,
+        list(catalog.values()),
+        now,
+        embedder=embedder,
+        llm_failures_model=mock_llm.model_for(defect.name, phrasing, defect.novel) if llm else None,
+    )
+    for entry in fa.matched.updates:
+        catalog[entry.key] = entry
+    return Submission(
+        defect,
+        phrasing,
+        fa.statements,
+        fa.clusters,
+        fa.matched.summaries,
+        sum(1 for _, _, s in scored if not s.passed),
+        len(scored),
+    )
+
+
+def reference_key(sub: Submission) -> str | None:
+    """The catalog entry of the largest novel cluster of a first sighting."""
+    novel = [s for s in sub.summaries if s.code is None]
+    return novel[0].key if novel else None
+
+
+def named(sub: Submission, ref_key: str | None) -> bool:
+    for s in sub.summaries[:TOP]:
+        if s.code and s.code in sub.defect.codes:
+            return True
+        if sub.defect.novel and s.code is None and ref_key and s.key == ref_key:
+            return True
+    return False
+
+
+def pooled_ari(subs: list[Submission], embedder: Any, free_text_only: bool) -> float | None:
+    """Statements of these submissions clustered as one corpus, against
+    their defect."""
+    from evaluator.cluster import cluster_statements
+
+    stmts, labels = [], []
+    for sub in subs:
+        for st in sub.statements:
+            if free_text_only and st.code != "NOVEL":
+                continue
+            stmts.append(st)
+            labels.append(sub.defect.name)
+    if len(set(labels)) < 2:
+        return None
+    clusters = cluster_statements(stmts, embedder)
+    pred = np.empty(len(stmts), dtype=int)
+    for k, c in enumerate(clusters):
+        pred[c.members] = k
+    return round(float(adjusted_rand_score(labels, pred)), 4)
+
+
+def run_protocol(
+    defects: list[Defect],
+    scenarios: list[Any],
+    runs: dict[str, list[ScenarioRun]],
+    phrasing: str,
+    embedder: Any,
+    llm: bool = True,
+) -> dict[str, Any]:
+    catalog: dict[str, Any] = {}
+    t0 = datetime(2026, 12, 1, tzinfo=UTC)
+    refs: dict[str, Submission] = {}
+    for i, d in enumerate(defects):
+        refs[d.name] = evaluate(
+            d, scenarios, runs[d.name], catalog, t0 + timedelta(minutes=i), "tune", embedder, llm
+        )
+    measured: dict[str, Submission] = {}
+    for i, d in enumerate(defects):
+        measured[d.name] = evaluate(
+            d,
+            scenarios,
+            runs[d.name],
+            catalog,
+            t0 + timedelta(hours=1, minutes=i),
+            phrasing,
+            embedder,
+            llm,
+        )
+    rows = []
+    for d in defects:
+        sub = measured[d.name]
+        ref = reference_key(refs[d.name]) if d.novel else None
+        rows.append(
+            {
+                "defect": d.name,
+                "half": d.half,
+                "expected": list(d.codes) + (["novel"] if d.novel else []),
+                "top2": [s.code or f"novel:{s.label}" for s in sub.summaries[:TOP]],
+                "top2_keys": [s.key for s in sub.summaries[:TOP]],
+                "reference_novel_key": ref,
+                "named": named(sub, ref),
+                "statements": len(sub.statements),
+                "failed_runs": sub.failed_runs,
+                "runs": sub.runs,
+            }
+        )
+    out: dict[str, Any] = {"rows": rows, "halves": {}}
+    for half in ("tune", "heldout"):
+        hs = [r for r in rows if r["half"] == half]
+        if not hs:
+            continue
+        subs = [measured[d.name] for d in defects if d.half == half]
+        out["halves"][half] = {
+            "named": sum(r["named"] for r in hs),
+            "defects": len(hs),
+            "ari_all": pooled_ari(subs, embedder, False),
+            "ari_free_text": pooled_ari(subs, embedder, True) if llm else None,
+        }
+    return out
+
+
+# ---- report ------------------------------------------------------------------------------
+def print_report(res: dict[str, Any], header: str) -> None:
+    print(f"\n## {header}")
+    for r in res["rows"]:
+        mark = "NAMED" if r["named"] else "missed"
+        print(
+            f"  [{r['half']:7}] {r['defect']:22} {mark:6} expected={r['expected']} "
+            f"top2={r['top2']} ({r['statements']} statements, "
+            f"{r['failed_runs']}/{r['runs']} failed)"
+        )
+    for half, h in res["halves"].items():
+        print(
+            f"  {half}: named {h['named']}/{h['defects']}, ARI all {h['ari_all']}, "
+            f"free text {h['ari_free_text']}"
+        )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--path", choices=("inprocess", "docker"), default="inprocess")
+    ap.add_argument("--set", default="public", choices=("public", "hidden"))
+    ap.add_argument("--phrasings", default="heldout", choices=("tune", "heldout"))
+    ap.add_argument("--embedder", default="hash")
+    ap.add_argument("--no-llm", action="store_true", help="detectors only")
+    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    ap.add_argument("--refresh", action="store_true", help="re-run the agents")
+    ap.add_argument("--defects", default="", help="comma-separated subset")
+    ap.add_argument("--half", choices=("tune", "heldout", "both"), default="both")
+    ap.add_argument("--json", type=Path, help="write the results here")
+    args = ap.parse_args()
+
+    mock_llm.register()
+    from evaluator.embed import get_embedder
+
+    defects = load_defects()
+    if args.defects:
+        wanted = set(args.defects.split(","))
+        defects = [d for d in defects if d.name in wanted]
+    if args.half != "both":
+        defects = [d for d in defects if d.half == args.half]
+    scenarios = scenario_set(args.set)
+    t0 = time.monotonic()
+    runs, walls = get_runs(defects, args.set, args.path, args.cache, args.refresh)
+    run_wall = time.monotonic() - t0
+    embedder = get_embedder(args.embedder)
+    t1 = time.monotonic()
+    res = run_protocol(defects, scenarios, runs, args.phrasings, embedder, llm=not args.no_llm)
+    res.update(
+        path=args.path,
+        set=args.set,
+        scenarios=len(scenarios),
+        phrasings=args.phrasings,
+        embedder=embedder.id,
+        llm=not args.no_llm,
+        run_wall_s=round(run_wall, 1),
+        agent_walls=walls,
+        eval_wall_s=round(time.monotonic() - t1, 1),
+    )
+    print_report(
+        res,
+        f"{args.path} / {args.set} set ({len(scenarios)} scenarios) / reviewer phrasings "
+        f"{args.phrasings} / {embedder.id}",
+    )
+    if args.json:
+        args.json.write_text(json.dumps(res, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,407 @@
+"""Defect agents for the diagnosis benchmark (issue 19).
+
+The honest rule-based baseline (examples/agents/baseline/agent.py) with ONE
+known defect, chosen by $DEFECT_MODE. Like tests/adversarial/agents/
+adversary.py it is a stdlib-only script obeying the agent contract
+(docs/agent-contract.md): it loads the baseline's code, patches the one
+behaviour the defect names, and runs the baseline's ``main``.
+
+The defects are what participants' agents really get wrong; the benchmark
+(bench/bench_diagnosis.py) checks that the failure clusters of each
+variant's submission name its defect. The list and the expected diagnosis
+of each one are in bench/diagnosis/defects.yaml. These agents are bench
+fixtures, not examples to follow.
+"""
+
+import importlib.util
+import json
+import os
+import re
+import sys
+
+MODE = os.environ.get("DEFECT_MODE", "")
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def load_baseline():
+    candidates = [
+        os.environ.get("DEFECT_BASELINE", ""),
+        os.path.join(HERE, "baseline_agent.py"),
+        os.path.join(HERE, "..", "..", "..", "examples", "agents", "baseline", "agent.py"),
+    ]
+    for path in candidates:
+        if path and os.path.isfile(path):
+            spec = importlib.util.spec_from_file_location("baseline_agent", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            return module
+    raise RuntimeError("baseline agent code not found")
+
+
+b = load_baseline()
+ORIGINAL_CALL = b.Tools.call
+ORIGINAL_POST = b.Tools._post
+DATA_FAMILIES = ("iot", "fmsr", "tsfm", "wo")
+LOOKUPS = ("iot.sites", "iot.assets", "iot.sensors")
+
+
+class Bail(Exception):
+    """Stop solving; ``answer`` is what the defective agent says instead."""
+
+    def __init__(self, answer):
+        super().__init__(answer)
+        self.answer = answer
+
+
+def _ok(status, data):
+    return status == 200 and isinstance(data, dict)
+
+
+def _record(tools, tool, args, status, data):
+    family, name = tool.split(".", 1)
+    step = {"agent": family, "tool": name, "arguments": args}
+    if step not in tools.plan:
+        tools.plan.append(step)
+    tools.trajectory.append(
+        {"tool": tool, "arguments": args, "observation": f"HTTP {status}: {json.dumps(data)[:600]}"}
+    )
+
+
+def _guess(fmt):
+    """A plausible value in the requested format (no data behind it)."""
+    return {
+        "number": "42",
+        "ids": "Chiller 1, Chiller 2",
+        "json": json.dumps({"status": "COMP", "exceeds": False, "value": 42}),
+    }.get(fmt, "Everything looks normal; the value is 42.")
+
+
+# ---- the defects ---------------------------------------------------------------------
+def never_retries(tools, tool, args, expect_rows=None, lookup=False):
+    """One attempt per call; a failure or an empty result is taken as is and
+    never mentioned."""
+    status, data = tools._post(tool, args)
+    _record(tools, tool, args, status, data)
+    if _ok(status, data):
+        return data
+    raise Bail("I could not complete this task.")
+
+
+def claims_success(tools, tool, args, expect_rows=None, lookup=False):
+    """One attempt per call; when a step fails it reports success anyway."""
+    status, data = tools._post(tool, args)
+    _record(tools, tool, args, status, data)
+    if _ok(status, data) and (not expect_rows or b._nonempty(data, expect_rows)):
+        return data
+    raise Bail("Done: all steps completed successfully. Result: " + _guess(CURRENT["fmt"]))
+
+
+def retries_identically(tools, tool, args, expect_rows=None, lookup=False):
+    """Asks for everything at once (a page size over the tool's limit) and,
+    when the tool rejects the request and says why, sends it again unchanged."""
+    if "page_size" in args or tool in ("iot.history", "wo.list_workorders", "wo.list_events"):
+        args = {**args, "page_size": 20000}
+    for _ in range(3):
+        status, data = tools._post(tool, args)
+        _record(tools, tool, args, status, data)
+        if _ok(status, data):
+            return data
+    raise Bail("I could not complete this task.")
+
+
+def ignores_warnings(tools, tool, args, expect_rows=None, lookup=False):
+    """Uses data a tool flagged with a warning as if it were clean."""
+    data = ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+    tools.problems = [p for p in tools.problems if "warning" not in p]
+    if isinstance(data, dict):
+        data = {k: v for k, v in data.items() if k not in ("warning", "warnings")}
+    return data
+
+
+def repeats_calls(tools, tool, args, expect_rows=None, lookup=False):
+    """Every data call is sent three times (only the last answer is used)."""
+    if tool not in LOOKUPS:
+        for _ in range(2):
+            status, data = tools._post(tool, args)
+            _record(tools, tool, args, status, data)
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+def first_family_only(tools, tool, args, expect_rows=None, lookup=False):
+    """Stops after the first tool family it used and answers from that."""
+    family = tool.split(".", 1)[0]
+    seen = CURRENT.setdefault("families", [])
+    if tool not in LOOKUPS and family not in seen:
+        if seen:
+            last = CURRENT.get("last") or {}
+            raise Bail("Result: " + _first_value(last))
+        seen.append(family)
+    data = ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+    CURRENT["last"] = data
+    return data
+
+
+def _first_value(data):
+    """Something from the data at hand, stated as the answer."""
+    for key in ("equipment_id", "dataset_id", "total", "total_observations"):
+        if key in data:
+            return str(data[key])
+    return json.dumps(data)[:200]
+
+
+def no_data(tools, tool, args, expect_rows=None, lookup=False):
+    """Answers without retrieving anything."""
+    raise Bail(_guess(CURRENT["fmt"]))
+
+
+def wrong_asset(tools, tool, args, expect_rows=None, lookup=False):
+    """Queries a sibling asset of the one the task names."""
+    swapped = dict(args)
+    target = swapped.get("asset_id")
+    if isinstance(target, str) and tool not in LOOKUPS:
+        other = _sibling(tools, swapped.get("site_name"), target)
+        if other:
+            swapped = json.loads(json.dumps(swapped).replace(target, other))
+    for key in ("asset_num", "equipment_id"):
+        value = swapped.get(key)
+        if isinstance(value, str) and re.fullmatch(r"[A-Z]{3}\d{5}", value):
+            n = int(value[-3:])
+            swapped[key] = f"{value[:-3]}{(n % 9) + 1:03d}" if n != 1 else value[:-3] + "002"
+    return ORIGINAL_CALL(tools, tool, swapped, expect_rows=expect_rows, lookup=lookup)
+
+
+def _sibling(tools, site, asset):
+    if not site:
+        return None
+    status, data = tools._post("iot.assets", {"site_name": site})
+    names = [a.get("asset_id") for a in (data or {}).get("assets", [])] if status == 200 else []
+    kind = "AHU" if "AHU" in asset else "Chiller"
+    same = [n for n in names if n and kind in n and n != asset]
+    return same[0] if same else None
+
+
+def wrong_window(tools, tool, args, expect_rows=None, lookup=False):
+    """Asks for the month after the one the task names."""
+    shifted = dict(args)
+    for key in ("start", "final", "date_from", "date_to"):
+        value = shifted.get(key)
+        if isinstance(value, str) and re.match(r"\d{4}-\d{2}-\d{2}", value):
+            day = b.date.fromisoformat(value[:10]) + b.timedelta(days=31)
+            shifted[key] = day.isoformat() + value[10:]
+    return ORIGINAL_CALL(tools, tool, shifted, expect_rows=expect_rows, lookup=lookup)
+
+
+def acts_before_verifying(tools, tool, args, expect_rows=None, lookup=False):
+    """Runs the analysis or work-order step first on inputs guessed from the
+    task, and only then retrieves the data it depends on."""
+    if not CURRENT.get("acted") and tool not in LOOKUPS:
+        CURRENT["acted"] = True
+        asset = b.find_asset(CURRENT["task"]) or "the asset"
+        guess = {
+            "tsfm.run_tsfm_forecasting": {"dataset_id": asset, "target_columns": [asset]},
+            "tsfm.run_tsad": {"dataset_id": asset, "target_columns": [asset]},
+            "wo.list_workorders": {"asset_num": asset},
+            "wo.list_events": {"equipment_id": asset},
+        }
+        first = next(
+            (t for t in ("tsfm.run_tsfm_forecasting", "tsfm.run_tsad") if t[5:] in CURRENT["low"]),
+            None,
+        ) or ("wo.list_workorders" if "work order" in CURRENT["low"] else "tsfm.run_tsad")
+        status, data = tools._post(first, guess.get(first, {}))
+        _record(tools, first, guess.get(first, {}), status, data)
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+PATCHED_CALLS = {
+    "never_retries": never_retries,
+    "claims_success": claims_success,
+    "retries_identically": retries_identically,
+    "ignores_warnings": ignores_warnings,
+    "repeats_calls": repeats_calls,
+    "first_family_only": first_family_only,
+    "no_data": no_data,
+    "wrong_asset": wrong_asset,
+    "wrong_window": wrong_window,
+    "acts_before_verifying": acts_before_verifying,
+}
+CURRENT = {}
+
+
+# ---- defects of the answer -------------------------------------------------------------
+def wrong_format(answer):
+    """A fixed report envelope whatever format was asked for: prose for a
+    JSON answer, a JSON record with run metadata for anything else."""
+    if CURRENT["fmt"] == "json":
+        text = re.sub(r"[{}\[\]\"]", "", answer).replace(":", " is").replace(",", " and")
+        return f"Here is a summary of what I found in the data: {text}."
+    lines = [x.strip() for x in re.split(r"[,\n]", answer) if x.strip()]
+    return json.dumps(
+        {
+            "status": "ok",
+            "findings": [{"rank": i + 1, "item": x} for i, x in enumerate(lines)],
+            "confidence": 0.87,
+            "tool_calls": len(CURRENT["tools"].trajectory),
+            "elapsed_ms": 1234,
+        }
+    )
+
+
+def unit_confusion(answer):
+    """Numbers converted to another unit (degF read as degC, tons as kW)."""
+
+    def convert(m):
+        x = float(m.group(0))
+        return b.fmt(x * 3.517) if abs(x) > 100 else b.fmt((x - 32) * 5 / 9)
+
+    # the reported quantity (the answer's first number), not names or dates
+    if re.match(r"-?\d+(?:\.\d+)?\b(?!-)", answer):
+        return re.sub(r"^-?\d+(?:\.\d+)?", convert, answer, count=1)
+    return re.sub(
+        r'("[a-z_]*(?:forecast|value|peak)[a-z_]*": )(-?\d+(?:\.\d+)?)',
+        lambda m: m.group(1) + convert(re.match(r".*", m.group(2))),
+        answer,
+    )
+
+
+def leaks_reasoning(answer):
+    """The scratchpad goes into the answer."""
+    steps = [
+        f"Thought: I should call {s['tool']} with {json.dumps(s['arguments'])}. "
+        f"Observation: {s['observation'][:160]}"
+        for s in CURRENT["tools"].trajectory[:6]
+    ]
+    return (
+        "<thinking>\n"
+        + "\n".join(steps)
+        + "\nThe user probably wants the number, let me check the units... ok.\n</thinking>\n"
+        + answer
+    )
+
+
+ANSWER_DEFECTS = {
+    "wrong_format": wrong_format,
+    "unit_confusion": unit_confusion,
+    "leaks_reasoning": leaks_reasoning,
+}
+
+
+def wrong_aggregation_patch():
+    """Averages when asked for a maximum or a minimum, and the maximum when
+    asked for an average."""
+    original = b.stat_word
+
+    def stat_word(text):
+        stat = original(text)
+        return {"max": "mean", "min": "mean", "mean": "max"}.get(stat, stat)
+
+    b.stat_word = stat_word
+    original_forecast = b.Agent.forecast
+
+    def forecast(self):
+        self.low = self.low.replace("mean", "highest").replace("average", "highest")
+        return original_forecast(self)
+
+    b.Agent.forecast = forecast
+
+
+# ---- dialog defects ----------------------------------------------------------------------
+def never_asks_back_patch():
+    """Picks the first candidate instead of asking which one was meant."""
+    b.ambiguous_asset = lambda agent: False
+
+    def clarify_sensor(self, site, asset):
+        rows = self.sensors(site, asset)
+        sensor = rows[0]["name"] if rows else None
+        if sensor is None:
+            raise b.CannotAnswer("no sensor")
+        ts = re.search(b.ISO_TS, self.text)
+        if ts:
+            start = b.norm_ts(ts.group(0))
+            _, got = self.series(site, asset, sensor, start, None)
+            return f"{got[0][1] if got else 'n/a'} ({sensor})"
+        return sensor
+
+    b.Agent.clarify_sensor = clarify_sensor
+    original_which = b.Agent.which_workorder
+
+    def which_workorder(self):
+        text = original_which(self)
+        m = re.search(r"\((WO\d+)", text)
+        return f"Work order {m.group(1)} is the one; it was completed." if m else text
+
+    b.Agent.which_workorder = which_workorder
+
+
+def asks_back_always_patch():
+    """Answers every task with a question back, after looking the names up."""
+
+    def solve(self):
+        site = b.find_site(self.text) or "the site"
+        asset = b.find_asset(self.text)
+        if asset and site != "the site":
+            self.sensors(site, asset, lookup=False)
+        what = asset or "the equipment"
+        return f"Before I answer: which time window and which measurement of {what} do you mean?"
+
+    b.Agent.solve = solve
+
+
+PATCHES = {
+    "wrong_aggregation": wrong_aggregation_patch,
+    "never_asks_back": never_asks_back_patch,
+    "asks_back_always": asks_back_always_patch,
+}
+MODES = tuple(PATCHED_CALLS) + tuple(ANSWER_DEFECTS) + tuple(PATCHES)
+
+
+def main():
+    if MODE not in MODES:
+        raise SystemExit(f"unknown DEFECT_MODE {MODE!r}")
+    with open(b.INPUT, encoding="utf-8") as fh:
+        scenario = json.load(fh)
+    CURRENT.update(fmt=scenario.get("output_format", "text"), task=scenario["task"])
+    CURRENT["low"] = scenario["task"].lower()
+    if MODE in PATCHES:
+        PATCHES[MODE]()
+    if MODE in PATCHED_CALLS:
+        patched = PATCHED_CALLS[MODE]
+
+        def call(self, tool, args, *, expect_rows=None, lookup=False):
+            return patched(self, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+        b.Tools.call = call
+    agent = b.Agent(scenario)
+    CURRENT["tools"] = agent.tools
+    try:
+        answer = None
+        if b.ambiguous_asset(agent):
+            answer = agent.clarify_asset()
+        if answer is None:
+            answer = agent.solve()
+    except b.CannotAnswer as exc:
+        answer = f"I could not complete this task: {exc}."
+    except Bail as exc:
+        answer = exc.answer
+    except Exception:  # noqa: BLE001 - a defect may break the baseline's flow
+        answer = "I could not complete this task."
+    if agent.tools.problems:
+        answer += f"\n(Note: {'; '.join(dict.fromkeys(agent.tools.problems))}.)"
+    if MODE in ANSWER_DEFECTS:
+        answer = ANSWER_DEFECTS[MODE](str(answer))
+    result = {
+        "answer": str(answer)[:20000],
+        "plan": agent.tools.plan[:50],
+        "trajectory": agent.tools.trajectory[:200],
+    }
+    with open(b.OUTPUT, "w", encoding="utf-8") as fh:
+        json.dump(result, fh)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Exception as exc:  # always leave a valid result behind
+        print(f"defect agent failed: {exc!r}", file=sys.stderr)
+        with open(b.OUTPUT, "w", encoding="utf-8") as fh:
+            json.dump({"answer": f"I could not complete this task ({type(exc).__name__})."}, fh)
+        sys.exit(1)

@@ -1,0 +1,563 @@
+# ruff: noqa: E501  (phrasing patterns are data; wrapping them would hurt readability)
+"""Scripted mock provider for the optional LLM failure extractor.
+
+``evaluator.failures.propose_novel_failures`` calls ``litellm.completion``
+with the run's task, scores, tool calls and answer. The benchmark registers
+this module as the litellm provider ``diagmock`` and passes
+``llm_failures_model="diagmock/<defect>/<half>"``: the call goes through
+litellm exactly as a real model's would (``mock_response`` carries the
+scripted text), and the reply is parsed, scrubbed and clustered by the
+project's own code.
+
+The script plays a reviewer that saw the trace and recognised the defect:
+per failed run it proposes, in the upstream TrajFM format, a statement
+about the defect (in one of the defect's phrasing patterns; probability
+``P_DEFECT``, lower for defects a known mode already covers, as the prompt
+asks for failures *not* covered), sometimes a second, generic statement
+about a symptom (``P_NOISE``), and it copies specifics from the prompt
+(asset names, numbers, words of the task) into about half of them, as
+real models do, so that scrubbing is exercised.
+
+Phrasing patterns: ``[a|b]`` picks one alternative, ``{S}`` a subject,
+``{X}`` a specific taken from the prompt. Each defect's patterns are split
+by index: even = "tune", odd = "heldout". Deterministic: the randomness is
+seeded by the prompt and the model name.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import zlib
+
+import litellm
+from litellm import CustomLLM
+
+PROVIDER = "diagmock"
+P_DEFECT_NOVEL = 0.9
+P_DEFECT_CODED = 0.6
+P_NOISE = 0.35
+P_SPECIFIC = 0.5
+
+SUBJECTS = ["The agent", "Agent", "It", "The assistant", "The model"]
+
+# (title, description) patterns per defect.
+PATTERNS: dict[str, list[tuple[str, str]]] = {
+    "never_retries": [
+        (
+            "No retry after tool failure",
+            "{S} [gave up|stopped] [immediately|at once] when a call [failed|timed out] instead of trying again{X}.",
+        ),
+        (
+            "Gave up on first error",
+            "A single [failed|broken] request ended the [run|task]; {S} never [re-attempted|repeated] it and did not say which data was missing.",
+        ),
+        (
+            "Missing retry logic",
+            "{S} [has no|lacks any] retry [policy|mechanism]: one [transient|temporary] [error|timeout] was enough to abandon the task{X}.",
+        ),
+        (
+            "Abandoned after transient error",
+            "After the [service|tool] [returned an error|did not respond], {S} [returned|answered with] a generic apology [rather than|instead of] retrying.",
+        ),
+        (
+            "No resilience to tool errors",
+            "{S} treated a [temporary|recoverable] tool failure as fatal and [quit|ended] without [a second attempt|retrying].",
+        ),
+        (
+            "Unretried failed call",
+            "The [failed|timed-out] request was never sent again and the [final answer|response] [does not name|omits] the data that could not be fetched{X}.",
+        ),
+    ],
+    "claims_success": [
+        (
+            "Claimed success after failed step",
+            "{S} [reported|announced] that all steps completed [successfully|fine] although a tool call had failed{X}.",
+        ),
+        (
+            "False success report",
+            "The [answer|response] says the task was [done|completed] while the [data retrieval|needed call] actually [failed|returned nothing].",
+        ),
+        (
+            "Success claimed despite error",
+            "{S} [ignored|glossed over] a [failed|broken] step and [presented|delivered] a [confident|definitive] result anyway{X}.",
+        ),
+        (
+            "Fabricated completion",
+            "{S} [invented|made up] a result to [cover|hide] a step that [failed|errored], [stating|claiming] the work was complete.",
+        ),
+        (
+            "Overclaimed result after error",
+            "Despite the [tool failure|error response], the [reply|answer] [asserts|states] success and gives a value no tool [returned|produced]{X}.",
+        ),
+        (
+            "Pretended the failed call worked",
+            "{S} [acted as if|behaved as though] the [failed|unsuccessful] call had returned data and [reported|declared] completion.",
+        ),
+    ],
+    "retries_identically": [
+        (
+            "Resent rejected request unchanged",
+            "{S} [sent|submitted] the [same|identical] request again after the tool [rejected|refused] it with an explanation{X}.",
+        ),
+        (
+            "Retry without adjustment",
+            "The tool said the [page size|parameter] was [too large|out of range] but {S} [retried|repeated] with [exactly the same|unchanged] arguments.",
+        ),
+        (
+            "Identical retries of invalid call",
+            "[Several|Three] [identical|unchanged] attempts of a call the [service|tool] had [flagged|declared] invalid, never [fixing|correcting] the input{X}.",
+        ),
+        (
+            "Did not adapt to validation error",
+            "{S} [kept|persisted in] [requesting|asking for] more rows than the tool allows, [despite|in spite of] the validation message.",
+        ),
+        (
+            "Looping on a rejected call",
+            "{S} [looped|cycled] on a request the tool [rejected|refused], never [changing|adjusting] the [limit|arguments] it was told were wrong.",
+        ),
+        (
+            "Ignored the error message",
+            "The [error message|tool response] [explained|spelled out] the [limit|constraint]; {S} [ignored|disregarded] it and [resent|repeated] the call verbatim{X}.",
+        ),
+    ],
+    "ignores_warnings": [
+        (
+            "Ignored tool warning",
+            "{S} used data that the tool [flagged|marked] [as possibly incomplete|with a warning] without [mentioning|checking] it{X}.",
+        ),
+        (
+            "Warning not surfaced",
+            "A [warning|caution] [returned|attached] by the [service|tool] [never|did not] [appeared|appear] in the [answer|response].",
+        ),
+        (
+            "Trusted flagged data",
+            "{S} [treated|took] [warned|flagged] results as [clean|reliable] and reported them [without caveat|as final]{X}.",
+        ),
+        (
+            "Dropped data-quality warning",
+            "The tool's [data-quality|completeness] warning was [silently dropped|discarded]; the answer [presents|gives] the figures as certain.",
+        ),
+        (
+            "Overlooked partial-data notice",
+            "{S} [overlooked|missed] a notice that the [returned|retrieved] data [might be|may be] partial and did not [re-check|verify] it{X}.",
+        ),
+        (
+            "No caveat for warned result",
+            "The [result|answer] [rests on|relies on] [warned|flagged] data yet [carries|gives] no caveat [about it|for the reader].",
+        ),
+    ],
+    "repeats_calls": [
+        (
+            "Redundant repeated calls",
+            "{S} [issued|sent] the same data request [three times|several times] in a row{X}.",
+        ),
+        (
+            "Duplicate tool invocations",
+            "[Identical|Duplicate] calls with the same arguments were [made|repeated] although the first [already returned|had returned] data.",
+        ),
+        (
+            "Wasteful call repetition",
+            "{S} [re-ran|repeated] every [query|call] [multiple times|again and again] without using the [extra|repeated] results{X}.",
+        ),
+        (
+            "Repeated identical queries",
+            "The [trace|log] shows the [same|identical] query [repeated|duplicated] [back to back|consecutively] for no reason.",
+        ),
+        (
+            "Call duplication",
+            "{S} [duplicated|tripled] its [tool calls|requests], [wasting|burning] steps on answers it already had{X}.",
+        ),
+        (
+            "Needless re-fetching",
+            "{S} [fetched|requested] the [same|identical] data [again|repeatedly] instead of [reusing|keeping] the earlier result.",
+        ),
+    ],
+    "first_family_only": [
+        (
+            "Stopped after first tool family",
+            "{S} [answered|finished] after the [telemetry|first] lookup and never [ran|called] the [analysis|follow-up] step the task [needed|required]{X}.",
+        ),
+        (
+            "Skipped downstream analysis",
+            "The [forecast|anomaly analysis|work-order lookup] [was never run|never happened]; {S} [reported|gave] [raw|intermediate] data as the answer.",
+        ),
+        (
+            "Incomplete multi-step execution",
+            "{S} [completed|did] only the first [stage|step] of a [multi-step|two-step] task and [returned|stopped] [early|prematurely]{X}.",
+        ),
+        (
+            "Answered from intermediate result",
+            "{S} [returned|gave] an [identifier|intermediate value] from the first call instead of [finishing|completing] the [analysis|task].",
+        ),
+        (
+            "Premature stop after data retrieval",
+            "{S} [stopped|halted] right after [retrieving|fetching] the [data|series] and never [processed|analysed] it{X}.",
+        ),
+        (
+            "Missing second stage",
+            "The [second|final] [stage|step] of the task [was skipped|never ran]; the [answer|response] is [an intermediate|a partial] result.",
+        ),
+    ],
+    "no_data": [
+        (
+            "Answered without querying data",
+            "{S} [gave|produced] an answer without [calling|consulting] any [tool|data source]{X}.",
+        ),
+        (
+            "Guessed answer",
+            "The [answer|value] was [guessed|invented]: {S} made no [tool calls|data requests] at all.",
+        ),
+        (
+            "No retrieval before answering",
+            "{S} [skipped|never did] [data retrieval|any lookup] and [stated|asserted] a [plausible-looking|confident] value{X}.",
+        ),
+        (
+            "Unsupported answer with zero tool use",
+            "[Zero|No] tool [calls|usage] in the [trace|run]; the [reply|answer] [rests on|comes from] nothing observed.",
+        ),
+        (
+            "Made-up value without data",
+            "{S} [invented|made up] a [number|result] [instead of|rather than] [retrieving|fetching] the data{X}.",
+        ),
+        (
+            "Did not use the tools",
+            "{S} [never|did not] [use|touch] the [available|provided] tools and [answered|responded] from [assumptions|guesswork].",
+        ),
+    ],
+    "wrong_asset": [
+        (
+            "Queried the wrong asset",
+            "{S} [retrieved|pulled] data for [a different|another|a neighbouring] [asset|unit] than the one in the question{X}.",
+        ),
+        (
+            "Asset mix-up",
+            "{S} [confused|mixed up] the [requested|named] [equipment|unit] with [a sibling|another one] at the same site.",
+        ),
+        (
+            "Data from another unit",
+            "The [readings|records] [used|reported] [belong to|come from] [another|a different] [chiller|asset|unit]{X}.",
+        ),
+        (
+            "Mismatched equipment identifier",
+            "{S} [passed|sent] an [equipment id|asset id] that does not match the [task|request] to the tools.",
+        ),
+        (
+            "Wrong target equipment",
+            "{S} [analysed|looked at] the wrong [piece of equipment|asset] and [reported|answered with] its values{X}.",
+        ),
+        (
+            "Retrieved data for incorrect asset",
+            "[All|The] [data calls|queries] [targeted|addressed] an [asset|unit] other than the one [asked about|named].",
+        ),
+    ],
+    "wrong_window": [
+        (
+            "Wrong time window",
+            "{S} [queried|requested] data for [a different|the following|another] [month|period] than the one asked for{X}.",
+        ),
+        (
+            "Date range shifted",
+            "The [date range|time window] [used|sent] in the [query|request] was [shifted|off] by about a month.",
+        ),
+        (
+            "Off-period data retrieval",
+            "{S} [retrieved|pulled] [readings|records] from the wrong [period|dates]{X}.",
+        ),
+        (
+            "Time window mismatch",
+            "The [requested|retrieved] [interval|window] does not [match|cover] the [period|dates] in the question.",
+        ),
+        (
+            "Misread requested dates",
+            "{S} [misread|mishandled] the [dates|period] in the task and [analysed|used] the wrong [interval|range]{X}.",
+        ),
+        (
+            "Incorrect date bounds",
+            "[Start and end|The] [dates|bounds] [passed|given] to the tools [miss|do not cover] the [requested|intended] period.",
+        ),
+    ],
+    "acts_before_verifying": [
+        (
+            "Acted before retrieving inputs",
+            "{S} [ran|called] the [analysis|work-order] step [first|before anything else] on [guessed|made-up] inputs{X}.",
+        ),
+        (
+            "Analysis before data",
+            "{S} [invoked|started] the [forecasting|analytics|work-order] tool before [retrieving|obtaining] the data it [depends on|needs].",
+        ),
+        (
+            "Premature action on guessed input",
+            "The [first|opening] call [used|passed] an [input|identifier] [guessed|invented] from the task [instead of|rather than] one [looked up|verified]{X}.",
+        ),
+        (
+            "Skipped verification before acting",
+            "{S} [acted|proceeded] [without first|before] [checking|verifying] the [dataset|asset|identifier] it was about to use.",
+        ),
+        (
+            "Out-of-order tool use",
+            "[Downstream|Dependent] tools were [called|used] before the [upstream|prerequisite] lookup{X}.",
+        ),
+        (
+            "Unverified inputs to analysis",
+            "{S} [fed|passed] [unverified|guessed] [values|ids] to the [analysis|action] step and only [afterwards|later] [looked up|fetched] the real ones.",
+        ),
+    ],
+    "wrong_format": [
+        (
+            "Ignored requested output format",
+            "{S} [returned|answered with] a [JSON record|report envelope] when [a plain value|a number|a list] was [requested|asked for]{X}.",
+        ),
+        (
+            "Wrong answer format",
+            "The [answer|output] [wraps|buries] the result in [metadata|extra fields] instead of [the format|the shape] the task [specified|requested].",
+        ),
+        (
+            "Output format mismatch",
+            "{S} [used|applied] the same [fixed|generic] [output template|envelope] [for every task|regardless of the request]{X}.",
+        ),
+        (
+            "Prose where JSON required",
+            "[Asked for|Given a request for] a JSON object, {S} [wrote|returned] [a sentence|prose] [instead|that cannot be parsed].",
+        ),
+        (
+            "Unparseable result shape",
+            "The [response|result] [cannot be|is not] [parsed|read] as the [requested|expected] [value|structure]{X}.",
+        ),
+        (
+            "Format instructions not followed",
+            "{S} [did not follow|disregarded] the [output|answer] [format hint|format instructions] and [added|included] [status and confidence fields|run metadata].",
+        ),
+    ],
+    "never_asks_back": [
+        (
+            "Did not ask which one was meant",
+            "{S} [picked|chose] [the first|one] [candidate|option] of an [ambiguous|underspecified] request [instead of|rather than] asking{X}.",
+        ),
+        (
+            "Silent disambiguation",
+            "The request [named|matched] [several|multiple] [assets|sensors|work orders]; {S} [guessed|assumed] one without [asking|checking with the user].",
+        ),
+        (
+            "No clarifying question",
+            "{S} [never|did not] ask [the operator|the user] to [clarify|specify] an [ambiguous|unclear] [request|question]{X}.",
+        ),
+        (
+            "Arbitrary choice among candidates",
+            "[Faced with|Given] [several|multiple] [matching|possible] [candidates|items], {S} [arbitrarily|silently] [committed to|went with] one.",
+        ),
+        (
+            "Assumed the intended item",
+            "{S} [assumed|presumed] which [equipment|sensor|record] was meant and [answered|responded] [confidently|as if certain]{X}.",
+        ),
+        (
+            "Ambiguity not resolved",
+            "The [ambiguity|uncertainty] in the [task|request] was [not resolved|left unresolved]; {S} [answered|replied] for [an arbitrary|a guessed] [item|candidate].",
+        ),
+    ],
+    "asks_back_always": [
+        (
+            "Asked a question instead of answering",
+            "{S} [replied|responded] with a [question|request for details] [even though|although] the task was [fully specified|unambiguous]{X}.",
+        ),
+        (
+            "Unnecessary clarification request",
+            "{S} [asked|requested] the user for [the time window and measurement|details] that the [task|request] already [gave|stated].",
+        ),
+        (
+            "Needless follow-up question",
+            "[Instead of|Rather than] [answering|solving the task], {S} [asked back|posed a follow-up question] about [information|details] already provided{X}.",
+        ),
+        (
+            "Deflected with a question",
+            "{S} [deflected|avoided] the task by [asking|requesting] [which window|what measurement] was meant, [despite|in spite of] a clear request.",
+        ),
+        (
+            "Over-asking for clarification",
+            "{S} [asks for|requests] clarification [on every task|by default], [even when|also when] nothing is [ambiguous|unclear]{X}.",
+        ),
+        (
+            "Question back on a clear request",
+            "A [clear|well-specified] [request|task] got a [question|clarification request] [back|in return] [instead of|and no] answer.",
+        ),
+    ],
+    "unit_confusion": [
+        (
+            "Unit conversion error",
+            "{S} [reported|gave] the value in [the wrong unit|another unit], [converting|treating] [Fahrenheit as Celsius|tons as kilowatts]{X}.",
+        ),
+        (
+            "Wrong units in the answer",
+            "The [reported|final] [figure|value] [was converted|is expressed] in [different|incorrect] units from the [data|sensor].",
+        ),
+        (
+            "Unit mix-up",
+            "{S} [mixed up|confused] [degrees Fahrenheit|degF] [and|with] [degrees Celsius|degC] when [stating|reporting] the result{X}.",
+        ),
+        (
+            "Misapplied conversion factor",
+            "A [conversion factor|unit conversion] was [applied|used] [that the task did not ask for|wrongly], [scaling|changing] the [reported|returned] value.",
+        ),
+        (
+            "Incorrect measurement units",
+            "{S} [stated|returned] the [measurement|quantity] in [the wrong|a mismatched] [unit|scale] [relative to|compared with] the sensor's{X}.",
+        ),
+        (
+            "Value reported in foreign unit",
+            "The [answer|result] [uses|is in] a [unit|scale] [other than|different from] the one the [data|sensor] [records|reports].",
+        ),
+    ],
+    "wrong_aggregation": [
+        (
+            "Wrong aggregate statistic",
+            "{S} [computed|reported] [the mean|an average] when the [maximum|peak] was [asked for|requested]{X}.",
+        ),
+        (
+            "Aggregation mismatch",
+            "The [statistic|aggregate] [used|returned] [was|is] not the one the task [named|specified] ([mean|average] vs [max|min]).",
+        ),
+        (
+            "Averaged instead of peak",
+            "{S} [averaged|took the mean of] the [readings|values] [instead of|rather than] taking the [highest|lowest] one{X}.",
+        ),
+        (
+            "Misapplied summary function",
+            "[The wrong|An incorrect] [summary|aggregate] [function|statistic] was applied to [correct|the right] data.",
+        ),
+        (
+            "Incorrect statistic over correct data",
+            "{S} [retrieved|had] the right [series|readings] but [summarised|aggregated] them with the wrong [statistic|function]{X}.",
+        ),
+        (
+            "Max and mean swapped",
+            "[The maximum|A peak value] was [returned|given] where [an average|the mean] was [asked for|requested], and [vice versa|the other way round].",
+        ),
+    ],
+    "leaks_reasoning": [
+        (
+            "Leaked internal reasoning",
+            "{S} [included|pasted] its [scratchpad|chain of thought|thinking] in the final answer{X}.",
+        ),
+        (
+            "Reasoning trace in the output",
+            "The [answer|reply] [contains|includes] [thought and observation lines|intermediate thoughts] [meant to stay internal|not intended for the user].",
+        ),
+        (
+            "Exposed thinking tags",
+            "{S} [left|kept] [thinking tags|its deliberation] in the [response|answer] [instead of|rather than] [a clean answer|just the result]{X}.",
+        ),
+        (
+            "Debug output in final answer",
+            "[Internal notes|Raw tool observations] and [reasoning|self-talk] [appear|show up] in the [user-facing|final] [answer|message].",
+        ),
+        (
+            "Unfiltered deliberation shown",
+            "{S} [dumped|exposed] its [step-by-step|internal] [deliberation|monologue] [into|in] the [deliverable|answer]{X}.",
+        ),
+        (
+            "Scratch work not stripped",
+            "[Scratch work|Thought traces] [were|was] not [removed|stripped] before [answering|replying], [cluttering|padding] the [answer|result].",
+        ),
+    ],
+}
+
+# Generic symptoms any failed run may show (split the same way).
+NOISE: list[tuple[str, str]] = [
+    (
+        "Incorrect final answer",
+        "The [final|returned] [answer|value] does not match what the task [asked for|expected]{X}.",
+    ),
+    (
+        "Weak justification",
+        "The [answer|response] [gives|offers] [little|no] [evidence|justification] for its result.",
+    ),
+    (
+        "Low-quality response",
+        "{S} [produced|gave] a [low-quality|poor] [response|answer] that [would not help|does not help] an operator{X}.",
+    ),
+    (
+        "Task not accomplished",
+        "The [task|request] was not [accomplished|completed] [as asked|correctly].",
+    ),
+]
+
+_CHOICE_RE = re.compile(r"\[([^\[\]]+)\]")
+_ASSET_RE = re.compile(r"\b(Chiller \d+[A-Z]?|[A-Z]{2,6} AHU \d+[A-Z]?|[A-Z]{3}\d{5}|WO\d{5,})\b")
+_NUM_RE = re.compile(r"-?\d+\.\d+|\b\d{2,}\b")
+
+
+def half_of(patterns: list, half: str) -> list:
+    return patterns[0::2] if half == "tune" else patterns[1::2]
+
+
+def _specific(prompt: str, rng: random.Random) -> str:
+    """Something concrete from the prompt, as a model would quote it."""
+    task = prompt.split("Task:", 1)[-1].split("Scores:", 1)[0]
+    answer = prompt.rsplit("Final answer:", 1)[-1]
+    assets = _ASSET_RE.findall(task)
+    numbers = _NUM_RE.findall(answer)
+    words = task.split()
+    options = []
+    if assets:
+        options.append(f" for {rng.choice(assets)}")
+    if numbers:
+        options.append(f" (it reported {rng.choice(numbers)})")
+    if len(words) > 8:
+        i = rng.randrange(0, len(words) - 6)
+        options.append(f" while asked: {' '.join(words[i : i + 6])}")
+    return rng.choice(options) if options else ""
+
+
+def _expand(pattern: tuple[str, str], rng: random.Random, prompt: str) -> dict[str, str]:
+    title, desc = pattern
+    x = _specific(prompt, rng) if rng.random() < P_SPECIFIC else ""
+    desc = desc.replace("{S}", rng.choice(SUBJECTS)).replace("{X}", x)
+    desc = _CHOICE_RE.sub(lambda m: rng.choice(m.group(1).split("|")), desc)
+    return {
+        "title": _CHOICE_RE.sub(lambda m: rng.choice(m.group(1).split("|")), title),
+        "description": desc,
+    }
+
+
+def script(defect: str, half: str, novel: bool, prompt: str) -> str:
+    """The reply the scripted reviewer gives for one failed run."""
+    rng = random.Random(zlib.crc32(f"{defect}/{half}\n{prompt}".encode()))
+    items = []
+    if defect in PATTERNS and rng.random() < (P_DEFECT_NOVEL if novel else P_DEFECT_CODED):
+        items.append(_expand(rng.choice(half_of(PATTERNS[defect], half)), rng, prompt))
+    if rng.random() < P_NOISE:
+        items.append(_expand(rng.choice(half_of(NOISE, half)), rng, prompt))
+    return json.dumps({"additional_failure_modes": items})
+
+
+class ScriptedReviewer(CustomLLM):
+    """litellm provider ``diagmock``: model ``diagmock/<defect>/<half>[/novel]``."""
+
+    def completion(self, model: str, messages: list, *args, **kwargs):  # type: ignore[override]
+        parts = model.split("/")
+        defect, half = parts[0], parts[1] if len(parts) > 1 else "tune"
+        novel = len(parts) > 2 and parts[2] == "novel"
+        prompt = str(messages[-1]["content"])
+        return litellm.completion(
+            model="gpt-3.5-turbo",
+            messages=messages,
+            mock_response=script(defect, half, novel, prompt),
+        )
+
+
+def register() -> None:
+    """Make ``diagmock/...`` models resolvable by litellm (idempotent)."""
+    import os
+
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    providers = [p for p in (litellm.custom_provider_map or []) if p.get("provider") != PROVIDER]
+    providers.append({"provider": PROVIDER, "custom_handler": ScriptedReviewer()})
+    litellm.custom_provider_map = providers
+    from litellm.utils import custom_llm_setup
+
+    custom_llm_setup()
+
+
+def model_for(defect: str, half: str, novel: bool) -> str:
+    return f"{PROVIDER}/{defect}/{half}" + ("/novel" if novel else "")
