@@ -25,12 +25,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from services.settings import Settings
 from services.store import submissions as store
+from services.store.catalog import lock_catalog
 from services.store.db import session_scope
 from services.store.lifecycle import FINAL, FailureKind, Status
 from services.store.models import (
@@ -43,7 +44,6 @@ from services.store.models import (
 from worker import archive_fetch
 
 log = logging.getLogger("arena.worker.pipeline")
-CATALOG_LOCK = 740218  # advisory lock: catalog matching + update is serialised
 CANARY_MASK = ("CANARY-",)
 SERVER_IMAGE_CHANGED = "server_image_changed"
 
@@ -407,7 +407,7 @@ def _finalize(
     (cancelled meanwhile, or already written by a previous delivery).
     ``record(now)`` builds the reproducibility record (worker/record.py)."""
     with session_scope(deps.settings.database_url) as session:
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CATALOG_LOCK})
+        lock_catalog(session)  # catalog matching + update is serialised
         sub = session.scalar(
             select(Submission)
             .where(Submission.id == submission_id)

@@ -21,13 +21,13 @@ from services.api.admin.schemas import (
 from services.api.errors import ApiError
 from services.settings import Settings
 from services.store import tokens
+from services.store.catalog import release_submission_clusters
 from services.store.leaderboard import best_per_team, load_rows
 from services.store.lifecycle import ACTIVE, Status
 from services.store.models import (
     ApiToken,
     Phase,
     Submission,
-    SubmissionCluster,
     SubmissionScore,
     Team,
 )
@@ -179,7 +179,9 @@ def rerun(session: Session, settings: Settings, sub: Submission, now: datetime) 
     transaction; the board changes only if it was on it). Caller enqueues."""
     was_on_board = sub.status == Status.FINISHED.value and not sub.hidden
     session.execute(delete(SubmissionScore).where(SubmissionScore.submission_id == sub.id))
-    session.execute(delete(SubmissionCluster).where(SubmissionCluster.submission_id == sub.id))
+    # its clusters come back with the new evaluation: take back what they
+    # added to the catalog, or the re-run counts the submission twice
+    release_submission_clusters(session, sub.id)
     session.execute(
         update(Submission)
         .where(Submission.id == sub.id)

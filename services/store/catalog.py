@@ -1,0 +1,53 @@
+"""The failure-cluster catalog's counts, kept exact across re-runs.
+
+``failure_clusters.total_count`` / ``submission_count`` are running sums of
+what finished submissions contributed; ``submission_clusters`` records each
+submission's contribution (its count per catalog entry, one submission per
+entry). An admin re-run evaluates a submission again and writes its clusters
+again, so before that its previous contribution is taken back here — in the
+same transaction that removes its score — or the catalog would count the
+submission twice. Entries are never deleted: their keys (and centroids) stay,
+so the re-run's clusters match the same entries and keep their keys.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.orm import Session
+
+from services.store.models import FailureCluster, SubmissionCluster
+
+# Advisory transaction lock serialising every read-modify-write of the
+# catalog (the worker's matching + upsert, and this release).
+CATALOG_LOCK = 740218
+
+
+def lock_catalog(session: Session) -> None:
+    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CATALOG_LOCK})
+
+
+def release_submission_clusters(session: Session, submission_id: uuid.UUID) -> int:
+    """Subtract a submission's recorded clusters from the catalog counts and
+    delete its ``submission_clusters`` rows; returns how many entries were
+    touched. Caller owns the transaction."""
+    lock_catalog(session)
+    rows = session.execute(
+        select(SubmissionCluster.cluster_id, SubmissionCluster.count).where(
+            SubmissionCluster.submission_id == submission_id
+        )
+    ).all()
+    for cluster_id, count in rows:
+        session.execute(
+            update(FailureCluster)
+            .where(FailureCluster.id == cluster_id)
+            .values(
+                total_count=func.greatest(FailureCluster.total_count - count, 0),
+                submission_count=func.greatest(FailureCluster.submission_count - 1, 0),
+            )
+        )
+    session.execute(
+        delete(SubmissionCluster).where(SubmissionCluster.submission_id == submission_id)
+    )
+    return len(rows)
