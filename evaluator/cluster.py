@@ -22,7 +22,9 @@ Everything is deterministic: fixed seeds, sorted inputs, stable tie-breaks.
 
 from __future__ import annotations
 
+import re
 import warnings
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -31,9 +33,11 @@ from sklearn.decomposition import PCA
 from sklearn.feature_extraction.text import CountVectorizer
 
 from evaluator.cluster_space import batch_tfidf_space
-from evaluator.embed import Embedder, normalise_statement
+from evaluator.embed import Embedder, _stem, normalise_statement
 from evaluator.models import FailureStatement, TaxonomyCategory
 from evaluator.taxonomy import NOVEL, TAXONOMY, prototype_texts
+
+_SURFACE_RE = re.compile(r"[a-z][a-z]+")
 
 
 @dataclass(frozen=True)
@@ -234,6 +238,19 @@ def ctfidf_terms(docs_per_cluster: list[list[str]], top: int = 4) -> list[list[s
     avg_words = counts.sum() / max(1, len(joined))
     idf = np.log(1.0 + avg_words / np.maximum(counts.sum(axis=0), 1.0))
     scores = tf * idf
+    # show words as written: each stem by its most frequent surface form
+    surface: dict[str, Counter[str]] = {}
+    for docs in docs_per_cluster:
+        for d in docs:
+            for w in _SURFACE_RE.findall(d.lower()):
+                surface.setdefault(_stem(w), Counter())[w] += 1
+
+    def readable(term: str) -> str:
+        return " ".join(
+            min(surface[t].items(), key=lambda kv: (-kv[1], kv[0]))[0] if t in surface else t
+            for t in term.split()
+        )
+
     out = []
     for row in scores:
         order = np.lexsort((vocab, -row))  # score desc, then alphabetical
@@ -245,7 +262,7 @@ def ctfidf_terms(docs_per_cluster: list[list[str]], top: int = 4) -> list[list[s
             if any(term in t or t in term for t in terms):
                 continue
             terms.append(term)
-        out.append(terms)
+        out.append([readable(t) for t in terms])
     return out
 
 
