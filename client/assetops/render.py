@@ -280,18 +280,18 @@ def failures_table(payload: Mapping[str, Any]) -> Table:
     )
     table.add_column("Share", justify="right")
     table.add_column("Count", justify="right")
-    table.add_column("Category")
+    table.add_column("What went wrong", overflow="fold")
+    table.add_column("What to check in your agent", overflow="fold")
     table.add_column("Code")
-    table.add_column("Cluster")
     for cluster in clusters:
-        label = str(cluster.get("label") or cluster.get("cluster_id"))
+        title = str(cluster.get("title") or cluster.get("label") or cluster.get("cluster_id"))
         if cluster.get("catalog_status") == "emerging":
-            label += " (emerging)"
+            title += " (emerging)"
         table.add_row(
             fmt_pct(cluster.get("share")),
             str(cluster.get("count", "")),
-            str(cluster.get("category") or ""),
+            title,
+            str(cluster.get("check") or ""),
             str(cluster.get("code") or "–"),
-            label,
         )
     return table

@@ -172,11 +172,16 @@ def render_report(
         table.add_row("deployment ready", ready)
         console.print(table)
         if report.get("clusters"):
+            from evaluator.guide import explain
+
             ct = Table(title="Failure clusters")
-            for col in ("label", "category", "count", "share"):
-                ct.add_column(col, justify="right" if col in ("count", "share") else "left")
+            ct.add_column("share", justify="right")
+            ct.add_column("count", justify="right")
+            ct.add_column("what went wrong", overflow="fold")
+            ct.add_column("what to check in your agent", overflow="fold")
             for c in report["clusters"]:
-                ct.add_row(c["label"], c["category"], str(c["count"]), f"{c['share'] * 100:.0f}%")
+                title, check = explain(c.get("code"), c["label"])
+                ct.add_row(f"{c['share'] * 100:.0f}%", str(c["count"]), title, check)
             console.print(ct)
         if report.get("run_failures"):
             console.print(

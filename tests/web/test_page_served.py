@@ -95,6 +95,10 @@ def test_team_fragment_shows_only_own_submissions(board) -> None:
     assert "no_output" in html  # the failure reason
     assert 'data-active="true"' in html  # a running submission keeps the view refreshing
     assert 'data-chart="failure-bars"' in html  # finished submission: failure summary chart
+    # each cluster in a participant's words, with what to check in the agent
+    # (evaluator/data/failure_guide.yaml, issue 19)
+    assert 'class="advice"' in html and "What to check in your agent" in html
+    assert "Retry failed or timed-out calls" in html or "Cache tool results" in html
     other = get(
         board, "/ui/fragments/team", headers={"Authorization": f"Bearer {board.gamma.token}"}
     ).text

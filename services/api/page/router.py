@@ -229,10 +229,12 @@ async def team_fragment(
             continue
         failures = await data.failures_of(sub.id)
         if failures.ok and isinstance(failures.body, dict):
+            clusters = failures.body.get("clusters") or []
             sub.failures = views.cluster_view(
-                views.summary_bars(failures.body.get("clusters") or []),
+                views.summary_bars(clusters),
                 title=f"Failure clusters of submission {sub.short_id}",
                 chart_id="f-" + views.safe_id(sub.id),
+                advice=views.cluster_advice(clusters),
             )
     return render(
         "_team.html",

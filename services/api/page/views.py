@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
@@ -169,11 +169,37 @@ def leaderboard_view(payload: Mapping[str, Any], etag: str | None = None) -> Lea
 
 
 @dataclass(frozen=True)
+class ClusterAdvice:
+    """One cluster in a participant's words (title and check come from the
+    api: evaluator/data/failure_guide.yaml)."""
+
+    title: str
+    check: str
+    share: float  # 0-1
+    count: int
+
+
+@dataclass(frozen=True)
 class ClusterView:
     chart: Markup
     legend: list[tuple[str, str]]  # (category, colour)
     total: int
     count: int
+    advice: list[ClusterAdvice] = field(default_factory=list)
+
+
+def cluster_advice(clusters: Sequence[Mapping[str, Any]], limit: int = 12) -> list[ClusterAdvice]:
+    """``GET /api/v1/submissions/{id}/failures`` clusters, largest first."""
+    out = [
+        ClusterAdvice(
+            title=str(c.get("title") or c.get("label") or ""),
+            check=str(c.get("check") or ""),
+            share=float(c.get("share") or 0.0),
+            count=int(c.get("count") or 0),
+        )
+        for c in clusters
+    ]
+    return sorted(out, key=lambda a: (-a.share, a.title))[:limit]
 
 
 def catalog_bars(items: Sequence[Mapping[str, Any]]) -> list[svg.ShareBar]:
@@ -195,7 +221,7 @@ def summary_bars(clusters: Sequence[Mapping[str, Any]]) -> list[svg.ShareBar]:
     """``GET /api/v1/submissions/{id}/failures`` clusters (share computed by the api)."""
     return [
         svg.ShareBar(
-            label=str(c["label"]),
+            label=str(c.get("title") or c["label"]),
             share=float(c.get("share") or 0.0),
             count=int(c.get("count") or 0),
             category=c.get("category"),
@@ -206,7 +232,12 @@ def summary_bars(clusters: Sequence[Mapping[str, Any]]) -> list[svg.ShareBar]:
 
 
 def cluster_view(
-    bars: Sequence[svg.ShareBar], *, title: str, chart_id: str, limit: int = 12
+    bars: Sequence[svg.ShareBar],
+    *,
+    title: str,
+    chart_id: str,
+    limit: int = 12,
+    advice: Sequence[ClusterAdvice] = (),
 ) -> ClusterView | None:
     """Biggest clusters first; the legend names each taxonomy category shown."""
     shown = sorted(bars, key=lambda b: (-b.share, b.label))[:limit]
@@ -218,6 +249,7 @@ def cluster_view(
         legend=sorted(legend.items()),
         total=sum(b.count for b in bars),
         count=len(bars),
+        advice=list(advice),
     )
 
 

@@ -151,6 +151,8 @@ class ClusterCountOut(BaseModel):
     catalog_status: str
     count: int
     share: float = Field(description="share of this submission's failure statements, 0..1")
+    title: str = Field("", description="what the cluster means, in plain words")
+    check: str = Field("", description="one line: what to check in your agent")
 
 
 class FailureSummaryOut(BaseModel):

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from evaluator.guide import explain
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -317,6 +318,8 @@ def failure_summary(session: Session, sub: Submission) -> FailureSummaryOut:
                 catalog_status=f.status,
                 count=c.count,
                 share=round(c.share, 3),
+                title=(guide := explain(f.code, c.label))[0],
+                check=guide[1],
             )
             for c, f in rows
         ],
