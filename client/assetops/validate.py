@@ -110,6 +110,7 @@ def scenario_details(
 ) -> dict[str, Any]:
     details: dict[str, Any] = {
         "id": scenario.id,
+        "attempt": run.attempt,
         "family": scenario.family,
         "task_type": scenario.task_type,
         "facts": run.facts.model_dump(),
@@ -129,9 +130,10 @@ def scenario_details(
 
 
 def evaluate_locally(
-    scenarios: list[Scenario], runs: list[ScenarioRun]
+    scenarios: list[Scenario], runs: list[ScenarioRun], attempts: int = 1
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-    """The evaluator on the runs: (submission report or None, per-scenario details)."""
+    """The evaluator on the runs (``run.attempt`` 1..attempts): (submission
+    report or None, per-run details)."""
     import evaluator
 
     by_id = {s.id: s for s in scenarios}
@@ -144,10 +146,10 @@ def evaluate_locally(
     report = None
     evaluate_submission = getattr(evaluator, "evaluate_submission", None)
     if evaluate_submission is not None:
-        ordered = [by_id[r.scenario_id] for r in runs]
-        report = evaluate_submission(ordered, runs, [], datetime.now(UTC)).model_dump(
-            mode="json", exclude={"catalog_updates"}
-        )
+        ordered = list({r.scenario_id: by_id[r.scenario_id] for r in runs}.values())
+        report = evaluate_submission(
+            ordered, runs, [], datetime.now(UTC), attempts=attempts
+        ).model_dump(mode="json", exclude={"catalog_updates"})
     return report, details
 
 
@@ -162,10 +164,22 @@ def render_report(
             value = report["dimensions"].get(dim)
             label = "hallucination rate (lower is better)" if dim == "hallucination" else dim
             table.add_row(label.replace("_", " "), "-" if value is None else f"{value:.1f}")
-        table.add_row("[bold]overall[/]", f"[bold]{report['overall']:.1f}[/]")
+        intervals = report.get("intervals") or {}
+
+        def ci(key: str) -> str:
+            pair = intervals.get(key)
+            return f"  [dim]95% CI {pair[0]:.1f}–{pair[1]:.1f}[/]" if pair else ""
+
+        table.add_row("[bold]overall[/]", f"[bold]{report['overall']:.1f}[/]{ci('overall')}")
+        runs = report.get("runs") or report["scenarios"]
         table.add_row(
-            "pass rate", f"{report['pass_rate']:.1f}% ({report['passed']}/{report['scenarios']})"
+            "pass rate" + (" (pass@1)" if report.get("attempts", 1) > 1 else ""),
+            f"{report['pass_rate']:.1f}% ({report['passed']}/{runs}){ci('pass_rate')}",
         )
+        if report.get("attempts", 1) > 1:
+            k = report["attempts"]
+            table.add_row(f"pass^{k} (all {k} attempts)", f"{report['pass_hat_k']:.1f}%")
+            table.add_row("outcome flipped between attempts", f"{report['flip_rate']:.1f}%")
         ready = (
             "[green]yes[/]" if report["deployment_ready"] else "[red]no[/] (line: pass rate 85 %)"
         )
@@ -199,7 +213,7 @@ def render_report(
             answer = answer[:ANSWER_PREVIEW] + "…"
         overall = d.get("scores", {}).get("overall")
         st.add_row(
-            d["id"],
+            d["id"] + (f" #{d['attempt']}" if d.get("attempt", 1) > 1 else ""),
             verdict,
             "-" if overall is None else f"{overall:.0f}",
             str(len(d["tool_calls"])),
@@ -226,11 +240,14 @@ def run_validation(
     console: Console | None = None,
     show_progress: bool = True,
     keep_logs: bool = True,
+    attempts: int = 1,
 ) -> dict[str, Any]:
     """Everything ``assetops validate`` does, minus printing; returns the
-    JSON report. Raises ValidateError for missing local prerequisites."""
+    JSON report. Raises ValidateError for missing local prerequisites.
+    ``attempts``: run every scenario k times, as a phase with k attempts does."""
     from hidden_scenarios.sets import plant_context, public_set
     from services.settings import get_settings
+    from worker.attempts import attempt_runs, expand_attempts
     from worker.sandbox.intake import remove_image
     from worker.sandbox.runner import RunnerError, RunnerStats, run_submission
 
@@ -246,6 +263,10 @@ def run_validation(
     scenarios = select_scenarios(public_set(), track, scenario_ids, limit)
     if not scenarios:
         raise ValidateError("no scenario selected")
+    if not 1 <= attempts <= 10:
+        raise ValidateError("--attempts must be between 1 and 10")
+    copies, attempt_of = expand_attempts(scenarios, attempts)
+    to_run = [*scenarios, *copies]
     image_id, loaded = _resolve_image(client, image, settings)
     logs: dict[str, str] | None = {} if keep_logs else None
     stats = RunnerStats()
@@ -261,11 +282,11 @@ def run_validation(
             transient=False,
         )
         with progress:
-            task = progress.add_task("runs", total=len(scenarios), last="")
+            task = progress.add_task("runs", total=len(to_run), last="")
             runs = run_submission(
                 client,
                 image_id,
-                scenarios,
+                to_run,
                 track,
                 settings,
                 lambda done, total, run: progress.update(
@@ -281,14 +302,17 @@ def run_validation(
     finally:
         if loaded is not None:
             remove_image(client, loaded)
-    report, details = evaluate_locally(scenarios, runs)
+    run_id_of = {v: k for k, v in attempt_of.items()}  # (scenario, attempt) -> run id
+    report, details = evaluate_locally(scenarios, attempt_runs(runs, attempt_of), attempts)
     for d in details:
-        if logs is not None and logs.get(d["id"]):
-            d["logs"] = logs[d["id"]]
+        run_id = run_id_of.get((d["id"], d.get("attempt", 1)), d["id"])
+        if logs is not None and logs.get(run_id):
+            d["logs"] = logs[run_id]
     return {
         "image": image_id,
         "track": track,
         "scenarios": len(scenarios),
+        "attempts": attempts,
         "wall_seconds": round(stats.wall, 2),
         "report": report,
         "per_scenario": details,
@@ -306,6 +330,16 @@ def validate_command(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Full answers, failures, agent output.")
     ] = False,
+    attempts: Annotated[
+        int,
+        typer.Option(
+            "--attempts",
+            "-k",
+            min=1,
+            max=10,
+            help="Run every scenario k times, as a phase with k attempts does (pass^k, CI).",
+        ),
+    ] = 1,
 ) -> None:
     """Run IMAGE locally against the public validation set (same runner and
     scorer as the server) and print scores and per-scenario details."""
@@ -314,7 +348,12 @@ def validate_command(
         raise typer.Exit(2)
     try:
         result = run_validation(
-            image, track=track, limit=limit, scenario_ids=scenario, show_progress=True
+            image,
+            track=track,
+            limit=limit,
+            scenario_ids=scenario,
+            show_progress=True,
+            attempts=attempts,
         )
     except ValidateError as exc:
         err.print(f"[red]error:[/] {exc}")
@@ -323,4 +362,6 @@ def validate_command(
         sys.stdout.write(json.dumps(result, indent=2, default=str) + "\n")
         return
     render_report(out, result["report"], result["per_scenario"], verbose)
-    out.print(f"{result['scenarios']} scenarios in {result['wall_seconds']:.1f}s")
+    k = result.get("attempts", 1)
+    times = f" × {k} attempts" if k > 1 else ""
+    out.print(f"{result['scenarios']} scenarios{times} in {result['wall_seconds']:.1f}s")
