@@ -5,8 +5,14 @@
    (target: ratio <= 1.0).
 2. The baseline agent over the full hidden set: wall time (target <= 60 s on
    2 cores), scenarios/second and where the time goes.
+3. Repeated attempts (issue 18): the baseline over the full hidden set with
+   k = 3 attempts, as the worker schedules them (``expand_attempts``), against
+   k = 1 in the same run (two k = 1 runs bracket the k = 3 run; target ratio
+   <= 3.0x, i.e. no overhead beyond the extra runs), with the scores and
+   their 95 % intervals.
 
     .venv/bin/python bench/bench_sandbox.py [--n 20] [--skip-hidden] [--write]
+    .venv/bin/python bench/bench_sandbox.py --attempts-only [--attempts 3] [--write]
 
 ``--write`` appends the figures under "Sandbox" in docs/benchmarks.md.
 """
@@ -126,12 +132,135 @@ def hidden_baseline(client: Any, image_id: str, settings: Settings) -> dict[str,
     }
 
 
+def hidden_attempts(
+    client: Any, image_id: str, settings: Settings, attempts: int, scenarios: list[Scenario]
+) -> dict[str, Any]:
+    """``scenarios`` with ``attempts`` runs each, scheduled as the worker does
+    (worker.attempts.expand_attempts), scored as the worker does."""
+    from datetime import UTC, datetime
+
+    from evaluator import evaluate_submission
+    from hidden_scenarios.sets import plant_context
+    from worker.attempts import attempt_runs, expand_attempts
+
+    copies, mapping = expand_attempts(scenarios, attempts)
+    stats = RunnerStats()
+    t0 = time.perf_counter()
+    runs = run_submission(
+        client,
+        image_id,
+        [*scenarios, *copies],
+        "execution",
+        settings,
+        stats=stats,
+        submission_id=f"bench-k{attempts}",
+        expected_plant_hash=plant_context(settings.plant_seed).plant.content_hash,
+    )
+    wall = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    report = evaluate_submission(
+        scenarios, attempt_runs(runs, mapping), [], datetime.now(UTC), attempts=attempts
+    )
+    return {
+        "k": attempts,
+        "scenarios": len(scenarios),
+        "runs": len(runs),
+        "wall": wall,
+        "evaluate": time.perf_counter() - t1,
+        "stats": stats,
+        "report": report,
+    }
+
+
+def _per_run(stats: RunnerStats) -> str:
+    return ", ".join(
+        f"{name} {getattr(stats, name) / max(1, stats.runs) * 1000:.0f}"
+        for name in ("create", "start", "agent", "remove")
+    )
+
+
+def attempts_lines(
+    client: Any, settings: Settings, k: int, rounds: int = 2, pack: str | None = None
+) -> list[str]:
+    """k = 1 first, then ``rounds`` x (k, 1): every k run sits between two
+    k = 1 runs, so a drift of the shared host's load hits both sides.
+    ``pack``: a pack directory (default: the deployment's, i.e. the public pack)."""
+    from hidden_scenarios.pack import load_pack
+    from hidden_scenarios.sets import hidden_set
+
+    baseline = build_example(client, "baseline", "arena-bench-baseline:latest")
+    par = settings.scenario_parallelism
+    # loaded once: every run of the comparison scores the very same scenarios
+    chosen = load_pack(pack)
+    scenarios = [
+        s for s in hidden_set(settings.hidden_seed, pack=chosen) if "execution" in s.tracks
+    ]
+    ones = [hidden_attempts(client, baseline, settings, 1, scenarios)]
+    manys = []
+    for _ in range(max(1, rounds)):
+        manys.append(hidden_attempts(client, baseline, settings, k, scenarios))
+        ones.append(hidden_attempts(client, baseline, settings, 1, scenarios))
+    one = statistics.mean(h["wall"] for h in ones)
+    many = statistics.mean(h["wall"] for h in manys)
+    ratio = many / one
+    first, last = ones[0], manys[-1]
+
+    def scores(h: dict[str, Any]) -> str:
+        r = h["report"]
+        lo, hi = r.intervals["overall"]
+        text = f"overall {r.overall:.1f} [95% CI {lo:.1f}-{hi:.1f}], pass@1 {r.pass_rate:.1f}"
+        if r.attempts > 1:
+            text += f", pass^{r.attempts} {r.pass_hat_k:.1f}, flipped {r.flip_rate:.1f} %"
+        return text
+
+    def setup(hs: list[dict[str, Any]]) -> str:
+        return (
+            f"setup {statistics.mean(h['stats'].setup for h in hs):.1f} s, teardown "
+            f"{statistics.mean(h['stats'].teardown for h in hs):.1f} s"
+        )
+
+    sidecars = -(-last["runs"] // 200)
+    return [
+        f"- repeated attempts, baseline agent, full hidden set of pack {chosen.name} "
+        f"{chosen.version} ({chosen.digest[:19]}…; {first['scenarios']} execution "
+        f"scenarios), parallelism {par}, {os.cpu_count()} cores, in the order "
+        + ", ".join(["k=1", *[f"k={k}, k=1" for _ in manys]])
+        + ":",
+        "  - k = 1: "
+        + ", ".join(f"{h['wall']:.1f} s" for h in ones)
+        + f" ({first['runs']} runs each; mean **{one:.1f} s**); {scores(first)}",
+        f"  - k = {k}: "
+        + ", ".join(f"{h['wall']:.1f} s" for h in manys)
+        + f" ({last['runs']} runs each; mean **{many:.1f} s**); {scores(last)}; "
+        f"evaluation with bootstrap {last['evaluate']:.1f} s (k = 1: {first['evaluate']:.1f} s)",
+        f"  - **ratio k = {k} / k = 1: {ratio:.2f}x** (target <= {k:.1f}x: no overhead beyond "
+        f"the extra runs); per run {many / last['runs'] * 1000:.0f} ms vs "
+        f"{one / first['runs'] * 1000:.0f} ms",
+        "  - per run, ms (create, start, agent, remove): k = 1 "
+        + "; ".join(_per_run(h["stats"]) for h in ones)
+        + f" | k = {k} "
+        + "; ".join(_per_run(h["stats"]) for h in manys),
+        f"  - per submission: k = 1 one sidecar, {setup(ones)}; k = {k} {sidecars} sidecars "
+        f"(200 runs each, one after the other), {setup(manys)}",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=20, help="runs per overhead measurement")
     parser.add_argument("--skip-hidden", action="store_true")
     parser.add_argument("--rounds", type=int, default=3, help="alternating bare/sandbox rounds")
     parser.add_argument("--write", action="store_true", help="append to docs/benchmarks.md")
+    parser.add_argument(
+        "--attempts", type=int, default=3, help="k of the attempts measurement (0 = skip)"
+    )
+    parser.add_argument(
+        "--attempts-only", action="store_true", help="only the attempts ratio (issue 18)"
+    )
+    parser.add_argument(
+        "--attempt-rounds", type=int, default=2, help="k runs, each followed by a k = 1 run"
+    )
+    parser.add_argument("--pack", default=None, help="pack directory of the attempts runs")
     parser.add_argument(
         "--parallelism",
         type=int,
@@ -145,6 +274,24 @@ def main() -> None:
     settings = get_settings().model_copy(
         update={"data_dir": Path(os.environ.get("TMPDIR", "/tmp")) / "arena-bench"}
     )
+    if args.attempts_only:
+        lines = attempts_lines(
+            client, settings, max(2, args.attempts), args.attempt_rounds, args.pack
+        )
+        lines.append(f"- host load average at the end: {os.getloadavg()[0]:.1f}")
+        text = "\n".join(lines)
+        print(text)
+        if args.write:
+            stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+            with (ROOT / "docs" / "benchmarks.md").open("a", encoding="utf-8") as fh:
+                fh.write(
+                    f"\n## Sandbox: repeated attempts (issue 18)\n\n"
+                    f"`.venv/bin/python bench/bench_sandbox.py --attempts-only --attempts "
+                    f"{max(2, args.attempts)} --attempt-rounds {args.attempt_rounds}"
+                    f"{' --pack ' + args.pack if args.pack else ''} --write` "
+                    f"({stamp})\n\n{text}\n"
+                )
+        return
     noop = build_example(client, "noop", "arena-bench-noop:latest")
 
     bare_docker_run(2)  # warm the engine's caches for both sides
@@ -210,6 +357,8 @@ def main() -> None:
                 f"{s.remove:.1f} s; per submission: setup {s.setup:.1f} s, teardown "
                 f"{s.teardown:.1f} s",
             ]
+    if not args.skip_hidden and args.attempts > 1:
+        lines += attempts_lines(client, settings, args.attempts, args.attempt_rounds, args.pack)
     lines.append(
         f"- host load average at the end: {os.getloadavg()[0]:.1f} "
         "(2 cores shared with other engineers' jobs)"
