@@ -26,7 +26,7 @@ from contracts.agent import AgentResult, PlanStep
 from contracts.run import ScenarioRun
 from contracts.toollog import ToolCallRecord
 from contracts.tools import TOOL_ARGS
-from evaluator.actions import NOT_RETRIEVAL, action_outcome, dialog_outcome
+from evaluator.actions import NOT_RETRIEVAL, WRITE_TOOLS, action_outcome, dialog_outcome
 from evaluator.checks import CheckOutcome, check_answer, find_ids
 from evaluator.grounding import Evidence, GroundingResult, ground_answer, ground_strings
 from evaluator.models import MET_THRESHOLD, DimensionScore, ScenarioScore
@@ -451,7 +451,10 @@ def _score_execution(scenario: Scenario, run: ScenarioRun, result: AgentResult) 
     # required data and lookups, not everything the run touched.
     relevant = relevant_calls(scenario.expectation.required_retrievals, records)
     relevant += [
-        r for r in records if canonical_tool(r.tool) in DISCOVERY_TOOLS and r not in relevant
+        r
+        for r in records
+        if (canonical_tool(r.tool) in DISCOVERY_TOOLS or canonical_tool(r.tool) in WRITE_TOOLS)
+        and r not in relevant
     ]
     grounding = ground_answer(answer, Evidence(scenario, relevant))
     no_claim = _claims_asked(scenario) and grounding.checked == 0 and not outcome.passed
@@ -629,7 +632,11 @@ def _score_planning(scenario: Scenario, run: ScenarioRun, result: AgentResult) -
         reason=f"plan:matched={matched}/{len(ref)},steps={len(plan)}",
     )
     completion = _dim(plan_f1, outcome.reason)
-    calls = [Call(tool=_qualified(s), arguments=s.arguments) for s in plan]
+    calls = [
+        Call(tool=_qualified(s), arguments=s.arguments)
+        for s in plan
+        if _qualified(s) not in NOT_RETRIEVAL
+    ]
     retrieval = retrieval_dimension(scenario, calls, plan=True)
     valid = _plan_valid_share(plan)
     verification = _dim(valid, f"plan_validity:valid={valid:.2f}")

@@ -94,11 +94,17 @@ def slot_has_fault(template: Template, slot: int) -> bool:
 
 # Tools whose result is one flat record: the service's "empty" fault has
 # nothing to empty there, so it would be an invisible fault.
+WRITE_TOOLS = frozenset(
+    f"wo.{a}_workorder" for a in ("create", "update", "assign", "approve", "close", "cancel")
+)
 FLAT_RESULT_TOOLS = frozenset({"wo.get_workorder", "utilities.current_date_time"})
 
 
 def make_faults(draft: Draft, rng: random.Random) -> list[FaultSpec]:
-    tools = [t for t in plan_tools(draft.plan) if not t.startswith("utilities.")]
+    # Faults go on reads: a write's effect under a fault would be ambiguous.
+    tools = [
+        t for t in plan_tools(draft.plan) if not t.startswith("utilities.") and t not in WRITE_TOOLS
+    ]
     if not tools:
         return []
     tool = rng.choice(tools)

@@ -83,7 +83,7 @@ def run_oracle(
     from hidden_scenarios.oracle import solve
 
     token = f"{prefix}-{scenario.id}"
-    plan = RunPlan(run_token=token, faults=scenario.faults)
+    plan = RunPlan(run_token=token, faults=scenario.faults, clarification=scenario.clarification)
     (runs / "plans").mkdir(parents=True, exist_ok=True)
     (runs / "plans" / f"{token}.json").write_text(plan.model_dump_json())
     result = solve(scenario, base, run_token=token, pack=pack)

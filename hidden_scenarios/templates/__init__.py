@@ -3,7 +3,7 @@ scenario pack binds each to phrasings and counts (hidden_scenarios/pack.py)."""
 
 from __future__ import annotations
 
-from hidden_scenarios.templates import clarify, fmsr, iot, multi, tsfm, wo
+from hidden_scenarios.templates import actions, clarify, dialog, fmsr, iot, multi, tsfm, wo
 from hidden_scenarios.templates.base import Template
 
 _ALL: list[Template] = [
@@ -13,6 +13,8 @@ _ALL: list[Template] = [
     *wo.TEMPLATES,
     *multi.TEMPLATES,
     *clarify.TEMPLATES,
+    *dialog.TEMPLATES,
+    *actions.TEMPLATES,
 ]
 KINDS: dict[str, Template] = {t.id: t for t in _ALL}
 assert len(KINDS) == len(_ALL), "kind ids must be unique"

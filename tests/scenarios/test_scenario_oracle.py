@@ -66,7 +66,7 @@ def _run(
     base: str, runs: Path, scenario: Scenario, prefix: str
 ) -> tuple[AgentResult, list[ToolCallRecord]]:
     token = f"{prefix}-{scenario.id}"
-    plan = RunPlan(run_token=token, faults=scenario.faults)
+    plan = RunPlan(run_token=token, faults=scenario.faults, clarification=scenario.clarification)
     (runs / "plans" / f"{token}.json").write_text(plan.model_dump_json())
     result = solve(scenario, base, run_token=token)
     log = runs / "logs" / f"{token}.jsonl"
