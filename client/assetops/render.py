@@ -216,7 +216,8 @@ def submissions_table(items: Sequence[Mapping[str, Any]]) -> Table:
 
 def submission_panel(console: Console, item: Mapping[str, Any]) -> None:
     done, total = item.get("scenarios_done"), item.get("scenarios_total")
-    progress = f"  {done}/{total} scenarios" if total else ""
+    # every run counts: k attempts per scenario, invariance probes, comparisons
+    progress = f"  {done}/{total} runs" if total else ""
     console.print(
         Text.assemble(
             ("Submission ", "bold"),
