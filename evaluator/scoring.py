@@ -490,6 +490,7 @@ def _score_execution(scenario: Scenario, run: ScenarioRun, result: AgentResult) 
 
 
 UNNEEDED_ASK_FACTOR = 0.5
+FREE_TEXT_ARGUMENTS = frozenset({"question", "description", "resolution_notes", "reason"})
 
 
 def _with_dialog_and_action(
@@ -657,7 +658,14 @@ def _score_planning(scenario: Scenario, run: ScenarioRun, result: AgentResult) -
     clarity = _dim(
         0.5 * with_args + 0.5 * concise, f"plan_clarity:args={with_args:.2f},concise={concise:.2f}"
     )
-    strings = [v for s in plan for v in _plan_strings(s.arguments)]
+    # Free text a step sends (a question, a work-order description) is not a claim.
+    strings = [
+        v
+        for s in plan
+        for k, a in s.arguments.items()
+        if k not in FREE_TEXT_ARGUMENTS
+        for v in _plan_strings(a)
+    ]
     evidence = Evidence(scenario, run.tool_calls)
     grounding = ground_strings(strings, evidence)
     if result.answer.strip():

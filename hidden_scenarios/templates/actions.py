@@ -192,7 +192,7 @@ class CloseCompleted(Template):
                     "wo.list_workorders", asset_num=p["eq"], date_from=date_from, date_to=date_to
                 )
             ],
-            evidence=done,
+            evidence=done or [p["eq"]],
             output_hint="which work orders you closed, if any",
             action=ActionExpectation(
                 writes=[
