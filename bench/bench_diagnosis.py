@@ -33,6 +33,7 @@ evaluator changes are re-measured in seconds with the same runs.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
@@ -95,17 +96,21 @@ def get_runs(
     from bench.diagnosis import runs as R
 
     cache.mkdir(parents=True, exist_ok=True)
+    scenarios = scenario_set(set_name)
+    # the set's content is part of the key: a pack change means new runs
+    digest = hashlib.sha256(
+        json.dumps([s.model_dump(mode="json") for s in scenarios], sort_keys=True).encode()
+    ).hexdigest()[:10]
     out: dict[str, list[ScenarioRun]] = {}
     walls: dict[str, float] = {}
     missing = []
     for d in defects:
-        f = cache / f"{path}-{set_name}-{d.name}.json"
+        f = cache / f"{path}-{set_name}-{digest}-{d.name}.json"
         if f.exists() and not refresh:
             out[d.name] = [ScenarioRun.model_validate(r) for r in json.loads(f.read_text())]
         else:
             missing.append(d.name)
     if missing:
-        scenarios = scenario_set(set_name)
         t0 = time.monotonic()
         if path == "docker":
             got, walls = R.run_docker(
@@ -117,10 +122,31 @@ def get_runs(
             walls = {d: round(per, 1) for d in missing}
         for name, runs in got.items():
             out[name] = runs
-            (cache / f"{path}-{set_name}-{name}.json").write_text(
+            (cache / f"{path}-{set_name}-{digest}-{name}.json").write_text(
                 json.dumps([r.model_dump(mode="json") for r in runs])
             )
     return out, walls
+
+
+def baseline_passes(set_name: str, cache: Path, refresh: bool) -> set[str]:
+    """Ids of the scenarios the baseline agent passes (in-process run, cached)."""
+    from evaluator import score_run
+    from tests.adversarial import harness
+
+    scenarios = scenario_set(set_name)
+    digest = hashlib.sha256(
+        json.dumps([s.model_dump(mode="json") for s in scenarios], sort_keys=True).encode()
+    ).hexdigest()[:10]
+    f = cache / f"inprocess-{set_name}-{digest}-baseline.json"
+    if f.exists() and not refresh:
+        runs = [ScenarioRun.model_validate(r) for r in json.loads(f.read_text())]
+    else:
+        with harness.asset_service() as service:
+            runs = harness.run_agent(service, "baseline", scenarios)
+        cache.mkdir(parents=True, exist_ok=True)
+        f.write_text(json.dumps([r.model_dump(mode="json") for r in runs]))
+    by_id = {s.id: s for s in scenarios}
+    return {r.scenario_id for r in runs if score_run(by_id[r.scenario_id], r).passed}
 
 
 # ---- evaluation --------------------------------------------------------------------------
@@ -144,6 +170,7 @@ def evaluate(
     phrasing: str,
     embedder: Any,
     llm: bool,
+    params: Any = None,
 ) -> Submission:
     from evaluator.aggregate import failure_analysis, score_all
 
@@ -153,6 +180,7 @@ def evaluate(
         list(catalog.values()),
         now,
         embedder=embedder,
+        cluster_params=params,
         llm_failures_model=mock_llm.model_for(defect.name, phrasing, defect.novel) if llm else None,
     )
     for entry in fa.matched.updates:
@@ -183,7 +211,9 @@ def named(sub: Submission, ref_key: str | None) -> bool:
     return False
 
 
-def pooled_ari(subs: list[Submission], embedder: Any, free_text_only: bool) -> float | None:
+def pooled_ari(
+    subs: list[Submission], embedder: Any, free_text_only: bool, params: Any = None
+) -> float | None:
     """Statements of these submissions clustered as one corpus, against
     their defect."""
     from evaluator.cluster import cluster_statements
@@ -197,7 +227,7 @@ def pooled_ari(subs: list[Submission], embedder: Any, free_text_only: bool) -> f
             labels.append(sub.defect.name)
     if len(set(labels)) < 2:
         return None
-    clusters = cluster_statements(stmts, embedder)
+    clusters = cluster_statements(stmts, embedder, params)
     pred = np.empty(len(stmts), dtype=int)
     for k, c in enumerate(clusters):
         pred[c.members] = k
@@ -211,13 +241,22 @@ def run_protocol(
     phrasing: str,
     embedder: Any,
     llm: bool = True,
+    params: Any = None,
 ) -> dict[str, Any]:
     catalog: dict[str, Any] = {}
     t0 = datetime(2026, 12, 1, tzinfo=UTC)
     refs: dict[str, Submission] = {}
     for i, d in enumerate(defects):
         refs[d.name] = evaluate(
-            d, scenarios, runs[d.name], catalog, t0 + timedelta(minutes=i), "tune", embedder, llm
+            d,
+            scenarios,
+            runs[d.name],
+            catalog,
+            t0 + timedelta(minutes=i),
+            "tune",
+            embedder,
+            llm,
+            params,
         )
     measured: dict[str, Submission] = {}
     for i, d in enumerate(defects):
@@ -258,8 +297,8 @@ def run_protocol(
         out["halves"][half] = {
             "named": sum(r["named"] for r in hs),
             "defects": len(hs),
-            "ari_all": pooled_ari(subs, embedder, False),
-            "ari_free_text": pooled_ari(subs, embedder, True) if llm else None,
+            "ari_all": pooled_ari(subs, embedder, False, params),
+            "ari_free_text": pooled_ari(subs, embedder, True, params) if llm else None,
         }
     return out
 
@@ -293,6 +332,7 @@ def main() -> None:
     ap.add_argument("--defects", default="", help="comma-separated subset")
     ap.add_argument("--half", choices=("tune", "heldout", "both"), default="both")
     ap.add_argument("--json", type=Path, help="write the results here")
+    ap.add_argument("--params", default="", help="ClusterParams overrides as JSON (tuning)")
     args = ap.parse_args()
 
     mock_llm.register()
@@ -307,10 +347,25 @@ def main() -> None:
     scenarios = scenario_set(args.set)
     t0 = time.monotonic()
     runs, walls = get_runs(defects, args.set, args.path, args.cache, args.refresh)
+    # Only scenarios the defect-free baseline passes: there a failure of a
+    # variant is its defect's doing (the baseline's own misses would be
+    # the same in every variant and say nothing about the defect).
+    baseline = baseline_passes(args.set, args.cache, args.refresh)
+    scenarios = [s for s in scenarios if s.id in baseline]
+    runs = {d: [r for r in rs if r.scenario_id in baseline] for d, rs in runs.items()}
     run_wall = time.monotonic() - t0
     embedder = get_embedder(args.embedder)
     t1 = time.monotonic()
-    res = run_protocol(defects, scenarios, runs, args.phrasings, embedder, llm=not args.no_llm)
+    params = None
+    if args.params:
+        from dataclasses import replace
+
+        from evaluator.cluster import default_params
+
+        params = replace(default_params(embedder.id), **json.loads(args.params))
+    res = run_protocol(
+        defects, scenarios, runs, args.phrasings, embedder, llm=not args.no_llm, params=params
+    )
     res.update(
         path=args.path,
         set=args.set,

@@ -69,18 +69,36 @@ class ClusterParams:
     idf_min_texts: int = 60
     idf_max_df: float = 0.1  # terms in more than this share of the texts are dropped
     idf_char_weight: float = 0.7
+    idf_word_weight: float = 1.0  # 0 = character n-grams only
     idf_merge_similarity: float = 0.05
     idf_noise_similarity: float = 0.05
     idf_prototype_similarity: float = 0.20
     # Weight of the embedder's own vectors in the deciding space: cosine =
     # w * embedder cosine + (1 - w) * TF-IDF cosine (0 = TF-IDF only).
     idf_blend: float = 0.0
+    # A free-text cluster joins a taxonomy code when its mean similarity to
+    # the statements of this submission mapped to that code reaches this
+    # (0 = off) and beats the next code by the margin (``_absorb``).
+    absorb_similarity: float = 0.0
+    # Words found in more than this share of the submission's unique
+    # free-text statements are removed from the text the embedder's vector
+    # of the *deciding* space is computed from (0 = off); boilerplate such as
+    # "Issue -" or "which led to a wrong answer" then stops steering MiniLM.
+    strip_common_df: float = 0.0
+    absorb_margin: float = 0.0
+    absorb_min_texts: int = 3
+    idf_absorb_similarity: float = 0.0
 
 
 _DEFAULTS = {
     # Hashing: clusters decided in the per-submission TF-IDF space; values
     # chosen on the corpus's dev phrasings (bench/bench_evaluator.py).
-    "hash": ClusterParams(batch_idf=True),
+    "hash": ClusterParams(
+        batch_idf=True,
+        prototype_margin=0.02,
+        idf_prototype_similarity=0.15,
+        idf_absorb_similarity=0.05,
+    ),
     # MiniLM: below idf_min_texts its own space; above, a 50/50 blend of
     # MiniLM and per-submission TF-IDF cosines (dev-tuned, bench_evaluator).
     "minilm": ClusterParams(
@@ -89,9 +107,11 @@ _DEFAULTS = {
         prototype_similarity=0.50,
         batch_idf=True,
         idf_blend=0.5,
-        idf_merge_similarity=0.20,
-        idf_noise_similarity=0.20,
+        prototype_margin=0.0,
+        idf_merge_similarity=0.30,
+        idf_noise_similarity=0.30,
         idf_prototype_similarity=0.30,
+        idf_absorb_similarity=0.25,
     ),
 }
 
@@ -222,6 +242,71 @@ def _prototype_scores(vecs: np.ndarray, protos: np.ndarray) -> tuple[list[str], 
     return codes, np.stack(cols, axis=1)
 
 
+_WORD_RE = re.compile(r"\S+")
+
+
+def strip_common_words(texts: list[str], max_df: float, min_texts: int = 30) -> list[str]:
+    """``texts`` without the words (lower-cased, punctuation stripped) found
+    in more than ``max_df`` of them (and in more than ``min_texts``)."""
+
+    def key(w: str) -> str:
+        return w.strip(".,;:()[]\"'-").lower()
+
+    df: Counter[str] = Counter()
+    for t in texts:
+        df.update({key(w) for w in _WORD_RE.findall(t)})
+    limit = max(max_df * len(texts), min_texts)
+    common = {w for w, n in df.items() if n > limit}
+    out = []
+    for t in texts:
+        kept = [w for w in _WORD_RE.findall(t) if key(w) not in common]
+        out.append(" ".join(kept) if kept else t)
+    return out
+
+
+def _absorb(
+    groups: list[list[int]],
+    space: np.ndarray,
+    counts: np.ndarray,
+    assigned_code: list[str | None],
+    params: ClusterParams,
+) -> list[list[int]]:
+    """Free-text clusters that resemble, on average, the statements this
+    submission already mapped to a taxonomy code join that code (their
+    ``assigned_code`` is set; the remaining groups are returned).
+
+    Transductive and per submission: a phrasing the prototypes missed
+    statement by statement is still recognised when its whole cluster sits
+    next to the code's own statements (average linkage: the dot product of
+    the two weighted mean vectors). Codes with fewer than
+    ``absorb_min_texts`` mapped texts are not used as targets."""
+    mapped: dict[str, list[int]] = {}
+    for j, code in enumerate(assigned_code):
+        if code is not None:
+            mapped.setdefault(code, []).append(j)
+    targets = sorted(c for c, js in mapped.items() if len(js) >= params.absorb_min_texts)
+    if not targets or not groups:
+        return groups
+
+    def mean(js: list[int]) -> np.ndarray:
+        w = counts[js]
+        return (space[js] * w[:, None]).sum(0) / w.sum()
+
+    code_means = np.stack([mean(mapped[c]) for c in targets])
+    kept: list[list[int]] = []
+    for g in groups:
+        sims = code_means @ mean(g)
+        order = np.argsort(-sims)
+        best = sims[order[0]]
+        second = sims[order[1]] if len(order) > 1 else -1.0
+        if best >= params.absorb_similarity and best - second >= params.absorb_margin:
+            for j in g:
+                assigned_code[j] = targets[order[0]]
+        else:
+            kept.append(g)
+    return kept
+
+
 def ctfidf_terms(docs_per_cluster: list[list[str]], top: int = 4) -> list[list[str]]:
     """Class-based TF-IDF (BERTopic's c-TF-IDF): one document per cluster,
     tf L1-normalised per class, idf = log(1 + A / f_t)."""
@@ -294,16 +379,22 @@ def cluster_statements(
             merge_similarity=params.idf_merge_similarity,
             noise_similarity=params.idf_noise_similarity,
             prototype_similarity=params.idf_prototype_similarity,
+            absorb_similarity=params.idf_absorb_similarity,
         )
         space, proto_space = batch_tfidf_space(
-            uniq, proto_list, params.idf_char_weight, params.idf_max_df
+            uniq, proto_list, params.idf_char_weight, params.idf_max_df, params.idf_word_weight
         )
         space = space.astype(np.float64)
         proto_space = proto_space.astype(np.float64)
         if params.idf_blend > 0:
             w = params.idf_blend
             emb_protos = embedder.embed(proto_list).astype(np.float64)
-            space = np.hstack([np.sqrt(w) * vecs, np.sqrt(1 - w) * space])
+            deciding = vecs
+            if params.strip_common_df > 0:
+                deciding = embedder.embed(strip_common_words(uniq, params.strip_common_df)).astype(
+                    np.float64
+                )
+            space = np.hstack([np.sqrt(w) * deciding, np.sqrt(1 - w) * space])
             proto_space = np.hstack([np.sqrt(w) * emb_protos, np.sqrt(1 - w) * proto_space])
     else:
         space = vecs
@@ -330,6 +421,18 @@ def cluster_statements(
             by_code.setdefault(code, []).extend(text_members[t])
 
     free = [j for j in range(len(uniq)) if assigned_code[j] is None]
+    groups: list[list[int]] = []
+    if free:
+        labels = cluster_vectors(space[free], counts[free], params)
+        groups = [[] for _ in range(int(labels.max()) + 1)]
+        for lab, j in zip(labels, free, strict=True):
+            groups[lab].append(j)
+        if params.use_prototypes and params.absorb_similarity > 0:
+            before = list(assigned_code)
+            groups = _absorb(groups, space, counts, assigned_code, params)
+            for j, code in enumerate(assigned_code):
+                if code is not None and before[j] is None:
+                    by_code.setdefault(code, []).extend(text_members[uniq[j]])
     code_vecs: dict[str, np.ndarray] = {}
     if by_code:
         coded_codes = sorted(by_code)
@@ -349,11 +452,7 @@ def cluster_statements(
                 terms=[],
             )
         )
-    if free:
-        labels = cluster_vectors(space[free], counts[free], params)
-        groups: list[list[int]] = [[] for _ in range(int(labels.max()) + 1)]
-        for lab, j in zip(labels, free, strict=True):
-            groups[lab].append(j)
+    if groups:
         terms = ctfidf_terms([[uniq[j] for j in g for _ in range(int(counts[j]))] for g in groups])
         for g, t in zip(groups, terms, strict=True):
             cent = _normalise((vecs[g] * counts[g, None]).sum(0)[None])[0]

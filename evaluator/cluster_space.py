@@ -62,14 +62,23 @@ def _tfidf(x: sparse.csr_matrix, fit_rows: int, max_df: float) -> sparse.csr_mat
 
 
 def batch_tfidf_space(
-    texts: list[str], extra: list[str], char_weight: float = 0.7, max_df: float = 0.1
+    texts: list[str],
+    extra: list[str],
+    char_weight: float = 0.7,
+    max_df: float = 0.1,
+    word_weight: float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Dense L2-normalised vectors for ``texts`` (the submission's unique
     free-text statements, which define the document frequencies) and for
     ``extra`` (taxonomy prototypes, projected with the same weights)."""
     norm = [normalise_statement(t) for t in texts + extra]
     w, c = _hashed(norm)
-    x = sparse.hstack([_tfidf(w, len(texts), max_df), char_weight * _tfidf(c, len(texts), max_df)])
+    x = sparse.hstack(
+        [
+            word_weight * _tfidf(w, len(texts), max_df),
+            char_weight * _tfidf(c, len(texts), max_df),
+        ]
+    )
     dense = np.asarray(x.todense(), dtype=np.float32)
     # hstack of two unit blocks: renormalise the concatenation.
     norms = np.linalg.norm(dense, axis=1, keepdims=True)

