@@ -320,22 +320,10 @@ def print_report(res: dict[str, Any], header: str) -> None:
         )
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--path", choices=("inprocess", "docker"), default="inprocess")
-    ap.add_argument("--set", default="public", choices=("public", "hidden"))
-    ap.add_argument("--phrasings", default="heldout", choices=("tune", "heldout"))
-    ap.add_argument("--embedder", default="hash")
-    ap.add_argument("--no-llm", action="store_true", help="detectors only")
-    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
-    ap.add_argument("--refresh", action="store_true", help="re-run the agents")
-    ap.add_argument("--defects", default="", help="comma-separated subset")
-    ap.add_argument("--half", choices=("tune", "heldout", "both"), default="both")
-    ap.add_argument("--json", type=Path, help="write the results here")
-    ap.add_argument("--params", default="", help="ClusterParams overrides as JSON (tuning)")
-    args = ap.parse_args()
+DOCS_HEADING = "## Diagnosis (issue 19)"
 
-    mock_llm.register()
+
+def diagnose(args: argparse.Namespace, embedder_name: str) -> dict[str, Any]:
     from evaluator.embed import get_embedder
 
     defects = load_defects()
@@ -351,10 +339,11 @@ def main() -> None:
     # variant is its defect's doing (the baseline's own misses would be
     # the same in every variant and say nothing about the defect).
     baseline = baseline_passes(args.set, args.cache, args.refresh)
+    total = len(scenarios)
     scenarios = [s for s in scenarios if s.id in baseline]
     runs = {d: [r for r in rs if r.scenario_id in baseline] for d, rs in runs.items()}
     run_wall = time.monotonic() - t0
-    embedder = get_embedder(args.embedder)
+    embedder = get_embedder(embedder_name)
     t1 = time.monotonic()
     params = None
     if args.params:
@@ -370,6 +359,7 @@ def main() -> None:
         path=args.path,
         set=args.set,
         scenarios=len(scenarios),
+        scenarios_in_set=total,
         phrasings=args.phrasings,
         embedder=embedder.id,
         llm=not args.no_llm,
@@ -379,11 +369,160 @@ def main() -> None:
     )
     print_report(
         res,
-        f"{args.path} / {args.set} set ({len(scenarios)} scenarios) / reviewer phrasings "
-        f"{args.phrasings} / {embedder.id}",
+        f"{args.path} / {args.set} set ({len(scenarios)} of {total} scenarios: the baseline "
+        f"passes them) / reviewer phrasings {args.phrasings} / {embedder.id}",
     )
+    return res
+
+
+def to_markdown(out: dict[str, Any], cmd: str) -> str:
+    lines = [DOCS_HEADING, ""]
+    lines.append(f"Command: `{cmd}` ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC; 2 shared cores).")
+    lines.append("")
+    diag = out.get("diagnosis", {})
+    if diag:
+        first = next(iter(diag.values()))
+        lines += [
+            f"Defect agents: bench/diagnosis/defects.yaml (8 tune + 8 held-out defects, split "
+            f"seed 19, fixed before tuning). Runs: `{first['path']}` path, {first['set']} set, "
+            f"{first['scenarios']} of {first['scenarios_in_set']} scenarios (those the "
+            "defect-free baseline passes). Statements: detectors + the LLM extractor through "
+            "litellm with the scripted provider bench/diagnosis/mock_llm.py; reference "
+            "submissions in the reviewer's tune phrasings, measured submissions in its "
+            f"{first['phrasings']} phrasings. Named = one of the two largest clusters carries "
+            "an expected code, or (novel defects) is the catalog entry of the defect's "
+            "first sighting.",
+            "",
+            "| embedder | half | named in top-2 | ARI (all statements) | ARI (free text) |",
+            "| --- | --- | ---: | ---: | ---: |",
+        ]
+        for emb, res in diag.items():
+            for half, h in res["halves"].items():
+                lines.append(
+                    f"| {emb} | {half}{' (tuned on)' if half == 'tune' else ''} | "
+                    f"{h['named']}/{h['defects']} | {h['ari_all']} | {h['ari_free_text']} |"
+                )
+        lines += ["", "Per defect (" + ", ".join(diag) + "):", ""]
+        lines.append("| defect | half | expected | top-2 clusters | named |")
+        lines.append("| --- | --- | --- | --- | --- |")
+        names = [r["defect"] for r in first["rows"]]
+        for i, name in enumerate(names):
+            cells = []
+            named = []
+            for res in diag.values():
+                r = res["rows"][i]
+                cells.append(", ".join(r["top2"]))
+                named.append("yes" if r["named"] else "**no**")
+            r = first["rows"][i]
+            lines.append(
+                f"| {name} | {r['half']} | {', '.join(r['expected'])} | "
+                f"{' ǀ '.join(cells)} | {' / '.join(named)} |"
+            )
+        lines.append("")
+    if out.get("corpora"):
+        lines += [
+            "Leave-patterns-out ARI of the two statement corpora (2,160 statements per corpus "
+            "and half; parameters and prototypes chosen on `dev`, `test` held out; free text = "
+            "every statement uncoded, mixed = 70 % of in-taxonomy statements with their code):",
+            "",
+            "| representation | A test free | B test free | A test mixed | B test mixed | "
+            "A dev free | B dev free |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        by = {
+            (r["representation"], r["corpus"], r["split"], r["setting"]): r["ari"]
+            for r in out["corpora"]
+        }
+        for rep in dict.fromkeys(r["representation"] for r in out["corpora"]):
+            cols = [
+                by.get((rep, c, sp, se), "")
+                for c, sp, se in (
+                    ("A", "test", "free-text"),
+                    ("B", "test", "free-text"),
+                    ("A", "test", "mixed"),
+                    ("B", "test", "mixed"),
+                    ("A", "dev", "free-text"),
+                    ("B", "dev", "free-text"),
+                )
+            ]
+            lines.append(f"| {rep} | " + " | ".join(str(c) for c in cols) + " |")
+        lines.append("")
+    if out.get("scale"):
+        lines += [
+            "10,000 free-text statements (corpus A, all patterns), embedding + clustering:",
+            "",
+            "| embedder | unique texts | wall | CPU | load average before | ARI |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for r in out["scale"]:
+            lines.append(
+                f"| {r['embedder']} | {r['unique']} | {r['wall_s']} s | {r['cpu_s']} s | "
+                f"{r['load_avg_before']} | {r['ari']} |"
+            )
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--path", choices=("inprocess", "docker"), default="inprocess")
+    ap.add_argument("--set", default="public", choices=("public", "hidden"))
+    ap.add_argument("--phrasings", default="heldout", choices=("tune", "heldout"))
+    ap.add_argument("--embedder", default="hash", help="comma-separated: hash,minilm")
+    ap.add_argument("--no-llm", action="store_true", help="detectors only")
+    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    ap.add_argument("--refresh", action="store_true", help="re-run the agents")
+    ap.add_argument("--defects", default="", help="comma-separated subset")
+    ap.add_argument("--half", choices=("tune", "heldout", "both"), default="both")
+    ap.add_argument("--json", type=Path, help="write the results here")
+    ap.add_argument("--params", default="", help="ClusterParams overrides as JSON (tuning)")
+    ap.add_argument("--corpora", action="store_true", help="ARI of both statement corpora")
+    ap.add_argument("--scale", action="store_true", help="10,000 statements, per embedder")
+    ap.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
+    ap.add_argument("--docs-from", type=Path, help="write the docs section from a --json file")
+    args = ap.parse_args()
+    if args.docs_from:
+        from benchdocs import write_section
+
+        saved = json.loads(args.docs_from.read_text())
+        write_section(DOCS_HEADING, to_markdown(saved, saved.get("command", "")))
+        return
+
+    mock_llm.register()
+    names = [e for e in args.embedder.split(",") if e]
+    out: dict[str, Any] = {"diagnosis": {}}
+    for name in names:
+        res = diagnose(args, name)
+        out["diagnosis"][res["embedder"]] = res
+    if args.corpora or args.scale:
+        from bench.diagnosis import corpora
+        from evaluator.embed import get_embedder
+
+        if args.corpora:
+            embedders = {
+                "hash": corpora.CachingEmbedder(get_embedder("hash")),
+                "minilm": corpora.CachingEmbedder(get_embedder("minilm"))
+                if "minilm" in names
+                else None,
+            }
+            out["corpora"] = corpora.measure(embedders)
+            for r in out["corpora"]:
+                print(
+                    f"  corpus {r['corpus']} {r['split']:4} {r['representation']:13} "
+                    f"{r['setting']:9} ARI {r['ari']}"
+                )
+        if args.scale:
+            out["scale"] = [corpora.scale(name) for name in names]
+            for r in out["scale"]:
+                print(f"  scale {r}")
+    argv = " ".join(a for a in sys.argv[1:])
+    out["command"] = f"python bench/bench_diagnosis.py {argv}"
     if args.json:
-        args.json.write_text(json.dumps(res, indent=2, default=str))
+        args.json.write_text(json.dumps(out, indent=2, default=str))
+    if args.write_docs:
+        from benchdocs import write_section
+
+        write_section(DOCS_HEADING, to_markdown(out, out["command"]))
 
 
 if __name__ == "__main__":

@@ -27,12 +27,16 @@ seeded by the prompt and the model name.
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import zlib
 
-import litellm
-from litellm import CustomLLM
+# litellm would otherwise try to fetch its model cost map over the network
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+import litellm  # noqa: E402
+from litellm import CustomLLM  # noqa: E402
 
 PROVIDER = "diagmock"
 P_DEFECT_NOVEL = 0.9
@@ -548,9 +552,6 @@ class ScriptedReviewer(CustomLLM):
 
 def register() -> None:
     """Make ``diagmock/...`` models resolvable by litellm (idempotent)."""
-    import os
-
-    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     providers = [p for p in (litellm.custom_provider_map or []) if p.get("provider") != PROVIDER]
     providers.append({"provider": PROVIDER, "custom_handler": ScriptedReviewer()})
     litellm.custom_provider_map = providers
