@@ -413,6 +413,8 @@ def test_admin_rerun_rescores_from_the_retained_archive(
     first = wait_for(client, world.team_a, sid, done)
     assert first["status"] == "finished"
     assert (worker_settings.data_dir / "uploads" / f"{sid}.tar").exists()  # retained
+    catalog_after_first = _catalog_counts(worker_settings)
+    assert catalog_after_first  # the noop agent's empty answers made clusters
     params = {"phase": world.phase_id, "track": "execution"}
     etag = client.get("/api/v1/leaderboard", params=params).headers["etag"]
     r = client.post(f"/api/v1/admin/submissions/{sid}/rerun", headers=auth(world.admin))
@@ -433,6 +435,18 @@ def test_admin_rerun_rescores_from_the_retained_archive(
         )
     r2 = client.get("/api/v1/leaderboard", params=params, headers={"If-None-Match": etag})
     assert r2.status_code == 200 and r2.headers["etag"] != etag
+    # the re-run's clusters landed on the same catalog keys, counted once (issue 19)
+    assert _catalog_counts(worker_settings) == catalog_after_first
+
+
+def _catalog_counts(settings: Settings) -> dict[str, tuple[int, int]]:
+    from services.store.models import FailureCluster
+
+    with session_factory(settings.database_url)() as session:
+        return {
+            r.id: (r.total_count, r.submission_count)
+            for r in session.scalars(select(FailureCluster))
+        }
 
 
 def test_a_load_that_moves_a_server_image_fails_closed(
