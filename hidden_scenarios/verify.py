@@ -42,7 +42,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def asset_service(plant: Any, runs_dir: Path | None = None) -> Iterator[tuple[str, Path]]:
+def asset_service(
+    plant: Any, runs_dir: Path | None = None, *, start_timeout_s: float = 30.0
+) -> Iterator[tuple[str, Path]]:
     """(base URL, runs dir) of an in-process asset-data service over ``plant``."""
     import uvicorn
 
@@ -58,7 +60,7 @@ def asset_service(plant: Any, runs_dir: Path | None = None) -> Iterator[tuple[st
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + start_timeout_s
         while True:
             try:
                 if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:

@@ -32,12 +32,10 @@ import json
 import multiprocessing
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tarfile
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -151,12 +149,6 @@ def scenario_set(name: str) -> list[Scenario]:
 
 
 # ---- the asset-data service in this process ------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @dataclass
 class AssetService:
     base: str
@@ -166,40 +158,15 @@ class AssetService:
 @contextmanager
 def asset_service(runs_dir: Path | None = None) -> Iterator[AssetService]:
     """The real asset-data app (evaluation mode) on 127.0.0.1:<free port>."""
-    import httpx
-    import uvicorn
-
     from hidden_scenarios import sets
-    from services.assetdata.app import create_app
+    from hidden_scenarios.verify import asset_service as running_service
 
-    own = runs_dir is None
-    runs = runs_dir or Path(tempfile.mkdtemp(prefix="adversarial-runs-"))
-    app = create_app(plant=sets.plant_context().plant, runs_dir=runs, timeout_delay=0.05)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            server.should_exit = True
-            raise RuntimeError("asset-data service did not start")
-        time.sleep(0.05)
-    try:
+    # the scenario engine's own in-process service (hidden_scenarios/verify.py)
+    with running_service(sets.plant_context().plant, runs_dir, start_timeout_s=60.0) as (
+        base,
+        runs,
+    ):
         yield AssetService(base=base, runs=runs)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        if own:
-            shutil.rmtree(runs, ignore_errors=True)
 
 
 # ---- one run ---------------------------------------------------------------------------
