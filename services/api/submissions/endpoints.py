@@ -389,7 +389,7 @@ def get_failure_summary(
 @router.get(
     "/{submission_id}/record",
     response_model=RecordOut,
-    responses=responses(401, 404, 422),
+    responses=responses(401, 404, 409, 422),
 )
 def get_record(
     session: SessionDep, principal: CurrentPrincipal, submission_id: uuid.UUID = Path()

@@ -279,7 +279,7 @@ def record_of(sub: Submission) -> RecordOut:
     """The downloadable reproducibility record of a finished submission."""
     if sub.score is None or not sub.score.record:
         raise ApiError(
-            404,
+            409,  # the submission is visible; its state has no record (yet)
             "record_not_available",
             "This submission has no reproducibility record: it is not finished, or it was "
             "scored before records existed (an admin re-run writes one).",
