@@ -56,6 +56,10 @@ from contracts.run import ScenarioRun  # noqa: E402
 DEFECTS_FILE = ROOT / "bench" / "diagnosis" / "defects.yaml"
 DEFAULT_CACHE = Path("/tmp/arena-diagnosis-runs")
 TOP = 2
+# "fresh": second-round held-out defects, written before the second round of
+# evaluator changes and measured after them (--half fresh or all); the
+# default ("both") leaves them out so that tuning runs never show them.
+HALVES = ("tune", "heldout", "fresh")
 
 
 @dataclass(frozen=True)
@@ -289,7 +293,7 @@ def run_protocol(
             }
         )
     out: dict[str, Any] = {"rows": rows, "halves": {}}
-    for half in ("tune", "heldout"):
+    for half in HALVES:
         hs = [r for r in rows if r["half"] == half]
         if not hs:
             continue
@@ -330,11 +334,15 @@ def diagnose(args: argparse.Namespace, embedder_name: str) -> dict[str, Any]:
     if args.defects:
         wanted = set(args.defects.split(","))
         defects = [d for d in defects if d.name in wanted]
-    if args.half != "both":
+    if args.half == "both":
+        defects = [d for d in defects if d.half in ("tune", "heldout")]
+    elif args.half != "all":
         defects = [d for d in defects if d.half == args.half]
     scenarios = scenario_set(args.set)
     t0 = time.monotonic()
     runs, walls = get_runs(defects, args.set, args.path, args.cache, args.refresh)
+    if args.runs_only:
+        return {"embedder": embedder_name, "runs": {d: len(r) for d, r in runs.items()}}
     # Only scenarios the defect-free baseline passes: there a failure of a
     # variant is its defect's doing (the baseline's own misses would be
     # the same in every variant and say nothing about the defect).
@@ -473,7 +481,13 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     ap.add_argument("--refresh", action="store_true", help="re-run the agents")
     ap.add_argument("--defects", default="", help="comma-separated subset")
-    ap.add_argument("--half", choices=("tune", "heldout", "both"), default="both")
+    ap.add_argument(
+        "--half",
+        choices=(*HALVES, "both", "all"),
+        default="both",
+        help="both = tune + heldout (first round); all = with the fresh defects",
+    )
+    ap.add_argument("--runs-only", action="store_true", help="make/cache the runs, no figures")
     ap.add_argument("--json", type=Path, help="write the results here")
     ap.add_argument("--params", default="", help="ClusterParams overrides as JSON (tuning)")
     ap.add_argument("--corpora", action="store_true", help="ARI of both statement corpora")
@@ -493,6 +507,9 @@ def main() -> None:
     out: dict[str, Any] = {"diagnosis": {}}
     for name in names:
         res = diagnose(args, name)
+        if args.runs_only:
+            print(f"runs cached: {res['runs']}")
+            return
         out["diagnosis"][res["embedder"]] = res
     if args.corpora or args.scale:
         from bench.diagnosis import corpora

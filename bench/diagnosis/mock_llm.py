@@ -464,6 +464,137 @@ PATTERNS: dict[str, list[tuple[str, str]]] = {
             "[Scratch work|Thought traces] [were|was] not [removed|stripped] before [answering|replying], [cluttering|padding] the [answer|result].",
         ),
     ],
+    # fresh held-out defects (second round), written before they were run
+    "empty_on_json": [
+        (
+            "Empty answer for JSON request",
+            "{S} returned [nothing|an empty string] when the task asked for a JSON object{X}.",
+        ),
+        (
+            "JSON output missing",
+            "The [final answer|response] is [blank|empty] [although|even though] a structured JSON result was requested.",
+        ),
+        (
+            "Structured result never written",
+            "{S} [did the retrieval|fetched the data] but [wrote|emitted] no JSON at all in the answer{X}.",
+        ),
+        (
+            "Serialisation failure",
+            "The JSON [answer|payload] [was lost|went missing], apparently [a serialisation bug|an encoding error], leaving an empty reply.",
+        ),
+        (
+            "No content in reply",
+            "{S} [ended|finished] the run with an empty [answer|message] [where|when] a JSON record was expected{X}.",
+        ),
+        (
+            "Blank structured output",
+            "[Nothing|No content] came back in the [answer|reply] for a task whose [output format|requested format] was JSON.",
+        ),
+    ],
+    "first_page_only": [
+        (
+            "Used only the first page",
+            "{S} computed the result from the first page of a paged response and never [fetched|requested] the remaining pages{X}.",
+        ),
+        (
+            "Pagination ignored",
+            "The [tool response|history result] was [paged|split into pages] but {S} [treated|took] the first [page|chunk] as the complete data set.",
+        ),
+        (
+            "Partial data taken as complete",
+            "{S} [summarised|aggregated] [a fraction|a small part] of the [readings|observations] as if it were [all of them|the whole window]{X}.",
+        ),
+        (
+            "Did not follow next pages",
+            "[Remaining|Later] pages of the [result|series] were [never requested|not read], so the [statistic|answer] rests on [truncated|incomplete] data.",
+        ),
+        (
+            "Small page size, no paging",
+            "{S} [asked for|requested] a [tiny|small] page size and [stopped|answered] after one page{X}.",
+        ),
+        (
+            "Incomplete retrieval of paged data",
+            "Only [the first|one] page of [telemetry|observations] was used; the [total_pages|page count] field [was ignored|went unread].",
+        ),
+    ],
+    "off_by_one_day": [
+        (
+            "Window starts a day late",
+            "{S} [queried|requested] a time window that begins one day after the [one asked for|requested start]{X}.",
+        ),
+        (
+            "First day missing from the window",
+            "The [history|data] request [skipped|left out] the first day of the [period|window] named in the task.",
+        ),
+        (
+            "Off-by-one date error",
+            "{S} [shifted|moved] the start date by one day, so the [retrieved|analysed] [range|window] does not match the task{X}.",
+        ),
+        (
+            "Wrong start date",
+            "[Date arithmetic|Window computation] [is off|was off] by a day: the query [started|began] [late|too late] and [missed|lost] readings.",
+        ),
+        (
+            "Truncated time range",
+            "{S} [analysed|used] a [range|window] missing its first day and reported a result for the [whole|full] period{X}.",
+        ),
+        (
+            "Start boundary mistake",
+            "The [start|lower] boundary of the [query|window] was [one day late|a day after] the [requested|asked] date.",
+        ),
+    ],
+    "retries_elsewhere": [
+        (
+            "Retried with different wrong arguments",
+            "{S} retried a failed call with [altered|mangled] [asset|site] names, so the retries [failed too|could not succeed]{X}.",
+        ),
+        (
+            "Ineffective retry",
+            "After [a tool failure|the failed request] {S} [tried again|retried] but [changed|broke] the [identifiers|arguments], never [recovering|getting] the data.",
+        ),
+        (
+            "Retries went to the wrong target",
+            "The [retries|repeated attempts] [addressed|targeted] a [non-existent|wrong] asset instead of repeating the [original|correct] request{X}.",
+        ),
+        (
+            "Broken recovery logic",
+            "{S}'s [recovery|retry] path [corrupted|modified] the request, so [every|each] retry [failed|errored] and the task was abandoned.",
+        ),
+        (
+            "Recovery attempts failed",
+            "{S} [made|sent] [two|several] retries after an error but none [used|had] the right [names|arguments]{X}.",
+        ),
+        (
+            "Retry with invalid identifiers",
+            "[Retries|Second attempts] [carried|used] [invalid|unknown] identifiers, [guaranteeing|ensuring] they would fail.",
+        ),
+    ],
+    "rounds_values": [
+        (
+            "Value rounded to an integer",
+            "{S} [rounded|truncated] the reported [value|measurement] to a whole number, [losing|dropping] the precision the task needs{X}.",
+        ),
+        (
+            "Precision lost in answer",
+            "The [reported|returned] [figure|number] [lacks|has no] decimals although the [data|readings] [had them|are fractional].",
+        ),
+        (
+            "Over-rounded result",
+            "{S} [reported|gave] an [over-rounded|integer] result instead of the [exact|precise] value [from the data|it computed]{X}.",
+        ),
+        (
+            "Decimal places dropped",
+            "[Decimal places|Fractional digits] of the [result|value] were [dropped|cut], so the [answer|number] [misses|falls outside] the tolerance.",
+        ),
+        (
+            "Coarse numeric answer",
+            "{S} [gave|returned] a [coarse|rounded] [number|reading] [where|when] a precise [value|figure] was [asked for|expected]{X}.",
+        ),
+        (
+            "Numeric precision discarded",
+            "The [computation|analysis] was right but the [final|reported] [value|number] was [rounded off|rounded] [before answering|in the reply].",
+        ),
+    ],
 }
 
 # Generic symptoms any failed run may show (split the same way).

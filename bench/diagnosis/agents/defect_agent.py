@@ -212,6 +212,47 @@ def acts_before_verifying(tools, tool, args, expect_rows=None, lookup=False):
     return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
 
 
+# ---- fresh held-out defects (issue 19, second round) -----------------------------------
+# Written, with their expected diagnosis in defects.yaml, before the second
+# round of evaluator changes; never looked at while tuning.
+def retries_elsewhere(tools, tool, args, expect_rows=None, lookup=False):
+    """When a call fails, retries it twice with the asset and site names
+    mangled (another request, never the right one), then gives up."""
+    status, data = tools._post(tool, args)
+    _record(tools, tool, args, status, data)
+    if _ok(status, data):
+        return data
+    other = {
+        k: f"{v}-retry" if k in ("asset_id", "site_name", "asset_num", "equipment_id") else v
+        for k, v in args.items()
+    }
+    for _ in range(2):
+        status, data = tools._post(tool, other)
+        _record(tools, tool, other, status, data)
+        if _ok(status, data):
+            return data
+    raise Bail("I could not complete this task: the data service did not return the data.")
+
+
+def first_page_only(tools, tool, args, expect_rows=None, lookup=False):
+    """Reads only the first, small page of a paged result and computes
+    from it as if it were everything."""
+    if tool == "iot.history" or "page_size" in args:
+        args = {**args, "page_size": 40, "page": 1}
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+def off_by_one_day(tools, tool, args, expect_rows=None, lookup=False):
+    """Starts every time window one day late (the first day is lost)."""
+    shifted = dict(args)
+    for key in ("start", "date_from"):
+        value = shifted.get(key)
+        if isinstance(value, str) and re.match(r"\d{4}-\d{2}-\d{2}", value):
+            day = b.date.fromisoformat(value[:10]) + b.timedelta(days=1)
+            shifted[key] = day.isoformat() + value[10:]
+    return ORIGINAL_CALL(tools, tool, shifted, expect_rows=expect_rows, lookup=lookup)
+
+
 PATCHED_CALLS = {
     "never_retries": never_retries,
     "claims_success": claims_success,
@@ -223,6 +264,9 @@ PATCHED_CALLS = {
     "wrong_asset": wrong_asset,
     "wrong_window": wrong_window,
     "acts_before_verifying": acts_before_verifying,
+    "retries_elsewhere": retries_elsewhere,
+    "first_page_only": first_page_only,
+    "off_by_one_day": off_by_one_day,
 }
 CURRENT = {}
 
@@ -278,10 +322,29 @@ def leaks_reasoning(answer):
     )
 
 
+def rounds_values(answer):
+    """The reported quantity rounded to a whole number."""
+    number = r"-?\d+\.\d+"
+    if re.match(number, answer):
+        return re.sub("^" + number, lambda m: str(round(float(m.group(0)))), answer, count=1)
+    return re.sub(
+        r'("[a-z_]*(?:forecast|value|peak|mean|max|min)[a-z_]*": )(' + number + ")",
+        lambda m: m.group(1) + str(round(float(m.group(2)))),
+        answer,
+    )
+
+
+def empty_on_json(answer):
+    """A serialisation bug: when JSON was asked for, the answer is empty."""
+    return "" if CURRENT["fmt"] == "json" else answer
+
+
 ANSWER_DEFECTS = {
     "wrong_format": wrong_format,
     "unit_confusion": unit_confusion,
     "leaks_reasoning": leaks_reasoning,
+    "rounds_values": rounds_values,
+    "empty_on_json": empty_on_json,
 }
 
 
@@ -346,10 +409,25 @@ def asks_back_always_patch():
     b.Agent.solve = solve
 
 
+def wrong_sensor_patch():
+    """Reads the sensor listed after the one the task names."""
+    original = b.Agent.sensor
+
+    def sensor(self, site, asset):
+        name = original(self, site, asset)
+        rows = [r["name"] for r in self.sensors(site, asset)]
+        if name in rows and len(rows) > 1:
+            return rows[(rows.index(name) + 1) % len(rows)]
+        return name
+
+    b.Agent.sensor = sensor
+
+
 PATCHES = {
     "wrong_aggregation": wrong_aggregation_patch,
     "never_asks_back": never_asks_back_patch,
     "asks_back_always": asks_back_always_patch,
+    "wrong_sensor": wrong_sensor_patch,
 }
 MODES = tuple(PATCHED_CALLS) + tuple(ANSWER_DEFECTS) + tuple(PATCHES)
 
