@@ -301,3 +301,11 @@ TOOL_ALIASES: dict[str, str] = {
 
 def family_of(tool: str) -> str:
     return tool.split(".", 1)[0]
+
+
+# AssetOpsBench's current names (issue 20, contracts.upstream): each upstream
+# tool this service has under another name is an alias of its canonical tool
+# (with its own upstream argument model, translated by the service).
+from contracts.upstream import UPSTREAM_TOOLS  # noqa: E402
+
+TOOL_ALIASES.update({alias: target for alias, (target, _model) in UPSTREAM_TOOLS.items()})

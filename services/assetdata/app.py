@@ -27,6 +27,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contracts import tools as T
+from contracts import upstream as U
 from services.assetdata.plant import DEFAULT_SEED, Plant, load_plant
 from services.assetdata.runlog import Limits, RunRegistry, execute
 from services.assetdata.tools import ToolError
@@ -268,13 +269,15 @@ def build_routers() -> list[APIRouter]:
             )
         for alias, target in T.TOOL_ALIASES.items():
             if T.family_of(alias) == family:
-                model = T.TOOL_ARGS[target]
+                # an upstream tool (issue 20) has its own argument model
+                model = U.UPSTREAM_TOOLS.get(alias, (target, T.TOOL_ARGS[target]))[1]
                 router.add_api_route(
                     f"/{alias.split('.', 1)[1]}",
                     _make_endpoint(alias),
                     methods=["POST"],
                     name=alias,
                     summary=f"{alias} (alias of {target})",
+                    description=_description(model),
                     responses=ERROR_RESPONSES,
                     response_model=None,
                     openapi_extra=_json_body_of(model),
@@ -524,7 +527,8 @@ def create_app(
             title=app.title, version=app.version, description=app.description, routes=app.routes
         )
         comps = schema.setdefault("components", {}).setdefault("schemas", {})
-        for model in {*T.TOOL_ARGS.values(), Problem}:
+        upstream_models = {m for _t, m in U.UPSTREAM_TOOLS.values()}
+        for model in {*T.TOOL_ARGS.values(), *upstream_models, Problem}:
             comps[model.__name__] = _flatten_nullable(
                 model.model_json_schema(ref_template="#/components/schemas/{model}")
             )

@@ -20,6 +20,8 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contracts import tools as T
+from contracts import upstream as U
+from services.assetdata import upstream
 from services.assetdata.runlog import RunRegistry, execute
 
 TOKEN_HEADER = "x-run-token"
@@ -49,11 +51,13 @@ class FamilyServer:
             out = []
             for short, qualified in tools:
                 target = T.TOOL_ALIASES.get(qualified, qualified)
-                model = T.TOOL_ARGS[target]
-                schema = model.model_json_schema()
-                schema.pop("title", None)
+                # upstream argument names are part of the schema (issue 20)
+                schema = upstream.input_schema(qualified)
                 desc = TOOL_DOCS.get(target, "")
-                if qualified != target:
+                if qualified in U.UPSTREAM_TOOLS:
+                    doc = (U.UPSTREAM_TOOLS[qualified][1].__doc__ or "").strip()
+                    desc = f"{doc} (AssetOpsBench name; served by {target.split('.', 1)[1]})"
+                elif qualified != target:
                     desc = f"{desc} (alias of {target.split('.', 1)[1]})"
                 out.append(mt.Tool(name=short, description=desc, inputSchema=schema))
             return out

@@ -12,6 +12,11 @@ shared tool implementation, record) and returns an ``Outcome`` the transport
 turns into an HTTP response or an MCP result. Without a registry (open mode)
 nothing is logged and no faults apply.
 
+Upstream calls (issue 20): a call with AssetOpsBench's current tool names
+or argument names (``services.assetdata.upstream``) is translated first; the
+canonical tool runs, the record carries the canonical tool and arguments (so
+it scores as the canonical call) and the reply is shaped as upstream.
+
 Run-scoped tools (issue 17): ``utilities.ask_operator`` answers from the
 plan's ``clarification`` (none in open mode) and the record says how
 (``clarification``: specific | vague | unneeded, set when an answer was
@@ -38,6 +43,8 @@ from starlette.concurrency import run_in_threadpool
 
 from contracts import tools as T
 from contracts.toollog import MAX_ENTITIES, MAX_VALUES, FaultSpec, RunPlan, ToolCallRecord
+from services.assetdata import library as L
+from services.assetdata import upstream
 from services.assetdata.plant import Plant
 from services.assetdata.tools import (
     CallContext,
@@ -328,6 +335,17 @@ async def execute(
         args = {"_truncated": True, "_bytes": size}  # never stored whole
         out = Outcome(413, exc.to_problem(), exc)
         return _finish(state, _fault_tool(name), args, t0, out, None)
+    # Upstream names and argument shapes (issue 20): run and log the canonical
+    # call they stand for; the reply is shaped as upstream after the tool ran.
+    try:
+        call = upstream.translate(plant, name, args)
+    except upstream.TranslationError as exc:
+        err = ToolError(exc.status, exc.code, exc.message, exc.details)
+        out = Outcome(err.http_status, err.to_problem(), err)
+        return _finish(state, exc.tool, args, t0, out, None)
+    except Exception:  # noqa: BLE001 - never worse than the canonical path
+        call = upstream.Translation(name, args)
+    name, args = call.tool, call.args
     try:
         tool = canonical_tool(name)
     except ToolError as exc:
@@ -359,6 +377,15 @@ async def execute(
         return _finish(
             state, tool, args, t0, Outcome(exc.http_status, exc.to_problem(), exc), fault, seq
         )
+    if call.shape is not None:
+        try:
+            result = call.shape(result)
+        except L.LibraryError as exc:
+            err = ToolError(exc.status, exc.code, exc.message, exc.details)
+            out = Outcome(err.http_status, err.to_problem(), err)
+            return _finish(state, tool, args, t0, out, fault, seq)
+    if call.ignored:
+        result = {**result, "ignored_arguments": call.ignored}
     if fault is not None and fault.kind == "empty":
         result = empty_like(result, tool)
         ctx.clarification_kind = None  # the agent got no answer
