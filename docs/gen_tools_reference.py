@@ -25,6 +25,7 @@ if str(ROOT) not in sys.path:
 
 from contracts import CONTRACT_VERSION  # noqa: E402
 from contracts.tools import TOOL_ALIASES, TOOL_ARGS, family_of  # noqa: E402
+from contracts.upstream import CONFORMANCE, UPSTREAM_ARGUMENTS, UPSTREAM_TOOLS  # noqa: E402
 
 OUT = ROOT / "docs" / "tools-reference.md"
 FAMILY_TITLES = {
@@ -242,9 +243,78 @@ def render(openapi: dict[str, Any] | None) -> str:
         for alias, target in TOOL_ALIASES.items():
             lines.append(f"| `{alias}` | [`{target}`](#{target.replace('.', '')}) |")
         lines.append("")
+    lines += conformance_section()
     families = sorted({family_of(t) for t in TOOL_ARGS})
     lines += [f"_{len(TOOL_ARGS)} tools in {len(families)} families: {', '.join(families)}._", ""]
     return "\n".join(lines)
+
+
+def conformance_section() -> list[str]:
+    """AssetOpsBench conformance (issue 20): every upstream tool and what this service does."""
+    lines = [
+        "## AssetOpsBench conformance",
+        "",
+        "Agents written for AssetOpsBench's current MCP servers (IoT, FMSR, utilities, WO) "
+        "run here unchanged: the upstream tool names and argument names are accepted on the "
+        "same MCP servers (`/mcp/{family}/`) and REST routes, over the same plant. The tool log "
+        "records the **canonical** tool and arguments each call stands for, so an upstream-style "
+        "call scores exactly as the canonical call (e.g. `sensor_stats(..., end=E)` is logged as "
+        "`iot.history` with `final=E`). Arguments upstream has and this service ignores are "
+        "listed in the reply's `ignored_arguments`. *same*: same name (upstream arguments "
+        "accepted); *alias*: another name for the canonical tool; *not offered*: see why.",
+        "",
+        "| family | upstream tool | upstream arguments | here | tool here | notes |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for c in CONFORMANCE:
+        ours = f"`{c.ours}`" if c.ours else "-"
+        lines.append(
+            f"| {c.family} | `{c.tool}` | {_cell(c.arguments)} | {c.status} | {ours} "
+            f"| {_cell(c.note)} |"
+        )
+    lines += [
+        "",
+        "Upstream argument names accepted by tools of the same name:",
+        "",
+        "| tool | upstream argument | canonical argument |",
+        "| --- | --- | --- |",
+    ]
+    for tool, names in UPSTREAM_ARGUMENTS.items():
+        for name, target in names.items():
+            lines.append(f"| `{tool}` | `{name}` | {f'`{target}`' if target else 'ignored'} |")
+    lines += [
+        "",
+        "`iot.history` paging: a reply carries `returned`, `has_more` and `next_cursor`; "
+        "repeat the same query with `cursor=next_cursor` for the next page (upstream's "
+        "contract). `limit` is 1-1000 (default 1000 when any upstream argument is used). Without "
+        "`start` the stream is read from its first reading; without `end` (and without "
+        "`start`) to its last; one call reads at most 92 days of raw data and `has_more` "
+        "continues past them. The log records each page as `iot.history` with `start`, `final`, "
+        "`page` and `page_size`.",
+        "",
+        "Arguments of the upstream tools served under another name:",
+        "",
+    ]
+    for alias, (target, model) in UPSTREAM_TOOLS.items():
+        family, name = alias.split(".", 1)
+        lines += [
+            f"### {alias}",
+            "",
+            f"{_doc_of(model)} Logged as [`{target}`](#{target.replace('.', '')}). "
+            f"REST `POST /{family}/{name}` · MCP tool `{name}` on `/mcp/{family}/`",
+            "",
+        ]
+        rows = argument_rows(model)
+        if rows:
+            lines += [
+                "| argument | type | required | default | constraints |",
+                "| --- | --- | --- | --- | --- |",
+                *rows,
+                "",
+            ]
+        else:
+            lines += ["No arguments (send `{}`).", ""]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

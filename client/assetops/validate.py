@@ -231,6 +231,46 @@ def render_report(
                 console.print(f"[dim]{d['id']} agent output:[/]\n{d['logs']}")
 
 
+FAMILIES = ("iot", "fmsr", "tsfm", "wo", "utilities")
+
+
+def agent_endpoints(settings: Any) -> dict[str, Any]:
+    """The URLs an agent sees inside its sandbox (the runner's own environment)."""
+    from worker.sandbox.runner import agent_environment
+
+    env = agent_environment(settings, "<per-run token>", "<per-run key>")
+    base = env["ASSETOPS_API_URL"]
+    return {
+        "ASSETOPS_API_URL": base,
+        "mcp": {f: f"{base}/mcp/{f}/" for f in FAMILIES},
+        "OPENAI_BASE_URL": env["OPENAI_BASE_URL"],
+        "llm_model": settings.llm_model,
+        "llm_token_budget": settings.llm_token_budget,
+        "port": settings.sidecar_port,
+    }
+
+
+def render_endpoints(console: Console, e: dict[str, Any]) -> None:
+    """What the agent will see, so a participant can point their own agent at a local run."""
+    console.print("[bold]The agent sees[/] (inside its sandbox, loopback only):")
+    rest = f"{e['ASSETOPS_API_URL']}/{{family}}/{{tool}}"
+    console.print(f"  tools, REST   {rest}   ($ASSETOPS_API_URL)")
+    for family, url in e["mcp"].items():
+        console.print(f"  MCP {family:<9} {url}")
+    console.print(
+        f"  LLM gateway   {e['OPENAI_BASE_URL']}/chat/completions   ($OPENAI_BASE_URL; model "
+        f"{e['llm_model']}, {e['llm_token_budget']} tokens per run)"
+    )
+    console.print(
+        "  headers       X-Run-Token: $ASSETOPS_RUN_TOKEN on tool and MCP calls; "
+        "Authorization: Bearer $OPENAI_API_KEY on LLM calls"
+    )
+    console.print(
+        f"  outside the sandbox: `python -m services.assetdata --port {e['port']}` serves the "
+        "same tools and MCP servers (no token needed); point your agent at it."
+    )
+
+
 def run_validation(
     image: str,
     *,
@@ -310,6 +350,7 @@ def run_validation(
             d["logs"] = logs[run_id]
     return {
         "image": image_id,
+        "endpoints": agent_endpoints(settings),
         "track": track,
         "scenarios": len(scenarios),
         "attempts": attempts,
@@ -346,6 +387,9 @@ def validate_command(
     if track not in ("planning", "execution"):
         err.print("[red]error:[/] --track must be planning or execution")
         raise typer.Exit(2)
+    from services.settings import get_settings
+
+    render_endpoints(err, agent_endpoints(get_settings()))
     try:
         result = run_validation(
             image,

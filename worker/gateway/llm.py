@@ -5,15 +5,21 @@ picks the model (``ARENA_LLM_MODEL``) and litellm reads the provider keys
 from the worker's environment. Models named ``mock/...`` are answered by
 litellm's ``mock_response`` (tests, demos, offline machines): ``mock/echo``
 echoes the last user message; any other ``mock/...`` returns the scripted
-responses given to the gateway in turn.
+responses given to the gateway in turn; ``mock/policy:<module>:<function>``
+answers each request with ``function(messages)`` (a scripted fake provider
+that reads the conversation, e.g. ``tests/sandbox/mcp_scripted_llm.py``; the
+module is imported in the gateway's process, so only the operator, who sets
+``ARENA_LLM_MODEL``, chooses it).
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 import itertools
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 # Never fetch litellm's model cost map from the internet (offline hosts, and
@@ -77,6 +83,18 @@ def requested_max_tokens(body: dict[str, Any]) -> int | None:
     return None
 
 
+POLICY_PREFIX = "mock/policy:"
+
+
+@functools.cache
+def _policy(spec: str) -> Callable[[list[dict[str, Any]]], str]:
+    """``module:function`` of a scripted provider (``mock/policy:...`` models)."""
+    module, _, name = spec.rpartition(":")
+    if not module or not name:
+        raise BadRequest("invalid_model", "mock/policy: needs module:function")
+    return getattr(importlib.import_module(module), name)
+
+
 class Completer:
     def __init__(self, model: str, scripted: list[str] | None = None) -> None:
         self.model = model
@@ -86,6 +104,8 @@ class Completer:
     def _mock_response(self, messages: list[dict[str, Any]]) -> str | None:
         if not self.model.startswith("mock/"):
             return None
+        if self.model.startswith(POLICY_PREFIX):
+            return str(_policy(self.model[len(POLICY_PREFIX) :])(messages))
         if self._script is not None:
             with self._lock:
                 return next(self._script)
