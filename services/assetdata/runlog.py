@@ -76,6 +76,8 @@ TEXT_KEYS = {
     "resolution_notes",
     "cancel_reason",
     "reason",
+    "ignored_arguments",  # upstream arguments accepted and ignored (issue 20)
+    "next_cursor",  # an opaque paging token
 }
 # Free-text arguments of the ask-operator and work-order write tools: the log
 # keeps at most this many characters of each.

@@ -669,12 +669,14 @@ def empty_like(result: Any, tool: str | None = None) -> Any:
     if isinstance(result, dict):
         out: dict[str, Any] = {}
         for k, v in result.items():
-            if isinstance(v, list | dict):
+            if k in ("has_more", "next_cursor"):  # upstream paging (issue 20): nothing more
+                out[k] = False if k == "has_more" else None
+            elif isinstance(v, list | dict):
                 out[k] = type(v)()
             elif (
                 isinstance(v, int | float)
                 and not isinstance(v, bool)
-                and (k.startswith("total") or k in ("points", "anomalous_points"))
+                and (k.startswith("total") or k in ("points", "anomalous_points", "returned"))
             ):
                 out[k] = 0
             else:

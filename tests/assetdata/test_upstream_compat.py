@@ -445,3 +445,46 @@ def test_conformance_table_covers_every_translated_tool() -> None:
     ours = {c.ours for c in U.CONFORMANCE}
     for tool in U.UPSTREAM_ARGUMENTS:
         assert tool in ours or f"{tool.split('.')[0]}.*" in ours, tool
+
+
+def test_faults_on_the_canonical_tool_reach_upstream_names(service: tuple[str, Path]) -> None:
+    """A fault plan names canonical tools; an upstream call of that tool meets it."""
+    url, runs = service
+    (runs / "plans" / "up-fault.json").write_text(
+        json.dumps(
+            {
+                "run_token": "up-fault",
+                "faults": [
+                    {"tool": "iot.history", "kind": "error", "first_n": 1},
+                    {"tool": "iot.sensors", "kind": "empty", "first_n": 1},
+                ],
+            }
+        )
+    )
+    headers = {"X-Run-Token": "up-fault"}
+    stats_args = {"site_name": SITE, "asset_id": ASSET, "start": DAY[0], "end": DAY[1]}
+    names_args = {"site_name": SITE, "asset_id": ASSET}
+    _, (failed, retried, empty, full) = asyncio.run(
+        _calls(
+            url,
+            "iot",
+            headers,
+            [
+                ("sensor_stats", stats_args),
+                ("sensor_stats", stats_args),
+                ("installed_sensors", names_args),
+                ("installed_sensors", names_args),
+            ],
+        )
+    )
+    assert failed.isError and json.loads(failed.content[0].text)["code"] == "tool_unavailable"
+    assert len(_body(retried)["stats"]) == 16
+    assert _body(empty)["sensors"] == [] and _body(empty)["total_sensors"] == 0
+    assert len(_body(full)["sensors"]) == 16
+    log = _log(runs, "up-fault")
+    assert [(r.tool, r.status, r.injected_fault) for r in log] == [
+        ("iot.history", "error", "error"),
+        ("iot.history", "ok", None),
+        ("iot.sensors", "empty", "empty"),
+        ("iot.sensors", "ok", None),
+    ]
