@@ -458,3 +458,52 @@ CONFORMANCE: tuple[Conformance, ...] = (
     ),
     _c("wo", "cancel_workorder", "wonum, site_id, reason?", "same", "wo.cancel_workorder", ""),
 )
+
+
+_KEEP = {
+    "iot.asset_ids": ("site_name",),
+    "iot.measured_sensors": ("site_name", "asset_id"),
+    "iot.installed_sensors": ("site_name", "asset_id"),
+    "iot.get_asset_detail": ("site_name", "asset_id"),
+    "iot.asset_detail": ("site_name", "asset_id"),
+    "iot.find_assets_by_sensors": ("site_name",),
+    "iot.stream_extent": ("site_name", "asset_id", "start"),
+    "iot.sensor_stats": ("site_name", "asset_id", "start"),
+    "iot.sensor_coverage": ("site_name", "asset_id"),
+    "iot.latest_reading": ("site_name", "asset_id"),
+    "utilities.current_time_english": (),
+    "wo.assign_technician": ("wonum", "site_id"),
+}
+assert set(_KEEP) == set(UPSTREAM_TOOLS)
+
+
+def canonical_step(tool: str, arguments: dict) -> tuple[str, dict]:
+    """A call as an upstream agent writes it (qualified tool, arguments) as the
+    canonical call, without the plant: for plan steps (planning track), which
+    the service never sees. Names are mapped and arguments renamed as the
+    service does; what only the plant can fill in (the first reading when
+    ``start`` is left out, the newest reading's time) stays unset, and paging
+    or ignored arguments are dropped. A canonical call comes back unchanged."""
+    if not isinstance(arguments, dict):
+        return tool, arguments
+    if tool in UPSTREAM_TOOLS:
+        target = UPSTREAM_TOOLS[tool][0]
+        out = {k: arguments[k] for k in _KEEP[tool] if arguments.get(k) is not None}
+        if target == "iot.history":
+            if arguments.get("end") is not None and tool != "iot.latest_reading":
+                out["final"] = arguments["end"]
+            if arguments.get("sensor") is not None:
+                out["sensors"] = [arguments["sensor"]]
+        if tool == "wo.assign_technician" and arguments.get("labor_code") is not None:
+            out["assignee"] = arguments["labor_code"]
+        return target, out
+    renames = UPSTREAM_ARGUMENTS.get(tool, {})
+    if not set(arguments) & set(renames):
+        return tool, arguments
+    out = {}
+    for key, value in arguments.items():
+        if key not in renames:
+            out[key] = value
+        elif renames[key] is not None and key not in ("limit", "cursor"):
+            out.setdefault(renames[key], value)
+    return tool, out
