@@ -145,6 +145,10 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             codes.append("ARENA-SEQUENCE")
         if run.result is not None and _trajectory_mismatch(run):
             codes.append("MAST-2.6")
+        if leaked_trace(answer):
+            # the answer is the agent's scratchpad with a result at its end:
+            # not the requested format, whatever the lenient checker read
+            codes.append("MAST-1.1-FORMAT")
     elif run.track == "planning" and failure is None:
         if not score.result_verification.met:
             codes.append("ARENA-PLAN-INVALID")
@@ -193,6 +197,20 @@ _GAVE_UP_RE = re.compile(
 )
 
 
+# An agent's own trace left in the final answer: reasoning tags, or several
+# ReAct-style "Thought:/Action:/Observation:" lines.
+_TRACE_TAG_RE = re.compile(r"</?(?:thinking|think|scratchpad|reasoning)>", re.IGNORECASE)
+_TRACE_LINE_RE = re.compile(
+    r"^\s*(?:Thought|Action(?: Input)?|Observation|Tool call)\s*:", re.IGNORECASE | re.MULTILINE
+)
+
+
+def leaked_trace(answer: str) -> bool:
+    """The final answer carries the agent's scratchpad (its thoughts, tool
+    calls or observations)."""
+    return bool(_TRACE_TAG_RE.search(answer)) or len(_TRACE_LINE_RE.findall(answer)) >= 2
+
+
 def gave_up(answer: str) -> bool:
     """The answer states no value and says it could not do the task."""
     return bool(_GAVE_UP_RE.search(answer)) and not extract_numbers(answer)
@@ -210,6 +228,10 @@ def _root_causes(
         drop |= _DATA_SYMPTOMS
     if "ARENA-HALLUCINATION" in codes:  # wrong values are not the evidence either
         drop.add("ARENA-NO-EVIDENCE")
+    if leaked_trace(answer):
+        # values, ids and numbers of a leaked scratchpad (tool arguments, cut
+        # observations) are not the answer's claims: the leak is the cause
+        drop |= _DATA_SYMPTOMS | {"MAST-3.3"}
     if score.passed:
         drop.add("MAST-1.1-FORMAT")  # the checker read the answer: not a failure to report
     kept = [c for c in codes if c not in drop]

@@ -152,3 +152,24 @@ def test_numpy_minilm_vectors() -> None:
     finally:
         minilm_np._gelu = original
     assert np.min(np.sum(ref * single, axis=1)) > 0.9999
+
+
+def test_a_leaked_scratchpad_is_the_format_failure_not_made_up_values() -> None:
+    s = number_scenario()
+    leaked = (
+        "<thinking>\nThought: I should call iot.history with "
+        '{"page_size": 5000, "start": "2020-06-01"}. Observation: HTTP 200: {"total": 96\n'
+        "</thinking>\n" + GOOD
+    )
+    codes = codes_for(s, run_of(s, leaked, honest_calls()))
+    assert "MAST-1.1-FORMAT" in codes
+    assert not {"ARENA-HALLUCINATION", "ARENA-NO-EVIDENCE", "MAST-3.3"} & set(codes)
+    react = "Thought: average it.\nAction: iot.history\nObservation: 96 rows\n" + GOOD
+    assert "MAST-1.1-FORMAT" in codes_for(s, run_of(s, react, honest_calls()))
+
+
+def test_one_labelled_line_is_not_a_leaked_trace() -> None:
+    from evaluator.failures import leaked_trace
+
+    assert not leaked_trace("Observation: the average was 420.0 tons.")
+    assert leaked_trace("<think>x</think> 420.0")
