@@ -30,6 +30,11 @@ def _docker() -> Any:
         return None
 
 
+@pytest.fixture(autouse=True)
+def _engine_clean(engine_clean_after_test: None) -> None:
+    """Every docker test of this suite leaves nothing of any submission."""
+
+
 @pytest.fixture(scope="session")
 def docker_client() -> Any:
     client = _docker()

@@ -65,7 +65,8 @@ def label() -> str:
 
 
 @pytest.fixture(autouse=True)
-def server_images_unchanged(client: Any, settings: Settings, label: str) -> Iterator[None]:
+def server_images_unchanged(client: Any, settings: Settings, label: str,
+                            engine_clean_after_test: None) -> Iterator[None]:
     before = intake.server_image_ids(client, settings)
     assert before[settings.sidecar_image], "the server image must exist for this suite"
     yield
