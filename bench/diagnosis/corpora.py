@@ -149,3 +149,120 @@ def scale(embedder_name: str, n: int = 10_000) -> dict:
         "cores": os.cpu_count(),
         "ari": round(float(adjusted_rand_score([y for _, y in corpus], pred)), 4),
     }
+
+
+# ---- ceiling (issue 19, second round) -------------------------------------------------------
+CEILING_REPS = ("hash", "minilm", "minilm+tfidf")
+
+
+def _space(rep: str, texts: list[str], protos: list[str], embedders: dict[str, Any]):
+    """Unique texts and prototypes in a representation's deciding space
+    (the per-submission TF-IDF space as ``cluster_statements`` builds it)."""
+    from evaluator.cluster_space import batch_tfidf_space
+
+    p = default_params("hash")
+    sp, ps = batch_tfidf_space(texts, protos, p.idf_char_weight, p.idf_max_df, p.idf_word_weight)
+    if rep.startswith("minilm"):
+        m = embedders["minilm"]
+        et, ep = m.embed(texts), m.embed(protos)
+        if rep == "minilm":
+            sp, ps = et, ep
+        else:
+            h = np.sqrt(0.5)
+            sp, ps = np.hstack([h * et, h * sp]), np.hstack([h * ep, h * ps])
+    return sp.astype(np.float64), ps.astype(np.float64)
+
+
+def ceiling(embedders: dict[str, Any], split: str) -> list[dict]:
+    """Where the free-text ARI is lost, per corpus and representation:
+
+    - realised: the pipeline's free-text ARI; ``in_tax_coded_right`` /
+      ``in_tax_uncoded``: shares of in-taxonomy statements the pipeline
+      gave their own code, no code (the rest got another code);
+      ``out_tax_coded``: out-of-taxonomy statements given a code;
+    - oracle_codes_ari: the pipeline's clusters, but every in-taxonomy
+      statement given its true code (what perfect code mapping would add);
+    - pattern_code_top1: share of in-taxonomy phrasing patterns whose mean
+      vector's nearest code (prototype score) is their own;
+    - pattern_oracle_ari: phrasing patterns found exactly (oracle
+      micro-clusters), each joining its nearest code from a threshold t,
+      the others merged by average linkage at m; best (t, m) chosen on the
+      split it is scored on: the upper bound of "cluster, then map clusters
+      to codes" with these prototypes in this space.
+    """
+    from evaluator.cluster import _average_linkage, _normalise, _prototype_scores
+    from evaluator.taxonomy import prototype_texts
+
+    protos = [t for _, t in prototype_texts()]
+    rows = []
+    for name, mod in CORPORA.items():
+        data = mod.generate_with_patterns(PER_TYPE, seed=7, split=split)
+        corpus = [(t, k) for t, k, _ in data]
+        y = [k for _, k in corpus]
+        tax = {k: v["taxonomy"] for k, v in mod.TYPES.items()}
+        codes_sorted = sorted({c for c in tax.values() if c})
+        intax = [i for i in range(len(y)) if tax[y[i]]]
+        outtax = [i for i in range(len(y)) if not tax[y[i]]]
+        texts = sorted({t for t, _ in corpus})
+        pos = {t: i for i, t in enumerate(texts)}
+        for rep in CEILING_REPS:
+            emb = embedders["minilm" if rep.startswith("minilm") else "hash"]
+            if emb is None:
+                continue
+            st = statements(corpus, mod.TYPES, mixed=False)
+            clusters = cluster_statements(st, emb, params_for(rep, emb.id))
+            pred = np.empty(len(st), dtype=int)
+            code_of: list[str | None] = [None] * len(st)
+            for k, c in enumerate(clusters):
+                pred[c.members] = k
+                for m in c.members:
+                    code_of[m] = c.code
+            oracle = pred.copy()
+            for i in intax:
+                oracle[i] = 1000 + codes_sorted.index(tax[y[i]])
+            sp, ps = _space(rep, texts, protos, embedders)
+            pats = sorted({(k, p) for _, k, p in data})
+            pid = {kp: i for i, kp in enumerate(pats)}
+            means = _normalise(
+                np.stack([sp[[pos[t] for t, k, p in data if (k, p) == kp]].mean(0) for kp in pats])
+            )
+            codes, sims = _prototype_scores(means, ps)
+            best_code = [codes[j] for j in sims.argmax(1)]
+            in_pats = [i for i, (k, _) in enumerate(pats) if tax[k]]
+            best = (-1.0, (0.0, 0.0))
+            top = sims.max(1)
+            for t in np.linspace(top.min(), top.max() + 0.01, 25):
+                coded = top >= t
+                rest = np.where(~coded)[0]
+                for m in (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
+                    lab = {int(i): 1000 + codes.index(best_code[i]) for i in np.where(coded)[0]}
+                    if len(rest) > 1:
+                        sub = _average_linkage(means[rest], m)
+                    else:
+                        sub = np.zeros(len(rest), dtype=int)
+                    lab.update({int(i): int(s) for i, s in zip(rest, sub, strict=True)})
+                    a = adjusted_rand_score(y, [lab[pid[(k, p)]] for _, k, p in data])
+                    if a > best[0]:
+                        best = (float(a), (round(float(t), 3), m))
+            rows.append(
+                {
+                    "corpus": name,
+                    "split": split,
+                    "representation": rep,
+                    "realised_ari": round(float(adjusted_rand_score(y, pred)), 4),
+                    "in_tax_coded_right": round(
+                        float(np.mean([code_of[i] == tax[y[i]] for i in intax])), 3
+                    ),
+                    "in_tax_uncoded": round(float(np.mean([code_of[i] is None for i in intax])), 3),
+                    "out_tax_coded": round(
+                        float(np.mean([code_of[i] is not None for i in outtax])), 3
+                    ),
+                    "oracle_codes_ari": round(float(adjusted_rand_score(y, oracle)), 4),
+                    "pattern_code_top1": round(
+                        float(np.mean([best_code[i] == tax[pats[i][0]] for i in in_pats])), 3
+                    ),
+                    "pattern_oracle_ari": round(best[0], 4),
+                    "pattern_oracle_at": best[1],
+                }
+            )
+    return rows
