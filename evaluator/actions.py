@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from contracts.toollog import ToolCallRecord
-from evaluator.retrieval import Call, canonical_tool, requirement_met
+from evaluator.retrieval import Call, canonical_tool, requirement_met, usable_record
 from hidden_scenarios.matching import value_matches
 from hidden_scenarios.schema import ExpectedWrite, Scenario
 
@@ -84,7 +84,7 @@ def action_outcome(scenario: Scenario, records: list[ToolCallRecord]) -> ActionO
     if writes:
         first = writes[0].seq
         before = [
-            Call(r.tool, r.arguments, r.status in ("ok", "warning"))
+            Call(r.tool, r.arguments, usable_record(r))
             for r in records
             if r.seq < first
         ]

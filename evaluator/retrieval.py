@@ -62,6 +62,14 @@ class Call:
     usable: bool = True  # returned data (not an error, timeout or injected empty)
 
 
+def usable_record(record: Any) -> bool:
+    """A logged call that returned data, or genuinely nothing (an empty
+    window is evidence too); errors, timeouts and injected empties are not."""
+    return record.status in ("ok", "warning") or (
+        record.status == "empty" and not record.injected_fault
+    )
+
+
 def requirement_met(
     req: RequiredRetrieval, calls: list[Call], *, plan: bool = False
 ) -> tuple[bool, str]:

@@ -36,6 +36,7 @@ from evaluator.retrieval import (
     canonical_tool,
     relevant_calls,
     retrieval_outcome,
+    usable_record,
 )
 from evaluator.textparse import extract_json, extract_numbers, normalise_id
 from hidden_scenarios.matching import WINDOW_KEYS, step_satisfies
@@ -125,7 +126,7 @@ def _calls_from_log(records: list[ToolCallRecord]) -> list[Call]:
         Call(
             tool=r.tool,
             arguments=r.arguments,
-            usable=r.status in ("ok", "warning") or (r.status == "empty" and not r.injected_fault),
+            usable=usable_record(r),
         )
         for r in sorted(records, key=lambda r: r.seq)
     ]

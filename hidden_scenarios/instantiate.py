@@ -160,6 +160,22 @@ def _scenario(
     }
 
 
+def _quotas(
+    t: Template, candidates: list[Params], want: int
+) -> list[tuple[list[Params], int]]:
+    """The draw, split evenly over the kind's strata (``Template.stratify``:
+    e.g. situation vs control) so that no seed gets more of one side than
+    another seed; without strata, one stratum of everything."""
+    if t.stratify is None:
+        return [(candidates, want)]
+    values = sorted({repr(p[t.stratify]) for p in candidates})
+    base, extra = divmod(want, len(values))
+    return [
+        ([p for p in candidates if repr(p[t.stratify]) == v], base + (1 if i < extra else 0))
+        for i, v in enumerate(values)
+    ]
+
+
 def instantiate(templates: Sequence[Template], ctx: Any, pool: Pool, seed: str) -> list[Scenario]:
     seed = str(seed)
     rows: list[dict[str, Any]] = []
@@ -169,15 +185,18 @@ def instantiate(templates: Sequence[Template], ctx: Any, pool: Pool, seed: str) 
         want = t.public_n if pool == "public" else t.hidden_n
         random.Random(stable_hash("draw", pool, seed, t.id)).shuffle(candidates)
         got = 0
-        for params in candidates:
-            if got == want:
-                break
-            rng = random.Random(stable_hash("instance", pool, seed, t.id, param_key(params)))
-            draft = t.build(ctx, params, rng)
-            if draft is None:
-                continue
-            rows.append(_scenario(t, draft, params, got, rng))
-            got += 1
+        for stratum, quota in _quotas(t, candidates, want):
+            drawn = 0
+            for params in stratum:
+                if drawn == quota:
+                    break
+                rng = random.Random(stable_hash("instance", pool, seed, t.id, param_key(params)))
+                draft = t.build(ctx, params, rng)
+                if draft is None:
+                    continue
+                rows.append(_scenario(t, draft, params, got, rng))
+                got += 1
+                drawn += 1
         if got < want:
             raise TemplateExhausted(
                 f"template {t.id}: only {got} usable instances of {want} in the {pool} pool"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Collection
 from typing import Any
 
 import httpx
@@ -114,7 +115,12 @@ def solve(
     *,
     timeout_s: float = 30.0,
     pack: Pack | None = None,
+    skip_tools: Collection[str] = (),
 ) -> AgentResult:
+    """Follow the reference plan and compose the answer from the responses.
+    ``skip_tools`` (qualified names) are left out, their responses empty:
+    the behaviour agents of tests/adversarial (never ask, never act) are
+    the oracle without those steps."""
     template = _composer(scenario, pack)
     if template is None:
         raise OracleError(
@@ -127,8 +133,11 @@ def solve(
     trajectory: list[TrajectoryStep] = []
     with httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout_s) as client:
         for ref_step in scenario.expectation.reference_plan:
-            args = _resolve(ref_step.arguments, responses)
             tool = f"{ref_step.agent}.{ref_step.tool}"
+            if tool in skip_tools:
+                responses.append({})
+                continue
+            args = _resolve(ref_step.arguments, responses)
             body, problems = _call(client, f"/{ref_step.agent}/{ref_step.tool}", args, headers)
             responses.append(body)
             executed.append(PlanStep(agent=ref_step.agent, tool=ref_step.tool, arguments=args))

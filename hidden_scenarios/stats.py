@@ -13,9 +13,24 @@ def _counts(values: list[str]) -> dict[str, int]:
     return dict(sorted(Counter(values).items()))
 
 
+def _share(count: int, n: int) -> float:
+    return round(count / n, 4) if n else 0.0
+
+
+def is_evidence(s: Scenario) -> bool:
+    """Insufficient or conflicting evidence: a kind of the ``evidence.``
+    group (hidden_scenarios/templates/evidence.py), or any insufficient check."""
+    return (s.kind or s.template).startswith("evidence.") or s.expectation.check.kind == (
+        "insufficient"
+    )
+
+
 def set_stats(scenarios: Sequence[Scenario]) -> dict[str, Any]:
     n = len(scenarios)
     faulted = [s for s in scenarios if s.faults]
+    dialog = sum(1 for s in scenarios if s.clarification is not None)
+    action = sum(1 for s in scenarios if s.expectation.action is not None)
+    evidence = sum(1 for s in scenarios if is_evidence(s))
     return {
         "total": n,
         "family": _counts([s.family for s in scenarios]),
@@ -26,10 +41,19 @@ def set_stats(scenarios: Sequence[Scenario]) -> dict[str, Any]:
         "check": _counts([s.expectation.check.kind for s in scenarios]),
         "template": _counts([s.template for s in scenarios]),
         "faulted": len(faulted),
-        "fault_share": round(len(faulted) / n, 4) if n else 0.0,
+        "fault_share": _share(len(faulted), n),
         "fault_kind": _counts([f.kind for s in faulted for f in s.faults]),
         "ambiguous": sum(1 for s in scenarios if s.ambiguous),
         "multi_family": sum(1 for s in scenarios if len(s.expectation.family_order) > 1),
+        "kinds": len({s.kind or s.template for s in scenarios}),
+        "kind": _counts([s.kind or s.template for s in scenarios]),
+        # issue 17: what breaks industrial agents (each share of the whole set)
+        "dialog": dialog,
+        "dialog_share": _share(dialog, n),
+        "action": action,
+        "action_share": _share(action, n),
+        "evidence": evidence,
+        "evidence_share": _share(evidence, n),
     }
 
 

@@ -37,7 +37,7 @@ CHECKS_FOR_FORMAT: dict[str, tuple[str, ...]] = {
     "number": ("number",),
     "ids": ("ids",),
     "json": ("json",),
-    "text": ("facts", "clarify", "insufficient"),
+    "text": ("facts", "clarify", "insufficient", "number"),
 }
 
 

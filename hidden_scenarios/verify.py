@@ -108,7 +108,7 @@ def _score(scenario: Scenario, track: str, result: Any, records: list[Any]) -> A
 def problems_of(run: OracleRun) -> list[str]:
     """Why the oracle's run of a scenario does not prove it solvable (empty: it does)."""
     from evaluator.checks import check_answer
-    from evaluator.retrieval import Call, requirement_met
+    from evaluator.retrieval import Call, requirement_met, usable_record
     from hidden_scenarios.validate import canonical_tool
 
     s = run.scenario
@@ -126,7 +126,8 @@ def problems_of(run: OracleRun) -> list[str]:
         injected = [r for r in calls if r.injected_fault == f.kind]
         if not injected or calls[-1].injected_fault is not None:
             out.append(f"fault {f.kind} on {tool} not seen or not recovered")
-    ok = [Call(r.tool, r.arguments) for r in run.records if r.status == "ok"]
+    # the evaluator's rule: a genuinely empty answer is evidence too
+    ok = [Call(r.tool, r.arguments) for r in run.records if usable_record(r)]
     for req in s.expectation.required_retrievals:
         if not any(requirement_met(req, [c])[0] for c in ok):
             out.append(f"required {req.tool} {req.arguments} not in the tool log")

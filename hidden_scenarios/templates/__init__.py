@@ -3,7 +3,17 @@ scenario pack binds each to phrasings and counts (hidden_scenarios/pack.py)."""
 
 from __future__ import annotations
 
-from hidden_scenarios.templates import actions, clarify, dialog, fmsr, iot, multi, tsfm, wo
+from hidden_scenarios.templates import (
+    actions,
+    clarify,
+    dialog,
+    evidence,
+    fmsr,
+    iot,
+    multi,
+    tsfm,
+    wo,
+)
 from hidden_scenarios.templates.base import Template
 
 _ALL: list[Template] = [
@@ -15,6 +25,7 @@ _ALL: list[Template] = [
     *clarify.TEMPLATES,
     *dialog.TEMPLATES,
     *actions.TEMPLATES,
+    *evidence.TEMPLATES,
 ]
 KINDS: dict[str, Template] = {t.id: t for t in _ALL}
 assert len(KINDS) == len(_ALL), "kind ids must be unique"

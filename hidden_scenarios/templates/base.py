@@ -92,6 +92,9 @@ class Template(ABC):
     ambiguous: ClassVar[bool] = False
     # Key arguments a required retrieval keeps from each plan step.
     retrieval_keys: ClassVar[dict[str, tuple[str, ...]]] = {}
+    # A parameter whose values split the space into strata drawn in equal
+    # shares (situation vs control), so the mix does not depend on the seed.
+    stratify: ClassVar[str | None] = None
     # The placeholders ``build`` fills in a phrasing (docs/scenarios.md lists them).
     slots: ClassVar[tuple[str, ...]] = ()
     # Set by ``bind`` (a pack's template entry). Instances per set: the public

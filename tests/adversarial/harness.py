@@ -47,6 +47,8 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import httpx
+
 from contracts.agent import ScenarioInput
 from contracts.run import RunFacts, ScenarioRun
 from contracts.toollog import RunPlan, ToolCallRecord
@@ -69,6 +71,23 @@ ADVERSARY_MODES: tuple[str, ...] = (
     "padding",
 )
 REFERENCE_AGENTS: tuple[str, ...] = ("oracle", "baseline", "noop")
+# Issue 17: the oracle with one behaviour forced, in-process. Each solves
+# everything else exactly as the oracle does, so its distance from the
+# oracle is what the rubric charges for that behaviour.
+BEHAVIOUR_AGENTS: tuple[str, ...] = ("always_act", "never_act", "always_ask", "never_ask")
+WRITE_TOOLS = tuple(
+    f"wo.{a}_workorder" for a in ("create", "update", "assign", "approve", "close", "cancel")
+)
+# A specific question (it names the asset and the window): on a clear task
+# the operator answers that nothing was left open.
+ALWAYS_ASK_QUESTION = "Which asset and which time window do you mean exactly?"
+# What the always-act agent raises on every task: a plausible corrective order.
+ALWAYS_ACT_ORDER = {
+    "asset_num": "CWC04006",
+    "work_type": "CM",
+    "priority": 3,
+    "description": "Follow-up from the analysis",
+}
 AGENTS: tuple[str, ...] = REFERENCE_AGENTS + ADVERSARY_MODES
 SETS: tuple[str, ...] = ("public", "hidden", "heldout")
 HIDDEN_TEST_SEED = "adversarial-test-seed"
@@ -206,10 +225,28 @@ def run_one(service: AssetService, agent: str, scenario: Scenario, pack: Any = N
     (service.runs / "plans" / f"{token}.json").write_text(plan.model_dump_json())
     facts = RunFacts()
     started = time.monotonic()
-    if agent == "oracle":
+    if agent == "oracle" or agent in BEHAVIOUR_AGENTS:
         from hidden_scenarios.oracle import solve
 
-        result = solve(scenario, service.base, run_token=token, pack=pack)
+        headers = {"X-Run-Token": token}
+        if agent == "always_ask":
+            httpx.post(
+                f"{service.base}/utilities/ask_operator",
+                json={"question": ALWAYS_ASK_QUESTION},
+                headers=headers,
+                timeout=30,
+            )
+        skip = {"never_ask": ("utilities.ask_operator",), "never_act": WRITE_TOOLS}
+        result = solve(
+            scenario, service.base, run_token=token, pack=pack, skip_tools=skip.get(agent, ())
+        )
+        if agent == "always_act":
+            httpx.post(
+                f"{service.base}/wo/create_workorder",
+                json=ALWAYS_ACT_ORDER,
+                headers=headers,
+                timeout=30,
+            )
         facts.exit_code = 0
         facts.wall_seconds = round(time.monotonic() - started, 3)
         return ScenarioRun(

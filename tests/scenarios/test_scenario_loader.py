@@ -116,7 +116,7 @@ BAD_CASES = [
     ("expectation.check.rel_tol", 3.0, "bad_tolerance", "expectation.check.rel_tol"),
     ("expectation.check.abs_tol", float("nan"), "bad_tolerance", "expectation.check.abs_tol"),
     ("expectation.check", {"kind": "ids", "ids": []}, "format_mismatch", "expectation.check.kind"),
-    ("output_format", "text", "format_mismatch", "expectation.check.kind"),
+    ("output_format", "ids", "format_mismatch", "expectation.check.kind"),
     ("expectation.reference_plan.1.tool", "run_magic", "unknown_tool", "reference_plan[1].tool"),
     ("expectation.reference_plan.0.agent", "wo", "unknown_tool", "reference_plan[0].tool"),
     (

@@ -23,7 +23,7 @@ from contracts.run import ScenarioRun
 from contracts.toollog import RunPlan, ToolCallRecord
 from evaluator import ScenarioScore, score_run
 from evaluator.checks import check_answer
-from evaluator.retrieval import Call, requirement_met
+from evaluator.retrieval import Call, requirement_met, usable_record
 from hidden_scenarios import sets
 from hidden_scenarios.oracle import solve
 from hidden_scenarios.schema import Scenario
@@ -104,7 +104,7 @@ def _check_set(
         # Every required retrieval is in the authoritative tool log, by the
         # evaluator's own rule (a single clean call performs it).
         for req in s.expectation.required_retrievals:
-            ok = [Call(r.tool, r.arguments) for r in records if r.status == "ok"]
+            ok = [Call(r.tool, r.arguments) for r in records if usable_record(r)]
             if not any(requirement_met(req, [c])[0] for c in ok):
                 failures[s.id] = f"{s.template}: required {req.tool} {req.arguments} not in log"
     assert not failures, json.dumps(failures, indent=1)

@@ -51,7 +51,7 @@ def test_sizes_and_coverage(public_scenarios, hidden_a) -> None:
         assert set(st["category"]) == set(typing.get_args(Category))
         assert set(st["track"]) == {"planning", "execution"}
         assert set(st["output_format"]) == {"text", "number", "ids", "json"}
-        assert set(st["check"]) == {"number", "ids", "facts", "json", "clarify"}
+        assert set(st["check"]) == {"number", "ids", "facts", "json", "clarify", "insufficient"}
         assert st["fault_share"] >= 0.2, st["fault_share"]
         assert st["ambiguous"] >= 1
     assert set_stats(hidden_a)["ambiguous"] >= 5
@@ -111,7 +111,10 @@ def test_same_seed_same_set(hidden_a, hidden_seed_a: str) -> None:
     assert [s.model_dump() for s in again] == [s.model_dump() for s in hidden_a]
 
 
-def _leaks(s: Scenario) -> list[str]:
+def _leaks(s: Scenario, choices: dict[tuple[str, str], set[str]] | None = None) -> list[str]:
+    """Answer values the text states. A JSON value the text offers as one of
+    the choices it names ("maintenance" or "fault") is not a leak."""
+    choices = choices or {}
     text = s.text.replace(s.canary, "").lower()
     c = s.expectation.check
     found: list[str] = []
@@ -123,7 +126,14 @@ def _leaks(s: Scenario) -> list[str]:
         found = [
             str(v)
             for k, v in c.fields.items()
-            if isinstance(v, str) and len(v) > 2 and v.lower() in text
+            if isinstance(v, str)
+            and len(v) > 2
+            and v.lower() in text
+            and not any(
+                o.lower() in text
+                for o in choices.get((s.kind or s.template, k), set())
+                if o.lower() != v.lower()
+            )
         ]
     elif c.kind == "number" and not float(c.value).is_integer():
         found = [str(v) for v in (round(c.value, 1), round(c.value, 2)) if str(v) in text]
@@ -131,7 +141,14 @@ def _leaks(s: Scenario) -> list[str]:
 
 
 def test_text_does_not_give_the_answer(public_scenarios, hidden_a) -> None:
-    leaks = {s.id: _leaks(s) for s in [*public_scenarios, *hidden_a] if _leaks(s)}
+    everything = [*public_scenarios, *hidden_a]
+    choices: dict[tuple[str, str], set[str]] = {}
+    for s in everything:
+        if s.expectation.check.kind == "json":
+            for k, v in s.expectation.check.fields.items():
+                if isinstance(v, str):
+                    choices.setdefault((s.kind or s.template, k), set()).add(v)
+    leaks = {s.id: _leaks(s, choices) for s in everything if _leaks(s, choices)}
     assert not leaks
 
 
@@ -153,6 +170,21 @@ def test_stats_cli_json(hidden_a, hidden_seed_a: str) -> None:
     st = json.loads(res.output)
     assert st == set_stats(hidden_a)
     assert st["total"] >= 150 and st["fault_share"] >= 0.2
+
+
+def test_hidden_set_covers_what_breaks_agents() -> None:
+    """Issue 17's Done-when on the default seed: >= 300 scenarios over >= 10
+    kinds, >= 25 % faulted, >= 10 % each needing a dialog, a state-changing
+    action, and insufficient or conflicting evidence."""
+    from services.settings import Settings
+
+    st = set_stats(sets.hidden_set(Settings().hidden_seed))
+    assert st["total"] >= 300 and st["kinds"] >= 10, (st["total"], st["kinds"])
+    assert st["fault_share"] >= 0.25, st["fault_share"]
+    for share in ("dialog_share", "action_share", "evidence_share"):
+        assert st[share] >= 0.10, (share, st[share])
+    # both sides of each evidence kind: situations and controls
+    assert st["check"].get("insufficient", 0) >= 10
 
 
 def test_stats_cli_rejects_bad_file(tmp_path: Path) -> None:
