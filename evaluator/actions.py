@@ -83,11 +83,7 @@ def action_outcome(scenario: Scenario, records: list[ToolCallRecord]) -> ActionO
         return None
     if writes:
         first = writes[0].seq
-        before = [
-            Call(r.tool, r.arguments, usable_record(r))
-            for r in records
-            if r.seq < first
-        ]
+        before = [Call(r.tool, r.arguments, usable_record(r)) for r in records if r.seq < first]
         missing = [
             q for q in scenario.expectation.required_retrievals if not requirement_met(q, before)[0]
         ]

@@ -440,11 +440,14 @@ _ABSTAIN_RE = re.compile(
 
 
 def check_insufficient(check: InsufficientCheck, answer: str) -> CheckOutcome:
-    """Pass when the answer abstains, names a cause and the affected place
-    (sensor or a time in the affected window), and states no decoy value."""
+    """Pass when the answer abstains, names a cause (and none of another
+    situation's) and the affected place (sensor or a time in the affected
+    window), and states no decoy value."""
     folded = answer.casefold()
     abstains = bool(_ABSTAIN_RE.search(answer))
-    cause = any(c.casefold() in folded for c in check.causes)
+    cause = any(c.casefold() in folded for c in check.causes) and not any(
+        c.casefold() in folded for c in check.wrong_causes
+    )
     where = any(w.casefold() in folded for w in check.where) or any(
         w.casefold() in canonicalise_timestamps(answer).casefold() for w in check.where
     )

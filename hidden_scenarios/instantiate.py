@@ -160,9 +160,7 @@ def _scenario(
     }
 
 
-def _quotas(
-    t: Template, candidates: list[Params], want: int
-) -> list[tuple[list[Params], int]]:
+def _quotas(t: Template, candidates: list[Params], want: int) -> list[tuple[list[Params], int]]:
     """The draw, split evenly over the kind's strata (``Template.stratify``:
     e.g. situation vs control) so that no seed gets more of one side than
     another seed; without strata, one stratum of everything."""

@@ -85,6 +85,9 @@ class InsufficientCheck(_Strict):
     causes: list[str] = Field(min_length=1)
     where: list[str] = Field(min_length=1)
     decoys: list[float] = Field(default_factory=list)
+    # Causes of other situations: naming one is no diagnosis (an answer that
+    # lists every possible cause names none of them).
+    wrong_causes: list[str] = Field(default_factory=list)
     rel_tol: float = 0.02
 
 

@@ -58,6 +58,14 @@ CAUSES: dict[str, list[str]] = {
         "latest reading",
     ],
 }
+# Words only another situation explains: naming one is a wrong diagnosis
+# (and an answer that lists every cause there is names one).
+WRONG_CAUSES: dict[str, list[str]] = {
+    "gap": ["stuck", "frozen", "flatline", "flat-line", "delayed", "not yet"],
+    "missing": ["stuck", "frozen", "flatline", "flat-line", "delayed", "not yet"],
+    "stuck": ["delayed", "not yet", "outage"],
+    "delayed": ["stuck", "frozen", "flatline", "flat-line", "outage"],
+}
 # The window of a situation is at most a day long (a question about a week
 # with a three-hour gap has an answer).
 MAX_WINDOW = timedelta(hours=24)
@@ -201,7 +209,12 @@ class WindowMean(Template):
         where += [a[:16], a[:10]]
         return Draft(
             text=text,
-            check=InsufficientCheck(causes=CAUSES[rec["kind"]], where=where, decoys=decoys),
+            check=InsufficientCheck(
+                causes=CAUSES[rec["kind"]],
+                wrong_causes=WRONG_CAUSES[rec["kind"]],
+                where=where,
+                decoys=decoys,
+            ),
             plan=plan,
             evidence=[sensor],
             output_hint=hint,

@@ -131,3 +131,21 @@ def test_insufficient_evidence_check() -> None:
     s = s.model_copy(update={"text": "What was the peak on 2020-06-03? " + s.text})
     assert _run(s, [LOOK], good).passed
     assert not _run(s, [], good).passed  # abstaining without looking
+
+
+def test_insufficient_evidence_names_the_cause_not_every_cause() -> None:
+    """An answer listing every cause there is (gap, stuck, delayed) names a
+    wrong one: it fails the cause part, so it cannot pass."""
+    check = InsufficientCheck(
+        causes=["stuck", "flat", "constant"],
+        wrong_causes=["delayed", "not yet", "outage"],
+        where=["Condenser Water Flow"],
+    )
+    right = "Cannot give the mean: Condenser Water Flow is stuck, it repeats one value."
+    assert check_answer(check, right).passed
+    shotgun = (
+        "Cannot give the mean: Condenser Water Flow is unreliable, it may be stuck, "
+        "delayed or in an outage."
+    )
+    outcome = check_answer(check, shotgun)
+    assert not outcome.passed and "cause=0" in outcome.reason
