@@ -503,6 +503,30 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def overlay_evaluator(rev: str, files: list[str]) -> None:
+    """Measure "before": the working tree's evaluator package with ``files``
+    (paths inside evaluator/) as they were at git revision ``rev``, from a
+    temporary copy put first on sys.path (before any evaluator import)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    if "evaluator" in sys.modules:
+        raise RuntimeError("evaluator already imported")
+    tmp = Path(tempfile.mkdtemp(prefix="diagnosis-evaluator-"))
+    shutil.copytree(ROOT / "evaluator", tmp / "evaluator")
+    for f in files:
+        text = subprocess.run(
+            ["git", "-C", str(ROOT), "show", f"{rev}:evaluator/{f}"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        (tmp / "evaluator" / f).write_text(text)
+    sys.path.insert(0, str(tmp))
+    print(f"evaluator: working tree with {', '.join(files)} from {rev} ({tmp})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--path", choices=("inprocess", "docker"), default="inprocess")
@@ -520,6 +544,12 @@ def main() -> None:
         help="both = tune + heldout (first round); all = with the fresh defects",
     )
     ap.add_argument("--runs-only", action="store_true", help="make/cache the runs, no figures")
+    ap.add_argument("--evaluator-rev", default="", help="git revision for --evaluator-files")
+    ap.add_argument(
+        "--evaluator-files",
+        default="failures.py",
+        help="comma-separated files of evaluator/ taken from --evaluator-rev (a 'before')",
+    )
     ap.add_argument("--json", type=Path, help="write the results here")
     ap.add_argument("--params", default="", help="ClusterParams overrides as JSON (tuning)")
     ap.add_argument("--corpora", action="store_true", help="ARI of both statement corpora")
@@ -537,6 +567,8 @@ def main() -> None:
         write_section(DOCS_HEADING, to_markdown(saved, saved.get("command", "")))
         return
 
+    if args.evaluator_rev:
+        overlay_evaluator(args.evaluator_rev, args.evaluator_files.split(","))
     mock_llm.register()
     names = [e for e in args.embedder.split(",") if e]
     out: dict[str, Any] = {"diagnosis": {}}
