@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from contracts.toollog import ToolCallRecord
 from evaluator.retrieval import Call, canonical_tool, requirement_met, usable_record
@@ -108,3 +109,36 @@ def action_outcome(scenario: Scenario, records: list[ToolCallRecord]) -> ActionO
     ok = found == expected and not unmatched
     reason = f"action:matched={found}/{expected},extra={len(unmatched)}"
     return ActionOutcome(score, ok, reason, len(writes))
+
+
+def plan_order_problem(scenario: Scenario, steps: list[tuple[str, dict[str, Any]]]) -> str | None:
+    """Planning track (issue 17): what a plan gets wrong about dialogs and
+    actions, as a machine reason, else None. ``steps`` are the plan's
+    (qualified tool, arguments) in order. A plan for an ambiguous task asks
+    the operator before its first data step; a plan that writes has every
+    required retrieval before its first write (verification before the
+    action, with ``${stepN.field}`` references matching any value); a plan
+    for a task that asks for no action writes nothing."""
+    tools = [canonical_tool(t) for t, _ in steps]
+    if scenario.clarification is not None:
+        data = [i for i, t in enumerate(tools) if t not in NOT_RETRIEVAL]
+        if ASK_TOOL not in tools:
+            return "plan:ask_missing"
+        if data and tools.index(ASK_TOOL) > data[0]:
+            return "plan:ask_late"
+    writes = [i for i, t in enumerate(tools) if t in WRITE_TOOLS]
+    action = scenario.expectation.action
+    if writes and (action is None or not action.writes):
+        return "plan:unasked_writes"
+    if action is not None and action.writes:
+        if not writes:
+            return "plan:no_action"
+        before = [
+            Call(tools[i], steps[i][1]) for i in range(writes[0]) if tools[i] not in NOT_RETRIEVAL
+        ]
+        if any(
+            not requirement_met(q, before, plan=True)[0]
+            for q in scenario.expectation.required_retrievals
+        ):
+            return "plan:premature_action"
+    return None

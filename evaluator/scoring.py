@@ -26,7 +26,13 @@ from contracts.agent import AgentResult, PlanStep
 from contracts.run import ScenarioRun
 from contracts.toollog import ToolCallRecord
 from contracts.tools import TOOL_ARGS
-from evaluator.actions import NOT_RETRIEVAL, WRITE_TOOLS, action_outcome, dialog_outcome
+from evaluator.actions import (
+    NOT_RETRIEVAL,
+    WRITE_TOOLS,
+    action_outcome,
+    dialog_outcome,
+    plan_order_problem,
+)
 from evaluator.checks import CheckOutcome, check_answer, find_ids
 from evaluator.grounding import Evidence, GroundingResult, ground_answer, ground_strings
 from evaluator.models import MET_THRESHOLD, DimensionScore, ScenarioScore
@@ -633,7 +639,12 @@ def _score_planning(scenario: Scenario, run: ScenarioRun, result: AgentResult) -
         passed=plan_f1 >= MET_THRESHOLD,
         reason=f"plan:matched={matched}/{len(ref)},steps={len(plan)}",
     )
-    completion = _dim(plan_f1, outcome.reason)
+    # Every reference step in the plan is not enough: the ask comes before
+    # the data it disambiguates, the evidence before the write.
+    order = plan_order_problem(scenario, [(_qualified(s), s.arguments) for s in plan])
+    if order is not None:
+        outcome = CheckOutcome(score=0.0, passed=False, reason=f"{outcome.reason},{order}")
+    completion = _dim(outcome.score, outcome.reason)
     calls = [
         Call(tool=_qualified(s), arguments=s.arguments)
         for s in plan

@@ -149,3 +149,47 @@ def test_insufficient_evidence_names_the_cause_not_every_cause() -> None:
     )
     outcome = check_answer(check, shotgun)
     assert not outcome.passed and "cause=0" in outcome.reason
+
+
+def _plan_score(s: Scenario, steps: list[tuple[str, dict[str, Any]]]) -> Any:
+    from contracts.agent import PlanStep
+
+    plan = [PlanStep(agent=t.split(".")[0], tool=t.split(".")[1], arguments=a) for t, a in steps]
+    run = ScenarioRun(
+        scenario_id=s.id,
+        track="planning",
+        result=AgentResult(answer="", plan=plan),
+        tool_calls=[],
+    )
+    return score_run(s.model_copy(update={"tracks": ["planning"]}), run)
+
+
+def _reference(s: Scenario) -> list[tuple[str, dict[str, Any]]]:
+    return [(f"{r.agent}.{r.tool}", r.arguments) for r in s.expectation.reference_plan]
+
+
+@pytest.mark.parametrize("kind", ["action.raise_corrective", "dialog.asset_daily_mean"])
+def test_planning_track_checks_the_order_of_asks_and_writes(kind: str) -> None:
+    """A plan holding every reference step still fails when it writes before
+    the evidence, or asks the operator after the data it needed them for."""
+    s = next(x for x in sets.hidden_set("plan-order-seed") if x.kind == kind)
+    ref = _reference(s)
+    assert _plan_score(s, ref).task_completion.score >= 0.99
+    moved = [ref[-1], *ref[:-1]]  # the write first / the ask last
+    if kind.startswith("dialog."):
+        moved = [*ref[1:], ref[0]]
+    bad = _plan_score(s, moved)
+    assert bad.task_completion.score == 0.0
+    assert ("plan:premature_action" if kind.startswith("action.") else "plan:ask_late") in (
+        bad.task_completion.reason
+    )
+    dropped = [st for st in ref if st[0] != "utilities.ask_operator"]
+    if kind.startswith("dialog."):
+        assert "plan:ask_missing" in _plan_score(s, dropped).task_completion.reason
+
+
+def test_planning_track_writes_only_when_asked() -> None:
+    s = next(x for x in sets.hidden_set("plan-order-seed") if x.expectation.action is None)
+    ref = _reference(s)
+    extra = ("wo.create_workorder", {"asset_num": "CWC04006", "priority": 3})
+    assert "plan:unasked_writes" in _plan_score(s, [*ref, extra]).task_completion.reason
