@@ -109,9 +109,10 @@ def default_deps(settings: Settings) -> Deps:
         janitor.cleanup(client, older_than=0, submission=submission, images=True)
 
     def _retry(submission_id: uuid.UUID, countdown: float) -> None:
-        from worker.celery_app import EVALUATE_TASK, QUEUE, app
+        from services.taskqueue.broker import send_evaluate
+        from worker.celery_app import app
 
-        app.send_task(EVALUATE_TASK, args=[str(submission_id)], queue=QUEUE, countdown=countdown)
+        send_evaluate(app, submission_id, countdown=countdown)
 
     return Deps(
         settings=settings,

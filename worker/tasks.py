@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import uuid
 
-from services.api import logs
+from services import logs
 from services.settings import get_settings
 from services.store.db import session_scope
 from services.store.submissions import utcnow
+from services.taskqueue.broker import send_evaluate
+from services.taskqueue.contract import EVALUATE_TASK, RECONCILE_TASK, evaluate_submission_id
 from worker import pipeline, reconciler
-from worker.celery_app import EVALUATE_TASK, QUEUE, RECONCILE_TASK, app
+from worker.celery_app import app
 
 log = logging.getLogger("arena.worker.tasks")
 _configured = False
@@ -38,7 +40,7 @@ def evaluate_submission(self, submission_id: str) -> str:  # noqa: ANN001 - cele
     stays queued, no attempt is spent)."""
     _setup()
     try:
-        sid = uuid.UUID(submission_id)
+        sid = evaluate_submission_id(submission_id)
     except (ValueError, TypeError):
         log.warning("bad task argument", extra={"code": "invalid_submission_id"})
         return "invalid"
@@ -56,7 +58,7 @@ def evaluate_submission(self, submission_id: str) -> str:  # noqa: ANN001 - cele
 
 def _enqueue(submission_id: uuid.UUID) -> bool:
     try:
-        app.send_task(EVALUATE_TASK, args=[str(submission_id)], queue=QUEUE, retry=False)
+        send_evaluate(app, submission_id, retry=False)
     except Exception as exc:
         log.warning(
             "enqueue failed", extra={"submission_id": submission_id, "error": type(exc).__name__}

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
-from services.api import errors, logs
+from services import logs
+from services.api import errors
 from services.api.admin.endpoints import router as admin_router
 from services.api.failures.endpoints import router as failures_router
 from services.api.health.endpoints import router as health_router

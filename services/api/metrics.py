@@ -90,7 +90,8 @@ class LifecycleCollector(Collector):
         )
         try:
             import redis
-            from worker.celery_app import QUEUE
+
+            from services.taskqueue.contract import QUEUE
 
             client = redis.Redis.from_url(
                 self.settings.redis_url, socket_timeout=1, socket_connect_timeout=1

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from services.api.leaderboard.service import BodyCache, etag_matches
-from services.api.logs import JsonFormatter
 from services.api.phases.service import blocking_reason
+from services.logs import JsonFormatter
 from services.store import tokens
 from services.store.leaderboard import BoardRow, best_per_team
 from services.store.lifecycle import FINAL, Status, can_transition
