@@ -257,7 +257,7 @@ def lineage_sequence(
     penalty = min(0.5, 0.1 * max(0, duplicate_calls - _DUPLICATE_FREE))
     required = scenario.expectation.required_retrievals
     ordered = sorted(records, key=lambda r: r.seq)
-    usable = [r for r in ordered if r.status in ("ok", "warning")]
+    usable = [r for r in ordered if usable_record(r)]
     relevant = set(id(r) for r in relevant_calls(required, usable))
 
     def family_calls(fam: str) -> list[ToolCallRecord]:
@@ -397,7 +397,7 @@ def repeated_after_success(records: list[ToolCallRecord]) -> int:
         if key in succeeded:
             repeats += 1
         # A warning invites a retry too, so only clean results count.
-        if r.status == "ok" or (r.status == "empty" and not r.injected_fault):
+        if usable_record(r) and r.status != "warning":
             succeeded.add(key)
     return repeats
 

@@ -303,7 +303,7 @@ class AlertConfirmed(Template):
                 ),
                 history_step(asset.site, asset.name, lo, hi, sensor),
             ],
-            evidence=[ev["event_id"], sensor],
+            evidence=[],  # the answer is the asked field alone
             output_hint='JSON: {"confirmed": true or false}',
             extra_params={"sensor": sensor},
         )
@@ -393,7 +393,7 @@ class AnomalyCause(Template):
                     page_size=500,
                 ),
             ],
-            evidence=[ev["event_id"], p["work_order"]],
+            evidence=[p["work_order"]],
             output_hint='JSON: {"cause": "maintenance" or "fault", "work_order": its number}',
         )
 
@@ -449,17 +449,18 @@ class ClosedPersisting(Template):
         return Draft(
             text=text,
             check=JsonFieldsCheck(fields={"resolved": p["resolved"]}),
+            # the order, the alerts after it, then the telemetry they point at
             plan=[
                 step("wo.get_workorder", wonum=p["wonum"]),
-                history_step(asset.site, asset.name, lo, hi, p["sensor"]),
                 step(
                     "wo.list_events",
                     equipment_id=asset.equipment_id,
                     date_from=lo[:10],
                     date_to=(t + timedelta(days=4)).date().isoformat(),
                 ),
+                history_step(asset.site, asset.name, lo, hi, p["sensor"]),
             ],
-            evidence=[p["wonum"]],
+            evidence=[],  # the answer is the asked field alone
             output_hint='JSON: {"resolved": true or false}',
         )
 
