@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from hidden_scenarios.templates import (
     actions,
+    chains,
     clarify,
     dialog,
     evidence,
@@ -26,6 +27,7 @@ _ALL: list[Template] = [
     *dialog.TEMPLATES,
     *actions.TEMPLATES,
     *evidence.TEMPLATES,
+    *chains.TEMPLATES,
 ]
 KINDS: dict[str, Template] = {t.id: t for t in _ALL}
 assert len(KINDS) == len(_ALL), "kind ids must be unique"
