@@ -1,6 +1,7 @@
 """Harder scenarios (issue 17): where the rule-based example agent stops,
-next to the oracle, the no-op agent and the behaviour agents (the oracle
-that always acts, never acts, always asks or never asks).
+next to the oracle, the no-op agent, the behaviour agents (the oracle that
+always acts, never acts, always asks or never asks) and the adversaries of
+issue 15.
 
 Mean per-scenario overall (x100) by kind group and by each issue-17 kind,
 on the hidden set of the adversarial test seed (public pack, execution
@@ -99,7 +100,7 @@ def markdown(m: dict[str, Any], agents: list[str], cmd: str) -> str:
 def main() -> None:
     from tests.adversarial import harness as H
 
-    default = ["oracle", "baseline", "noop", *H.BEHAVIOUR_AGENTS]
+    default = ["oracle", "baseline", "noop", *H.BEHAVIOUR_AGENTS, *H.ADVERSARY_MODES]
     ap = argparse.ArgumentParser(prog="bench_new_kinds.py")
     ap.add_argument("--agents", default=",".join(default))
     ap.add_argument("--set", default="hidden", choices=("public", "hidden"))
