@@ -7,106 +7,40 @@ scenario is solvable and every expectation consistent with the tools."""
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-import uvicorn
 
-from contracts.agent import AgentResult
-from contracts.run import ScenarioRun
-from contracts.toollog import RunPlan, ToolCallRecord
-from evaluator import ScenarioScore, score_run
+from evaluator import ScenarioScore
 from evaluator.checks import check_answer
-from evaluator.retrieval import Call, requirement_met, usable_record
 from hidden_scenarios import sets
-from hidden_scenarios.oracle import solve
 from hidden_scenarios.schema import Scenario
-from hidden_scenarios.validate import canonical_tool
-from services.assetdata.app import create_app
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from hidden_scenarios.verify import asset_service, problems_of, run_oracle
 
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    runs = tmp_path_factory.mktemp("runs")
-    app = create_app(plant=sets.plant_context().plant, runs_dir=runs, timeout_delay=0.05)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    else:  # pragma: no cover
-        pytest.fail("asset-data service did not start")
-    yield base, runs
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-def _run(
-    base: str, runs: Path, scenario: Scenario, prefix: str
-) -> tuple[AgentResult, list[ToolCallRecord]]:
-    token = f"{prefix}-{scenario.id}"
-    plan = RunPlan(run_token=token, faults=scenario.faults, clarification=scenario.clarification)
-    (runs / "plans" / f"{token}.json").write_text(plan.model_dump_json())
-    result = solve(scenario, base, run_token=token)
-    log = runs / "logs" / f"{token}.jsonl"
-    records = [ToolCallRecord.model_validate_json(line) for line in log.read_text().splitlines()]
-    return result, records
+    with asset_service(sets.plant_context().plant, tmp_path_factory.mktemp("runs")) as svc:
+        yield svc
 
 
 def _check_set(
     base: str, runs: Path, scenarios: list[Scenario], prefix: str
 ) -> list[ScenarioScore]:
-    failures: dict[str, str] = {}
+    """Every scenario solved by the oracle, by ``hidden_scenarios.verify``'s
+    rules (the ones ``pack validate`` applies): full retrieval accuracy in
+    both tracks, the answer passes its check, every injected fault fired and
+    was recovered, every required retrieval is in the tool log."""
+    failures: dict[str, list[str]] = {}
     scores: list[ScenarioScore] = []
     for s in scenarios:
-        result, records = _run(base, runs, s, prefix)
-        answer = result.answer
-        for track in s.tracks:
-            run = ScenarioRun(scenario_id=s.id, track=track, result=result, tool_calls=records)
-            sc = score_run(s, run)
-            scores.append(sc)
-            # Following the reference plan earns full retrieval accuracy in
-            # both tracks (the executed log and the executed plan).
-            if sc.retrieval_accuracy.score < 1.0:
-                failures[s.id] = f"{s.template}/{track}: {sc.retrieval_accuracy.reason}"
-        outcome = check_answer(s.expectation.check, answer)
-        if not outcome.passed:
-            failures[s.id] = f"{s.template}: {outcome.reason} answer={answer[:200]!r}"
-            continue
-        # The faults really fired, and the oracle recovered by retrying.
-        for f in s.faults:
-            tool = canonical_tool(f.tool)
-            calls = [r for r in records if r.tool == tool]
-            injected = [r for r in calls if r.injected_fault == f.kind]
-            if not injected or calls[-1].injected_fault is not None:
-                failures[s.id] = f"{s.template}: fault {f.kind} on {tool} not seen/recovered"
-        # Every required retrieval is in the authoritative tool log, by the
-        # evaluator's own rule (a single clean call performs it).
-        for req in s.expectation.required_retrievals:
-            ok = [Call(r.tool, r.arguments) for r in records if usable_record(r)]
-            if not any(requirement_met(req, [c])[0] for c in ok):
-                failures[s.id] = f"{s.template}: required {req.tool} {req.arguments} not in log"
+        run = run_oracle(base, runs, s, prefix)
+        scores += run.scores
+        problems = problems_of(run)
+        if problems:
+            failures[s.id] = [f"{s.template}: {p}" for p in problems]
     assert not failures, json.dumps(failures, indent=1)
     return scores
 
@@ -178,7 +112,7 @@ def test_wrong_answers_fail_the_checks(service, hidden_a) -> None:
         ]
         if not others:
             continue
-        answer = _run(base, runs, s, "cross")[0].answer
+        answer = run_oracle(base, runs, s, "cross").answer
         other = others[0]
         assert not check_answer(other.expectation.check, answer).passed, (s.id, other.id)
         crossed += 1
