@@ -13,6 +13,12 @@
 
     .venv/bin/python bench/bench_sandbox.py [--n 20] [--skip-hidden] [--write]
     .venv/bin/python bench/bench_sandbox.py --attempts-only [--attempts 3] [--write]
+    .venv/bin/python bench/bench_sandbox.py --throughput [--rounds 2] [--write]
+
+4. Throughput (issue 22): the baseline over the full hidden set at the
+   default settings (adaptive parallelism) against the same run pinned at
+   parallelism 2, alternating in the same run (pinned first), with the
+   parallelism the scheduler chose and where the time goes.
 
 ``--write`` appends the figures under "Sandbox" in docs/benchmarks.md.
 """
@@ -88,7 +94,9 @@ def synthetic_scenarios(n: int) -> list[Scenario]:
 
 def sandbox_noop(client: Any, image_id: str, n: int, settings: Settings) -> RunnerStats:
     stats = RunnerStats()
-    one = settings.model_copy(update={"scenario_parallelism": 1})
+    one = settings.model_copy(
+        update={"scenario_parallelism": 1, "scenario_parallelism_adaptive": False}
+    )
     runs = run_submission(
         client,
         image_id,
@@ -170,6 +178,52 @@ def hidden_attempts(
         "stats": stats,
         "report": report,
     }
+
+
+def throughput_lines(client: Any, settings: Settings, rounds: int) -> list[str]:
+    """Pinned parallelism 2 vs the default (adaptive) settings, alternating."""
+    baseline = build_example(client, "baseline", "arena-bench-baseline:latest")
+    pinned_settings = settings.model_copy(
+        update={"scenario_parallelism": 2, "scenario_parallelism_adaptive": False}
+    )
+    hidden_baseline(client, baseline, pinned_settings)  # warm caches, page in the plant
+    pinned, adaptive = [], []
+    for _ in range(max(1, rounds)):
+        pinned.append(hidden_baseline(client, baseline, pinned_settings))
+        adaptive.append(hidden_baseline(client, baseline, settings))
+    p_wall = statistics.median(h["wall"] for h in pinned)
+    a_wall = statistics.median(h["wall"] for h in adaptive)
+    from worker.sandbox.slots import parallelism_bounds
+
+    start, low, high = parallelism_bounds(settings)
+
+    def where(h: dict[str, Any]) -> str:
+        st: RunnerStats = h["stats"]
+        n = max(1, st.runs)
+        return (
+            f"setup {st.setup:.2f} s, per run create {st.create / n * 1000:.0f} ms (before its "
+            f"slot), slot wait {st.slot_wait / n * 1000:.0f} ms, start {st.start / n * 1000:.0f}"
+            f" ms, agent {st.agent / n * 1000:.0f} ms, remove {st.remove / n * 1000:.0f} ms; "
+            f"peak {st.peak_parallel} at once, final limit {st.final_parallelism}"
+        )
+
+    first = adaptive[-1]
+    return [
+        f"- baseline agent, full hidden set ({first['scenarios']} execution scenarios), "
+        f"{os.cpu_count()} cores, {len(pinned)} alternating rounds (pinned first), medians:",
+        "  - pinned parallelism 2: "
+        + ", ".join(f"{h['wall']:.1f} s" for h in pinned)
+        + f" -> **{p_wall:.1f} s** ({first['scenarios'] / p_wall:.2f} scenarios/s); "
+        + where(pinned[-1]),
+        f"  - default settings (adaptive, start {start}, bounds {low}-{high}): "
+        + ", ".join(f"{h['wall']:.1f} s" for h in adaptive)
+        + f" -> **{a_wall:.1f} s** ({first['scenarios'] / a_wall:.2f} scenarios/s); "
+        + where(first),
+        f"  - **ratio default / pinned 2: {a_wall / p_wall:.2f}x**; outputs valid "
+        f"{first['ok_outputs']}/{first['scenarios']} vs {pinned[-1]['ok_outputs']}; overall "
+        f"{first['overall']:.1f} vs {pinned[-1]['overall']:.1f}; passed {first['passed']} vs "
+        f"{pinned[-1]['passed']}",
+    ]
 
 
 def _per_run(stats: RunnerStats) -> str:
@@ -262,6 +316,11 @@ def main() -> None:
     )
     parser.add_argument("--pack", default=None, help="pack directory of the attempts runs")
     parser.add_argument(
+        "--throughput",
+        action="store_true",
+        help="only default (adaptive) vs pinned parallelism 2 on the hidden set (issue 22)",
+    )
+    parser.add_argument(
         "--parallelism",
         type=int,
         nargs="*",
@@ -274,6 +333,20 @@ def main() -> None:
     settings = get_settings().model_copy(
         update={"data_dir": Path(os.environ.get("TMPDIR", "/tmp")) / "arena-bench"}
     )
+    if args.throughput:
+        lines = throughput_lines(client, settings, args.rounds)
+        lines.append(f"- host load average at the end: {os.getloadavg()[0]:.1f}")
+        text = "\n".join(lines)
+        print(text)
+        if args.write:
+            stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+            with (ROOT / "docs" / "benchmarks.md").open("a", encoding="utf-8") as fh:
+                fh.write(
+                    f"\n## Sandbox: throughput (issue 22)\n\n"
+                    f"`flock /tmp/arena-docker.lock .venv/bin/python bench/bench_sandbox.py "
+                    f"--throughput --rounds {args.rounds} --write` ({stamp})\n\n{text}\n"
+                )
+        return
     if args.attempts_only:
         lines = attempts_lines(
             client, settings, max(2, args.attempts), args.attempt_rounds, args.pack
@@ -343,7 +416,11 @@ def main() -> None:
         default = settings.scenario_parallelism
         for par in args.parallelism or [default, 2 * default]:
             h = hidden_baseline(
-                client, baseline, settings.model_copy(update={"scenario_parallelism": par})
+                client,
+                baseline,
+                settings.model_copy(
+                    update={"scenario_parallelism": par, "scenario_parallelism_adaptive": False}
+                ),
             )
             s: RunnerStats = h["stats"]
             lines += [

@@ -92,6 +92,19 @@ class Settings(BaseSettings):
     agent_log_bytes: int = 1024**2
     agent_uid: int = 65534
     scenario_parallelism: int = Field(default_factory=lambda: max(1, (os.cpu_count() or 2)))
+    # Adaptive parallelism (issue 22): a submission starts at
+    # scenario_parallelism and grows while its scenarios/s rises (and the host
+    # has memory), within [scenario_parallelism_min, scenario_parallelism_max]
+    # (0 = 4 x the cores); False pins it at scenario_parallelism.
+    scenario_parallelism_adaptive: bool = True
+    scenario_parallelism_min: int = Field(1, ge=1)
+    scenario_parallelism_max: int = Field(0, ge=0)
+    # Scenario slots of the whole host, shared fairly by the submissions of
+    # every worker using the same host_slots_dir (0 = scenario_parallelism_max).
+    host_scenario_slots: int = Field(0, ge=0)
+    # Where those slots live: a directory every worker of the host sees at
+    # once (None = <data_dir>/host-slots, i.e. one worker's own).
+    host_slots_dir: Path | None = None
     agent_nofile: int = 1024  # open-file ulimit inside the agent container
     agent_runtime: str | None = None  # OCI runtime, e.g. "runsc" (gVisor); None = engine default
     image_max_bytes: int = 8 * 1024**3  # all layers of an uploaded image, decompressed

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from datetime import timedelta
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily, Metric
@@ -18,6 +19,26 @@ from services.store.db import engine_for
 DURATION_BUCKETS = (5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400, 28800)
 # Failure codes of submissions a worker failed closed (see worker/pipeline.py).
 SECURITY_CODES = ("server_image_changed",)
+# Throughput window of arena_scenarios_per_second (issue 22).
+THROUGHPUT_WINDOW_SECONDS = 300
+# Scenario runs per second over the window: each submission that ran in it
+# contributes its runs done, prorated by how much of its run phase (running
+# -> scoring, or -> now while it runs) falls inside the window.
+_THROUGHPUT_SQL = """
+SELECT coalesce(sum(
+    scenarios_done
+    * extract(epoch FROM coalesce(scoring_at, now()) - greatest(running_at, now() - :w))
+    / greatest(extract(epoch FROM coalesce(scoring_at, now()) - running_at), 0.001)
+), 0)
+FROM submissions
+WHERE running_at IS NOT NULL
+  AND (scoring_at IS NOT NULL OR status = 'running')
+  AND coalesce(scoring_at, now()) > now() - :w
+"""
+_OLDEST_WAIT_SQL = """
+SELECT coalesce(extract(epoch FROM now() - min(coalesce(queued_at, created_at))), 0)
+FROM submissions WHERE status IN ('submitted', 'queued')
+"""
 HTTP_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60)
 
 
@@ -45,6 +66,14 @@ class LifecycleCollector(Collector):
         )
         for code in SECURITY_CODES:
             incidents.add_metric([code], 0)
+        throughput = GaugeMetricFamily(
+            "arena_scenarios_per_second",
+            f"Scenario runs finished per second over the last {THROUGHPUT_WINDOW_SECONDS} s",
+        )
+        oldest_wait = GaugeMetricFamily(
+            "arena_queue_oldest_wait_seconds",
+            "How long the oldest submission waiting for a worker has waited (0: none)",
+        )
         try:
             with engine_for(self.settings.database_url).connect() as conn:
                 for status, count in conn.execute(
@@ -67,6 +96,11 @@ class LifecycleCollector(Collector):
                 )
                 for code in SECURITY_CODES:
                     incidents.add_metric([code], found.get(code, 0))
+                window = timedelta(seconds=THROUGHPUT_WINDOW_SECONDS)
+                done = conn.execute(text(_THROUGHPUT_SQL), {"w": window}).scalar() or 0
+                throughput.add_metric([], float(done) / THROUGHPUT_WINDOW_SECONDS)
+                waited = conn.execute(text(_OLDEST_WAIT_SQL)).scalar() or 0
+                oldest_wait.add_metric([], float(waited))
                 rows = conn.execute(
                     text(
                         "SELECT extract(epoch FROM validating_at - created_at),"
@@ -78,6 +112,8 @@ class LifecycleCollector(Collector):
             rows = []
         yield statuses
         yield incidents
+        yield throughput
+        yield oldest_wait
         yield _histogram(
             "arena_submission_wait_seconds",
             "Upload to first worker claim (last 5000 finished)",

@@ -3,9 +3,12 @@
 Per submission: one asset-data sidecar (network ``none``) and the LLM
 gateway. Per scenario: a fresh hardened agent container joined to the
 sidecar's network namespace, its own run token, fault plan, API key, input
-and output volumes. Scenarios run in parallel up to
-``settings.scenario_parallelism``. Nothing is left behind: every container,
-volume and temp dir is removed in ``finally`` (and by label as a safety net).
+and output volumes. How many scenarios run at once is decided per
+submission by ``worker.sandbox.slots`` (adaptive parallelism within the
+operator's bounds, host slots shared fairly between the submissions of all
+workers of the host); each run's container is created before it waits for
+a slot. Nothing is left behind: every container, volume and temp dir is
+removed in ``finally`` (and by label as a safety net).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from worker.gateway.llm import Completer
 from worker.gateway.server import GatewayServer
 from worker.sandbox import hardening, janitor, results, sidecar
 from worker.sandbox import labels as L
+from worker.sandbox.slots import Gate
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +72,9 @@ class RunnerStats:
     teardown: float = 0.0
     wall: float = 0.0
     runs: int = 0
+    slot_wait: float = 0.0  # created, waiting for a scenario slot (off the critical path)
+    peak_parallel: int = 0  # most scenarios of the submission running at once
+    final_parallelism: int = 0  # the adaptive limit when the submission ended
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, **phases: float) -> None:
@@ -164,9 +171,12 @@ def _run_one(
     registry: KeyRegistry,
     stats: RunnerStats,
     log_tails: dict[str, str] | None,
+    gate: Gate,
 ) -> ScenarioRun:
     """One agent container from create to remove; returns the run with its
-    exit facts (result and tool log are collected for all runs at once)."""
+    exit facts (result and tool log are collected for all runs at once).
+    The container is created first, then waits for a slot of ``gate``; the
+    slot is given back as soon as the agent exits."""
     api_key = registry.issue(slot.token, settings.llm_token_budget)
     labels = L.sandbox_labels("agent", submission, run=slot.run_id)
     kwargs = hardening.agent_create_kwargs(
@@ -182,11 +192,14 @@ def _run_one(
     )
     facts = RunFacts()
     container = None
+    held: int | None = None  # the scenario slot, once granted
     t0 = time.perf_counter()
     try:
         try:
             container = client.containers.create(**kwargs)
             t1 = time.perf_counter()
+            held = gate.acquire()
+            tw = time.perf_counter()
             container.start()
         except docker.errors.APIError as exc:
             if not _image_fault(exc):
@@ -199,6 +212,8 @@ def _run_one(
         t2 = time.perf_counter()
         exit_code, timed_out = _wait(container, settings.agent_wall_seconds)
         t3 = time.perf_counter()
+        gate.release(held)
+        held = None
         facts.exit_code, facts.timed_out = exit_code, timed_out
         facts.wall_seconds = round(t3 - t2, 3)
         if log_tails is not None:  # local validate only: never on the server
@@ -212,9 +227,16 @@ def _run_one(
             facts.completion_tokens = usage.completion_tokens
             facts.llm_calls, facts.llm_model = usage.calls, usage.model
         stats.add(
-            create=t1 - t0, start=t2 - t1, agent=t3 - t2, collect=time.perf_counter() - t3, runs=1
+            create=t1 - t0,
+            slot_wait=tw - t1,
+            start=t2 - tw,
+            agent=t3 - t2,
+            collect=time.perf_counter() - t3,
+            runs=1,
         )
     finally:
+        if held is not None:  # did not start or did not finish: no rate sample
+            gate.release(held, completed=False)
         registry.revoke(slot.token)
         t5 = time.perf_counter()
         if container is not None:
@@ -379,6 +401,8 @@ def run_submission(
     volumes: list[Any] = []
     side: Any = None
     executor: ThreadPoolExecutor | None = None
+    gate: Gate | None = None
+    registration: Any = None  # the host-slots registration of this submission
     total = len(scenarios)
     runs: list[ScenarioRun | None] = [None] * total
     try:
@@ -442,9 +466,15 @@ def run_submission(
         stats.add(setup=time.perf_counter() - started)
 
         executor.shutdown(wait=True)
+        gate = Gate(settings)
+        # as many threads as the adaptive limit may ever allow: each creates
+        # its container, then waits for a slot of the gate
         executor = ThreadPoolExecutor(
-            max_workers=max(1, settings.scenario_parallelism), thread_name_prefix="arena-run"
+            max_workers=min(total, gate.adaptive.high),
+            thread_name_prefix=f"arena-run-{submission}",
         )
+        registration = gate.host.active(submission)
+        registration.__enter__()
         futures = {
             executor.submit(
                 _run_one,
@@ -459,6 +489,7 @@ def run_submission(
                 registry=registry,
                 stats=stats,
                 log_tails=log_tails,
+                gate=gate,
             ): s
             for s in slots
         }
@@ -468,6 +499,9 @@ def run_submission(
             runs[slot.index] = run
             if on_progress is not None:
                 on_progress(done, total, run)
+        gate.close()
+        registration.__exit__(None, None, None)
+        registration = None
         death = sidecar.death(side, settings)
         if death is not None and not death.exhausted:  # broken on its own: infrastructure
             raise RunnerError("sidecar_died", death.detail)
@@ -487,6 +521,13 @@ def run_submission(
         raise RunnerError("docker_error", f"{type(exc).__name__}: {str(exc)[:300]}") from exc
     finally:
         t_down = time.perf_counter()
+        if gate is not None:
+            gate.close()  # runs still waiting for a slot give up
+            with stats._lock:
+                stats.peak_parallel = max(stats.peak_parallel, gate.peak)
+                stats.final_parallelism = gate.adaptive.limit
+        if registration is not None:
+            registration.__exit__(None, None, None)
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
         _teardown(client, side, volumes, submission)
