@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from benchdocs import write_section  # noqa: E402
 
 HEADING = "## Harder scenarios (issue 17)"
-GROUPS = ("dialog.", "action.", "evidence.")
+GROUPS = ("dialog.", "action.", "evidence.", "chain.")
 
 
 def group_of(kind: str) -> str:

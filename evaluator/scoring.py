@@ -26,6 +26,7 @@ from contracts.agent import AgentResult, PlanStep
 from contracts.run import ScenarioRun
 from contracts.toollog import ToolCallRecord
 from contracts.tools import TOOL_ARGS
+from contracts.upstream import canonical_step
 from evaluator.actions import (
     NOT_RETRIEVAL,
     WRITE_TOOLS,
@@ -585,13 +586,19 @@ def _qualified(step: PlanStep | ReferenceStep) -> str:
     return canonical_tool(tool if "." in tool else f"{step.agent}.{tool}")
 
 
+PLAN_PAGING_KEYS = frozenset({"page_size", "page_num", "page"})
+
+
 def _step_matches(ref: ReferenceStep, step: PlanStep) -> bool:
     """The plan step performs the reference step: the same rule as a required
     retrieval (hidden_scenarios.matching), with every reference argument as a
     key argument: timestamps as instants (``2020-01-01`` ==
     ``2020-01-01T00:00:00``), windows covered with the tool's semantics,
-    placeholders on either side accepted."""
-    return step_satisfies(_qualified(ref), ref.arguments, _qualified(step), step.arguments)
+    placeholders on either side accepted. Paging arguments are how a plan
+    reads the data, not which data: a plan may page its own way (upstream
+    ``limit``/``cursor`` cannot ask for 5,000 rows at once)."""
+    wanted = {k: v for k, v in ref.arguments.items() if k not in PLAN_PAGING_KEYS}
+    return step_satisfies(_qualified(ref), wanted, _qualified(step), step.arguments)
 
 
 def _takes_no_arguments(step: PlanStep) -> bool:
@@ -620,8 +627,26 @@ def _plan_valid_share(plan: list[PlanStep]) -> float:
     return valid / len(plan) if plan else 0.0
 
 
+def _canonical_plan(plan: list[PlanStep]) -> list[PlanStep]:
+    """Plan steps written with AssetOpsBench's upstream names and argument
+    shapes (``history`` with ``end``, ``asset_class``…) as the canonical
+    calls the service would log for them (contracts.upstream, issue 20)."""
+    out: list[PlanStep] = []
+    for step in plan:
+        tool = step.tool.strip()
+        qualified = tool if "." in tool else f"{step.agent}.{tool}"
+        target, args = canonical_step(qualified, step.arguments)
+        target = canonical_tool(target)
+        if (target, args) == (canonical_tool(qualified), step.arguments):
+            out.append(step)
+            continue
+        family, _, name = target.partition(".")
+        out.append(step.model_copy(update={"agent": family, "tool": name, "arguments": args}))
+    return out
+
+
 def _score_planning(scenario: Scenario, run: ScenarioRun, result: AgentResult) -> ScenarioScore:
-    plan = result.plan
+    plan = _canonical_plan(result.plan)
     ref = scenario.expectation.reference_plan
     used: set[int] = set()
     matched = 0

@@ -193,3 +193,22 @@ def test_planning_track_writes_only_when_asked() -> None:
     ref = _reference(s)
     extra = ("wo.create_workorder", {"asset_num": "CWC04006", "priority": 3})
     assert "plan:unasked_writes" in _plan_score(s, [*ref, extra]).task_completion.reason
+
+
+def test_planning_track_reads_upstream_names_as_canonical_calls() -> None:
+    """Issue 20: a plan written with AssetOpsBench's names and argument
+    shapes (``history`` with ``end`` and ``limit``) earns what the canonical
+    plan earns."""
+    s = next(
+        x
+        for x in sets.hidden_set("plan-order-seed")
+        if [r.tool for r in x.expectation.reference_plan] == ["history"]
+        and len(x.expectation.reference_plan[0].arguments.get("sensors", [])) == 1
+    )
+    ref = _reference(s)
+    tool, args = ref[0]
+    upstream = {k: v for k, v in args.items() if k not in ("final", "page_size")}
+    upstream |= {"end": args["final"], "limit": 1000}
+    canonical, renamed = _plan_score(s, ref), _plan_score(s, [(tool, upstream)])
+    assert renamed.task_completion.score == canonical.task_completion.score >= 0.99
+    assert renamed.retrieval_accuracy.score == canonical.retrieval_accuracy.score
