@@ -32,7 +32,8 @@ MIN_ORACLE_OVERALL = 95.0
 MIN_BASELINE_PUBLIC_OVERALL = 85.0
 MIN_HELDOUT_DROP = 30.0  # overall points the public-tuned baseline must lose on the held-out pack
 # A fixed public subset for the docker path: every fault kind (error,
-# timeout, empty, warning), every output format, a clarification task.
+# timeout, empty, warning), every output format, a clarification task, and
+# one of each issue-17 group (dialog, action, evidence, chain).
 DOCKER_SUBSET = (
     "pub-0001",  # ids, no fault
     "pub-0006",  # number, iot.history error
@@ -42,6 +43,10 @@ DOCKER_SUBSET = (
     "pub-0017",  # number, tsfm forecast
     "pub-0024",  # json, wo warning
     "pub-0037",  # clarification
+    "pub-0041",  # dialog (utilities.ask_operator)
+    "pub-0043",  # action (work-order writes), wo warning
+    "pub-0045",  # insufficient evidence or its control (evidence.window_mean)
+    "pub-0052",  # diagnosis chain iot -> tsfm -> fmsr -> wo
 )
 
 
