@@ -25,22 +25,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from services.settings import Settings
 from services.store import submissions as store
-from services.store.catalog import lock_catalog
+from services.store.catalog import catalog_rows, lock_catalog
 from services.store.db import session_scope
-from services.store.lifecycle import FINAL, FailureKind, Status
-from services.store.models import (
-    FailureCluster,
-    Phase,
-    Submission,
-    SubmissionCluster,
-    SubmissionScore,
-)
+from services.store.lifecycle import FailureKind, Status
+from services.store.scores import write_report
 from worker import archive_fetch
 from worker.attempts import ATTEMPT_SEPARATOR, attempt_runs, expand_attempts  # noqa: F401
 
@@ -216,7 +208,7 @@ def _catalog(session: Session) -> list[Any]:
             total_count=row.total_count,
             submissions=row.submission_count,
         )
-        for row in session.scalars(select(FailureCluster))
+        for row in catalog_rows(session)
     ]
 
 
@@ -269,93 +261,6 @@ def probe_invariance(scenarios: Sequence[Any], variants: Sequence[Any], runs: li
     return summarise(variants, overall)
 
 
-def write_report(
-    session: Session,
-    submission: Submission,
-    report: Any,
-    now: datetime,
-    source: Any = None,
-    invariance: Any = None,
-    public_overall: float | None = None,
-    record: dict[str, Any] | None = None,
-) -> None:
-    """Aggregates + cluster counts + catalog upserts + the reproducibility
-    record; caller owns the transaction (and has checked the lease)."""
-    dims = report.dimensions
-    session.add(
-        SubmissionScore(
-            submission_id=submission.id,
-            task_completion=dims["task_completion"],
-            retrieval_accuracy=dims["retrieval_accuracy"],
-            result_verification=dims["result_verification"],
-            sequence_correctness=dims["sequence_correctness"],
-            clarity_justification=dims["clarity_justification"],
-            hallucination_rate=dims["hallucination"],
-            overall=report.overall,
-            pass_rate=report.pass_rate,
-            deployment_ready=report.deployment_ready,
-            scenarios=report.scenarios,
-            passed=report.passed,
-            hallucination_rate_answered=report.hallucination_rate_answered,
-            prompt_tokens=report.prompt_tokens,
-            completion_tokens=report.completion_tokens,
-            llm_calls=report.llm_calls,
-            failure_statements=report.failure_statements,
-            groups=[g.model_dump(mode="json") for g in report.groups],
-            run_failures=dict(report.run_failures),
-            judge=report.judge.model_dump(mode="json") if report.judge else None,
-            rubric_version=report.rubric_version,
-            scenario_pack=getattr(source, "name", None),
-            scenario_pack_version=getattr(source, "version", None),
-            scenario_pack_digest=getattr(source, "digest", None),
-            invariance_sample=invariance.sample if invariance else None,
-            entity_kept=invariance.entity_kept if invariance else None,
-            phrasing_kept=invariance.phrasing_kept if invariance else None,
-            public_overall=public_overall,
-            attempts=getattr(report, "attempts", 1),
-            runs=getattr(report, "runs", None) or report.scenarios,
-            pass_hat_k=getattr(report, "pass_hat_k", None),
-            flip_rate=getattr(report, "flip_rate", None),
-            overall_attempt_sd=getattr(report, "overall_attempt_sd", None),
-            intervals=dict(getattr(report, "intervals", None) or {}) or None,
-            wall_seconds=(record or {}).get("totals", {}).get("wall_seconds"),
-            record=record,
-        )
-    )
-    for entry in report.catalog_updates:
-        values = dict(
-            id=entry.key,
-            label=entry.label[:256],
-            category=entry.category,
-            code=entry.code,
-            status=entry.status,
-            centroid=list(entry.centroid),
-            embedder_id=entry.embedder_id,
-            total_count=entry.total_count,
-            submission_count=entry.submissions,
-            first_seen_at=entry.first_seen,
-            last_seen_at=entry.last_seen or now,
-        )
-        stmt = pg_insert(FailureCluster).values(**values)
-        session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[FailureCluster.id],
-                set_={k: stmt.excluded[k] for k in values if k not in ("id", "first_seen_at")},
-            )
-        )
-    session.flush()
-    for cluster in report.clusters:
-        session.add(
-            SubmissionCluster(
-                submission_id=submission.id,
-                cluster_id=cluster.key,
-                label=cluster.label[:256],
-                count=cluster.count,
-                share=cluster.share,
-            )
-        )
-
-
 def _finalize(
     deps: Deps,
     submission_id: uuid.UUID,
@@ -373,19 +278,8 @@ def _finalize(
     ``record(now)`` builds the reproducibility record (worker/record.py)."""
     with session_scope(deps.settings.database_url) as session:
         lock_catalog(session)  # catalog matching + update is serialised
-        sub = session.scalar(
-            select(Submission)
-            .where(Submission.id == submission_id)
-            .with_for_update(of=Submission)
-            .execution_options(populate_existing=True)
-        )
-        if (
-            sub is None
-            or sub.lease_owner != owner
-            or sub.status != Status.SCORING.value
-            or sub.cancel_requested
-            or session.get(SubmissionScore, submission_id) is not None
-        ):
+        sub = store.lock_for_finish(session, submission_id, owner)
+        if sub is None:
             return False
         now = deps.now()
         if store.pin_scenario_pack(session, sub.phase_id, source) is not None:
@@ -401,12 +295,7 @@ def _finalize(
             public_overall,
             record(now) if record is not None else None,
         )
-        sub.status = Status.FINISHED.value
-        sub.progress = 1.0
-        sub.finished_at = now
-        sub.lease_owner = None
-        sub.lease_expires_at = None
-        store.bump_leaderboard(session, sub.phase_id)
+        store.mark_finished(session, sub, now)
     return True
 
 
@@ -417,16 +306,7 @@ def _delete_archive(deps: Deps, submission_id: uuid.UUID, archive: Path) -> None
     if deps.settings.upload_retention_seconds > 0:
         return
     with session_scope(deps.settings.database_url) as session:
-        result = session.execute(
-            Submission.__table__.update()
-            .where(
-                Submission.id == submission_id,
-                Submission.status.in_([s.value for s in FINAL]),
-                Submission.archive_deleted_at.is_(None),
-            )
-            .values(archive_deleted_at=deps.now())
-        )
-        if result.rowcount == 1:
+        if store.mark_archive_deleted(session, submission_id, deps.now()):
             archive.unlink(missing_ok=True)
 
 
@@ -512,12 +392,8 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
             return "skipped"
         track, attempt, archive_name = sub.track, sub.attempt, sub.archive_name
         phase_id = sub.phase_id
-        phase_row = session.execute(
-            select(Phase.compare_public_pack, Phase.attempts).where(Phase.id == phase_id)
-        ).first()
-        compare_public = bool(phase_row and phase_row[0])
         # k independent runs of every scenario (issue 18)
-        attempts = max(1, int(phase_row[1] or 1)) if phase_row else 1
+        compare_public, attempts = store.phase_run_options(session, phase_id)
         image_sha256, image_bytes = sub.image_sha256, sub.image_bytes
     extra = {"submission_id": submission_id, "attempt": attempt, "worker": owner}
     log.info("claimed", extra=extra)

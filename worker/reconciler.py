@@ -26,13 +26,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.settings import Settings
 from services.store import submissions as store
-from services.store.lifecycle import ACTIVE, FINAL, WORKING, FailureKind, Status
-from services.store.models import Submission
+from services.store.lifecycle import FINAL, WORKING, FailureKind, Status
 
 log = logging.getLogger("arena.worker.reconciler")
 
@@ -102,17 +100,7 @@ def reconcile(
     session: Session, settings: Settings, now: datetime, enqueue: Callable[[uuid.UUID], bool]
 ) -> Report:
     report = Report()
-    rows = session.execute(
-        select(
-            Submission.id,
-            Submission.status,
-            Submission.deadline_at,
-            Submission.lease_expires_at,
-            Submission.enqueued_at,
-            Submission.attempt,
-        ).where(Submission.status.in_([s.value for s in ACTIVE]))
-    ).all()
-    expired = or_(Submission.lease_expires_at.is_(None), Submission.lease_expires_at <= now)
+    rows = store.active_rows(session)
     for sid, status, deadline, lease, enqueued, attempt in rows:
         action = decide(RowState(status, deadline, lease, enqueued, attempt), now, settings)
         if action is Action.NONE:
@@ -127,50 +115,18 @@ def reconcile(
                 now,
             )
         elif action is Action.FAIL_WORKER_LOST:
-            done = (
-                session.execute(
-                    update(Submission)
-                    .where(Submission.id == sid, Submission.status == status, expired)
-                    .values(
-                        status=Status.FAILED.value,
-                        failure_code="worker_lost",
-                        failure_message=(
-                            f"The evaluation was interrupted {attempt} time(s) (worker lost). "
-                            "This is on our side; it does not count against your quota."
-                        ),
-                        failure_kind=FailureKind.INFRASTRUCTURE.value,
-                        finished_at=now,
-                        lease_owner=None,
-                        lease_expires_at=None,
-                    )
-                ).rowcount
-                == 1
+            done = store.fail_worker_lost(
+                session,
+                sid,
+                status,
+                f"The evaluation was interrupted {attempt} time(s) (worker lost). "
+                "This is on our side; it does not count against your quota.",
+                now,
             )
         elif action is Action.REQUEUE:
-            done = (
-                session.execute(
-                    update(Submission)
-                    .where(Submission.id == sid, Submission.status == status, expired)
-                    .values(
-                        status=Status.QUEUED.value,
-                        lease_owner=None,
-                        lease_expires_at=None,
-                        enqueued_at=now,
-                        progress=0.0,
-                        scenarios_done=0,
-                    )
-                ).rowcount
-                == 1
-            )
+            done = store.requeue_expired(session, sid, status, now)
         else:  # ENQUEUE
-            done = (
-                session.execute(
-                    update(Submission)
-                    .where(Submission.id == sid, Submission.status == status, expired)
-                    .values(enqueued_at=now)
-                ).rowcount
-                == 1
-            )
+            done = store.touch_enqueued(session, sid, status, now)
         session.commit()
         if not done:
             continue
@@ -196,19 +152,8 @@ def delete_expired_archives(session: Session, settings: Settings, now: datetime)
     cutoff = now - timedelta(seconds=settings.upload_retention_seconds)
     directory = settings.data_dir / "uploads"
     here = store.upload_store_id(directory)  # None: no api writes uploads here
-    mine = Submission.archive_store.is_(None)  # legacy rows: decided by the file
-    if here is not None:
-        mine = or_(mine, Submission.archive_store == here)
-    rows = session.execute(
-        select(Submission.id, Submission.archive_name, Submission.archive_store).where(
-            and_(
-                Submission.status.in_([s.value for s in FINAL]),
-                Submission.archive_deleted_at.is_(None),
-                Submission.finished_at <= cutoff,
-                mine,
-            )
-        )
-    ).all()
+    # this store's rows, and legacy rows (no store recorded: decided by the file)
+    rows = store.archives_past_retention(session, cutoff, here)
     deleted = 0
     for sid, name, owner in rows:
         path = directory / os.path.basename(name) if name else None
@@ -217,15 +162,7 @@ def delete_expired_archives(session: Session, settings: Settings, now: datetime)
             continue  # the file lives on another host (or is a legacy row's elsewhere)
         # Marked first, and only while still final (an admin re-run may have
         # taken the row back meanwhile); the file goes once the mark holds.
-        done = session.execute(
-            update(Submission)
-            .where(
-                Submission.id == sid,
-                Submission.status.in_([s.value for s in FINAL]),
-                Submission.archive_deleted_at.is_(None),
-            )
-            .values(archive_deleted_at=now)
-        ).rowcount
+        done = int(store.mark_archive_deleted(session, sid, now))
         session.commit()
         if done and path is not None:
             path.unlink(missing_ok=True)

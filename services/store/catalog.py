@@ -13,8 +13,12 @@ so the re-run's clusters match the same entries and keep their keys.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from services.store.models import FailureCluster, SubmissionCluster
@@ -51,3 +55,36 @@ def release_submission_clusters(session: Session, submission_id: uuid.UUID) -> i
         delete(SubmissionCluster).where(SubmissionCluster.submission_id == submission_id)
     )
     return len(rows)
+
+
+def catalog_rows(session: Session) -> list[FailureCluster]:
+    """Every catalog entry (the worker matches a submission's clusters
+    against them, under ``lock_catalog``)."""
+    return list(session.scalars(select(FailureCluster)))
+
+
+def upsert_entries(session: Session, entries: Iterable[Any], now: datetime) -> None:
+    """Insert or update catalog entries (``evaluator.models.CatalogEntry``,
+    read by attribute); an entry's key and first sighting never change.
+    Caller owns the transaction and holds ``lock_catalog``."""
+    for entry in entries:
+        values = dict(
+            id=entry.key,
+            label=entry.label[:256],
+            category=entry.category,
+            code=entry.code,
+            status=entry.status,
+            centroid=list(entry.centroid),
+            embedder_id=entry.embedder_id,
+            total_count=entry.total_count,
+            submission_count=entry.submissions,
+            first_seen_at=entry.first_seen,
+            last_seen_at=entry.last_seen or now,
+        )
+        stmt = pg_insert(FailureCluster).values(**values)
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[FailureCluster.id],
+                set_={k: stmt.excluded[k] for k in values if k not in ("id", "first_seen_at")},
+            )
+        )

@@ -12,11 +12,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from services.store.catalog import release_submission_clusters
 from services.store.lifecycle import ACTIVE, FINAL, NOT_COUNTED, FailureKind, Status
-from services.store.models import Phase, Submission
+from services.store.models import Phase, Submission, SubmissionScore, Team
 
 
 def utcnow() -> datetime:
@@ -97,6 +98,53 @@ def quota_state(session: Session, team_id: int, phase: Phase, now: datetime) -> 
     return QuotaState(int(used or 0), phase.daily_quota, int(running or 0), phase.max_concurrent)
 
 
+# ---- api side: a new submission --------------------------------------------------
+def lock_team(session: Session, team_id: int) -> None:
+    """Serialise one team's submissions until the transaction ends: the
+    quota check and the insert after it run under this row lock, so two
+    concurrent uploads cannot both pass the check."""
+    session.scalar(select(Team.id).where(Team.id == team_id).with_for_update())
+
+
+def insert_submission(
+    session: Session,
+    *,
+    submission_id: uuid.UUID,
+    team_id: int,
+    phase_id: int,
+    track: str,
+    image_sha256: str,
+    image_bytes: int,
+    archive_name: str,
+    archive_store: str | None,
+    now: datetime,
+    deadline: timedelta,
+) -> Submission:
+    """The new row, status submitted (flushed; the caller commits)."""
+    sub = Submission(
+        id=submission_id,
+        team_id=team_id,
+        phase_id=phase_id,
+        track=track,
+        image_sha256=image_sha256,
+        image_bytes=image_bytes,
+        archive_name=archive_name,
+        archive_store=archive_store,
+        status=Status.SUBMITTED.value,
+        progress=0.0,
+        scenarios_total=0,
+        scenarios_done=0,
+        hidden=False,
+        attempt=0,
+        cancel_requested=False,
+        created_at=now,
+        deadline_at=now + deadline,
+    )
+    session.add(sub)
+    session.flush()
+    return sub
+
+
 # ---- worker side: lease ---------------------------------------------------------
 def claim(
     session: Session, submission_id: uuid.UUID, owner: str, lease: timedelta, now: datetime
@@ -129,6 +177,17 @@ def claim(
     if row is None:
         return None
     return session.get(Submission, submission_id, populate_existing=True)
+
+
+def phase_run_options(session: Session, phase_id: int) -> tuple[bool, int]:
+    """What the phase asks of an evaluation: (compare with the public pack,
+    attempts per scenario, at least 1)."""
+    row = session.execute(
+        select(Phase.compare_public_pack, Phase.attempts).where(Phase.id == phase_id)
+    ).first()
+    if row is None:
+        return False, 1
+    return bool(row[0]), max(1, int(row[1] or 1))
 
 
 def _held(submission_id: uuid.UUID, owner: str):
@@ -215,6 +274,41 @@ def fail(
     return result.rowcount == 1
 
 
+def lock_for_finish(
+    session: Session, submission_id: uuid.UUID, owner: str
+) -> Submission | None:
+    """The row, locked until the transaction ends, when ``owner`` may write
+    its result: lease held, status scoring, not cancelled, no score yet.
+    None otherwise (cancelled meanwhile, taken over, or already written by
+    a previous delivery)."""
+    sub = session.scalar(
+        select(Submission)
+        .where(Submission.id == submission_id)
+        .with_for_update(of=Submission)
+        .execution_options(populate_existing=True)
+    )
+    if (
+        sub is None
+        or sub.lease_owner != owner
+        or sub.status != Status.SCORING.value
+        or sub.cancel_requested
+        or session.get(SubmissionScore, submission_id) is not None
+    ):
+        return None
+    return sub
+
+
+def mark_finished(session: Session, sub: Submission, now: datetime) -> None:
+    """Finish a row locked by ``lock_for_finish`` (its scores written in the
+    same transaction): lease released, the phase's board version bumped."""
+    sub.status = Status.FINISHED.value
+    sub.progress = 1.0
+    sub.finished_at = now
+    sub.lease_owner = None
+    sub.lease_expires_at = None
+    bump_leaderboard(session, sub.phase_id)
+
+
 def release_for_retry(
     session: Session, submission_id: uuid.UUID, owner: str, now: datetime
 ) -> bool:
@@ -232,6 +326,40 @@ def release_for_retry(
         )
     )
     return result.rowcount == 1
+
+
+def reset_for_rerun(
+    session: Session, submission_id: uuid.UUID, now: datetime, deadline: timedelta
+) -> None:
+    """Take a final submission back to queued for an admin re-run: its score
+    row is deleted and its clusters are taken back from the catalog counts
+    (the new evaluation writes them again), attempts start over. Caller owns
+    the transaction and enqueues after the commit."""
+    session.execute(delete(SubmissionScore).where(SubmissionScore.submission_id == submission_id))
+    release_submission_clusters(session, submission_id)
+    session.execute(
+        update(Submission)
+        .where(Submission.id == submission_id)
+        .values(
+            status=Status.QUEUED.value,
+            progress=0.0,
+            scenarios_done=0,
+            failure_code=None,
+            failure_message=None,
+            failure_kind=None,
+            finished_at=None,
+            validating_at=None,
+            running_at=None,
+            scoring_at=None,
+            cancel_requested=False,
+            lease_owner=None,
+            lease_expires_at=None,
+            attempt=0,
+            queued_at=now,
+            enqueued_at=now,
+            deadline_at=now + deadline,
+        )
+    )
 
 
 def cancel(session: Session, submission_id: uuid.UUID, now: datetime) -> bool:
@@ -267,6 +395,120 @@ def mark_queued(session: Session, submission_id: uuid.UUID, now: datetime) -> No
     )
 
 
+# ---- reconciler -----------------------------------------------------------------
+def active_rows(session: Session) -> list[Any]:
+    """(id, status, deadline_at, lease_expires_at, enqueued_at, attempt) of
+    every active submission."""
+    return list(
+        session.execute(
+            select(
+                Submission.id,
+                Submission.status,
+                Submission.deadline_at,
+                Submission.lease_expires_at,
+                Submission.enqueued_at,
+                Submission.attempt,
+            ).where(Submission.status.in_([s.value for s in ACTIVE]))
+        ).all()
+    )
+
+
+def _unchanged_and_expired(submission_id: uuid.UUID, status: str, now: datetime):
+    """Still in ``status`` and nobody holds a live lease: the condition the
+    reconciler repeats in each write, so a worker renewing at the same
+    moment always wins."""
+    return and_(
+        Submission.id == submission_id,
+        Submission.status == status,
+        or_(Submission.lease_expires_at.is_(None), Submission.lease_expires_at <= now),
+    )
+
+
+def fail_worker_lost(
+    session: Session, submission_id: uuid.UUID, status: str, message: str, now: datetime
+) -> bool:
+    result = session.execute(
+        update(Submission)
+        .where(_unchanged_and_expired(submission_id, status, now))
+        .values(
+            status=Status.FAILED.value,
+            failure_code="worker_lost",
+            failure_message=message,
+            failure_kind=FailureKind.INFRASTRUCTURE.value,
+            finished_at=now,
+            lease_owner=None,
+            lease_expires_at=None,
+        )
+    )
+    return result.rowcount == 1
+
+
+def requeue_expired(session: Session, submission_id: uuid.UUID, status: str, now: datetime) -> bool:
+    """A working row whose lease expired goes back to queued."""
+    result = session.execute(
+        update(Submission)
+        .where(_unchanged_and_expired(submission_id, status, now))
+        .values(
+            status=Status.QUEUED.value,
+            lease_owner=None,
+            lease_expires_at=None,
+            enqueued_at=now,
+            progress=0.0,
+            scenarios_done=0,
+        )
+    )
+    return result.rowcount == 1
+
+
+def touch_enqueued(session: Session, submission_id: uuid.UUID, status: str, now: datetime) -> bool:
+    """Record that the row is being handed to the broker again."""
+    result = session.execute(
+        update(Submission)
+        .where(_unchanged_and_expired(submission_id, status, now))
+        .values(enqueued_at=now)
+    )
+    return result.rowcount == 1
+
+
+def archives_past_retention(
+    session: Session, cutoff: datetime, store_id: str | None
+) -> list[Any]:
+    """(id, archive_name, archive_store) of final submissions finished by
+    ``cutoff`` whose archive is not marked deleted, in upload store
+    ``store_id`` or in none recorded (legacy rows: decided by the file)."""
+    mine = Submission.archive_store.is_(None)
+    if store_id is not None:
+        mine = or_(mine, Submission.archive_store == store_id)
+    return list(
+        session.execute(
+            select(Submission.id, Submission.archive_name, Submission.archive_store).where(
+                and_(
+                    Submission.status.in_([s.value for s in FINAL]),
+                    Submission.archive_deleted_at.is_(None),
+                    Submission.finished_at <= cutoff,
+                    mine,
+                )
+            )
+        ).all()
+    )
+
+
+def mark_archive_deleted(session: Session, submission_id: uuid.UUID, now: datetime) -> bool:
+    """Mark a final submission's archive deleted, once and only while the
+    row is final (an admin re-run may have taken it back). True when this
+    call marked it: the caller removes the file then."""
+    result = session.execute(
+        update(Submission)
+        .where(
+            Submission.id == submission_id,
+            Submission.status.in_([s.value for s in FINAL]),
+            Submission.archive_deleted_at.is_(None),
+        )
+        .values(archive_deleted_at=now)
+    )
+    return result.rowcount == 1
+
+
 def pin_scenario_pack(session: Session, phase_id: int, source: Any) -> str | None:
     """Pin the phase to ``source``'s pack on its first evaluation; the pinned
     digest when it is another pack's (None: ``source`` is the phase's pack)."""
@@ -282,6 +524,11 @@ def pin_scenario_pack(session: Session, phase_id: int, source: Any) -> str | Non
     )
     pinned = session.scalar(select(Phase.scenario_pack_digest).where(Phase.id == phase_id))
     return None if pinned == source.digest else pinned
+
+
+def bump_all_leaderboards(session: Session) -> None:
+    """Every board changed (a team's display name appears on all of them)."""
+    session.execute(update(Phase).values(leaderboard_version=Phase.leaderboard_version + 1))
 
 
 def bump_leaderboard(session: Session, phase_id: int) -> None:

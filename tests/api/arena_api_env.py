@@ -161,8 +161,8 @@ def finished_submission(
     from sqlalchemy import select
 
     from services.store.models import Submission, Team
+    from services.store.scores import write_report
     from services.store.submissions import bump_leaderboard
-    from worker.pipeline import write_report
 
     now = utcnow() - timedelta(minutes=minutes_ago)
     with session_factory(settings.database_url)() as session:

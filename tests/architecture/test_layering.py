@@ -4,7 +4,9 @@ import inside a function counts as much as one at the top:
 - the api and the worker share their contract through ``services.taskqueue``
   (queue and task names, payloads, Celery configuration) and
   ``services.logs``; no module under ``services/api`` imports ``worker`` and
-  none under ``worker`` imports ``services.api``.
+  none under ``worker`` imports ``services.api``;
+- neither writes to the database itself: every write is a
+  ``services/store`` function.
 """
 
 from __future__ import annotations
@@ -131,3 +133,70 @@ def test_the_shared_contract_is_what_both_sides_use() -> None:
         "visibility_timeout": 60,
     }
 
+
+# ---- database writes go through services/store ----------------------------------
+WRITE_CONSTRUCTS = {"insert", "update", "delete"}  # sqlalchemy's write statement builders
+SESSION_WRITES = {"add", "add_all", "merge", "delete", "bulk_save_objects"}
+
+
+def write_sites(path: Path) -> list[str]:
+    """Places in ``path`` that write to the database without the store:
+    importing a write statement builder (``insert``/``update``/``delete``)
+    from sqlalchemy, a Core write on ``Model.__table__``, or a session's
+    ``add``/``merge``/``delete``. (Raw ``text()`` SQL, used for reads by the
+    health and metrics endpoints, and setting an attribute on a loaded row
+    are not seen here: those writes live in services/store too, by review.)"""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and (node.module or "").split(".")[0] == "sqlalchemy"
+            and (hit := WRITE_CONSTRUCTS & {a.name for a in node.names})
+        ):
+            found.append(f"{node.lineno}: imports {sorted(hit)} from {node.module}")
+        elif isinstance(node, ast.Attribute) and node.attr == "__table__":
+            found.append(f"{node.lineno}: uses __table__")
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in SESSION_WRITES
+            and isinstance(node.func.value, ast.Name)
+            and "session" in node.func.value.id.lower()
+        ):
+            found.append(f"{node.lineno}: {node.func.value.id}.{node.func.attr}()")
+    return sorted(found, key=lambda site: int(site.split(":")[0]))
+
+
+def direct_writes(directory: str) -> list[str]:
+    return [
+        f"{path.relative_to(ROOT)}:{site}"
+        for path in sorted((ROOT / directory).rglob("*.py"))
+        for site in write_sites(path)
+    ]
+
+
+@pytest.mark.parametrize("directory", ["services/api", "worker"])
+def test_database_writes_go_through_the_store(directory: str) -> None:
+    assert direct_writes(directory) == []
+
+
+def test_the_write_check_sees_each_form(tmp_path: Path) -> None:
+    path = tmp_path / "writer.py"
+    path.write_text(
+        "from sqlalchemy import select, update\n"
+        "from sqlalchemy.dialects.postgresql import insert as pg_insert\n"
+        "def f(session, sub):\n"
+        "    session.add(sub)\n"
+        "    session.execute(Sub.__table__.update())\n"
+        "    session.execute(select(Sub))\n"
+        "    db_session.merge(sub)\n"
+        "    items.add(sub)\n"
+    )
+    assert write_sites(path) == [
+        "1: imports ['update'] from sqlalchemy",
+        "2: imports ['insert'] from sqlalchemy.dialects.postgresql",
+        "4: session.add()",
+        "5: uses __table__",
+        "7: db_session.merge()",
+    ]

@@ -91,6 +91,7 @@ def _evaluate_and_write(settings: Settings, sid: uuid.UUID, now) -> None:
     """What the worker's final transaction does with the runs of ``sid``."""
     from evaluator import evaluate_submission
     from services.store.catalog import lock_catalog
+    from services.store.scores import write_report
     from worker import pipeline
 
     scenarios = [number_scenario(f"s-{i}") for i in range(8)]
@@ -99,7 +100,7 @@ def _evaluate_and_write(settings: Settings, sid: uuid.UUID, now) -> None:
         lock_catalog(session)
         sub = session.get(Submission, sid)
         report = evaluate_submission(scenarios, runs, pipeline._catalog(session), now)
-        pipeline.write_report(session, sub, report, now)
+        write_report(session, sub, report, now)
         session.execute(update(Submission).where(Submission.id == sid).values(status="finished"))
         session.commit()
 

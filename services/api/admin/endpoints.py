@@ -6,9 +6,7 @@ import uuid
 from collections.abc import Iterator
 
 from fastapi import APIRouter, Depends, Path, Request
-from sqlalchemy import select
 
-from services.api import queue
 from services.api.admin import service
 from services.api.admin.schemas import (
     HideIn,
@@ -24,14 +22,11 @@ from services.api.admin.schemas import (
     TokenOut,
 )
 from services.api.deps import AdminPrincipal, SessionDep, SettingsDep
-from services.api.errors import ApiError, responses
+from services.api.errors import responses
 from services.api.leaderboard.service import invalidate_heads
-from services.api.phases import service as phases
 from services.api.phases.schemas import PhaseOut, Track
-from services.api.submissions import service as submissions
 from services.api.submissions.schemas import SubmissionOut
-from services.store.models import ApiToken, Submission, Team
-from services.store.submissions import mark_queued, utcnow
+from services.store.submissions import utcnow
 
 
 def _invalidate_board_heads(request: Request) -> Iterator[None]:
@@ -49,30 +44,26 @@ router = APIRouter(
 )
 
 
-def _team_out(t: Team) -> TeamOut:
-    return TeamOut(id=t.id, name=t.name, display_name=t.display_name, created_at=t.created_at)
-
-
 @router.get("/teams", response_model=list[TeamOut])
 def list_teams(session: SessionDep, _: AdminPrincipal) -> list[TeamOut]:
-    return [_team_out(t) for t in session.scalars(select(Team).order_by(Team.id))]
+    return service.list_teams(session)
 
 
 @router.post("/teams", response_model=TeamOut, status_code=201, responses=responses(409))
 def create_team(body: TeamIn, session: SessionDep, _: AdminPrincipal) -> TeamOut:
-    return _team_out(service.create_team(session, body.name, body.display_name))
+    return service.add_team(session, body)
 
 
 @router.patch("/teams/{team_id}", response_model=TeamOut, responses=responses(404))
 def rename_team(
     body: TeamPatch, session: SessionDep, _: AdminPrincipal, team_id: int = Path(ge=1, le=2**31 - 1)
 ) -> TeamOut:
-    return _team_out(service.rename_team(session, team_id, body.display_name))
+    return service.rename_team(session, team_id, body.display_name)
 
 
 @router.get("/tokens", response_model=list[TokenOut])
 def list_tokens(session: SessionDep, _: AdminPrincipal) -> list[TokenOut]:
-    return [service.token_out(t) for t in session.scalars(select(ApiToken).order_by(ApiToken.id))]
+    return service.list_tokens(session)
 
 
 @router.post("/tokens", response_model=TokenCreated, status_code=201, responses=responses(404))
@@ -90,7 +81,7 @@ def revoke_token(
 
 @router.post("/phases", response_model=PhaseOut, status_code=201)
 def create_phase(body: PhaseIn, session: SessionDep, _: AdminPrincipal) -> PhaseOut:
-    return phases.to_out(service.create_phase(session, body), utcnow())
+    return service.add_phase(session, body)
 
 
 @router.patch("/phases/{phase_id}", response_model=PhaseOut, responses=responses(404))
@@ -100,8 +91,7 @@ def patch_phase(
     _: AdminPrincipal,
     phase_id: int = Path(ge=1, le=2**31 - 1),
 ) -> PhaseOut:
-    phase = phases.get_phase(session, phase_id)
-    return phases.to_out(service.patch_phase(session, phase, body), utcnow())
+    return service.patch_phase(session, phase_id, body)
 
 
 @router.get(
@@ -117,7 +107,7 @@ def pack_comparison(
 ) -> PackComparisonOut:
     """Public-set score beside the leaderboard score, per team, with the rank
     correlation (phases with ``compare_public_pack``)."""
-    return service.pack_comparison(session, phases.get_phase(session, phase_id), track)
+    return service.pack_comparison(session, phase_id, track)
 
 
 @router.post(
@@ -127,26 +117,7 @@ def hide_submission(
     body: HideIn, session: SessionDep, _: AdminPrincipal, submission_id: uuid.UUID = Path()
 ) -> SubmissionOut:
     """Hide (or unhide) a submission from every leaderboard."""
-    sub = service.get_submission(session, submission_id)
-    return submissions.to_out(service.set_hidden(session, sub, body.hidden))
-
-
-def _rerun_many(session: SessionDep, settings: SettingsDep, subs: list[Submission]) -> RerunOut:
-    now = utcnow()
-    out = RerunOut(requeued=[])
-    for sub in subs:
-        reason = service.rerun_reason(sub, settings)
-        if reason:
-            out.skipped[str(sub.id)] = reason
-            continue
-        service.rerun(session, settings, sub, now)
-        out.requeued.append(str(sub.id))
-    session.commit()
-    for sid in out.requeued:
-        if queue.enqueue(settings, uuid.UUID(sid)):
-            mark_queued(session, uuid.UUID(sid), utcnow())
-    session.commit()
-    return out
+    return service.set_hidden(session, submission_id, body.hidden)
 
 
 @router.post(
@@ -158,20 +129,7 @@ def rerun_submission(
     session: SessionDep, settings: SettingsDep, _: AdminPrincipal, submission_id: uuid.UUID = Path()
 ) -> SubmissionOut:
     """Re-run (= rescore) a final submission from its retained archive."""
-    sub = service.get_submission(session, submission_id)
-    reason = service.rerun_reason(sub, settings)
-    if reason == "not_final":
-        raise ApiError(409, "not_final", "The submission is still in progress.")
-    if reason == "archive_gone":
-        raise ApiError(
-            409,
-            "archive_gone",
-            "The uploaded archive was already deleted "
-            "(raise ARENA_UPLOAD_RETENTION_SECONDS to allow re-runs).",
-        )
-    _rerun_many(session, settings, [sub])
-    session.refresh(sub)
-    return submissions.to_out(sub)
+    return service.rerun_submission(session, settings, submission_id)
 
 
 @router.post("/phases/{phase_id}/rerun", response_model=RerunOut, responses=responses(404))
@@ -182,6 +140,4 @@ def rerun_phase(
     phase_id: int = Path(ge=1, le=2**31 - 1),
 ) -> RerunOut:
     """Re-run every final submission of a phase whose archive is retained."""
-    phases.get_phase(session, phase_id)
-    subs = list(session.scalars(select(Submission).where(Submission.phase_id == phase_id)))
-    return _rerun_many(session, settings, subs)
+    return service.rerun_phase(session, settings, phase_id)

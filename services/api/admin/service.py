@@ -5,41 +5,44 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from services.api import queue
 from services.api.admin.schemas import (
     PackComparisonEntry,
     PackComparisonOut,
     PhaseIn,
     PhasePatch,
+    RerunOut,
+    TeamIn,
+    TeamOut,
     TokenCreated,
     TokenOut,
 )
 from services.api.errors import ApiError
+from services.api.phases import service as phases
+from services.api.phases.schemas import PhaseOut
+from services.api.submissions import service as submissions
+from services.api.submissions.schemas import SubmissionOut
 from services.settings import Settings
+from services.store import admin as writes
+from services.store import submissions as store
 from services.store import tokens
-from services.store.catalog import release_submission_clusters
 from services.store.leaderboard import best_per_team, load_rows
 from services.store.lifecycle import ACTIVE, Status
-from services.store.models import (
-    ApiToken,
-    Phase,
-    Submission,
-    SubmissionScore,
-    Team,
-)
+from services.store.models import ApiToken, Phase, Submission, Team
 from services.store.submissions import bump_leaderboard
 
 log = logging.getLogger("arena.api.admin")
 
 
 def create_team(session: Session, name: str, display_name: str | None) -> Team:
-    team = Team(name=name, display_name=display_name or name)
-    session.add(team)
     try:
+        team = writes.insert_team(session, name, display_name or name)
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -54,15 +57,26 @@ def team_by_name(session: Session, name: str) -> Team:
     return team
 
 
-def rename_team(session: Session, team_id: int, display_name: str) -> Team:
+def team_out(t: Team) -> TeamOut:
+    return TeamOut(id=t.id, name=t.name, display_name=t.display_name, created_at=t.created_at)
+
+
+def list_teams(session: Session) -> list[TeamOut]:
+    return [team_out(t) for t in session.scalars(select(Team).order_by(Team.id))]
+
+
+def add_team(session: Session, data: TeamIn) -> TeamOut:
+    """``POST /admin/teams``."""
+    return team_out(create_team(session, data.name, data.display_name))
+
+
+def rename_team(session: Session, team_id: int, display_name: str) -> TeamOut:
     team = session.get(Team, team_id) if 0 < team_id < 2**31 else None
     if team is None:
         raise ApiError(404, "team_not_found", f"No team {team_id}.")
-    team.display_name = display_name
-    # Display names appear on every board.
-    session.execute(update(Phase).values(leaderboard_version=Phase.leaderboard_version + 1))
+    writes.rename_team(session, team, display_name)
     session.commit()
-    return team
+    return team_out(team)
 
 
 def token_out(row: ApiToken) -> TokenOut:
@@ -76,6 +90,10 @@ def token_out(row: ApiToken) -> TokenOut:
     )
 
 
+def list_tokens(session: Session) -> list[TokenOut]:
+    return [token_out(t) for t in session.scalars(select(ApiToken).order_by(ApiToken.id))]
+
+
 def create_token(
     session: Session, scope: str, team: str | None, label: str, value: str | None = None
 ) -> TokenCreated:
@@ -86,15 +104,15 @@ def create_token(
     if not tokens.plausible(plain):
         raise ApiError(422, "invalid_token", "Token values need 16-256 printable ASCII chars.")
     token_digest = tokens.digest(plain)
-    row = ApiToken(
-        key_id=tokens.key_id_of(token_digest),
-        secret_hash=token_digest,
-        scope=scope,
-        team_id=team_row.id if team_row else None,
-        label=label,
-    )
-    session.add(row)
     try:
+        row = writes.insert_token(
+            session,
+            key_id=tokens.key_id_of(token_digest),
+            secret_hash=token_digest,
+            scope=scope,
+            team_id=team_row.id if team_row else None,
+            label=label,
+        )
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -107,13 +125,14 @@ def revoke_token(session: Session, key_id: str, now: datetime) -> TokenOut:
     row = session.scalar(select(ApiToken).where(ApiToken.key_id == key_id))
     if row is None:
         raise ApiError(404, "token_not_found", "No such token.")
-    row.revoked_at = row.revoked_at or now
+    writes.revoke_token(row, now)
     session.commit()
     return token_out(row)
 
 
 def create_phase(session: Session, data: PhaseIn) -> Phase:
-    phase = Phase(
+    phase = writes.insert_phase(
+        session,
         title=data.title,
         visibility=data.visibility,
         opens_at=data.opens_at,
@@ -123,25 +142,32 @@ def create_phase(session: Session, data: PhaseIn) -> Phase:
         max_concurrent=data.max_concurrent,
         compare_public_pack=data.compare_public_pack,
         attempts=data.attempts,
-        leaderboard_version=1,
     )
-    session.add(phase)
     session.commit()
     return phase
 
 
-def patch_phase(session: Session, phase: Phase, data: PhasePatch) -> Phase:
+def add_phase(session: Session, data: PhaseIn) -> PhaseOut:
+    """``POST /admin/phases``."""
+    return phases.to_out(create_phase(session, data), store.utcnow())
+
+
+def patch_phase(session: Session, phase_id: int, data: PhasePatch) -> PhaseOut:
+    phase = phases.get_phase(session, phase_id)
+    changes: dict[str, Any] = {}
     for key, value in data.model_dump(exclude_unset=True).items():
         if key in ("opens_at", "closes_at") and value is not None and value.tzinfo is None:
             raise ApiError(422, "invalid_request", "Dates need a timezone.")
         if value is None and key != "closes_at":
             continue
-        setattr(phase, key, value)
-    if phase.closes_at is not None and phase.closes_at <= phase.opens_at:
+        changes[key] = value
+    opens_at = changes.get("opens_at", phase.opens_at)
+    closes_at = changes.get("closes_at", phase.closes_at)
+    if closes_at is not None and closes_at <= opens_at:
         raise ApiError(422, "invalid_request", "closes_at must be after opens_at.")
-    phase.leaderboard_version += 1
+    writes.update_phase(phase, changes)
     session.commit()
-    return phase
+    return phases.to_out(phase, store.utcnow())
 
 
 def get_submission(session: Session, submission_id: uuid.UUID) -> Submission:
@@ -151,12 +177,13 @@ def get_submission(session: Session, submission_id: uuid.UUID) -> Submission:
     return sub
 
 
-def set_hidden(session: Session, sub: Submission, hidden: bool) -> Submission:
-    sub.hidden = hidden
-    bump_leaderboard(session, sub.phase_id)
+def set_hidden(session: Session, submission_id: uuid.UUID, hidden: bool) -> SubmissionOut:
+    """Hide (or unhide) a submission from every leaderboard."""
+    sub = get_submission(session, submission_id)
+    writes.set_hidden(session, sub, hidden)
     session.commit()
     session.refresh(sub)
-    return sub
+    return submissions.to_out(sub)
 
 
 def rerun_reason(sub: Submission, settings: Settings) -> str | None:
@@ -178,36 +205,61 @@ def rerun(session: Session, settings: Settings, sub: Submission, now: datetime) 
     """Reset one final submission to queued (scores removed in the same
     transaction; the board changes only if it was on it). Caller enqueues."""
     was_on_board = sub.status == Status.FINISHED.value and not sub.hidden
-    session.execute(delete(SubmissionScore).where(SubmissionScore.submission_id == sub.id))
-    # its clusters come back with the new evaluation: take back what they
-    # added to the catalog, or the re-run counts the submission twice
-    release_submission_clusters(session, sub.id)
-    session.execute(
-        update(Submission)
-        .where(Submission.id == sub.id)
-        .values(
-            status=Status.QUEUED.value,
-            progress=0.0,
-            scenarios_done=0,
-            failure_code=None,
-            failure_message=None,
-            failure_kind=None,
-            finished_at=None,
-            validating_at=None,
-            running_at=None,
-            scoring_at=None,
-            cancel_requested=False,
-            lease_owner=None,
-            lease_expires_at=None,
-            attempt=0,
-            queued_at=now,
-            enqueued_at=now,
-            deadline_at=now + timedelta(seconds=settings.submission_deadline_seconds),
-        )
+    store.reset_for_rerun(
+        session, sub.id, now, timedelta(seconds=settings.submission_deadline_seconds)
     )
     if was_on_board:
         bump_leaderboard(session, sub.phase_id)
     log.info("submission re-run", extra={"submission_id": sub.id})
+
+
+def rerun_many(session: Session, settings: Settings, subs: list[Submission]) -> RerunOut:
+    """Re-run every submission of ``subs`` that can be (the others are
+    listed with the reason), then hand them to the queue."""
+    now = store.utcnow()
+    out = RerunOut(requeued=[])
+    for sub in subs:
+        reason = rerun_reason(sub, settings)
+        if reason:
+            out.skipped[str(sub.id)] = reason
+            continue
+        rerun(session, settings, sub, now)
+        out.requeued.append(str(sub.id))
+    session.commit()
+    for sid in out.requeued:
+        if queue.enqueue(settings, uuid.UUID(sid)):
+            store.mark_queued(session, uuid.UUID(sid), store.utcnow())
+    session.commit()
+    return out
+
+
+def rerun_submission(
+    session: Session, settings: Settings, submission_id: uuid.UUID
+) -> SubmissionOut:
+    """``POST /admin/submissions/{id}/rerun``: re-run (= rescore) one final
+    submission from its retained archive."""
+    sub = get_submission(session, submission_id)
+    reason = rerun_reason(sub, settings)
+    if reason == "not_final":
+        raise ApiError(409, "not_final", "The submission is still in progress.")
+    if reason == "archive_gone":
+        raise ApiError(
+            409,
+            "archive_gone",
+            "The uploaded archive was already deleted "
+            "(raise ARENA_UPLOAD_RETENTION_SECONDS to allow re-runs).",
+        )
+    rerun_many(session, settings, [sub])
+    session.refresh(sub)
+    return submissions.to_out(sub)
+
+
+def rerun_phase(session: Session, settings: Settings, phase_id: int) -> RerunOut:
+    """``POST /admin/phases/{id}/rerun``: every final submission of a phase
+    whose archive is retained."""
+    phases.get_phase(session, phase_id)
+    subs = list(session.scalars(select(Submission).where(Submission.phase_id == phase_id)))
+    return rerun_many(session, settings, subs)
 
 
 def rank_correlation(xs: list[float], ys: list[float]) -> float | None:
@@ -220,9 +272,10 @@ def rank_correlation(xs: list[float], ys: list[float]) -> float | None:
     return round(float(spearmanr(xs, ys).statistic), 4)
 
 
-def pack_comparison(session: Session, phase: Phase, track: str | None) -> PackComparisonOut:
+def pack_comparison(session: Session, phase_id: int, track: str | None) -> PackComparisonOut:
     """The phase's board (best submission per team) with each entry's score
     on the public set beside it, and the rank correlation of the two."""
+    phase = phases.get_phase(session, phase_id)
     chosen = track or (phase.tracks[0] if phase.tracks else "execution")
     if chosen not in phase.tracks:
         raise ApiError(422, "invalid_track", f"Phase {phase.id} has no track {chosen!r}.")

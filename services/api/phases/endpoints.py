@@ -1,13 +1,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Path, Query
-from sqlalchemy import select
 
 from services.api.deps import CurrentPrincipal, SessionDep
-from services.api.errors import ApiError, responses
+from services.api.errors import responses
 from services.api.phases import service
 from services.api.phases.schemas import CanSubmitOut, PhaseOut, Track
-from services.store.models import Phase
 from services.store.submissions import utcnow
 
 router = APIRouter(tags=["phases"])
@@ -16,22 +14,18 @@ router = APIRouter(tags=["phases"])
 @router.get("/api/v1/phases", response_model=list[PhaseOut])
 def list_phases(session: SessionDep) -> list[PhaseOut]:
     """All phases (public metadata: dates, tracks, quotas)."""
-    now = utcnow()
-    return [service.to_out(p, now) for p in session.scalars(select(Phase).order_by(Phase.id))]
+    return service.list_out(session, utcnow())
 
 
 @router.get("/api/v1/phases/{phase_id}", response_model=PhaseOut, responses=responses(404))
 def get_phase(session: SessionDep, phase_id: int = Path(ge=1, le=2**31 - 1)) -> PhaseOut:
-    return service.to_out(service.get_phase(session, phase_id), utcnow())
+    return service.get_out(session, phase_id, utcnow())
 
 
 def _can(
     session: SessionDep, principal: CurrentPrincipal, phase_id: int, track: Track | None
 ) -> CanSubmitOut:
-    if principal.team_id is None:
-        raise ApiError(403, "team_required", "Only team (participant) tokens can submit.")
-    phase = service.get_phase(session, phase_id)
-    return service.can_submit(session, principal.team_id, phase, track, utcnow())
+    return service.can_submit_for(session, principal.team_id, phase_id, track, utcnow())
 
 
 @router.get(

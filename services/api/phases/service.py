@@ -112,3 +112,24 @@ def can_submit(
         running=quota.running,
         max_concurrent=quota.max_concurrent,
     )
+
+
+# ---- one call per route -------------------------------------------------------
+def list_out(session: Session, now: datetime) -> list[PhaseOut]:
+    """``GET /phases``: every phase (public metadata: dates, tracks, quotas)."""
+    return [to_out(p, now) for p in session.scalars(select(Phase).order_by(Phase.id))]
+
+
+def get_out(session: Session, phase_id: int, now: datetime) -> PhaseOut:
+    """``GET /phases/{id}``."""
+    return to_out(get_phase(session, phase_id), now)
+
+
+def can_submit_for(
+    session: Session, team_id: int | None, phase_id: int, track: str | None, now: datetime
+) -> CanSubmitOut:
+    """``GET /phases/{id}/can_make_submission`` (and the Codabench alias):
+    team tokens only."""
+    if team_id is None:
+        raise ApiError(403, "team_required", "Only team (participant) tokens can submit.")
+    return can_submit(session, team_id, get_phase(session, phase_id), track, now)

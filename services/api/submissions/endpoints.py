@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import errno
 import logging
 import uuid
 from collections.abc import AsyncIterator
@@ -12,14 +11,11 @@ from collections.abc import AsyncIterator
 from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import ClientDisconnect
 
-from services.api import queue
 from services.api.deps import CurrentPrincipal, SessionDep, SettingsDep
-from services.api.errors import ApiError, responses
+from services.api.errors import responses
 from services.api.phases.schemas import Track
 from services.api.submissions import service
-from services.api.submissions.archive import ArchiveError, Limits, inspect_archive
 from services.api.submissions.schemas import (
     FailureSummaryOut,
     RecordOut,
@@ -27,32 +23,12 @@ from services.api.submissions.schemas import (
     SubmissionOut,
     SubmissionPage,
 )
-from services.api.submissions.upload import (
-    DiskSink,
-    MultipartError,
-    TooLarge,
-    UploadSlot,
-    UploadSlots,
-    stream_multipart,
-    stream_raw,
-    sweep_partials,
-)
+from services.api.submissions.upload import UploadSlots, sweep_partials
 from services.settings import Settings
 from services.store import submissions as store
-from services.store.submissions import utcnow
 
 log = logging.getLogger("arena.api.submissions")
-TRACKS = ("planning", "execution")
-UPLOAD_BUSY_RETRY_AFTER_SECONDS = 30
 
-RAW_TYPES = {
-    "application/x-tar",
-    "application/octet-stream",
-    "application/gzip",
-    "application/x-gzip",
-    "application/tar",
-    "application/tar+gzip",
-}
 UPLOAD_BODY = {
     "requestBody": {
         "required": True,
@@ -80,52 +56,11 @@ UPLOAD_BODY = {
 }
 
 
-def _form_int(value: str | None) -> int | None:
-    if value is None or value == "":
-        return None
-    if not (value.isascii() and value.isdigit()) or not 0 < int(value) < 2**31:
-        raise ApiError(422, "invalid_request", "Form field 'phase' must be a positive integer.")
-    return int(value)
-
-
-def _form_track(value: str | None) -> str | None:
-    if value is None or value == "":
-        return None
-    if value not in TRACKS:
-        raise ApiError(422, "track_required", "Field 'track' must be planning or execution.")
-    return value
-
-
-def _check_late_fields(
-    early: dict[str, str], fields: dict[str, str], phase_id: int | None, track: str | None
-) -> None:
-    """A phase/track field after the file part came too late to be checked
-    before the body was stored: refused unless it repeats what was used."""
-    late_track = "track" in fields and "track" not in early and fields["track"] != track
-    late_phase = (
-        "phase" in fields and "phase" not in early and _form_int(fields["phase"]) != phase_id
-    )
-    if late_track or late_phase:
-        raise ApiError(
-            422,
-            "form_fields_after_file",
-            "Form fields 'phase' and 'track' must come before the file part (or be sent "
-            "as query parameters).",
-        )
-
-
 def _upload_slots(request: Request, settings: Settings) -> UploadSlots:
     slots = getattr(request.app.state, "upload_slots", None)
     if slots is None:  # an app started without its lifespan (tests)
         slots = request.app.state.upload_slots = UploadSlots.from_settings(settings)
     return slots
-
-
-async def _keep_slot(slots: UploadSlots, slot: UploadSlot) -> None:
-    """Renew the team's upload slot while the body streams in."""
-    while True:
-        await asyncio.sleep(max(1.0, slots.ttl_seconds / 3))
-        await run_in_threadpool(slots.renew, slot)
 
 
 async def _sweep(settings: Settings) -> None:
@@ -182,174 +117,17 @@ async def create_submission(
 ) -> JSONResponse:
     """Upload an agent image (`docker save IMAGE | gzip`). 202 with the new
     submission; the archive is checked before it is accepted."""
-    now = utcnow()
-    content_type = request.headers.get("content-type", "application/octet-stream")
-    media = content_type.split(";")[0].strip().lower()
-    multipart = media == "multipart/form-data"
-    if not multipart and media not in RAW_TYPES:
-        raise ApiError(
-            415,
-            "unsupported_media_type",
-            "Send the archive as application/x-tar, application/gzip, "
-            "application/octet-stream or multipart/form-data.",
-        )
-    length = request.headers.get("content-length")
-    if (
-        length is not None
-        and length.isdigit()
-        and int(length) > settings.upload_max_bytes + (64 * 1024 if multipart else 0)
-    ):
-        raise ApiError(
-            413, "too_large", f"Uploads are limited to {settings.upload_max_bytes} bytes."
-        )
-
-    team_id = service.require_team(principal)
-
-    async def resolve(phase_wanted: int | None, track_wanted: str) -> int:
-        target = await run_in_threadpool(
-            service.resolve_target, session, principal, phase_wanted, track_wanted, now
-        )
-        # Do not hold a pooled connection while the body streams in.
-        await run_in_threadpool(session.rollback)
-        return target.id
-
-    # Phase, track and quota are checked before the body is read: from the
-    # query (any content type), else from the form fields that precede the
-    # file part (multipart; checked in open_file before its first byte).
-    phase_id: int | None = None
-    if track is not None:
-        phase_id = await resolve(phase, track)
-    elif not multipart:
-        raise ApiError(422, "track_required", "Query parameter 'track' is required.")
-
-    slots = _upload_slots(request, settings)
-    slot = await run_in_threadpool(slots.acquire, team_id)
-    if slot is None:
-        raise ApiError(
-            429,
-            "too_many_uploads",
-            f"Your team already has {slots.limit} upload(s) in progress; "
-            "retry when one of them has finished.",
-            title="Too many uploads in progress",
-            headers={"Retry-After": str(UPLOAD_BUSY_RETRY_AFTER_SECONDS)},
-        )
-    keeper = asyncio.ensure_future(_keep_slot(slots, slot))
-    sink: DiskSink | None = None
-
-    def new_sink() -> DiskSink:
-        nonlocal sink
-        sink = DiskSink(service.uploads_dir(settings), settings.upload_max_bytes)
-        return sink
-
-    async def open_file(fields: dict[str, str]) -> DiskSink:
-        nonlocal phase_id, track
-        form_track, form_phase = _form_track(fields.get("track")), _form_int(fields.get("phase"))
-        if (track is not None and form_track not in (None, track)) or (
-            phase is not None and form_phase not in (None, phase)
-        ):
-            raise ApiError(
-                422,
-                "conflicting_parameters",
-                "The query and the form name different values for 'phase' or 'track'.",
-            )
-        wanted_track = track or form_track
-        if wanted_track is None:
-            raise ApiError(
-                422,
-                "track_required",
-                "'track' is required: send phase/track as query parameters, or as form "
-                "fields before the file part.",
-            )
-        if phase_id is None or (form_phase is not None and form_phase != phase_id):
-            phase_id = await resolve(phase or form_phase, wanted_track)
-        track = wanted_track  # type: ignore[assignment]
-        return new_sink()
-
-    async def drop() -> None:
-        if sink is not None:
-            await sink.discard()
-
-    try:
-        if multipart:
-            stored, early, fields = await stream_multipart(
-                request.stream(), content_type, open_file
-            )
-            _check_late_fields(early, fields, phase_id, track)
-        else:
-            stored = await stream_raw(request.stream(), new_sink())
-        info = await run_in_threadpool(inspect_archive, stored.path, Limits.from_settings(settings))
-        assert phase_id is not None and track is not None
-        sub = await run_in_threadpool(
-            service.accept,
-            session,
-            settings,
-            principal,
-            phase_id,
-            track,
-            stored,
-            info.compressed,
-            now,
-        )
-    except TooLarge:
-        await drop()
-        raise ApiError(
-            413, "too_large", f"Uploads are limited to {settings.upload_max_bytes} bytes."
-        ) from None
-    except ArchiveError as exc:
-        await drop()
-        log.info("upload rejected", extra={"code": exc.code, "team": principal.team_name})
-        raise ApiError(exc.status, exc.code, exc.message) from None
-    except MultipartError as exc:
-        await drop()
-        raise ApiError(400, "bad_multipart", f"Malformed multipart upload: {exc}.") from None
-    except ClientDisconnect:
-        await drop()
-        raise ApiError(400, "upload_incomplete", "The client disconnected mid-upload.") from None
-    except OSError as exc:
-        await drop()
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            log.warning("upload storage full", extra={"team": principal.team_name})
-            raise ApiError(
-                507,
-                "insufficient_storage",
-                "The server has no room for this upload right now; try again later.",
-                title="Insufficient storage",
-            ) from None
-        log.warning("upload storage error", extra={"error": type(exc).__name__})
-        raise ApiError(
-            503, "storage_unavailable", "The upload could not be stored; try again later."
-        ) from None
-    except BaseException:
-        await drop()
-        raise
-    finally:
-        keeper.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await keeper
-        if sink is not None:
-            sink.close()
-        await run_in_threadpool(slots.release, slot)
-
-    if await run_in_threadpool(queue.enqueue, settings, sub.id):
-
-        def _queued() -> None:
-            store.mark_queued(session, sub.id, utcnow())
-            session.commit()
-            session.refresh(sub)
-
-        await run_in_threadpool(_queued)
-    log.info(
-        "submission accepted",
-        extra={
-            "submission_id": sub.id,
-            "team": principal.team_name,
-            "bytes": sub.image_bytes,
-            "track": track,
-        },
+    upload = service.UploadRequest(
+        content_type=request.headers.get("content-type", "application/octet-stream"),
+        content_length=request.headers.get("content-length"),
+        body=request.stream(),
+        slots=_upload_slots(request, settings),
     )
-    body = service.to_out(sub).model_dump(mode="json")
+    out = await service.create_submission(session, settings, principal, upload, phase, track)
     return JSONResponse(
-        body, status_code=202, headers={"Location": f"/api/v1/submissions/{sub.id}"}
+        out.model_dump(mode="json"),
+        status_code=202,
+        headers={"Location": f"/api/v1/submissions/{out.id}"},
     )
 
 
@@ -371,7 +149,7 @@ def get_submission(
     session: SessionDep, principal: CurrentPrincipal, submission_id: uuid.UUID = Path()
 ) -> SubmissionOut:
     """Status, progress, timestamps, failure reason and aggregated scores."""
-    return service.to_out(service.get_visible(session, principal, submission_id))
+    return service.read(session, principal, submission_id)
 
 
 @router.get(
@@ -383,7 +161,7 @@ def get_failure_summary(
     session: SessionDep, principal: CurrentPrincipal, submission_id: uuid.UUID = Path()
 ) -> FailureSummaryOut:
     """Failure clusters of one submission (catalog id, label, count, share)."""
-    return service.failure_summary(session, service.get_visible(session, principal, submission_id))
+    return service.failures_of(session, principal, submission_id)
 
 
 @router.get(
@@ -396,7 +174,7 @@ def get_record(
 ) -> JSONResponse:
     """The reproducibility record (image, pack, rubric, engine, seeds, limits,
     model, attempts, worker, times, cost) with the scores, as a download."""
-    out = service.record_of(service.get_visible(session, principal, submission_id))
+    out = service.record_for(session, principal, submission_id)
     return JSONResponse(
         out.model_dump(mode="json"),
         headers={
@@ -413,5 +191,4 @@ def cancel_submission(
 ) -> SubmissionOut:
     """Cancel in any non-final state; a running evaluation stops at its next
     check. Cancelled submissions do not count against the quota."""
-    sub = service.get_visible(session, principal, submission_id)
-    return service.to_out(service.cancel(session, sub, utcnow()))
+    return service.cancel_visible(session, principal, submission_id)
