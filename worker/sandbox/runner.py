@@ -23,7 +23,8 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -403,6 +404,7 @@ def run_submission(
     executor: ThreadPoolExecutor | None = None
     gate: Gate | None = None
     registration: Any = None  # the host-slots registration of this submission
+    futures: dict[Future[ScenarioRun], _Slot] = {}
     total = len(scenarios)
     runs: list[ScenarioRun | None] = [None] * total
     try:
@@ -530,6 +532,11 @@ def run_submission(
             registration.__exit__(None, None, None)
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
+        if futures and not all(f.done() for f in futures):
+            # interrupted: kill the agents, then let every run thread remove
+            # its own container (one may have created it after the kill)
+            _remove_agents(client, submission)
+            wait_futures(futures, timeout=TEARDOWN_WAIT_SECONDS)
         _teardown(client, side, volumes, submission)
         if gateway is not None:
             gateway.stop()
@@ -540,14 +547,27 @@ def run_submission(
     return [r for r in runs if r is not None]
 
 
-def _teardown(client: Any, side: Any, volumes: list[Any], submission: str) -> None:
-    # agents still running (interrupt): they hold the sidecar's namespace
+# How long an interrupted submission waits for its run threads to remove
+# their containers (each is killed first, so this is engine time only).
+TEARDOWN_WAIT_SECONDS = 60.0
+
+
+def _remove_agents(client: Any, submission: str) -> None:
+    """Force-remove the submission's agent containers. ``sparse``: no
+    inspect per container, which would race with a run thread removing its
+    own (404 on the inspect)."""
     for container in client.containers.list(
         all=True,
+        sparse=True,
         filters={"label": [f"{L.SANDBOX}=1", f"{L.SUBMISSION}={submission}", f"{L.ROLE}=agent"]},
     ):
         with contextlib.suppress(docker.errors.APIError):
             container.remove(force=True, v=True)
+
+
+def _teardown(client: Any, side: Any, volumes: list[Any], submission: str) -> None:
+    # agents still running (interrupt): they hold the sidecar's namespace
+    _remove_agents(client, submission)
     if side is not None:
         with contextlib.suppress(docker.errors.NotFound):
             side.remove(force=True, v=True)
