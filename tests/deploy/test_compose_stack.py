@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -222,6 +223,27 @@ def test_demo_script_says_the_scores_are_on_the_public_pack(stack: Stack, tmp_pa
     lines = done.stdout.splitlines()
     assert PUBLIC_LINE in lines
     assert lines.index(PUBLIC_LINE) > lines.index(next(x for x in lines if "leaderboard" in x))
+
+    # issue 21: the demo names the board it filled (page and api, with its
+    # phase and track), and that board is the one a newcomer opens without
+    # parameters (the latest phase's track with the latest finished entry;
+    # execution before any)
+    (api_line,) = [x.strip() for x in lines if x.strip().startswith("api:")]
+    (page_line,) = [x.strip() for x in lines if x.strip().startswith("page:")]
+    match = re.fullmatch(
+        r"api:\s+(http://127\.0\.0\.1:\d+)/api/v1/leaderboard\?phase=(\d+)&track=execution",
+        api_line,
+    )
+    assert match, api_line
+    base, phase = match[1], int(match[2])
+    assert base == stack.url
+    assert page_line == f"page: {base}/?phase={phase}&track=execution"
+    status, named = stack.get(f"/api/v1/leaderboard?phase={phase}&track=execution")
+    assert status == 200, named
+    status, default = stack.get("/api/v1/leaderboard")
+    assert status == 200, default
+    assert (default["phase"]["id"], default["track"]) == (phase, "execution")
+    assert default["entries"] == named["entries"]
 
 
 def pack_mounts(container: dict) -> list[dict]:
