@@ -38,7 +38,7 @@ import tarfile
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -388,7 +388,7 @@ def run_matrix(
     *,
     workers: int = DEFAULT_WORKERS,
     scorers: int = DEFAULT_SCORERS,
-    per_scenario: bool = False,
+    per_scenario: bool | Collection[tuple[str, str]] = False,
     progress: Callable[[AgentScore], None] | None = None,
 ) -> dict[tuple[str, str], AgentScore]:
     """Every agent on every set, in-process; keyed by (agent, set).
@@ -427,7 +427,13 @@ def run_matrix(
                     service, agent, scenarios[set_name], workers=workers, pack=set_pack(set_name)
                 )
                 job = pool.submit(
-                    score, agent, set_name, scenarios[set_name], runs, per_scenario=per_scenario
+                    score,
+                    agent,
+                    set_name,
+                    scenarios[set_name],
+                    runs,
+                    per_scenario=per_scenario is True
+                    or (not isinstance(per_scenario, bool) and (agent, set_name) in per_scenario),
                 )
                 pending.append((job, started))
                 while pending and pending[0][0].done():

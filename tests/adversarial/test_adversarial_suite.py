@@ -62,7 +62,7 @@ def _describe(r: H.AgentScore) -> str:
 @pytest.fixture(scope="session")
 def matrix() -> dict[tuple[str, str], H.AgentScore]:
     """Every agent on both sets, in-process, once per session."""
-    return H.run_matrix(H.AGENTS, H.SETS, per_scenario=True)
+    return H.run_matrix(H.AGENTS, H.SETS, per_scenario={("baseline", "public")})
 
 
 @pytest.mark.parametrize("set_name", H.SETS)
