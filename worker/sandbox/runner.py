@@ -247,6 +247,10 @@ def _run_one(
     return ScenarioRun(scenario_id=slot.scenario.id, track=track, facts=facts)
 
 
+# Containers created ahead of a free slot (their start is then the only
+# engine call between one agent's exit and the next one's start).
+CREATE_AHEAD = 2
+
 # Each run adds two volume mounts to the sidecar; beyond this many runs a
 # submission is split over several sidecars (one after the other).
 MAX_RUNS_PER_SIDECAR = 200
@@ -469,10 +473,11 @@ def run_submission(
 
         executor.shutdown(wait=True)
         gate = Gate(settings)
-        # as many threads as the adaptive limit may ever allow: each creates
-        # its container, then waits for a slot of the gate
+        # as many threads as the adaptive limit may ever allow, plus a few
+        # that create the next containers while those run: each creates its
+        # container, then waits for a slot of the gate
         executor = ThreadPoolExecutor(
-            max_workers=min(total, gate.adaptive.high),
+            max_workers=min(total, gate.adaptive.high + CREATE_AHEAD),
             thread_name_prefix=f"arena-run-{submission}",
         )
         registration = gate.host.active(submission)
