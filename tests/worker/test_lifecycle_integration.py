@@ -616,7 +616,10 @@ def test_a_mounted_pack_is_scored_and_its_text_stays_in_the_worker(
     ).json()
     [entry] = comparison["entries"]
     assert entry["submission_id"] == sid and comparison["scenario_pack"] == "heldout-test 2026.12"
-    assert entry["public_overall"] >= 85.0 > entry["hidden_overall"], entry
+    # the example baseline (written against the public pack) keeps its public
+    # score on the kinds it was written for and fails issue 17's (dialogs,
+    # actions, evidence, chains: about 77 overall on the whole public set)
+    assert entry["public_overall"] >= 70.0 > entry["hidden_overall"], entry
     # every scenario, plus its invariance probes (other entity forms, another
     # phrasing), which are scored apart
     probes = sets.scenario_source(worker_settings).variants(
