@@ -97,7 +97,8 @@ def _settings(tmp: Path, sidecar_image: str, **overrides: Any) -> Settings:
         "gateway_socket_dir": tmp / "gw",
         "agent_wall_seconds": 60.0,
         "agent_memory_bytes": 256 * MiB,
-        "agent_pids_limit": 128,
+        # the body flood runs 128 threads at once (+ the main thread and init)
+        "agent_pids_limit": 192,
         "agent_output_bytes": 2 * MiB,
         "agent_tmpfs_bytes": 16 * MiB,
         "scenario_parallelism": 3,
