@@ -618,6 +618,14 @@ assert not set(HANDLERS) & set(CONTEXT_HANDLERS)
 assert set(HANDLERS) | set(CONTEXT_HANDLERS) == set(T.TOOL_ARGS)
 
 
+def argument_errors(exc: ValidationError) -> list[dict[str, Any]]:
+    """A validation error's problems as the problem document lists them."""
+    return [
+        {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
+        for e in exc.errors(include_url=False, include_context=False)
+    ]
+
+
 def validate_args(name: str, args: dict | BaseModel | None) -> BaseModel:
     model = T.TOOL_ARGS[name]
     if isinstance(args, model):
@@ -634,12 +642,11 @@ def validate_args(name: str, args: dict | BaseModel | None) -> BaseModel:
         # strict: JSON types must match the schema (no true -> 1, "2" -> 2)
         return model.model_validate(args, strict=True)
     except ValidationError as exc:
-        errors = [
-            {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
-            for e in exc.errors(include_url=False, include_context=False)
-        ]
         raise ToolError(
-            422, "invalid_arguments", f"Invalid arguments for {name}.", {"errors": errors}
+            422,
+            "invalid_arguments",
+            f"Invalid arguments for {name}.",
+            {"errors": argument_errors(exc)},
         ) from None
 
 

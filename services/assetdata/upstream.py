@@ -32,6 +32,7 @@ from contracts import tools as T
 from contracts import upstream as U
 from services.assetdata import library as L
 from services.assetdata.plant import Plant
+from services.assetdata.tools import argument_errors
 
 Shape = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -106,12 +107,12 @@ def _parse(tool: str, model: type[BaseModel], name: str, args: dict) -> Any:
     try:
         return model.model_validate(args, strict=True)
     except ValidationError as exc:
-        errors = [
-            {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
-            for e in exc.errors(include_url=False, include_context=False)
-        ]
         raise TranslationError(
-            tool, 422, "invalid_arguments", f"Invalid arguments for {name}.", {"errors": errors}
+            tool,
+            422,
+            "invalid_arguments",
+            f"Invalid arguments for {name}.",
+            {"errors": argument_errors(exc)},
         ) from None
 
 

@@ -190,6 +190,19 @@ def phase_run_options(session: Session, phase_id: int) -> tuple[bool, int]:
     return bool(row[0]), max(1, int(row[1] or 1))
 
 
+def _back_to_queue(now: datetime) -> dict[str, object]:
+    """A working row's columns when it goes back to the queue (lease gone,
+    progress reset)."""
+    return {
+        "status": Status.QUEUED.value,
+        "lease_owner": None,
+        "lease_expires_at": None,
+        "enqueued_at": now,
+        "progress": 0.0,
+        "scenarios_done": 0,
+    }
+
+
 def _held(submission_id: uuid.UUID, owner: str):
     return and_(
         Submission.id == submission_id,
@@ -316,14 +329,7 @@ def release_for_retry(
     result = session.execute(
         update(Submission)
         .where(_held(submission_id, owner), Submission.cancel_requested.is_(False))
-        .values(
-            status=Status.QUEUED.value,
-            lease_owner=None,
-            lease_expires_at=None,
-            enqueued_at=now,
-            progress=0.0,
-            scenarios_done=0,
-        )
+        .values(**_back_to_queue(now))
     )
     return result.rowcount == 1
 
@@ -448,14 +454,7 @@ def requeue_expired(session: Session, submission_id: uuid.UUID, status: str, now
     result = session.execute(
         update(Submission)
         .where(_unchanged_and_expired(submission_id, status, now))
-        .values(
-            status=Status.QUEUED.value,
-            lease_owner=None,
-            lease_expires_at=None,
-            enqueued_at=now,
-            progress=0.0,
-            scenarios_done=0,
-        )
+        .values(**_back_to_queue(now))
     )
     return result.rowcount == 1
 
