@@ -71,6 +71,11 @@ ADVERSARY_MODES: tuple[str, ...] = (
     "padding",
 )
 REFERENCE_AGENTS: tuple[str, ...] = ("oracle", "baseline", "noop")
+# Issue 17's kind groups, written to show where rules stop (clarification
+# dialogs, actions with state, insufficient or conflicting evidence,
+# diagnosis chains): the example baseline is left as it is, so guards that
+# protect honest agents' credit are taken over the other kinds.
+ISSUE_17_GROUPS: tuple[str, ...] = ("dialog.", "action.", "evidence.", "chain.")
 # Issue 17: the oracle with one behaviour forced, in-process. Each solves
 # everything else exactly as the oracle does, so its distance from the
 # oracle is what the rubric charges for that behaviour.

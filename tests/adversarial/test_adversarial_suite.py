@@ -85,13 +85,6 @@ def test_oracle_scores_at_least_95(
     assert r.deployment_ready, _describe(r)
 
 
-# Issue 17's kinds were written to show where rules stop (clarification
-# dialogs, actions with state, insufficient or conflicting evidence); the
-# example baseline is left as it is, so the guard against over-correcting
-# the rubric is taken over the kinds it was written for.
-ISSUE_17_GROUPS = ("dialog.", "action.", "evidence.", "chain.")
-
-
 def test_baseline_keeps_85_on_the_public_set(
     matrix: dict[tuple[str, str], H.AgentScore],
 ) -> None:
@@ -99,7 +92,7 @@ def test_baseline_keeps_85_on_the_public_set(
     written_for = [
         s.id
         for s in H.scenario_set("public")
-        if not (s.kind or s.template).startswith(ISSUE_17_GROUPS)
+        if not (s.kind or s.template).startswith(H.ISSUE_17_GROUPS)
     ]
     assert len(written_for) >= 30
     mean = sum(r.per_scenario[i] for i in written_for) / len(written_for)

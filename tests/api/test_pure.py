@@ -167,3 +167,23 @@ def test_auth_failure_limiter_window() -> None:
     now[0] = 61.0
     assert limiter.retry_after("1.2.3.4") is None  # window over
     assert AuthFailureLimiter(per_minute=0).retry_after("x") is None  # disabled
+
+
+@pytest.mark.parametrize("bad", ["a\x00b", "line\nbreak", "bell\x07"])
+def test_admin_free_text_refuses_control_characters(bad: str) -> None:
+    """A NUL byte cannot be stored in a Postgres text column: the schema
+    refuses control characters (422) before anything reaches the database
+    (found by the API fuzzer as a 500 on POST /api/v1/admin/phases)."""
+    from pydantic import ValidationError
+
+    from services.api.admin.schemas import PhaseIn, PhasePatch, TeamIn, TokenIn
+
+    with pytest.raises(ValidationError):
+        PhaseIn(title=bad, opens_at="2026-01-01T00:00:00Z", tracks=["execution"])
+    with pytest.raises(ValidationError):
+        PhasePatch(title=bad)
+    with pytest.raises(ValidationError):
+        TeamIn(name="ok-team", display_name=bad)
+    with pytest.raises(ValidationError):
+        TokenIn(scope="admin", label=bad)
+    assert PhasePatch(title="Finale – Kälteanlagen").title == "Finale – Kälteanlagen"

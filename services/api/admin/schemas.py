@@ -9,17 +9,20 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from services.api.phases.schemas import Track
 
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+# Free text shown on the page and stored in Postgres: no control characters
+# (a NUL byte cannot be stored in a text column, so it must be a 422, not a 500).
+TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*$"
 
 
 class TeamIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(pattern=NAME_PATTERN, description="slug, lower case")
-    display_name: str | None = Field(None, min_length=1, max_length=128)
+    display_name: str | None = Field(None, min_length=1, max_length=128, pattern=TEXT_PATTERN)
 
 
 class TeamPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    display_name: str = Field(min_length=1, max_length=128)
+    display_name: str = Field(min_length=1, max_length=128, pattern=TEXT_PATTERN)
 
 
 class TeamOut(BaseModel):
@@ -33,7 +36,7 @@ class TokenIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     scope: Literal["admin", "participant"] = "participant"
     team: str | None = Field(None, pattern=NAME_PATTERN, description="required for participant")
-    label: str = Field("", max_length=128)
+    label: str = Field("", max_length=128, pattern=TEXT_PATTERN)
 
     @model_validator(mode="after")
     def _team_for_participant(self) -> TokenIn:
@@ -57,7 +60,7 @@ class TokenCreated(TokenOut):
 
 class PhaseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    title: str = Field(min_length=1, max_length=128)
+    title: str = Field(min_length=1, max_length=128, pattern=TEXT_PATTERN)
     visibility: Literal["public", "private"] = "public"
     opens_at: datetime
     closes_at: datetime | None = None
@@ -90,7 +93,7 @@ class PhaseIn(BaseModel):
 
 class PhasePatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    title: str | None = Field(None, min_length=1, max_length=128)
+    title: str | None = Field(None, min_length=1, max_length=128, pattern=TEXT_PATTERN)
     visibility: Literal["public", "private"] | None = None
     opens_at: datetime | None = None
     closes_at: datetime | None = None
