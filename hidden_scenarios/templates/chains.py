@@ -14,13 +14,14 @@ from hidden_scenarios.templates import responses as R
 from hidden_scenarios.templates.base import Draft, Params, Template, step
 from hidden_scenarios.templates.common import (
     HISTORY_KEYS,
-    forbidden_alternatives,
     history_step,
     is_analog,
     iso,
     sensor_kind,
     tsad_step,
 )
+from hidden_scenarios.templates.multi import episode_cm_window, other_failure_modes
+from services.assetdata import library as L
 
 
 class FaultToWorkorder(Template):
@@ -50,10 +51,8 @@ class FaultToWorkorder(Template):
         ep = ctx.episode(p["episode"])
         alerts = [
             e
-            for e in ctx.plant.events
-            if e["equipment_id"] == ep["equipment_id"]
-            and e["event_type"] == "alert"
-            and ep["start"] <= e["timestamp"] < ep["end"]
+            for e in L.events(ctx.plant, ep["equipment_id"], event_type="alert")
+            if ep["start"] <= e["timestamp"] < ep["end"]
             and e.get("sensor")
             and is_analog(e["sensor"])
         ]
@@ -64,20 +63,11 @@ class FaultToWorkorder(Template):
         start, final = iso(onset - timedelta(days=2)), iso(onset + timedelta(days=2))
         if datetime.fromisoformat(final) > ctx.plant.now:
             return None
-        date_from = onset.date().isoformat()
-        date_to = (datetime.fromisoformat(ep["end"]).date() + timedelta(days=8)).isoformat()
-        cm = ctx.workorders(
-            asset_num=ep["equipment_id"], work_type="CM", date_from=date_from, date_to=date_to
-        )
-        if [w["wonum"] for w in cm] != [ep["workorder"]]:
-            return None  # exactly the episode's order: the story is unambiguous
+        window = episode_cm_window(ctx, ep)
+        if window is None:
+            return None
+        date_from, date_to = window
         fm = ctx.failure_mode(ep["failure_mode"])
-        others = [
-            alt
-            for other in ctx.failure_modes(ep["asset"])
-            if other.code != fm.code
-            for alt in (other.name, other.code)
-        ]
         return Draft(
             text=self.phrase(
                 rng,
@@ -88,7 +78,7 @@ class FaultToWorkorder(Template):
             ),
             check=FactsCheck(
                 required=[[fm.name, fm.code], [ep["workorder"]]],
-                forbidden=forbidden_alternatives([fm.name, fm.code], others),
+                forbidden=other_failure_modes(ctx, ep["asset"], fm),
             ),
             plan=[
                 history_step(ep["site"], ep["asset"], start, final, sensor),

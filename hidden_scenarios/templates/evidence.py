@@ -28,6 +28,7 @@ from hidden_scenarios.templates.common import (
     sensor_kind,
 )
 from services.assetdata import evidence as E
+from services.assetdata import library as L
 
 # What a right abstention names as the reason, per data-quality kind.
 CAUSES: dict[str, list[str]] = {
@@ -90,11 +91,7 @@ def _conflicts(ctx: Any, kind: str) -> list[dict[str, Any]]:
 
 
 def _events(ctx: Any, equipment_id: str, event_type: str) -> list[dict[str, Any]]:
-    return [
-        e
-        for e in ctx.plant.events
-        if e["equipment_id"] == equipment_id and e["event_type"] == event_type
-    ]
+    return L.events(ctx.plant, equipment_id, event_type=event_type)
 
 
 def _event(ctx: Any, event_id: str) -> dict[str, Any]:

@@ -30,6 +30,34 @@ from hidden_scenarios.templates.common import (
 from hidden_scenarios.templates.wo import MONTHS, month_window, year_window
 
 
+def episode_cm_window(ctx: Any, ep: dict[str, Any]) -> tuple[str, str] | None:
+    """(date_from, date_to) of an episode's corrective history: its first day
+    to 8 days after it ended; None unless the window holds exactly the
+    episode's own corrective order (the story must be unambiguous)."""
+    date_from = ep["start"][:10]
+    date_to = (datetime.fromisoformat(ep["end"]).date() + timedelta(days=8)).isoformat()
+    wos = ctx.workorders(
+        asset_num=ep["equipment_id"], work_type="CM", date_from=date_from, date_to=date_to
+    )
+    if [w["wonum"] for w in wos] != [ep["workorder"]]:
+        return None
+    return date_from, date_to
+
+
+def other_failure_modes(ctx: Any, asset: str, fm: Any) -> list[str]:
+    """The asset's other failure modes (names and codes) as a facts check's
+    forbidden list: listing them all is no diagnosis."""
+    return forbidden_alternatives(
+        [fm.name, fm.code],
+        [
+            alt
+            for other in ctx.failure_modes(asset)
+            if other.code != fm.code
+            for alt in (other.name, other.code)
+        ],
+    )
+
+
 class EpisodeDiagnosis(Template):
     """Ground truth is an injected fault episode: the failure mode the plant
     simulated. The story in the data: telemetry deviates, alerts fire, a
@@ -47,16 +75,12 @@ class EpisodeDiagnosis(Template):
 
     def build(self, ctx: Any, p: Params, rng: random.Random) -> Draft | None:
         ep = ctx.episode(p["episode"])
-        start_day = ep["start"][:10]
-        end_day = (datetime.fromisoformat(ep["end"]).date() + timedelta(days=8)).isoformat()
-        wos = ctx.workorders(
-            asset_num=ep["equipment_id"], work_type="CM", date_from=start_day, date_to=end_day
-        )
-        if [w["wonum"] for w in wos] != [ep["workorder"]]:
-            return None  # the story must be unambiguous: exactly the episode's work order
+        window = episode_cm_window(ctx, ep)
+        if window is None:
+            return None
+        date_from, date_to = window
         fm = ctx.failure_mode(ep["failure_mode"])
         start = datetime.fromisoformat(ep["start"])
-        date_from, date_to = start_day, end_day
         return Draft(
             text=self.phrase(
                 rng,
@@ -67,16 +91,7 @@ class EpisodeDiagnosis(Template):
             ),
             check=FactsCheck(
                 required=[[fm.name, fm.code]],
-                # the asset's other failure modes: listing them all is no diagnosis
-                forbidden=forbidden_alternatives(
-                    [fm.name, fm.code],
-                    [
-                        alt
-                        for other in ctx.failure_modes(ep["asset"])
-                        if other.code != fm.code
-                        for alt in (other.name, other.code)
-                    ],
-                ),
+                forbidden=other_failure_modes(ctx, ep["asset"], fm),
             ),
             plan=[
                 step("iot.get_asset", site_name=ep["site"], asset_id=ep["asset"]),
@@ -93,7 +108,7 @@ class EpisodeDiagnosis(Template):
                 retrieval("wo.list_workorders", asset_num=ep["equipment_id"], work_type="CM"),
                 retrieval("fmsr.get_failure_modes", asset_name=ep["asset"]),
             ],
-            evidence=[fm.name, fm.code, wos[0]["wonum"]],
+            evidence=[fm.name, fm.code, ep["workorder"]],
             output_hint="the failure mode, with the evidence",
         )
 
