@@ -26,11 +26,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 from benchdocs import write_section  # noqa: E402
 
 HEADING = "## Harder scenarios (issue 17)"
-GROUPS = ("dialog.", "action.", "evidence.", "chain.")
 
 
 def group_of(kind: str) -> str:
-    return next((g.rstrip(".") for g in GROUPS if kind.startswith(g)), "earlier kinds")
+    from tests.adversarial.harness import ISSUE_17_GROUPS
+
+    return next((g.rstrip(".") for g in ISSUE_17_GROUPS if kind.startswith(g)), "earlier kinds")
 
 
 def measure(agents: list[str], set_name: str) -> dict[str, Any]:
@@ -67,7 +68,9 @@ def measure(agents: list[str], set_name: str) -> dict[str, Any]:
 
 
 def markdown(m: dict[str, Any], agents: list[str], cmd: str) -> str:
-    columns = ["earlier kinds", *(g.rstrip(".") for g in GROUPS)]
+    from tests.adversarial.harness import ISSUE_17_GROUPS
+
+    columns = ["earlier kinds", *(g.rstrip(".") for g in ISSUE_17_GROUPS)]
     kinds = sorted(k for k in m["counts"] if "." in k)
     head = ["agent", "overall", "pass rate", *(f"{c} ({m['counts'].get(c, 0)})" for c in columns)]
     lines = [

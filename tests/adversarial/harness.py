@@ -80,9 +80,6 @@ ISSUE_17_GROUPS: tuple[str, ...] = ("dialog.", "action.", "evidence.", "chain.")
 # everything else exactly as the oracle does, so its distance from the
 # oracle is what the rubric charges for that behaviour.
 BEHAVIOUR_AGENTS: tuple[str, ...] = ("always_act", "never_act", "always_ask", "never_ask")
-WRITE_TOOLS = tuple(
-    f"wo.{a}_workorder" for a in ("create", "update", "assign", "approve", "close", "cancel")
-)
 # A specific question (it names the asset and the window): on a clear task
 # the operator answers that nothing was left open.
 ALWAYS_ASK_QUESTION = "Which asset and which time window do you mean exactly?"
@@ -241,7 +238,9 @@ def run_one(service: AssetService, agent: str, scenario: Scenario, pack: Any = N
                 headers=headers,
                 timeout=30,
             )
-        skip = {"never_ask": ("utilities.ask_operator",), "never_act": WRITE_TOOLS}
+        from evaluator.actions import ASK_TOOL, WRITE_TOOLS
+
+        skip = {"never_ask": (ASK_TOOL,), "never_act": tuple(WRITE_TOOLS)}
         result = solve(
             scenario, service.base, run_token=token, pack=pack, skip_tools=skip.get(agent, ())
         )
