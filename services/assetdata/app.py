@@ -450,7 +450,7 @@ def create_app(
     for r in build_routers():
         app.include_router(r)
     if os.environ.get("ARENA_GATEWAY_SOCKET"):  # imported only when used (cold start)
-        from worker.gateway.forwarder import include_gateway  # issue 5: LLM gateway relay
+        from services.assetdata.gateway_forwarder import include_gateway  # LLM relay
 
         include_gateway(app)
     app.state.mcp = hub

@@ -5,6 +5,9 @@ import inside a function counts as much as one at the top:
   (queue and task names, payloads, Celery configuration) and
   ``services.logs``; no module under ``services/api`` imports ``worker`` and
   none under ``worker`` imports ``services.api``;
+- the sidecar's code (the asset-data app and the LLM gateway's forwarder) is
+  one package, ``services/assetdata``, that imports neither the worker nor
+  the api: the sidecar image runs it alone;
 - neither writes to the database itself: every write is a
   ``services/store`` function.
 """
@@ -23,6 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 RULES = [
     ("services/api", "worker"),
     ("worker", "services.api"),
+    ("services/assetdata", "worker"),
+    ("services/assetdata", "services.api"),
 ]
 
 
@@ -68,7 +73,7 @@ def violations(directory: str, forbidden: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("directory", "forbidden"), RULES)
-def test_api_and_worker_never_import_each_other(directory: str, forbidden: str) -> None:
+def test_forbidden_imports_are_absent(directory: str, forbidden: str) -> None:
     assert (ROOT / directory).is_dir()
     assert violations(directory, forbidden) == []
 

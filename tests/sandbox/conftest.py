@@ -56,7 +56,7 @@ def sidecar_image(docker_client: Any) -> str:
         pytest.skip(f"sidecar image {name} not built (make image)")
     probe = (
         "import importlib.util as u, sys; sys.exit(0 if u.find_spec('services.assetdata."
-        "__main__') and u.find_spec('worker.gateway.forwarder') else 3)"
+        "__main__') and u.find_spec('services.assetdata.gateway_forwarder') else 3)"
     )
     try:
         docker_client.containers.run(

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from worker.gateway.budget import KeyRegistry
-from worker.gateway.forwarder import include_gateway
+from services.assetdata.gateway_forwarder import include_gateway
 from worker.gateway.llm import Completer
 from worker.gateway.server import GatewayServer
 
