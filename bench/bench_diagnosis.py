@@ -57,9 +57,11 @@ DEFECTS_FILE = ROOT / "bench" / "diagnosis" / "defects.yaml"
 DEFAULT_CACHE = Path("/tmp/arena-diagnosis-runs")
 TOP = 2
 # "fresh": second-round held-out defects, written before the second round of
-# evaluator changes and measured after them (--half fresh or all); the
-# default ("both") leaves them out so that tuning runs never show them.
-HALVES = ("tune", "heldout", "fresh")
+# evaluator changes and measured after them; "fresh2": third-round ones,
+# written before the third round (the learned code mapping) and measured
+# after it (--half fresh2 or all). The default ("both") leaves both out so
+# that tuning runs never show them.
+HALVES = ("tune", "heldout", "fresh", "fresh2")
 
 
 @dataclass(frozen=True)
@@ -541,7 +543,7 @@ def main() -> None:
         "--half",
         choices=(*HALVES, "both", "all"),
         default="both",
-        help="both = tune + heldout (first round); all = with the fresh defects",
+        help="both = tune + heldout (first round); all = with the fresh and fresh2 defects",
     )
     ap.add_argument("--runs-only", action="store_true", help="make/cache the runs, no figures")
     ap.add_argument("--evaluator-rev", default="", help="git revision for --evaluator-files")

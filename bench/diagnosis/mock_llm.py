@@ -595,6 +595,165 @@ PATTERNS: dict[str, list[tuple[str, str]]] = {
             "The [computation|analysis] was right but the [final|reported] [value|number] was [rounded off|rounded] [before answering|in the reply].",
         ),
     ],
+
+    # third-round fresh defects (half "fresh2"): written before the third
+    # round of evaluator changes, never looked at while tuning
+    "stops_after_lookups": [
+        (
+            "Stopped after resolving names",
+            "{S} [looked up|resolved] the [asset|equipment] and then [stopped|gave up] without [reading|requesting] any [data|readings]{X}.",
+        ),
+        (
+            "No data call after lookups",
+            "The [trace|run] [contains|has] only [name|catalogue] lookups; the [telemetry|data] the [task|question] [depends on|needs] was never [requested|queried].",
+        ),
+        (
+            "Quit before the data step",
+            "{S} [quit|ended the run] [right after|as soon as] it [found|identified] the [asset|sensor], [before|without] [fetching|retrieving] the [values|data]{X}.",
+        ),
+        (
+            "Answered value not found without looking",
+            "The [reply|answer] [says|claims] the value was not [found|available], but no [query|request] for it was ever [made|sent].",
+        ),
+        (
+            "Lookups only, no retrieval",
+            "{S} [performed|did] the [name resolution|lookups] but [skipped|never reached] the [retrieval|data] step and [returned|answered]{X}.",
+        ),
+        (
+            "Early stop after identifying the asset",
+            "[Work|The run] [ended|stopped] once the [equipment|asset] was [identified|located]; the [measurement|data] [needed for|behind] the answer was never [pulled|fetched].",
+        ),
+    ],
+    "errors_as_empty": [
+        (
+            "Error read as empty data",
+            "{S} [treated|read] a failed call as if it had returned [no rows|an empty result] and [answered|computed] from that{X}.",
+        ),
+        (
+            "Failure mistaken for no data",
+            "When the [service|tool] [failed|returned an error], the [answer|response] [reports|says] there is nothing to report [instead of|rather than] saying the data could not be fetched.",
+        ),
+        (
+            "Silent error turned into zero",
+            "{S} [turned|converted] a [server error|failed request] into an empty [list|answer] and [never|did not] [mention|retry] it{X}.",
+        ),
+        (
+            "Empty result assumed after failure",
+            "The [failed|broken] request was [neither retried nor reported|not retried and not mentioned]; its [missing|absent] data was [taken|presented] as a genuine empty result.",
+        ),
+        (
+            "Error swallowed as no result",
+            "{S} [swallowed|hid] the tool error and [reported|gave] a [zero|none] answer as if the data [existed|had been read]{X}.",
+        ),
+        (
+            "Outage reported as absence",
+            "[An outage|A failure] of the data service was [presented|reported] to the user as the absence of [records|readings], with no [retry|caveat].",
+        ),
+    ],
+    "short_window": [
+        (
+            "Time window cut short",
+            "{S} [queried|requested] only the first day of the [period|window] the task [asked about|named]{X}.",
+        ),
+        (
+            "Truncated date range",
+            "The [data request|query] [ended|stopped] one day after its start, so most of the [requested|asked-for] [period|range] was never [read|retrieved].",
+        ),
+        (
+            "Incomplete query window",
+            "{S} [used|passed] an end date far [earlier|sooner] than the task's, [covering|reading] only a [sliver|fraction] of the window{X}.",
+        ),
+        (
+            "Window shorter than asked",
+            "The [statistic|result] was [computed|derived] over a [one-day|single-day] window [instead of|rather than] the [full|whole] period in the question.",
+        ),
+        (
+            "Wrong end of the range",
+            "{S} [set|gave] the [query's|request's] end [one day|a day] after its start, [ignoring|dropping] the rest of the [month|period]{X}.",
+        ),
+        (
+            "Partial period retrieved",
+            "[Only|Just] the [opening|first] day of the [requested|named] [interval|period] was [fetched|pulled], so the answer [reflects|describes] a fraction of it.",
+        ),
+    ],
+    "first_id_only": [
+        (
+            "Only the first id listed",
+            "{S} [returned|gave] [a single|one] identifier when the task [asked for|expected] all [matching|relevant] ones{X}.",
+        ),
+        (
+            "Incomplete list of identifiers",
+            "The [answer|reply] [names|lists] only the first of the [matching|qualifying] [items|ids] and [drops|omits] the others.",
+        ),
+        (
+            "List truncated to one item",
+            "{S} [cut|truncated] the [result list|list of ids] to [its first entry|one entry] although [several|more] [were found|matched]{X}.",
+        ),
+        (
+            "Missing ids in answer",
+            "[Most|Several] of the [ids|identifiers] the [data|tools] [returned|showed] [are absent|are missing] from the final [list|answer].",
+        ),
+        (
+            "Single id instead of a list",
+            "{S} [answered|replied] with one [id|name] where a [list|set] of [ids|identifiers] was [requested|expected]{X}.",
+        ),
+        (
+            "Partial enumeration",
+            "The [enumeration|listing] [stops|ends] after the first [match|result]; the remaining [matches|results] were [retrieved|available] but not reported.",
+        ),
+    ],
+    "sign_flip": [
+        (
+            "Sign of the value inverted",
+            "{S} reported the [value|result] with the [wrong|opposite] sign{X}.",
+        ),
+        (
+            "Negative instead of positive",
+            "The [reported|returned] [number|quantity] is the [negation|negative] of what the [data|readings] [show|support].",
+        ),
+        (
+            "Flipped sign in answer",
+            "{S} [flipped|inverted] the sign of the [computed|retrieved] [figure|number] [before answering|in the reply]{X}.",
+        ),
+        (
+            "Value with wrong polarity",
+            "The [answer|result] has the [right|correct] magnitude but the [wrong|reversed] [sign|polarity], so it [misses|fails] the [expected|true] value.",
+        ),
+        (
+            "Negated result",
+            "{S} [gave|returned] a [negated|sign-reversed] [value|reading] [rather than|instead of] the one it [computed|retrieved]{X}.",
+        ),
+        (
+            "Inverted numeric answer",
+            "[Magnitude|Size] [correct|fine], [sign|direction] [wrong|reversed]: the [figure|number] in the reply is [minus|the opposite of] the real one.",
+        ),
+    ],
+    "camel_case_json": [
+        (
+            "JSON keys renamed",
+            "{S} [returned|wrote] JSON whose [keys|field names] do not match the [requested|expected] [schema|names]{X}.",
+        ),
+        (
+            "Wrong field names in output",
+            "The [JSON|structured] [answer|output] uses camelCase [keys|fields] where the task [asked for|specified] snake_case ones.",
+        ),
+        (
+            "Schema mismatch in JSON answer",
+            "{S} [renamed|changed] the [fields|keys] of the [required|requested] JSON object, so [required|expected] fields are [missing|absent]{X}.",
+        ),
+        (
+            "Key naming does not follow the format",
+            "[Field|Key] [names|spelling] in the [reply|answer] [differ|deviate] from the [output format|format] the task [gave|set out].",
+        ),
+        (
+            "Unexpected JSON keys",
+            "{S} [produced|emitted] a JSON object with [unexpected|non-standard] [keys|property names] instead of the [specified|requested] ones{X}.",
+        ),
+        (
+            "Output keys not as requested",
+            "The [answer's|result's] [keys|field names] are [styled|spelled] differently from the [required|asked-for] [format|schema], so it cannot be [parsed|read] as asked.",
+        ),
+    ],
 }
 
 # Generic symptoms any failed run may show (split the same way).
