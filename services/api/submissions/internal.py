@@ -16,8 +16,11 @@ import uuid
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from fastapi import Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
+from services.api.deps import auth_limiter, check_auth_limit, client_host
 from services.api.errors import ApiError
 from services.api.submissions.service import uploads_dir
 from services.settings import Settings
@@ -80,3 +83,30 @@ def open_archive_for_worker(
         fh.close()
         raise _gone()
     return OpenArchive(fh, size, sha256)
+
+
+async def archive_for_worker(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    submission_id: uuid.UUID,
+    presented_token: str | None,
+) -> OpenArchive:
+    """The route's one call: check the internal secret, then open the archive
+    of a submission being evaluated. Wrong secrets count towards the same
+    per-address limit as bad bearer tokens; the limiter may wait on Redis and
+    the database is blocking, so both run off the event loop. The session is
+    closed before returning: no pooled connection is held while streaming."""
+    limiter = auth_limiter(request)
+    client = client_host(request)
+    await run_in_threadpool(check_auth_limit, limiter, client)
+    try:
+        check_internal_token(settings, presented_token)
+    except ApiError as exc:
+        if limiter is not None and exc.status in (401, 403):
+            await run_in_threadpool(limiter.failed, client)
+        raise
+    try:
+        return await run_in_threadpool(open_archive_for_worker, session, settings, submission_id)
+    finally:
+        await run_in_threadpool(session.close)

@@ -9,16 +9,9 @@ from collections.abc import Iterator
 
 from fastapi import APIRouter, Header, Path, Request
 from fastapi.responses import StreamingResponse
-from starlette.concurrency import run_in_threadpool
 
-from services.api.deps import (
-    SessionDep,
-    SettingsDep,
-    auth_limiter,
-    check_auth_limit,
-    client_host,
-)
-from services.api.errors import ApiError, responses
+from services.api.deps import SessionDep, SettingsDep
+from services.api.errors import responses
 from services.api.submissions import internal
 from services.api.submissions.internal import OpenArchive
 
@@ -57,21 +50,9 @@ async def download_archive(
 ) -> StreamingResponse:
     """Workers only: the stored image archive of a submission being
     evaluated. 404 when the server has no internal token configured."""
-    # Wrong secrets count towards the same per-address limit as bad bearer
-    # tokens. The limiter may wait on Redis: off the event loop.
-    limiter = auth_limiter(request)
-    client = client_host(request)
-    await run_in_threadpool(check_auth_limit, limiter, client)
-    try:
-        internal.check_internal_token(settings, x_arena_internal_token)
-    except ApiError as exc:
-        if limiter is not None and exc.status in (401, 403):
-            await run_in_threadpool(limiter.failed, client)
-        raise
-    archive = await run_in_threadpool(
-        internal.open_archive_for_worker, session, settings, submission_id
+    archive = await internal.archive_for_worker(
+        request, session, settings, submission_id, x_arena_internal_token
     )
-    await run_in_threadpool(session.close)  # no pooled connection held while streaming
     return StreamingResponse(
         _chunks(archive),
         media_type="application/octet-stream",
