@@ -3,8 +3,8 @@ plant's ``data_quality`` and ``evidence_conflicts`` records and over the
 telemetry itself, for the tools (what ``iot.history`` reports about missing
 data) and for scenario kinds (ground truth).
 
-The generator (``services.assetdata.generator``, "insufficient and
-conflicting evidence") injects the situations and records them; docs/plant.md
+``services.assetdata.situations`` (called by the generator)
+injects the situations and records them; docs/plant.md
 describes each kind. Times are ISO strings, windows half-open ``[start, end)``;
 a record matches a window when the two overlap.
 
