@@ -14,8 +14,9 @@ tool names with the same argument names here, REST and MCP:
   and ``cursor``; ``fmsr.get_failure_modes`` takes ``asset_class``...),
   with their canonical argument, or ``None`` when the argument is accepted
   and ignored (the reply lists it in ``ignored_arguments``).
-- ``CONFORMANCE``: every upstream tool and what this service does with it
-  (rendered into docs/tools-reference.md).
+- ``conformance()``: every upstream tool and what this service does with it
+  (data: ``contracts/data/upstream_conformance.yaml``, rendered into
+  docs/tools-reference.md).
 
 The tool log always records the canonical tool and canonical arguments, so
 an upstream-style call scores exactly as the canonical call it stands for.
@@ -24,6 +25,8 @@ an upstream-style call scores exactly as the canonical call it stands for.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -197,267 +200,24 @@ class Conformance:
     note: str
 
 
-def _c(family: str, tool: str, arguments: str, status: str, ours: str, note: str) -> Conformance:
-    return Conformance(family, tool, arguments, status, ours, note)  # type: ignore[arg-type]
+CONFORMANCE_FILE = Path(__file__).resolve().parent / "data" / "upstream_conformance.yaml"
+STATUSES = ("same", "alias", "not offered")
 
 
-CONFORMANCE: tuple[Conformance, ...] = (
-    # ---- iot (12 upstream tools)
-    _c("iot", "sites", "-", "same", "iot.sites", "Same name and arguments; also `details`."),
-    _c(
-        "iot",
-        "asset_ids",
-        "site_name",
-        "alias",
-        "iot.assets",
-        "`assets` is the list of asset names.",
-    ),
-    _c(
-        "iot",
-        "assets",
-        "site_name, assettype?",
-        "same",
-        "iot.assets",
-        "`assettype` is accepted for `asset_type` (case-insensitive: chiller, ahu).",
-    ),
-    _c(
-        "iot",
-        "measured_sensors",
-        "site_name, asset_id",
-        "alias",
-        "iot.sensors",
-        "Sorted sensor names; every installed sensor is measured in this plant.",
-    ),
-    _c(
-        "iot",
-        "installed_sensors",
-        "site_name, asset_id",
-        "alias",
-        "iot.sensors",
-        "Sensor names in registry order.",
-    ),
-    _c(
-        "iot",
-        "get_asset_detail (asset_detail)",
-        "site_name, asset_id",
-        "alias",
-        "iot.get_asset",
-        "Our metadata plus upstream's `assettype`, `installdate`, `n_installed_sensors`.",
-    ),
-    _c(
-        "iot",
-        "find_assets_by_sensors",
-        "site_name, sensors, match?, substring?, source?",
-        "alias",
-        "iot.assets",
-        "Names are matched in full ('Chiller 6 Tonnage') or by kind ('Tonnage'); "
-        "`source` accepted (measured = installed here).",
-    ),
-    _c(
-        "iot",
-        "history",
-        "site_name, asset_id, start?, end?, sensors?, limit?, cursor?",
-        "same",
-        "iot.history",
-        "`end` = `final`, `limit` (1-1000) pages, `cursor` continues; replies carry "
-        "`returned`, `has_more`, `next_cursor`. Without `start` the stream is read from its "
-        "first reading; one call reads at most 92 days and `has_more` continues past them. "
-        "Difference: `start` without `end` reads one day here (upstream: to the last reading).",
-    ),
-    _c(
-        "iot",
-        "stream_extent",
-        "site_name, asset_id, sensor?, start?, end?",
-        "alias",
-        "iot.history",
-        "`start_time`, `end_time`, `total_records`, `exceeds_page_limit`, "
-        "`approx_interval_seconds`.",
-    ),
-    _c(
-        "iot",
-        "sensor_coverage",
-        "site_name, asset_id",
-        "alias",
-        "iot.history",
-        "Per sensor `non_null_count`, `first_timestamp`, `last_timestamp` over the stream.",
-    ),
-    _c(
-        "iot",
-        "sensor_stats",
-        "site_name, asset_id, sensor?, start?, end?",
-        "alias",
-        "iot.history",
-        "Per sensor count, null_count, min, max, mean, population stddev, first/last timestamps.",
-    ),
-    _c(
-        "iot",
-        "latest_reading",
-        "site_name, asset_id, sensor?",
-        "alias",
-        "iot.history",
-        "`age_seconds` is measured from the plant's simulated now.",
-    ),
-    # ---- utilities
-    _c(
-        "utilities",
-        "current_date_time",
-        "-",
-        "same",
-        "utilities.current_date_time",
-        "The plant's simulated now (keys `current_date_time`, `description`).",
-    ),
-    _c(
-        "utilities",
-        "current_time_english",
-        "-",
-        "alias",
-        "utilities.current_date_time",
-        "`english`, `iso`.",
-    ),
-    _c(
-        "utilities",
-        "json_reader",
-        "file_name",
-        "same",
-        "utilities.json_reader",
-        "`file_name` is a `dataset_id` (no file system is exposed).",
-    ),
-    _c(
-        "utilities",
-        "get_sensor_catalog / get_asset_catalog / get_failure_mode_catalog",
-        "sensor? / asset?, category? / failure_mode?, category?",
-        "not offered",
-        "",
-        "Catalogs are per asset here: iot.sensors, iot.assets, fmsr.get_failure_modes.",
-    ),
-    # ---- fmsr
-    _c(
-        "fmsr",
-        "get_failure_modes",
-        "asset_class",
-        "same",
-        "fmsr.get_failure_modes",
-        "`asset_class` is accepted for `asset_name` (an asset type or an asset); "
-        "the catalog is complete (`exhaustive: true`).",
-    ),
-    _c(
-        "fmsr",
-        "generate_failure_mode_sensor_mapping",
-        "asset_class, failure_modes, sensors",
-        "alias",
-        "fmsr.get_failure_mode_sensor_mapping",
-        "Deterministic relevance from the plant, not an LLM; adds `fm2sensor`, `sensor2fm`.",
-    ),
-    _c(
-        "fmsr",
-        "generate_failure_modes",
-        "asset_class, max_modes?",
-        "not offered",
-        "",
-        "The catalog here is complete: use get_failure_modes.",
-    ),
-    _c(
-        "fmsr",
-        "add_failure_modes",
-        "asset_class, failure_modes, exhaustive?, source?",
-        "not offered",
-        "",
-        "The failure-mode catalog is shared and read-only.",
-    ),
-    # ---- tsfm
-    _c(
-        "tsfm",
-        "get_ai_tasks / get_tsfm_models / run_tsfm_forecasting / run_tsad",
-        "dataset_path, ...",
-        "same",
-        "tsfm.*",
-        "The earlier upstream TSFM surface; `dataset_path` is accepted for `dataset_id` "
-        "(a dataset id from iot.history); aliases `forecasting`, "
-        "`timeseries_anomaly_detection`.",
-    ),
-    _c(
-        "tsfm",
-        "list_tasks, discover_components, find_models, profile_series, run_recipe, ...",
-        "dataset_path, recipe, ...",
-        "not offered",
-        "",
-        "The recipe/catalog surface runs sktime models on file pointers; no files or "
-        "model zoo here.",
-    ),
-    # ---- wo (14 upstream tools: 8 read, 6 write)
-    _c(
-        "wo",
-        "list_workorders",
-        "site_id?, status?, asset_num?, priority?, date_from?, date_to?, page_size?, page_num?",
-        "same",
-        "wo.list_workorders",
-        "Pseudo-statuses OPEN / APPROVED_PENDING and `page_size=0` are not offered "
-        "(one status; at most 500 per page).",
-    ),
-    _c("wo", "get_workorder", "wonum, site_id", "same", "wo.get_workorder", ""),
-    _c(
-        "wo",
-        "get_workorder_kpis",
-        "site_id, period_months?",
-        "same",
-        "wo.get_workorder_kpis",
-        "Difference: without `period_months` the KPIs cover the whole history "
-        "(upstream: 3 months).",
-    ),
-    _c(
-        "wo",
-        "get_workorder_tasks / get_workorder_costs / get_workorder_actuals_vs_planned",
-        "wonum, site_id",
-        "not offered",
-        "",
-        "The plant's work orders carry no task rows nor cost lines; costs are in "
-        "get_workorder_kpis.",
-    ),
-    _c(
-        "wo",
-        "get_schedule_calendar / get_my_assigned_workorders",
-        "site_id, date_from?, date_to?, group_by? / labor_code, site_id?, open_only?",
-        "not offered",
-        "",
-        "No schedule or labor records in the plant.",
-    ),
-    _c(
-        "wo",
-        "generate_work_order",
-        "description, asset_num, site_id, priority?, work_type?, reported_by?, location?, "
-        "notes?, wonum?, aob_source?",
-        "alias",
-        "wo.create_workorder",
-        "priority defaults to 3 as upstream; reported_by, location, notes, wonum, "
-        "aob_source accepted and ignored (new orders are WO900001...).",
-    ),
-    _c(
-        "wo",
-        "update_workorder",
-        "wonum, site_id, description?, priority?, location?, asset_num?, notes?, failure_code?",
-        "same",
-        "wo.update_workorder",
-        "location, notes accepted and ignored; re-targeting (`asset_num`) is not offered.",
-    ),
-    _c("wo", "approve_workorder", "wonum, site_id", "same", "wo.approve_workorder", ""),
-    _c(
-        "wo",
-        "assign_technician",
-        "wonum, site_id, labor_code, craft?, start_date?, hours_planned?",
-        "alias",
-        "wo.assign_workorder",
-        "`labor_code` is the assignee; craft, start_date, hours_planned ignored.",
-    ),
-    _c(
-        "wo",
-        "close_workorder",
-        "wonum, site_id, actual_hours?, failure_code?, resolution_notes?",
-        "same",
-        "wo.close_workorder",
-        "Difference: the order ends in CLOSE (upstream COMP); actual_hours ignored.",
-    ),
-    _c("wo", "cancel_workorder", "wonum, site_id, reason?", "same", "wo.cancel_workorder", ""),
-)
+@lru_cache(maxsize=1)
+def conformance() -> tuple[Conformance, ...]:
+    """The conformance table (data/upstream_conformance.yaml), read on first
+    use: only the docs generator and the compatibility tests need it."""
+    import yaml
+
+    raw = yaml.safe_load(CONFORMANCE_FILE.read_text(encoding="utf-8"))
+    rows = tuple(
+        Conformance(family=family, **row) for family, tools in raw.items() for row in tools
+    )
+    bad = [f"{r.family}.{r.tool}: {r.status!r}" for r in rows if r.status not in STATUSES]
+    if bad:
+        raise ValueError(f"{CONFORMANCE_FILE.name}: unknown status in {', '.join(bad)}")
+    return rows
 
 
 _KEEP = {

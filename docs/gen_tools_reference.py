@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
 
 from contracts import CONTRACT_VERSION  # noqa: E402
 from contracts.tools import TOOL_ALIASES, TOOL_ARGS, family_of  # noqa: E402
-from contracts.upstream import CONFORMANCE, UPSTREAM_ARGUMENTS, UPSTREAM_TOOLS  # noqa: E402
+from contracts.upstream import UPSTREAM_ARGUMENTS, UPSTREAM_TOOLS, conformance  # noqa: E402
 
 OUT = ROOT / "docs" / "tools-reference.md"
 FAMILY_TITLES = {
@@ -266,7 +266,7 @@ def conformance_section() -> list[str]:
         "| family | upstream tool | upstream arguments | here | tool here | notes |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
-    for c in CONFORMANCE:
+    for c in conformance():
         ours = f"`{c.ours}`" if c.ours else "-"
         lines.append(
             f"| {c.family} | `{c.tool}` | {_cell(c.arguments)} | {c.status} | {ours} "
