@@ -37,12 +37,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import docker  # noqa: E402
-
 from hidden_scenarios.schema import Scenario  # noqa: E402
-from services.settings import Settings, get_settings  # noqa: E402
-from worker.sandbox.build import build_example  # noqa: E402
-from worker.sandbox.runner import RunnerStats, run_submission  # noqa: E402
+from services.settings import get_settings  # noqa: E402
+from worker.sandbox.environment import DockerSandbox, RunnerStats  # noqa: E402
 
 BARE_IMAGE = "arena-base:bookworm"
 
@@ -92,41 +89,26 @@ def synthetic_scenarios(n: int) -> list[Scenario]:
     ]
 
 
-def sandbox_noop(client: Any, image_id: str, n: int, settings: Settings) -> RunnerStats:
-    stats = RunnerStats()
-    one = settings.model_copy(
-        update={"scenario_parallelism": 1, "scenario_parallelism_adaptive": False}
+def sandbox_noop(box: DockerSandbox, image_id: str, n: int) -> RunnerStats:
+    one = box.with_settings(
+        box.settings.model_copy(
+            update={"scenario_parallelism": 1, "scenario_parallelism_adaptive": False}
+        )
     )
-    runs = run_submission(
-        client,
-        image_id,
-        synthetic_scenarios(n),
-        "execution",
-        one,
-        stats=stats,
-        submission_id="bench-noop",
-    )
+    runs = one.run(image_id, synthetic_scenarios(n), "execution", label="bench-noop")
     assert all(r.facts.output_status == "ok" for r in runs), [r.facts for r in runs]
-    return stats
+    return one.stats
 
 
-def hidden_baseline(client: Any, image_id: str, settings: Settings) -> dict[str, Any]:
+def hidden_baseline(box: DockerSandbox, image_id: str) -> dict[str, Any]:
     import evaluator
     from hidden_scenarios.sets import hidden_set
 
-    scenarios = [s for s in hidden_set(settings.hidden_seed) if "execution" in s.tracks]
-    stats = RunnerStats()
+    scenarios = [s for s in hidden_set(box.settings.hidden_seed) if "execution" in s.tracks]
     t0 = time.perf_counter()
-    runs = run_submission(
-        client,
-        image_id,
-        scenarios,
-        "execution",
-        settings,
-        stats=stats,
-        submission_id="bench-baseline",
-    )
+    runs = box.run(image_id, scenarios, "execution", label="bench-baseline")
     wall = time.perf_counter() - t0
+    stats = box.stats
     by_id = {s.id: s for s in scenarios}
     scores = [evaluator.score_run(by_id[r.scenario_id], r) for r in runs]
     return {
@@ -141,7 +123,7 @@ def hidden_baseline(client: Any, image_id: str, settings: Settings) -> dict[str,
 
 
 def hidden_attempts(
-    client: Any, image_id: str, settings: Settings, attempts: int, scenarios: list[Scenario]
+    box: DockerSandbox, image_id: str, attempts: int, scenarios: list[Scenario]
 ) -> dict[str, Any]:
     """``scenarios`` with ``attempts`` runs each, scheduled as the worker does
     (worker.attempts.expand_attempts), scored as the worker does."""
@@ -152,19 +134,11 @@ def hidden_attempts(
     from worker.attempts import attempt_runs, expand_attempts
 
     copies, mapping = expand_attempts(scenarios, attempts)
-    stats = RunnerStats()
+    box.expected_plant_hash = plant_context(box.settings.plant_seed).plant.content_hash
     t0 = time.perf_counter()
-    runs = run_submission(
-        client,
-        image_id,
-        [*scenarios, *copies],
-        "execution",
-        settings,
-        stats=stats,
-        submission_id=f"bench-k{attempts}",
-        expected_plant_hash=plant_context(settings.plant_seed).plant.content_hash,
-    )
+    runs = box.run(image_id, [*scenarios, *copies], "execution", label=f"bench-k{attempts}")
     wall = time.perf_counter() - t0
+    stats = box.stats
     t1 = time.perf_counter()
     report = evaluate_submission(
         scenarios, attempt_runs(runs, mapping), [], datetime.now(UTC), attempts=attempts
@@ -180,17 +154,20 @@ def hidden_attempts(
     }
 
 
-def throughput_lines(client: Any, settings: Settings, rounds: int) -> list[str]:
+def throughput_lines(box: DockerSandbox, rounds: int) -> list[str]:
     """Pinned parallelism 2 vs the default (adaptive) settings, alternating."""
-    baseline = build_example(client, "baseline", "arena-bench-baseline:latest")
-    pinned_settings = settings.model_copy(
-        update={"scenario_parallelism": 2, "scenario_parallelism_adaptive": False}
+    settings = box.settings
+    baseline = box.build_example("baseline", "arena-bench-baseline:latest")
+    pinned_box = box.with_settings(
+        settings.model_copy(
+            update={"scenario_parallelism": 2, "scenario_parallelism_adaptive": False}
+        )
     )
-    hidden_baseline(client, baseline, pinned_settings)  # warm caches, page in the plant
+    hidden_baseline(pinned_box, baseline)  # warm caches, page in the plant
     pinned, adaptive = [], []
     for _ in range(max(1, rounds)):
-        pinned.append(hidden_baseline(client, baseline, pinned_settings))
-        adaptive.append(hidden_baseline(client, baseline, settings))
+        pinned.append(hidden_baseline(pinned_box, baseline))
+        adaptive.append(hidden_baseline(box, baseline))
     p_wall = statistics.median(h["wall"] for h in pinned)
     a_wall = statistics.median(h["wall"] for h in adaptive)
     from worker.sandbox.slots import parallelism_bounds
@@ -234,7 +211,7 @@ def _per_run(stats: RunnerStats) -> str:
 
 
 def attempts_lines(
-    client: Any, settings: Settings, k: int, rounds: int = 2, pack: str | None = None
+    box: DockerSandbox, k: int, rounds: int = 2, pack: str | None = None
 ) -> list[str]:
     """k = 1 first, then ``rounds`` x (k, 1): every k run sits between two
     k = 1 runs, so a drift of the shared host's load hits both sides.
@@ -242,18 +219,19 @@ def attempts_lines(
     from hidden_scenarios.pack import load_pack
     from hidden_scenarios.sets import hidden_set
 
-    baseline = build_example(client, "baseline", "arena-bench-baseline:latest")
+    settings = box.settings
+    baseline = box.build_example("baseline", "arena-bench-baseline:latest")
     par = settings.scenario_parallelism
     # loaded once: every run of the comparison scores the very same scenarios
     chosen = load_pack(pack)
     scenarios = [
         s for s in hidden_set(settings.hidden_seed, pack=chosen) if "execution" in s.tracks
     ]
-    ones = [hidden_attempts(client, baseline, settings, 1, scenarios)]
+    ones = [hidden_attempts(box, baseline, 1, scenarios)]
     manys = []
     for _ in range(max(1, rounds)):
-        manys.append(hidden_attempts(client, baseline, settings, k, scenarios))
-        ones.append(hidden_attempts(client, baseline, settings, 1, scenarios))
+        manys.append(hidden_attempts(box, baseline, k, scenarios))
+        ones.append(hidden_attempts(box, baseline, 1, scenarios))
     one = statistics.mean(h["wall"] for h in ones)
     many = statistics.mean(h["wall"] for h in manys)
     ratio = many / one
@@ -329,12 +307,12 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    client = docker.from_env(timeout=300)
     settings = get_settings().model_copy(
         update={"data_dir": Path(os.environ.get("TMPDIR", "/tmp")) / "arena-bench"}
     )
+    box = DockerSandbox.connect(settings, timeout=300)
     if args.throughput:
-        lines = throughput_lines(client, settings, args.rounds)
+        lines = throughput_lines(box, args.rounds)
         lines.append(f"- host load average at the end: {os.getloadavg()[0]:.1f}")
         text = "\n".join(lines)
         print(text)
@@ -348,9 +326,7 @@ def main() -> None:
                 )
         return
     if args.attempts_only:
-        lines = attempts_lines(
-            client, settings, max(2, args.attempts), args.attempt_rounds, args.pack
-        )
+        lines = attempts_lines(box, max(2, args.attempts), args.attempt_rounds, args.pack)
         lines.append(f"- host load average at the end: {os.getloadavg()[0]:.1f}")
         text = "\n".join(lines)
         print(text)
@@ -365,10 +341,10 @@ def main() -> None:
                     f"({stamp})\n\n{text}\n"
                 )
         return
-    noop = build_example(client, "noop", "arena-bench-noop:latest")
+    noop = box.build_example("noop", "arena-bench-noop:latest")
 
     bare_docker_run(2)  # warm the engine's caches for both sides
-    sandbox_noop(client, noop, 2, settings)
+    sandbox_noop(box, noop, 2)
     # Interleave the two sides in rounds: the host is shared, and its load
     # drifts over minutes; medians over rounds compare like with like.
     rounds = max(1, args.rounds)
@@ -376,7 +352,7 @@ def main() -> None:
     bare_rounds, sandbox_rounds, critical_rounds, stats_all = [], [], [], RunnerStats()
     for _ in range(rounds):
         bare_rounds.append(statistics.median(bare_docker_run(per_round)))
-        st = sandbox_noop(client, noop, per_round, settings)
+        st = sandbox_noop(box, noop, per_round)
         sandbox_rounds.append((st.create + st.start + st.agent + st.collect + st.remove) / st.runs)
         # the run phase's wall time per scenario: what a scenario really adds
         # (creates and removes overlap the neighbouring runs)
@@ -399,7 +375,7 @@ def main() -> None:
     per_critical = statistics.median(critical_rounds)
     amortised = stats.wall / stats.runs
     lines = [
-        f"- cores: {os.cpu_count()}, docker {client.version()['Version']}, "
+        f"- cores: {os.cpu_count()}, docker {box.engine_version()}, "
         f"{rounds} alternating rounds of {per_round} runs per side (medians of round medians)",
         f"- bare `docker run --rm --network none {BARE_IMAGE} true`: "
         f"{per_bare * 1000:.0f} ms per container",
@@ -419,16 +395,13 @@ def main() -> None:
         f"{per_round} scenarios {amortised * 1000:.0f} ms/scenario ({amortised / per_bare:.2f}x)",
     ]
     if not args.skip_hidden:
-        baseline = build_example(client, "baseline", "arena-bench-baseline:latest")
+        baseline = box.build_example("baseline", "arena-bench-baseline:latest")
         default = settings.scenario_parallelism
         for par in args.parallelism or [default, 2 * default]:
-            h = hidden_baseline(
-                client,
-                baseline,
-                settings.model_copy(
-                    update={"scenario_parallelism": par, "scenario_parallelism_adaptive": False}
-                ),
+            pinned = settings.model_copy(
+                update={"scenario_parallelism": par, "scenario_parallelism_adaptive": False}
             )
+            h = hidden_baseline(box.with_settings(pinned), baseline)
             s: RunnerStats = h["stats"]
             lines += [
                 f"- baseline agent, full hidden set ({h['scenarios']} execution scenarios, "
@@ -442,7 +415,7 @@ def main() -> None:
                 f"{s.teardown:.1f} s",
             ]
     if not args.skip_hidden and args.attempts > 1:
-        lines += attempts_lines(client, settings, args.attempts, args.attempt_rounds, args.pack)
+        lines += attempts_lines(box, args.attempts, args.attempt_rounds, args.pack)
     lines.append(
         f"- host load average at the end: {os.getloadavg()[0]:.1f} "
         "(2 cores shared with other engineers' jobs)"

@@ -1,13 +1,16 @@
 """One submission, end to end, on a worker:
 
-claim lease -> load image (intake) -> run scenarios (runner, progress as
-each finishes) -> evaluator -> ONE transaction writing aggregates, cluster
+claim lease -> load image -> run scenarios (progress as each finishes)
+-> evaluator -> ONE transaction writing aggregates, cluster
 counts and catalog updates -> remove image, tarball (per retention), temps.
 
 Idempotent by construction: every state change is conditional on holding
 the row lease, the score row's primary key is the submission id, and the
 final transaction re-checks the lease under a row lock. Nothing
 per-scenario leaves this process: runs live in memory and are dropped.
+
+The sandbox is reached only through ``worker.sandbox.environment``
+(``SandboxEnvironment``; ``DockerSandbox`` on the server).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -35,6 +38,9 @@ from services.store.lifecycle import FailureKind, Status
 from services.store.scores import write_report
 from worker import archive_fetch
 from worker.attempts import ATTEMPT_SEPARATOR, attempt_runs, expand_attempts  # noqa: F401
+
+if TYPE_CHECKING:
+    from worker.sandbox.environment import SandboxEnvironment
 
 log = logging.getLogger("arena.worker.pipeline")
 CANARY_MASK = ("CANARY-",)
@@ -49,9 +55,9 @@ class EngineUnavailable(Exception):
     """This worker's Docker engine does not answer: nothing was claimed."""
 
 
-def cleanup_attempt(deps: Deps, client: Any, submission_id: uuid.UUID, attempt: int) -> None:
+def cleanup_attempt(sandbox: SandboxEnvironment, submission_id: uuid.UUID, attempt: int) -> None:
     try:
-        deps.cleanup_sandbox(client, sandbox_label(submission_id, attempt))
+        sandbox.cleanup(sandbox_label(submission_id, attempt), older_than=0, images=True)
     except Exception as exc:
         log.warning(
             "sandbox cleanup failed",
@@ -72,16 +78,13 @@ def safe_message(message: str, limit: int = 500) -> str:
 
 @dataclass
 class Deps:
-    """What the pipeline talks to; tests may swap the docker client only."""
+    """What the pipeline talks to."""
 
     settings: Settings
-    docker_client: Callable[[], Any]
+    # a connected sandbox for one evaluation; raises when its engine does not answer
+    sandbox: Callable[[], SandboxEnvironment]
     scenario_source: Callable[[Settings], Any]  # -> hidden_scenarios.sets.ScenarioSource
-    load_image: Callable[..., Any]
-    remove_image: Callable[[Any, Any], None]
-    run_submission: Callable[..., list[Any]]
     evaluate: Callable[..., Any]
-    cleanup_sandbox: Callable[[Any, str], None]
     enqueue_retry: Callable[[uuid.UUID, float], None]
     now: Callable[[], datetime] = store.utcnow
     intake_error: type[Exception] = Exception
@@ -89,16 +92,18 @@ class Deps:
 
 
 def default_deps(settings: Settings) -> Deps:
-    import docker
-
     from evaluator import evaluate_submission
     from evaluator.embed import get_embedder
     from evaluator.judge import LLMJudge
     from hidden_scenarios.sets import plant_context, scenario_source
-    from worker.sandbox import intake, janitor, runner
+    from worker.sandbox.environment import DockerSandbox, IntakeError, RunnerError
 
-    def _cleanup(client: Any, submission: str) -> None:
-        janitor.cleanup(client, older_than=0, submission=submission, images=True)
+    # The sidecar must serve the plant the scenarios' ground truth came
+    # from: a stale sidecar image would silently score every answer wrong.
+    plant_hash = plant_context(settings.plant_seed).plant.content_hash
+
+    def _sandbox() -> SandboxEnvironment:
+        return DockerSandbox.connect(settings, timeout=300, expected_plant_hash=plant_hash)
 
     def _retry(submission_id: uuid.UUID, countdown: float) -> None:
         from services.taskqueue.broker import send_evaluate
@@ -108,25 +113,16 @@ def default_deps(settings: Settings) -> Deps:
 
     return Deps(
         settings=settings,
-        docker_client=lambda: docker.from_env(timeout=300),
+        sandbox=_sandbox,
         scenario_source=scenario_source,
-        load_image=intake.load_image,
-        remove_image=intake.remove_image,
-        # The sidecar must serve the plant the scenarios' ground truth came
-        # from: a stale sidecar image would silently score every answer wrong.
-        run_submission=functools.partial(
-            runner.run_submission,
-            expected_plant_hash=plant_context(settings.plant_seed).plant.content_hash,
-        ),
         evaluate=functools.partial(
             evaluate_submission,
             embedder=get_embedder(settings.evaluator_embedder),
             judge=LLMJudge(settings.llm_judge_model) if settings.llm_judge_model else None,
         ),
-        cleanup_sandbox=_cleanup,
         enqueue_retry=_retry,
-        intake_error=intake.IntakeError,
-        runner_error=runner.RunnerError,
+        intake_error=IntakeError,
+        runner_error=RunnerError,
     )
 
 
@@ -146,7 +142,7 @@ class Heartbeat:
     submission_id: uuid.UUID
     owner: str
     label: str
-    client: Any = None
+    sandbox: SandboxEnvironment | None = None
     stopped: threading.Event = field(default_factory=threading.Event)
     _done: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
@@ -176,9 +172,9 @@ class Heartbeat:
             if not self.beat():
                 self.stopped.set()
                 log.info("lease refused; stopping", extra={"submission_id": self.submission_id})
-                if self.client is not None:
+                if self.sandbox is not None:
                     try:
-                        self.deps.cleanup_sandbox(self.client, self.label)
+                        self.sandbox.cleanup(self.label, older_than=0, images=True)
                     except Exception as exc:
                         log.warning(
                             "sandbox cleanup on stop failed", extra={"error": type(exc).__name__}
@@ -376,15 +372,32 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
     cancelled (stopped: cancel/reconciler/takeover), retry, or skipped (no
     lease: final already or held by a live worker)."""
     owner = owner or worker_identity()
-    settings = deps.settings
-    lease = timedelta(seconds=settings.submission_lease_seconds)
     # An unhealthy worker must not claim: a claim costs an attempt, and a
     # worker whose engine is down would burn them all in seconds.
     try:
-        client = deps.docker_client()
-        client.ping()
+        sandbox = deps.sandbox()
     except Exception as exc:
         raise EngineUnavailable(type(exc).__name__) from exc
+    try:
+        return _process(submission_id, deps, owner, sandbox)
+    finally:
+        sandbox.close()
+
+
+def _limits_hit(sandbox: SandboxEnvironment) -> dict[str, int]:
+    """How many runs hit each sandbox limit (for the operator's log)."""
+    from worker.sandbox.events import LimitHit
+
+    counts: dict[str, int] = {}
+    for event in sandbox.events(LimitHit):
+        limit = getattr(event, "limit", "?")
+        counts[limit] = counts.get(limit, 0) + 1
+    return counts
+
+
+def _process(submission_id: uuid.UUID, deps: Deps, owner: str, sandbox: SandboxEnvironment) -> str:
+    settings = deps.settings
+    lease = timedelta(seconds=settings.submission_lease_seconds)
     started_at = deps.now()
     with session_scope(settings.database_url) as session:
         sub = store.claim(session, submission_id, owner, lease, started_at)
@@ -400,10 +413,10 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
     # Earlier attempts lost their lease (their worker died): their sandbox
     # objects are orphans now.
     for earlier in range(1, attempt):
-        cleanup_attempt(deps, client, submission_id, earlier)
+        cleanup_attempt(sandbox, submission_id, earlier)
     archive = settings.data_dir / "uploads" / (archive_name or "missing")
     label = sandbox_label(submission_id, attempt)
-    hb = Heartbeat(deps, submission_id, owner, label, client=client).start()
+    hb = Heartbeat(deps, submission_id, owner, label, sandbox=sandbox).start()
     image: Any = None
     fetched: Path | None = None  # downloaded from the api (no shared upload dir)
     try:
@@ -431,7 +444,7 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
             )
             return "failed"
         try:
-            image = deps.load_image(client, fetched or archive, settings, label=label)
+            image = sandbox.load_image(fetched or archive, label=label)
         except deps.intake_error as exc:
             code = getattr(exc, "code", "invalid_image")
             if code == SERVER_IMAGE_CHANGED:
@@ -509,9 +522,7 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
                     raise Stop()
 
         try:
-            runs = deps.run_submission(
-                client, image.image_id, to_run, track, settings, on_progress, submission_id=label
-            )
+            runs = sandbox.run(image.image_id, to_run, track, on_progress, label=label)
         except Stop:
             raise
         except Exception:
@@ -568,7 +579,7 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
         del runs, scored  # per-scenario data: memory only, dropped now
         if not written:
             raise Stop()
-        log.info("finished", extra=extra)
+        log.info("finished", extra={**extra, "limits_hit": _limits_hit(sandbox)})
         return "finished"
     except Stop:
         log.info("stopped", extra=extra)
@@ -606,10 +617,10 @@ def process(submission_id: uuid.UUID, deps: Deps, owner: str | None = None) -> s
         # image: by its handle if the load returned, and in any case every
         # internal reference of this attempt (a load interrupted after the
         # tag, a cancel mid-load).
-        cleanup_attempt(deps, client, submission_id, attempt)
+        cleanup_attempt(sandbox, submission_id, attempt)
         if image is not None:
             try:
-                deps.remove_image(client, image)
+                sandbox.remove_image(image)
             except Exception as exc:
                 log.warning("image removal failed", extra={"error": type(exc).__name__})
         if fetched is not None:

@@ -83,23 +83,21 @@ def reconcile() -> dict[str, int]:
 def _clean_sandboxes(settings, report: reconciler.Report) -> int:  # noqa: ANN001
     """Sandbox objects of attempts the reconciler just declared dead, plus a
     safety net for anything older than the longest possible evaluation."""
+    from worker.sandbox.environment import DockerSandbox, SandboxUnavailable
+
     try:
-        import docker
-
-        from worker.sandbox import janitor
-
-        client = docker.from_env(timeout=60)
-        client.ping()
-    except Exception:
+        sandbox = DockerSandbox.connect(settings, timeout=60)
+    except SandboxUnavailable:
         return 0  # this worker has no engine; another one will do it
     removed = 0
-    for sid, attempts in report.abandoned:
-        for attempt in range(1, attempts + 1):
-            result = janitor.cleanup(
-                client, older_than=0, submission=pipeline.sandbox_label(sid, attempt), images=True
-            )
-            removed += result.containers + result.volumes + result.images
-    result = janitor.cleanup(
-        client, older_than=settings.submission_deadline_seconds + 3600, images=True
-    )
+    with sandbox:
+        for sid, attempts in report.abandoned:
+            for attempt in range(1, attempts + 1):
+                result = sandbox.cleanup(
+                    pipeline.sandbox_label(sid, attempt), older_than=0, images=True
+                )
+                removed += result.containers + result.volumes + result.images
+        result = sandbox.cleanup(
+            older_than=settings.submission_deadline_seconds + 3600, images=True
+        )
     return removed + result.containers + result.volumes + result.images

@@ -1,7 +1,8 @@
 """``assetops validate IMAGE``: run an agent image locally against the public
-validation set with the server's own runner (``worker.sandbox.runner``) and
-evaluator, then print the six-dimension scores, failure clusters and — only
-here, locally — per-scenario details for debugging.
+validation set in the server's own sandbox (``worker.sandbox.environment``,
+the interface the worker uses) and evaluator, then print the six-dimension
+scores, failure clusters and — only here, locally — per-scenario details for
+debugging.
 
 IMAGE is a local image name/id (never pulled) or a ``docker save`` tarball
 (loaded with the server's intake checks, removed afterwards).
@@ -75,33 +76,30 @@ def failure_reason(run: ScenarioRun, score: Any | None) -> str | None:
     return getattr(score, "run_failure", None)
 
 
-def _docker() -> Any:
-    try:
-        import docker
+def _sandbox(settings: Any, keep_logs: bool) -> Any:
+    """The server's sandbox on the local Docker engine."""
+    from worker.sandbox.environment import DockerSandbox, SandboxUnavailable
 
-        client = docker.from_env(timeout=120)
-        client.ping()
-        return client
-    except Exception as exc:  # no engine, no permission
+    try:
+        return DockerSandbox.connect(settings, timeout=120, keep_logs=keep_logs)
+    except SandboxUnavailable as exc:  # no engine, no permission
         raise ValidateError(f"cannot reach the Docker engine: {exc}") from exc
 
 
-def _resolve_image(client: Any, image: str, settings: Any) -> tuple[str, Any]:
+def _resolve_image(sandbox: Any, image: str, label: str) -> tuple[str, Any]:
     """(image id, LoadedImage to remove afterwards or None)."""
-    import docker.errors
-
-    from worker.sandbox.intake import IntakeError, load_image
+    from worker.sandbox.environment import ImageMissing, IntakeError
 
     path = Path(image)
     if path.is_file():
         try:
-            loaded = load_image(client, path, settings, label=f"validate-{uuid.uuid4().hex[:8]}")
+            loaded = sandbox.load_image(path, label=label)
         except IntakeError as exc:
             raise ValidateError(f"image rejected ({exc.code}): {exc.message}") from exc
         return loaded.image_id, loaded
     try:
-        return client.images.get(image).id, None  # local only: never pulls
-    except docker.errors.ImageNotFound as exc:
+        return sandbox.image_id(image), None  # local only: never pulls
+    except ImageMissing as exc:
         raise ValidateError(f"image {image!r} not found locally: build it first") from exc
 
 
@@ -236,7 +234,7 @@ FAMILIES = ("iot", "fmsr", "tsfm", "wo", "utilities")
 
 def agent_endpoints(settings: Any) -> dict[str, Any]:
     """The URLs an agent sees inside its sandbox (the runner's own environment)."""
-    from worker.sandbox.runner import agent_environment
+    from worker.sandbox.environment import agent_environment
 
     env = agent_environment(settings, "<per-run token>", "<per-run key>")
     base = env["ASSETOPS_API_URL"]
@@ -285,21 +283,35 @@ def run_validation(
     """Everything ``assetops validate`` does, minus printing; returns the
     JSON report. Raises ValidateError for missing local prerequisites.
     ``attempts``: run every scenario k times, as a phase with k attempts does."""
-    from hidden_scenarios.sets import plant_context, public_set
     from services.settings import get_settings
-    from worker.attempts import attempt_runs, expand_attempts
-    from worker.sandbox.intake import remove_image
-    from worker.sandbox.runner import RunnerError, RunnerStats, run_submission
 
     settings = get_settings()
-    client = _docker()
-    try:
-        client.images.get(settings.sidecar_image)
-    except Exception as exc:
+    with _sandbox(settings, keep_logs) as sandbox:
+        return _validate(
+            sandbox, settings, image, track, limit, scenario_ids, console, show_progress, attempts
+        )
+
+
+def _validate(
+    sandbox: Any,
+    settings: Any,
+    image: str,
+    track: str,
+    limit: int | None,
+    scenario_ids: list[str] | None,
+    console: Console | None,
+    show_progress: bool,
+    attempts: int,
+) -> dict[str, Any]:
+    from hidden_scenarios.sets import plant_context, public_set
+    from worker.attempts import attempt_runs, expand_attempts
+    from worker.sandbox.environment import RunnerError
+
+    if not sandbox.has_image(settings.sidecar_image):
         raise ValidateError(
             f"the asset-data image {settings.sidecar_image!r} is missing: build it with "
             "`make image` (or set ARENA_SIDECAR_IMAGE)"
-        ) from exc
+        )
     scenarios = select_scenarios(public_set(), track, scenario_ids, limit)
     if not scenarios:
         raise ValidateError("no scenario selected")
@@ -307,9 +319,10 @@ def run_validation(
         raise ValidateError("--attempts must be between 1 and 10")
     copies, attempt_of = expand_attempts(scenarios, attempts)
     to_run = [*scenarios, *copies]
-    image_id, loaded = _resolve_image(client, image, settings)
-    logs: dict[str, str] | None = {} if keep_logs else None
-    stats = RunnerStats()
+    label = f"validate-{uuid.uuid4().hex[:8]}"
+    image_id, loaded = _resolve_image(sandbox, image, label)
+    # the sidecar must serve the plant the public set was built from
+    sandbox.expected_plant_hash = plant_context().plant.content_hash
     try:
         progress = Progress(
             TextColumn("[bold]validating[/]"),
@@ -323,30 +336,26 @@ def run_validation(
         )
         with progress:
             task = progress.add_task("runs", total=len(to_run), last="")
-            runs = run_submission(
-                client,
+            runs = sandbox.run(
                 image_id,
                 to_run,
                 track,
-                settings,
                 lambda done, total, run: progress.update(
                     task, completed=done, last=run.scenario_id
                 ),
-                submission_id=f"validate-{uuid.uuid4().hex[:8]}",
-                stats=stats,
-                log_tails=logs,
-                expected_plant_hash=plant_context().plant.content_hash,
+                label=label,
             )
     except RunnerError as exc:
         raise ValidateError(f"sandbox failure ({exc.code}): {exc.message}") from exc
     finally:
         if loaded is not None:
-            remove_image(client, loaded)
+            sandbox.remove_image(loaded)
     run_id_of = {v: k for k, v in attempt_of.items()}  # (scenario, attempt) -> run id
     report, details = evaluate_locally(scenarios, attempt_runs(runs, attempt_of), attempts)
+    logs = sandbox.logs()
     for d in details:
         run_id = run_id_of.get((d["id"], d.get("attempt", 1)), d["id"])
-        if logs is not None and logs.get(run_id):
+        if logs.get(run_id):
             d["logs"] = logs[run_id]
     return {
         "image": image_id,
@@ -354,7 +363,7 @@ def run_validation(
         "track": track,
         "scenarios": len(scenarios),
         "attempts": attempts,
-        "wall_seconds": round(stats.wall, 2),
+        "wall_seconds": round(sandbox.stats.wall, 2),
         "report": report,
         "per_scenario": details,
     }

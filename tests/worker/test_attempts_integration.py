@@ -103,25 +103,31 @@ def test_three_attempts_are_three_separate_runs(
     sid = upload_file(client, world.team_a, agent_tars["baseline"])["id"]
     deps = pipeline.default_deps(worker_settings)
     seen: dict[str, Any] = {"progress": []}
-    real_run, real_evaluate = deps.run_submission, deps.evaluate
+    real_sandbox, real_evaluate = deps.sandbox, deps.evaluate
 
-    def run_submission(client_: Any, image_id: str, to_run: list, *args: Any, **kw: Any) -> list:
-        seen["to_run"] = [s.id for s in to_run]
-        on_progress = args[2]
+    def sandbox() -> Any:
+        box = real_sandbox()
+        real_run = box.run
 
-        def progress(done: int, total: int, run: Any) -> None:
-            seen["progress"].append((done, total))
-            on_progress(done, total, run)
+        def run(image_id: str, to_run: list, track: str, on_progress: Any, **kw: Any) -> list:
+            seen["to_run"] = [s.id for s in to_run]
 
-        runs = real_run(client_, image_id, to_run, args[0], args[1], progress, **kw)
-        seen["raw"] = runs
-        return runs
+            def progress(done: int, total: int, run: Any) -> None:
+                seen["progress"].append((done, total))
+                on_progress(done, total, run)
+
+            runs = real_run(image_id, to_run, track, progress, **kw)
+            seen["raw"] = runs
+            return runs
+
+        box.run = run
+        return box
 
     def evaluate(scenarios_: Any, runs: list, *args: Any, **kw: Any) -> Any:
         seen["runs"], seen["attempts"] = list(runs), kw.get("attempts")
         return real_evaluate(scenarios_, runs, *args, **kw)
 
-    deps.run_submission, deps.evaluate = run_submission, evaluate
+    deps.sandbox, deps.evaluate = sandbox, evaluate
     assert pipeline.process(uuid.UUID(sid), deps) == "finished"
 
     ids = [s.id for s in scenarios]

@@ -40,6 +40,7 @@ from services.settings import Settings
 from worker.gateway.budget import KeyRegistry
 from worker.gateway.llm import Completer
 from worker.gateway.server import GatewayServer
+from worker.sandbox import events as E
 from worker.sandbox import hardening, janitor, results, sidecar
 from worker.sandbox import labels as L
 from worker.sandbox.slots import Gate
@@ -95,6 +96,16 @@ class _Slot:
     run_id: str  # opaque id shown to the agent
     in_volume: str
     out_volume: str
+
+
+def _emit(on_event: E.EventSink | None, event: E.SandboxEvent) -> None:
+    """Report ``event``; an observer's failure never changes a run's outcome."""
+    if on_event is None:
+        return
+    try:
+        on_event(event)
+    except Exception:
+        log.exception("sandbox event listener failed")
 
 
 def _gateway_dir(settings: Settings) -> Path:
@@ -173,6 +184,7 @@ def _run_one(
     stats: RunnerStats,
     log_tails: dict[str, str] | None,
     gate: Gate,
+    on_event: E.EventSink | None = None,
 ) -> ScenarioRun:
     """One agent container from create to remove; returns the run with its
     exit facts (result and tool log are collected for all runs at once).
@@ -193,12 +205,18 @@ def _run_one(
     )
     facts = RunFacts()
     container = None
+    who: dict[str, Any] = {
+        "submission": submission,
+        "role": "agent",
+        "scenario_id": slot.scenario.id,
+    }
     held: int | None = None  # the scenario slot, once granted
     t0 = time.perf_counter()
     try:
         try:
             container = client.containers.create(**kwargs)
             t1 = time.perf_counter()
+            _emit(on_event, E.ContainerCreated(**who, container_id=container.id))
             held = gate.acquire()
             tw = time.perf_counter()
             container.start()
@@ -209,19 +227,52 @@ def _run_one(
             # entrypoint, wrong binary format): the agent's failure, not ours
             facts.output_status = "missing"
             facts.output_error = f"{_NOT_STARTED}: {_explain(exc)}"
+            _emit(
+                on_event,
+                E.ContainerNotStarted(
+                    submission=submission, scenario_id=slot.scenario.id, detail=_explain(exc)
+                ),
+            )
             return ScenarioRun(scenario_id=slot.scenario.id, track=track, facts=facts)
         t2 = time.perf_counter()
+        _emit(on_event, E.ContainerStarted(**who, container_id=container.id))
         exit_code, timed_out = _wait(container, settings.agent_wall_seconds)
         t3 = time.perf_counter()
         gate.release(held)
         held = None
         facts.exit_code, facts.timed_out = exit_code, timed_out
         facts.wall_seconds = round(t3 - t2, 3)
+        _emit(
+            on_event,
+            E.ContainerExited(
+                **who, container_id=container.id, exit_code=exit_code, wall_seconds=t3 - t2
+            ),
+        )
         if log_tails is not None:  # local validate only: never on the server
             log_tails[slot.scenario.id] = sidecar.tail_logs(container, 40)
         if exit_code == 137 and not timed_out:  # SIGKILL: the OOM killer (inspect to be sure)
             container.reload()
             facts.oom_killed = bool(container.attrs.get("State", {}).get("OOMKilled"))
+        if timed_out:
+            _emit(
+                on_event,
+                E.LimitHit(
+                    submission=submission,
+                    scenario_id=slot.scenario.id,
+                    limit="wall_time",
+                    detail=f"{settings.agent_wall_seconds:g}s",
+                ),
+            )
+        elif facts.oom_killed:
+            _emit(
+                on_event,
+                E.LimitHit(
+                    submission=submission,
+                    scenario_id=slot.scenario.id,
+                    limit="memory",
+                    detail=f"{settings.agent_memory_bytes // 1024**2} MiB",
+                ),
+            )
         usage = registry.usage(slot.token)
         if usage is not None:
             facts.prompt_tokens = usage.prompt_tokens
@@ -243,6 +294,7 @@ def _run_one(
         if container is not None:
             with contextlib.suppress(docker.errors.NotFound):
                 container.remove(force=True, v=True)
+            _emit(on_event, E.ContainerRemoved(**who, container_id=container.id))
         stats.add(remove=time.perf_counter() - t5)
     return ScenarioRun(scenario_id=slot.scenario.id, track=track, facts=facts)
 
@@ -282,7 +334,12 @@ _LOG_MEMBER = re.compile(r"logs/([0-9a-f]{32})\.jsonl")
 
 
 def _collect(
-    side: Any, slots: list[_Slot], runs: list[ScenarioRun | None], settings: Settings
+    side: Any,
+    slots: list[_Slot],
+    runs: list[ScenarioRun | None],
+    settings: Settings,
+    on_event: E.EventSink | None = None,
+    submission: str = "",
 ) -> None:
     """Attach every run's result.json and tool log: two archive reads from
     the sidecar for the whole submission (each read's engine cost grows with
@@ -319,6 +376,15 @@ def _collect(
             result = None
             facts.output_status = "invalid"
             facts.output_error = f"{results.LIMIT_REASON}: {tool_log.limit}"
+            _emit(
+                on_event,
+                E.LimitHit(
+                    submission=submission,
+                    scenario_id=slot.scenario.id,
+                    limit="tool_service",
+                    detail=str(tool_log.limit),
+                ),
+            )
         run.result = result
         run.tool_calls = tool_log.records
 
@@ -347,6 +413,7 @@ def run_submission(
     llm_script: list[str] | None = None,
     log_tails: dict[str, str] | None = None,
     expected_plant_hash: str | None = None,
+    on_event: E.EventSink | None = None,
 ) -> list[ScenarioRun]:
     """Run ``image_id`` on every scenario; returns one ScenarioRun per
     scenario, in the order given. Raises ``RunnerError`` on infrastructure
@@ -357,6 +424,8 @@ def run_submission(
     stdout/stderr by scenario id (local debugging; the server passes None).
     ``expected_plant_hash``: the content hash of the plant the scenarios were
     built from; a sidecar serving another plant is a ``plant_mismatch`` error.
+    ``on_event``: receives a ``worker.sandbox.events`` record of each
+    container's life (created, started, exited, removed) and each limit hit.
     """
     stats = stats if stats is not None else RunnerStats()
     started = time.perf_counter()
@@ -394,6 +463,7 @@ def run_submission(
                 llm_script=llm_script,
                 log_tails=log_tails,
                 expected_plant_hash=expected_plant_hash,
+                on_event=on_event,
             )
         stats.wall = time.perf_counter() - started
         return runs_all
@@ -469,6 +539,16 @@ def run_submission(
             inputs=inputs,
             expected_plant_hash=expected_plant_hash,
         )
+        # the sidecar is reported once it answers (create, seed, start and
+        # the ready check are one step of sidecar.start_sidecar)
+        _emit(
+            on_event,
+            E.ContainerCreated(submission=submission, role="sidecar", container_id=side.id),
+        )
+        _emit(
+            on_event,
+            E.ContainerStarted(submission=submission, role="sidecar", container_id=side.id),
+        )
         stats.add(setup=time.perf_counter() - started)
 
         executor.shutdown(wait=True)
@@ -497,6 +577,7 @@ def run_submission(
                 stats=stats,
                 log_tails=log_tails,
                 gate=gate,
+                on_event=on_event,
             ): s
             for s in slots
         }
@@ -514,11 +595,16 @@ def run_submission(
             raise RunnerError("sidecar_died", death.detail)
         t_collect = time.perf_counter()
         if death is None:
-            _collect(side, slots, runs, settings)
+            _collect(side, slots, runs, settings, on_event, submission)
         else:  # exhausted by the agents: their scored failure, not a retry
             log.warning("sidecar of %s exhausted by its agents: %s", submission, death.detail)
+            _emit(
+                on_event,
+                E.LimitHit(submission=submission, limit="sidecar_memory", detail=death.detail),
+            )
             with contextlib.suppress(docker.errors.DockerException):
-                _collect(side, slots, runs, settings)  # the tool logs, as far as they got
+                # the tool logs, as far as they got
+                _collect(side, slots, runs, settings, on_event, submission)
             _fail_exhausted(runs, death)
         stats.add(collect=time.perf_counter() - t_collect)
     except sidecar.SidecarError as exc:
@@ -542,7 +628,7 @@ def run_submission(
             # its own container (one may have created it after the kill)
             _remove_agents(client, submission)
             wait_futures(futures, timeout=TEARDOWN_WAIT_SECONDS)
-        _teardown(client, side, volumes, submission)
+        _teardown(client, side, volumes, submission, on_event)
         if gateway is not None:
             gateway.stop()
         if gateway_dir is not None:
@@ -570,12 +656,22 @@ def _remove_agents(client: Any, submission: str) -> None:
             container.remove(force=True, v=True)
 
 
-def _teardown(client: Any, side: Any, volumes: list[Any], submission: str) -> None:
+def _teardown(
+    client: Any,
+    side: Any,
+    volumes: list[Any],
+    submission: str,
+    on_event: E.EventSink | None = None,
+) -> None:
     # agents still running (interrupt): they hold the sidecar's namespace
     _remove_agents(client, submission)
     if side is not None:
         with contextlib.suppress(docker.errors.NotFound):
             side.remove(force=True, v=True)
+        _emit(
+            on_event,
+            E.ContainerRemoved(submission=submission, role="sidecar", container_id=side.id),
+        )
 
     def _remove(volume: Any) -> None:
         for _attempt in range(3):
