@@ -17,11 +17,13 @@ ROUTE_FILES = sorted(
 )
 ROUTE_DECORATORS = {"get", "post", "put", "patch", "delete"}
 CLOCKS = {"utcnow"}
+# the modules of a domain that hold its use cases (schemas and helpers are not)
+SERVICE_MODULES = {"service", "intake", "internal", "reader"}
 
 
 def _service_modules(tree: ast.Module) -> set[str]:
     """Local names bound to service-layer modules: ``from services.api.x import
-    service`` / ``internal`` / ``reader``, and anything from ``services.store``
+    service`` (or another of SERVICE_MODULES), and anything from ``services.store``
     but the clock (reading the time is not a use case)."""
     names: set[str] = set()
     for node in tree.body:
@@ -30,7 +32,7 @@ def _service_modules(tree: ast.Module) -> set[str]:
                 local = alias.asname or alias.name
                 store = node.module.startswith("services.store") and local not in CLOCKS
                 domain = node.module.startswith("services.api.")
-                if store or (domain and alias.name in {"service", "internal", "reader"}):
+                if store or (domain and alias.name in SERVICE_MODULES):
                     names.add(local)
     return names
 

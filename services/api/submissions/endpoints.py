@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from services.api.deps import CurrentPrincipal, SessionDep, SettingsDep
 from services.api.errors import responses
 from services.api.phases.schemas import Track
-from services.api.submissions import service
+from services.api.submissions import intake, service
 from services.api.submissions.schemas import (
     FailureSummaryOut,
     RecordOut,
@@ -66,7 +66,7 @@ def _upload_slots(request: Request, settings: Settings) -> UploadSlots:
 async def _sweep(settings: Settings) -> None:
     try:
         await run_in_threadpool(
-            sweep_partials, service.uploads_dir(settings), settings.upload_partial_max_age_seconds
+            sweep_partials, intake.uploads_dir(settings), settings.upload_partial_max_age_seconds
         )
     except Exception as exc:  # never let the sweeper die, nor the api fail to start
         log.warning("partial upload sweep failed", extra={"error": type(exc).__name__})
@@ -83,7 +83,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """At api start: the upload store id, the shared upload slots, and the
     sweep of orphaned partial uploads (now, then periodically)."""
     settings: Settings = app.state.settings
-    await run_in_threadpool(store.upload_store_id, service.uploads_dir(settings), True)
+    await run_in_threadpool(store.upload_store_id, intake.uploads_dir(settings), True)
     app.state.upload_slots = UploadSlots.from_settings(settings)
     await _sweep(settings)
     sweeper = asyncio.ensure_future(_sweep_periodically(settings))
@@ -117,13 +117,13 @@ async def create_submission(
 ) -> JSONResponse:
     """Upload an agent image (`docker save IMAGE | gzip`). 202 with the new
     submission; the archive is checked before it is accepted."""
-    upload = service.UploadRequest(
+    upload = intake.UploadRequest(
         content_type=request.headers.get("content-type", "application/octet-stream"),
         content_length=request.headers.get("content-length"),
         body=request.stream(),
         slots=_upload_slots(request, settings),
     )
-    out = await service.create_submission(session, settings, principal, upload, phase, track)
+    out = await intake.create_submission(session, settings, principal, upload, phase, track)
     return JSONResponse(
         out.model_dump(mode="json"),
         status_code=202,

@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from services.api.deps import auth_limiter, check_auth_limit, client_host
 from services.api.errors import ApiError
-from services.api.submissions.service import uploads_dir
+from services.api.submissions.intake import uploads_dir
 from services.settings import Settings
 from services.store.lifecycle import FINAL
 from services.store.models import Submission
