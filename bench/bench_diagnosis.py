@@ -275,6 +275,7 @@ def run_protocol(
             phrasing,
             embedder,
             llm,
+            params,
         )
     rows = []
     for d in defects:
@@ -356,12 +357,13 @@ def diagnose(args: argparse.Namespace, embedder_name: str) -> dict[str, Any]:
     embedder = get_embedder(embedder_name)
     t1 = time.monotonic()
     params = None
-    if args.params:
+    if args.params or args.code_model:
         from dataclasses import replace
 
-        from evaluator.cluster import default_params
+        from evaluator.cluster import code_model_params, default_params
 
-        params = replace(default_params(embedder.id), **json.loads(args.params))
+        base = code_model_params(embedder.id) if args.code_model else default_params(embedder.id)
+        params = replace(base, **json.loads(args.params or "{}"))
     res = run_protocol(
         defects, scenarios, runs, args.phrasings, embedder, llm=not args.no_llm, params=params
     )
@@ -371,7 +373,7 @@ def diagnose(args: argparse.Namespace, embedder_name: str) -> dict[str, Any]:
         scenarios=len(scenarios),
         scenarios_in_set=total,
         phrasings=args.phrasings,
-        embedder=embedder.id,
+        embedder=embedder.id + ("+codes" if args.code_model else ""),
         llm=not args.no_llm,
         run_wall_s=round(run_wall, 1),
         agent_walls=walls,
@@ -554,10 +556,25 @@ def main() -> None:
     )
     ap.add_argument("--json", type=Path, help="write the results here")
     ap.add_argument("--params", default="", help="ClusterParams overrides as JSON (tuning)")
+    ap.add_argument(
+        "--code-model",
+        action="store_true",
+        help="the learned code mapping (evaluator.cluster.code_model_params) instead of prototypes",
+    )
     ap.add_argument("--corpora", action="store_true", help="ARI of both statement corpora")
     ap.add_argument("--scale", action="store_true", help="10,000 statements, per embedder")
     ap.add_argument(
         "--ceiling", action="store_true", help="where the corpora's free-text ARI is lost"
+    )
+    ap.add_argument(
+        "--write-code-statements",
+        action="store_true",
+        help="write evaluator/data/code_statements.tsv (dev patterns of both corpora)",
+    )
+    ap.add_argument(
+        "--code-model-cv",
+        action="store_true",
+        help="choose the code model's C and threshold on the dev patterns (two folds)",
     )
     ap.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
     ap.add_argument("--docs-from", type=Path, help="write the docs section from a --json file")
@@ -569,6 +586,28 @@ def main() -> None:
         write_section(DOCS_HEADING, to_markdown(saved, saved.get("command", "")))
         return
 
+    if args.write_code_statements:
+        from bench.diagnosis import corpora
+
+        path = ROOT / "evaluator" / "data" / "code_statements.tsv"
+        print(f"{corpora.write_code_statements(path)} statements -> {path}")
+        return
+    if args.code_model_cv:
+        from bench.diagnosis import corpora
+        from evaluator.embed import get_embedder
+
+        names = [e for e in args.embedder.split(",") if e]
+        cv_embedders = {
+            "hash": corpora.CachingEmbedder(get_embedder("hash")),
+            "minilm": corpora.CachingEmbedder(get_embedder("minilm"))
+            if "minilm" in names
+            else None,
+        }
+        reps = ("hash", "minilm+tfidf") if "minilm" in names else ("hash",)
+        rows = corpora.code_model_cv(cv_embedders, reps)
+        if args.json:
+            args.json.write_text(json.dumps({"code_model_cv": rows}, indent=2))
+        return
     if args.evaluator_rev:
         overlay_evaluator(args.evaluator_rev, args.evaluator_files.split(","))
     mock_llm.register()
@@ -603,6 +642,8 @@ def main() -> None:
                 )
         if args.scale:
             out["scale"] = [corpora.scale(name) for name in names]
+            if args.code_model:
+                out["scale"] += [corpora.scale(name, code_model=True) for name in names]
             for r in out["scale"]:
                 print(f"  scale {r}")
     argv = " ".join(a for a in sys.argv[1:])

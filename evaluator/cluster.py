@@ -33,6 +33,7 @@ from sklearn.decomposition import PCA
 from sklearn.feature_extraction.text import CountVectorizer
 
 from evaluator.cluster_space import batch_tfidf_space
+from evaluator.code_model import CodeModel, default_code_model
 from evaluator.embed import Embedder, _stem, normalise_statement
 from evaluator.models import FailureStatement, TaxonomyCategory
 from evaluator.taxonomy import NOVEL, TAXONOMY, prototype_texts
@@ -88,6 +89,14 @@ class ClusterParams:
     absorb_margin: float = 0.0
     absorb_min_texts: int = 3
     idf_absorb_similarity: float = 0.0
+    # Learned code mapping (evaluator/code_model.py): a free-text statement
+    # maps onto the classifier's code when it is not OUTSIDE and its
+    # probability reaches this (0 = off: the prototype mapping above).
+    code_model_threshold: float = 0.0
+    # ... deciding per micro-cluster (HDBSCAN leaf cluster of the deciding
+    # space, about one phrasing pattern) on the members' mean probabilities
+    # instead of per statement; noise points decide alone.
+    code_model_vote: bool = False
 
 
 _DEFAULTS = {
@@ -116,8 +125,30 @@ _DEFAULTS = {
 }
 
 
+# The learned code mapping (evaluator/code_model.py) instead of the
+# prototypes, with the absorb step off and the statements left to density
+# clustering merged from 0.10: chosen on the corpora's dev patterns, two
+# folds (bench/bench_diagnosis.py --code-model-cv; issue 19, third round).
+# Not the default: on the held-out test patterns it gains on corpus B but
+# not on corpus A (docs/benchmarks.md, "Diagnosis (issue 19)").
+CODE_MODEL_OVERRIDES = {
+    "hash": {
+        "code_model_threshold": 0.30,
+        "idf_absorb_similarity": 0.0,
+        "idf_merge_similarity": 0.10,
+        "idf_noise_similarity": 0.10,
+    },
+}
+
+
 def default_params(embedder_id: str) -> ClusterParams:
     return _DEFAULTS["minilm" if embedder_id.startswith("minilm") else "hash"]
+
+
+def code_model_params(embedder_id: str) -> ClusterParams:
+    """The default parameters with the learned code mapping switched on."""
+    family = "minilm" if embedder_id.startswith("minilm") else "hash"
+    return replace(_DEFAULTS[family], **CODE_MODEL_OVERRIDES[family])
 
 
 @dataclass
@@ -177,6 +208,30 @@ def _group_means(x: np.ndarray, weights: np.ndarray, labels: np.ndarray, k: int)
     )
 
 
+def micro_clusters(x: np.ndarray, params: ClusterParams) -> np.ndarray:
+    """HDBSCAN leaf clusters (-1 = noise) of PCA-reduced rows ``x``: about
+    one cluster per phrasing pattern. Below ``small_input`` rows every row
+    is its own cluster."""
+    n = len(x)
+    if n < params.small_input:
+        return np.arange(n)
+    import hdbscan
+
+    dims = min(params.pca_dims, x.shape[1], n - 1)
+    # Randomized SVD with a fixed seed: deterministic and ~10x faster than
+    # a full decomposition of a 10k x 1024 matrix on two cores.
+    z = PCA(n_components=dims, svd_solver="randomized", random_state=0).fit_transform(x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        raw = hdbscan.HDBSCAN(
+            min_cluster_size=max(2, min(params.min_cluster_size, n // 4)),
+            min_samples=max(1, min(params.min_samples, n // 4)),
+            cluster_selection_method="leaf",
+            core_dist_n_jobs=1,
+        ).fit_predict(z.astype(np.float64))
+    return _relabel(raw)
+
+
 def cluster_vectors(x: np.ndarray, weights: np.ndarray, params: ClusterParams) -> np.ndarray:
     """Labels (0..k-1, no noise) for L2-normalised rows ``x`` (unique texts
     with multiplicities ``weights``).
@@ -190,24 +245,7 @@ def cluster_vectors(x: np.ndarray, weights: np.ndarray, params: ClusterParams) -
     n = len(x)
     if n == 0:
         return np.zeros(0, dtype=int)
-    if n < params.small_input:
-        raw = np.arange(n)
-    else:
-        import hdbscan
-
-        dims = min(params.pca_dims, x.shape[1], n - 1)
-        # Randomized SVD with a fixed seed: deterministic and ~10x faster than
-        # a full decomposition of a 10k x 1024 matrix on two cores.
-        z = PCA(n_components=dims, svd_solver="randomized", random_state=0).fit_transform(x)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            raw = hdbscan.HDBSCAN(
-                min_cluster_size=max(2, min(params.min_cluster_size, n // 4)),
-                min_samples=max(1, min(params.min_samples, n // 4)),
-                cluster_selection_method="leaf",
-                core_dist_n_jobs=1,
-            ).fit_predict(z.astype(np.float64))
-        raw = _relabel(raw)
+    raw = micro_clusters(x, params)
     k = int(raw.max()) + 1 if (raw >= 0).any() else 0
     labels = np.full(n, -1, dtype=int)
     if k:
@@ -352,8 +390,14 @@ def ctfidf_terms(docs_per_cluster: list[list[str]], top: int = 4) -> list[list[s
 
 
 def cluster_statements(
-    statements: list[FailureStatement], embedder: Embedder, params: ClusterParams | None = None
+    statements: list[FailureStatement],
+    embedder: Embedder,
+    params: ClusterParams | None = None,
+    code_model: CodeModel | None = None,
 ) -> list[StatementCluster]:
+    """Clusters of ``statements`` (see the module docstring); ``code_model``
+    replaces the shipped classifier when ``params.code_model_threshold`` is
+    on (benchmarks train their own on part of a corpus)."""
     params = params or default_params(embedder.id)
     clusters: list[StatementCluster] = []
     by_code: dict[str, list[int]] = {}
@@ -400,7 +444,15 @@ def cluster_statements(
         space = vecs
         proto_space = None
     assigned_code: list[str | None] = [None] * len(uniq)
-    if uniq and params.use_prototypes:
+    if uniq and params.use_prototypes and params.code_model_threshold > 0:
+        model = code_model or default_code_model()
+        if params.code_model_vote:
+            assigned_code = model.assign_groups(
+                uniq, micro_clusters(space, params), counts, params.code_model_threshold
+            )
+        else:
+            assigned_code = model.assign(uniq, params.code_model_threshold)
+    elif uniq and params.use_prototypes:
         if proto_space is None:
             proto_space = embedder.embed(proto_list).astype(np.float64)
         codes, sims = _prototype_scores(space, proto_space)

@@ -35,12 +35,17 @@ sys.path.insert(0, str(ROOT / "bench" / "corpus"))
 import failure_corpus as corpus_a  # noqa: E402
 import failure_corpus_b as corpus_b  # noqa: E402
 
-from evaluator.cluster import ClusterParams, cluster_statements, default_params  # noqa: E402
+from evaluator.cluster import (  # noqa: E402
+    ClusterParams,
+    cluster_statements,
+    code_model_params,
+    default_params,
+)
 from evaluator.models import FailureStatement  # noqa: E402
 from evaluator.taxonomy import TAXONOMY  # noqa: E402
 
 CORPORA = {"A": corpus_a, "B": corpus_b}
-REPRESENTATIONS = ("hash", "char", "minilm", "minilm+tfidf", "minilm+char")
+REPRESENTATIONS = ("hash", "hash+codes", "char", "minilm", "minilm+tfidf", "minilm+char")
 PER_TYPE = 120  # 2,160 statements per corpus and half
 
 
@@ -61,6 +66,8 @@ class CachingEmbedder:
 
 
 def params_for(rep: str, embedder_id: str) -> ClusterParams:
+    if rep.endswith("+codes"):
+        return code_model_params(embedder_id)
     p = default_params(embedder_id)
     if rep == "char" or rep == "minilm+char":
         return replace(p, idf_word_weight=0.0, idf_char_weight=1.0)
@@ -120,11 +127,14 @@ def measure(embedders: dict[str, Any], reps=REPRESENTATIONS, settings=("free-tex
     return rows
 
 
-def scale(embedder_name: str, n: int = 10_000) -> dict:
+def scale(embedder_name: str, n: int = 10_000, code_model: bool = False) -> dict:
     """Embedding + clustering of ``n`` free-text statements (all patterns of
-    corpus A), wall and CPU seconds, on this machine as it is."""
+    corpus A), wall and CPU seconds, on this machine as it is. With
+    ``code_model``, the learned code mapping, its training included (the
+    per-process cache is cleared before the clock starts)."""
     import os
 
+    from evaluator.code_model import default_code_model
     from evaluator.embed import get_embedder
 
     per_type = -(-n // len(corpus_a.TYPES))
@@ -132,15 +142,17 @@ def scale(embedder_name: str, n: int = 10_000) -> dict:
     st = statements(corpus, corpus_a.TYPES, mixed=False)
     emb = get_embedder(embedder_name)
     emb.embed(["warm-up: load the model before the clock starts"])
+    params = code_model_params(emb.id) if code_model else None
+    default_code_model.cache_clear()
     load_before = os.getloadavg()[0]
     t0, c0 = time.perf_counter(), time.process_time()
-    clusters = cluster_statements(st, emb)
+    clusters = cluster_statements(st, emb, params)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     pred = np.empty(len(st), dtype=int)
     for k, c in enumerate(clusters):
         pred[c.members] = k
     return {
-        "embedder": emb.id,
+        "embedder": emb.id + ("+codes" if code_model else ""),
         "statements": len(st),
         "unique": len({s.text for s in st}),
         "wall_s": round(wall, 1),
@@ -265,4 +277,145 @@ def ceiling(embedders: dict[str, Any], split: str) -> list[dict]:
                     "pattern_oracle_at": best[1],
                 }
             )
+    return rows
+
+
+# ---- learned code mapping (issue 19, third round) ---------------------------------------
+# The training statements of evaluator/code_model.py: the dev phrasing
+# patterns of both corpora, expanded with another seed than the figures'
+# (7); the test patterns never enter.
+TRAIN_SEED = 101
+TRAIN_PER_TYPE = 60  # 15 statements per dev pattern and type
+CODE_THRESHOLDS = (0.2, 0.3, 0.5)
+CODE_CS = (16.0, 64.0)
+
+
+def _label(mod: Any, kind: str) -> str:
+    from evaluator.code_model import OUTSIDE
+
+    return mod.TYPES[kind]["taxonomy"] or OUTSIDE
+
+
+def dev_folds(mod: Any) -> tuple[set[int], set[int]]:
+    """The dev pattern indices in two halves (the same for every type)."""
+    idx = sorted({p for _, _, p in mod.generate_with_patterns(8, seed=0, split="dev")})
+    return set(idx[: len(idx) // 2]), set(idx[len(idx) // 2 :])
+
+
+def training_statements(patterns: dict[str, set[int]] | None = None) -> list[tuple[str, str]]:
+    """(code or OUTSIDE, text) from the dev patterns of both corpora
+    (``patterns``: per corpus, only these pattern indices)."""
+    out = []
+    for name, mod in CORPORA.items():
+        for text, kind, p in mod.generate_with_patterns(TRAIN_PER_TYPE, TRAIN_SEED, "dev"):
+            if patterns is None or p in patterns[name]:
+                out.append((_label(mod, kind), text))
+    return sorted(set(out))
+
+
+def write_code_statements(path: Path) -> int:
+    lines = [
+        "# Labelled failure statements for evaluator/code_model.py (issue 19): CODE<TAB>text,",
+        "# OUTSIDE = no taxonomy code describes it. Written by",
+        "# `python bench/bench_diagnosis.py --write-code-statements` from the DEV phrasing",
+        "# patterns of bench/corpus/failure_corpus.py and failure_corpus_b.py (seed "
+        f"{TRAIN_SEED});",
+        "# the test patterns, on which the figures are reported, are never in this file.",
+    ]
+    pairs = training_statements()
+    lines += [f"{c}\t{t}" for c, t in pairs]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(pairs)
+
+
+def _ari_with(corpus, types, emb, params, model, mixed: bool) -> float:
+    st = statements(corpus, types, mixed)
+    clusters = cluster_statements(st, emb, params, code_model=model)
+    pred = np.empty(len(st), dtype=int)
+    for k, c in enumerate(clusters):
+        pred[c.members] = k
+    return round(float(adjusted_rand_score([y for _, y in corpus], pred)), 4)
+
+
+def code_model_grid() -> list[tuple[float, dict[str, Any]]]:
+    """(C, ClusterParams overrides) tried by ``code_model_cv``: threshold,
+    per-statement or per-micro-cluster decisions, the absorb step on or off
+    (the classifier does its job), and the merge / noise similarity of the
+    statements left to density clustering (fewer in-taxonomy ones reach it)."""
+    out = []
+    for c in CODE_CS:
+        for thr in CODE_THRESHOLDS:
+            for vote in (False, True):
+                for absorb in (0.05, 0.0):
+                    for merge in (0.05, 0.1, 0.15):
+                        out.append(
+                            (
+                                c,
+                                {
+                                    "code_model_threshold": thr,
+                                    "code_model_vote": vote,
+                                    "idf_absorb_similarity": absorb,
+                                    "idf_merge_similarity": merge,
+                                    "idf_noise_similarity": merge,
+                                },
+                            )
+                        )
+    return out
+
+
+def code_model_cv(
+    embedders: dict[str, Any],
+    reps: tuple[str, ...] = ("hash",),
+    grid: list[tuple[float, dict[str, Any]]] | None = None,
+) -> list[dict]:
+    """Leave-patterns-out inside the dev half: the classifier is trained on
+    one half of each type's dev patterns and scored (free-text ARI of the
+    whole pipeline) on the dev statements of the other half, both ways;
+    per representation, the setting with the best mean over both corpora
+    and folds is the one to ship. The test half is not read. The last row
+    per representation is the prototype mapping on the same folds."""
+    from evaluator.code_model import CodeModel, CodeModelParams
+
+    grid = grid if grid is not None else code_model_grid()
+    folds = {name: dev_folds(mod) for name, mod in CORPORA.items()}
+    models: dict[tuple[float, int], Any] = {}
+    evals = {}
+    for name, mod in CORPORA.items():
+        data = mod.generate_with_patterns(PER_TYPE, seed=7, split="dev")
+        for f in (0, 1):
+            other = folds[name][1 - f]
+            evals[(name, f)] = [(t, k) for t, k, p in data if p in other]
+    rows = []
+    for rep in reps:
+        emb = embedders["minilm" if rep.startswith("minilm") else "hash"]
+        if emb is None:
+            continue
+        base = params_for(rep, emb.id)
+        for c, over in [*grid, (None, {"code_model_threshold": 0.0})]:
+            per = {}
+            for name, mod in CORPORA.items():
+                scores = []
+                for f in (0, 1):
+                    model = None
+                    if c is not None:
+                        if (c, f) not in models:
+                            pats = {n: folds[n][f] for n in CORPORA}
+                            models[(c, f)] = CodeModel(
+                                training_statements(pats), CodeModelParams(c=c)
+                            )
+                        model = models[(c, f)]
+                    p = replace(base, **over)
+                    scores.append(_ari_with(evals[(name, f)], mod.TYPES, emb, p, model, False))
+                per[name] = float(np.mean(scores))
+            rows.append(
+                {
+                    "representation": rep,
+                    "c": c,
+                    **over,
+                    "A": round(per["A"], 4),
+                    "B": round(per["B"], 4),
+                    "mean": round((per["A"] + per["B"]) / 2, 4),
+                }
+            )
+            print(f"  cv {rows[-1]}", flush=True)
     return rows

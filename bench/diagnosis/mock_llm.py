@@ -595,7 +595,6 @@ PATTERNS: dict[str, list[tuple[str, str]]] = {
             "The [computation|analysis] was right but the [final|reported] [value|number] was [rounded off|rounded] [before answering|in the reply].",
         ),
     ],
-
     # third-round fresh defects (half "fresh2"): written before the third
     # round of evaluator changes, never looked at while tuning
     "stops_after_lookups": [
