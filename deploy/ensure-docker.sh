@@ -82,7 +82,16 @@ fi
 # 6. no service manager: run dockerd ourselves
 log "starting dockerd --bridge=none --iptables=false (log: $DOCKERD_LOG)"
 mkdir -p "$(dirname "$DOCKERD_LOG")"
-setsid nohup dockerd --bridge=none --iptables=false >"$DOCKERD_LOG" 2>&1 </dev/null &
+# The daemon outlives this script: it must not keep any descriptor of its
+# caller open (a `flock` lock on the engine, a CI pipe), or the caller's lock
+# is never released and its reader never sees EOF. Close everything above 2.
+(
+  for fd in /proc/self/fd/*; do
+    fd=${fd##*/}
+    if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec ${fd}>&-" 2>/dev/null || true; fi
+  done
+  exec setsid nohup dockerd --bridge=none --iptables=false >"$DOCKERD_LOG" 2>&1 </dev/null
+) &
 if wait_for_engine; then exit 0; fi
 tail -20 "$DOCKERD_LOG" >&2 || true
 fail "dockerd did not answer within ${WAIT}s (log above, $DOCKERD_LOG); start a Docker engine by hand, then re-run."

@@ -32,6 +32,7 @@ COREUTILS = (
     "nohup",
     "touch",
     "cp",
+    "ls",
 )
 
 
@@ -92,6 +93,7 @@ echo "docker $*" >> "$STATE/calls"
 """
 FAKE_DOCKERD = """#!/bin/sh
 echo "dockerd $*" >> "$STATE/calls"
+ls -l /proc/$$/fd/ > "$STATE/dockerd.fds"
 [ -n "$DOCKERD_BROKEN" ] && { echo "dockerd: failed to start daemon" >&2; exit 1; }
 touch "$STATE/up"
 """
@@ -161,6 +163,28 @@ def test_without_systemd_it_starts_a_bare_dockerd(tmp_path: Path) -> None:
     assert calls(tmp_path) == ["dockerd --bridge=none --iptables=false"]
     assert "starting dockerd --bridge=none --iptables=false" in result.stdout
     assert (tmp_path / "log" / "dockerd.log").exists()
+
+
+def test_the_started_dockerd_keeps_no_descriptor_of_its_caller(tmp_path: Path) -> None:
+    """A caller holding the engine lock (``flock LOCK make demo``) or a pipe
+    must not have it kept open by the daemon for ever."""
+    fake_bin(tmp_path)
+    lock = (tmp_path / "engine.lock").open("w")
+    try:
+        result = subprocess.run(
+            ["bash", str(SCRIPT)],
+            env=isolated_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=30,
+            pass_fds=(lock.fileno(),),
+        )
+    finally:
+        lock.close()
+    assert result.returncode == 0, result.stderr
+    held = (tmp_path / "dockerd.fds").read_text()
+    assert "/dev/null" in held  # the listing is of the daemon's descriptors
+    assert "engine.lock" not in held, held
 
 
 def test_with_systemd_it_prefers_the_system_service(tmp_path: Path) -> None:
