@@ -399,7 +399,9 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
             "seed 19, fixed before the first round of tuning; the held-out ones were analysed "
             "after their measurement, so they are *seen* from the second round on) + 6 fresh "
             "defects (written with their expected codes before the second round of evaluator "
-            "changes, measured once after it). "
+            "changes, measured once after it; seen from the third round on) + 6 fresh2 "
+            "defects (written and committed before the third round, the learned code mapping, "
+            "measured once after it, with and without the mapping). "
             f"Runs: `{first['path']}` path, {first['set']} set, "
             f"{first['scenarios']} of {first['scenarios_in_set']} scenarios (those the "
             "defect-free baseline passes). Statements: detectors + the LLM extractor through "
@@ -414,7 +416,12 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
         ]
         for emb, res in diag.items():
             for half, h in res["halves"].items():
-                note = {"tune": " (tuned on)", "heldout": " (seen in round 2)"}.get(half, "")
+                note = {
+                    "tune": " (tuned on)",
+                    "heldout": " (seen from round 2)",
+                    "fresh": " (seen from round 3)",
+                    "fresh2": " (measured once)",
+                }.get(half, "")
                 lines.append(
                     f"| {emb} | {half}{note} | "
                     f"{h['named']}/{h['defects']} | {h['ari_all']} | {h['ari_free_text']} |"
@@ -440,7 +447,10 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
         lines += [
             "Leave-patterns-out ARI of the two statement corpora (2,160 statements per corpus "
             "and half; parameters and prototypes chosen on `dev`, `test` held out; free text = "
-            "every statement uncoded, mixed = 70 % of in-taxonomy statements with their code):",
+            "every statement uncoded, mixed = 70 % of in-taxonomy statements with their code; "
+            "`+codes` = the learned code mapping, opt-in, not a default: its model is trained "
+            "on the dev patterns, so its dev columns are *trained on*, and its parameters were "
+            "chosen by two-fold leave-patterns-out CV inside dev):",
             "",
             "| representation | A test free | B test free | A test mixed | B test mixed | "
             "A dev free | B dev free |",
@@ -473,7 +483,9 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
             "vector is nearest its own code's prototypes. *Pattern oracle*: the phrasing "
             "patterns found exactly, each joining its nearest code from a threshold, the rest "
             "merged by average linkage, both thresholds chosen on the split scored (an upper "
-            "bound of cluster-then-map-to-codes with these prototypes in this space):",
+            "bound of cluster-then-map-to-codes with these prototypes in this space). For "
+            "`+codes` rows, pattern → code top-1 is the share of in-tax patterns whose mean class "
+            "probabilities peak at their own code, and dev is its training data:",
             "",
             "| corpus | split | space | realised ARI | in-tax: own code / none / other | "
             "out-tax given a code | oracle codes ARI | pattern → code top-1 | "
@@ -486,7 +498,7 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
                 f"| {r['corpus']} | {r['split']} | {r['representation']} | {r['realised_ari']} | "
                 f"{r['in_tax_coded_right']} / {r['in_tax_uncoded']} / {wrong} | "
                 f"{r['out_tax_coded']} | {r['oracle_codes_ari']} | {r['pattern_code_top1']} | "
-                f"{r['pattern_oracle_ari']} |"
+                f"{'n/a' if r['pattern_oracle_ari'] is None else r['pattern_oracle_ari']} |"
             )
         lines.append("")
     if out.get("scale"):
@@ -569,7 +581,7 @@ def main() -> None:
     ap.add_argument(
         "--write-code-statements",
         action="store_true",
-        help="write evaluator/data/code_statements.tsv (dev patterns of both corpora)",
+        help="write evaluator/data/code_statements.txt (dev patterns of both corpora)",
     )
     ap.add_argument(
         "--code-model-cv",
@@ -589,7 +601,7 @@ def main() -> None:
     if args.write_code_statements:
         from bench.diagnosis import corpora
 
-        path = ROOT / "evaluator" / "data" / "code_statements.tsv"
+        path = ROOT / "evaluator" / "data" / "code_statements.txt"
         print(f"{corpora.write_code_statements(path)} statements -> {path}")
         return
     if args.code_model_cv:

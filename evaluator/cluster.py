@@ -15,6 +15,9 @@
    blended with the embedder's cosines) that down-weights boilerplate
    shared by many statements; centroids always stay in the embedder's
    fixed space so catalog entries remain comparable across submissions.
+   Opt-in (``code_model_params``): the code mapping is made by a classifier
+   learned from labelled statements (``evaluator.code_model``) instead of
+   the prototypes.
 3. Each cluster gets a c-TF-IDF label (top terms).
 
 Everything is deterministic: fixed seeds, sorted inputs, stable tie-breaks.
@@ -33,7 +36,7 @@ from sklearn.decomposition import PCA
 from sklearn.feature_extraction.text import CountVectorizer
 
 from evaluator.cluster_space import batch_tfidf_space
-from evaluator.code_model import CodeModel, default_code_model
+from evaluator.code_model import OUTSIDE, CodeModel, default_code_model
 from evaluator.embed import Embedder, _stem, normalise_statement
 from evaluator.models import FailureStatement, TaxonomyCategory
 from evaluator.taxonomy import NOVEL, TAXONOMY, prototype_texts
@@ -97,6 +100,9 @@ class ClusterParams:
     # space, about one phrasing pattern) on the members' mean probabilities
     # instead of per statement; noise points decide alone.
     code_model_vote: bool = False
+    # Prototypes map statements onto codes, but the learned model vetoes
+    # those it classifies as outside every code (the threshold is unused).
+    code_model_veto: bool = False
 
 
 _DEFAULTS = {
@@ -129,8 +135,7 @@ _DEFAULTS = {
 # prototypes, with the absorb step off and the statements left to density
 # clustering merged from 0.10: chosen on the corpora's dev patterns, two
 # folds (bench/bench_diagnosis.py --code-model-cv; issue 19, third round).
-# Not the default: on the held-out test patterns it gains on corpus B but
-# not on corpus A (docs/benchmarks.md, "Diagnosis (issue 19)").
+# Not the default (docs/benchmarks.md, "Diagnosis (issue 19)").
 CODE_MODEL_OVERRIDES = {
     "hash": {
         "code_model_threshold": 0.30,
@@ -138,6 +143,8 @@ CODE_MODEL_OVERRIDES = {
         "idf_merge_similarity": 0.10,
         "idf_noise_similarity": 0.10,
     },
+    # MiniLM: the code mapping only (its absorb and merge defaults won the CV).
+    "minilm": {"code_model_threshold": 0.30},
 }
 
 
@@ -444,7 +451,12 @@ def cluster_statements(
         space = vecs
         proto_space = None
     assigned_code: list[str | None] = [None] * len(uniq)
-    if uniq and params.use_prototypes and params.code_model_threshold > 0:
+    if (
+        uniq
+        and params.use_prototypes
+        and params.code_model_threshold > 0
+        and not params.code_model_veto
+    ):
         model = code_model or default_code_model()
         if params.code_model_vote:
             assigned_code = model.assign_groups(
@@ -464,6 +476,12 @@ def cluster_statements(
                 and sims[j, b1] - sims[j, b2] >= params.prototype_margin
             ):
                 assigned_code[j] = codes[b1]
+        if params.code_model_veto:
+            # the classifier keeps out-of-taxonomy statements off the codes
+            outside, _ = (code_model or default_code_model()).predict(uniq)
+            assigned_code = [
+                None if lab == OUTSIDE else a for a, lab in zip(assigned_code, outside, strict=True)
+            ]
     text_members: dict[str, list[int]] = {}
     for i in novel_idx:
         text_members.setdefault(statements[i].text, []).append(i)

@@ -7,7 +7,8 @@ labelled corpora a phrasing pattern is nearest its own code only 75-94 %
 of the time, and out-of-taxonomy statements are pulled onto codes. Here a
 multinomial logistic regression is trained on labelled statements instead:
 
-- training data: ``evaluator/data/code_statements.tsv`` (``CODE<TAB>text``;
+- training data: ``evaluator/data/code_statements.txt`` (``CODE<TAB>text``,
+  ``.txt`` so that the package data of pyproject.toml ships it;
   ``OUTSIDE`` for failures no taxonomy code describes), written by
   ``bench/bench_diagnosis.py --write-code-statements`` from the *dev*
   phrasing patterns of the two benchmark corpora (bench/corpus; the *test*
@@ -23,7 +24,11 @@ multinomial logistic regression is trained on labelled statements instead:
   density clustering as before.
 
 The model is trained at first use (deterministic: lbfgs, sorted data; about
-a second on one core) and cached per process; nothing is downloaded.
+two seconds on one core) and cached per process; nothing is downloaded.
+
+Opt-in (``evaluator.cluster.code_model_params``), not the default: on the
+corpora's held-out test patterns it gains on corpus B but not on corpus A
+(docs/benchmarks.md, "Diagnosis: reading the figures (issue 19)").
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ from evaluator.embed import normalise_statement
 from evaluator.taxonomy import TAXONOMY, prototype_texts
 
 OUTSIDE = "OUTSIDE"
-DATA_FILE = Path(__file__).resolve().parent / "data" / "code_statements.tsv"
+DATA_FILE = Path(__file__).resolve().parent / "data" / "code_statements.txt"
 
 
 @dataclass(frozen=True)

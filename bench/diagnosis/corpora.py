@@ -45,7 +45,15 @@ from evaluator.models import FailureStatement  # noqa: E402
 from evaluator.taxonomy import TAXONOMY  # noqa: E402
 
 CORPORA = {"A": corpus_a, "B": corpus_b}
-REPRESENTATIONS = ("hash", "hash+codes", "char", "minilm", "minilm+tfidf", "minilm+char")
+REPRESENTATIONS = (
+    "hash",
+    "hash+codes",
+    "char",
+    "minilm",
+    "minilm+tfidf",
+    "minilm+tfidf+codes",
+    "minilm+char",
+)
 PER_TYPE = 120  # 2,160 statements per corpus and half
 
 
@@ -164,7 +172,7 @@ def scale(embedder_name: str, n: int = 10_000, code_model: bool = False) -> dict
 
 
 # ---- ceiling (issue 19, second round) -------------------------------------------------------
-CEILING_REPS = ("hash", "minilm", "minilm+tfidf")
+CEILING_REPS = ("hash", "hash+codes", "minilm", "minilm+tfidf", "minilm+tfidf+codes")
 
 
 def _space(rep: str, texts: list[str], protos: list[str], embedders: dict[str, Any]):
@@ -238,12 +246,25 @@ def ceiling(embedders: dict[str, Any], split: str) -> list[dict]:
             means = _normalise(
                 np.stack([sp[[pos[t] for t, k, p in data if (k, p) == kp]].mean(0) for kp in pats])
             )
-            codes, sims = _prototype_scores(means, ps)
-            best_code = [codes[j] for j in sims.argmax(1)]
             in_pats = [i for i, (k, _) in enumerate(pats) if tax[k]]
-            best = (-1.0, (0.0, 0.0))
-            top = sims.max(1)
-            for t in np.linspace(top.min(), top.max() + 0.01, 25):
+            best: tuple[float, Any] = (-1.0, (0.0, 0.0))
+            if rep.endswith("+codes"):
+                # the learned mapping: a pattern's mean class probabilities
+                from evaluator.code_model import default_code_model
+
+                model = default_code_model()
+                proba = model.proba(texts)
+                pmean = np.stack(
+                    [proba[[pos[t] for t, k, p in data if (k, p) == kp]].mean(0) for kp in pats]
+                )
+                best_code = [model.classes[j] for j in pmean.argmax(1)]
+                best = (float("nan"), None)  # no prototype threshold to search
+                codes, sims, top = [], np.zeros((0, 0)), np.zeros(0)
+            else:
+                codes, sims = _prototype_scores(means, ps)
+                best_code = [codes[j] for j in sims.argmax(1)]
+                top = sims.max(1)
+            for t in np.linspace(top.min(), top.max() + 0.01, 25) if len(top) else []:
                 coded = top >= t
                 rest = np.where(~coded)[0]
                 for m in (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
@@ -273,7 +294,7 @@ def ceiling(embedders: dict[str, Any], split: str) -> list[dict]:
                     "pattern_code_top1": round(
                         float(np.mean([best_code[i] == tax[pats[i][0]] for i in in_pats])), 3
                     ),
-                    "pattern_oracle_ari": round(best[0], 4),
+                    "pattern_oracle_ari": None if best[1] is None else round(best[0], 4),
                     "pattern_oracle_at": best[1],
                 }
             )

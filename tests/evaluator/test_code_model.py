@@ -95,3 +95,18 @@ def test_clustering_uses_the_code_model_when_switched_on() -> None:
         CodeModelParams(prototypes=False),
     )
     assert {c.code for c in cluster_statements(st, emb, on, code_model=only_outside)} == {None}
+
+
+def test_veto_keeps_prototype_codes_off_outside_statements() -> None:
+    emb = get_embedder("hash")
+    texts = ["final answer was empty", "agent returned nothing as its answer"]
+    st = [FailureStatement(code="NOVEL", category="Other", text=t) for t in texts]
+    protos = default_params(emb.id)
+    assert "ARENA-EMPTY" in {c.code for c in cluster_statements(st, emb, protos)}
+    # a model that calls everything OUTSIDE vetoes the prototypes' code
+    outside = CodeModel(
+        [(OUTSIDE, t) for t in texts] + [("MAST-1.3", "x y z")],
+        CodeModelParams(prototypes=False),
+    )
+    veto = replace(protos, code_model_veto=True, idf_absorb_similarity=0.0, absorb_similarity=0.0)
+    assert {c.code for c in cluster_statements(st, emb, veto, code_model=outside)} == {None}
