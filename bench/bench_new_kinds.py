@@ -115,7 +115,8 @@ def main() -> None:
     text = markdown(m, agents, cmd)
     print(text)
     if args.write_docs:
-        write_section(HEADING, text)
+        # the section starts with its heading, so the next run replaces it
+        write_section(HEADING, f"{HEADING}\n\n{text}")
         print("docs/benchmarks.md updated")
 
 
