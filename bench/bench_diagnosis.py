@@ -59,9 +59,12 @@ TOP = 2
 # "fresh": second-round held-out defects, written before the second round of
 # evaluator changes and measured after them; "fresh2": third-round ones,
 # written before the third round (the learned code mapping) and measured
-# after it (--half fresh2 or all). The default ("both") leaves both out so
+# after it (--half fresh2 or all); "fresh3": fourth-round ones, written
+# before the fourth round (catalog re-identification of paraphrased novel
+# failures) and measured after it (--half fresh3 or all; "seen" = every half
+# but fresh3, for tuning). The default ("both") leaves the fresh ones out so
 # that tuning runs never show them.
-HALVES = ("tune", "heldout", "fresh", "fresh2")
+HALVES = ("tune", "heldout", "fresh", "fresh2", "fresh3")
 
 
 @dataclass(frozen=True)
@@ -339,6 +342,8 @@ def diagnose(args: argparse.Namespace, embedder_name: str) -> dict[str, Any]:
         defects = [d for d in defects if d.name in wanted]
     if args.half == "both":
         defects = [d for d in defects if d.half in ("tune", "heldout")]
+    elif args.half == "seen":
+        defects = [d for d in defects if d.half != "fresh3"]
     elif args.half != "all":
         defects = [d for d in defects if d.half == args.half]
     scenarios = scenario_set(args.set)
@@ -555,9 +560,9 @@ def main() -> None:
     ap.add_argument("--defects", default="", help="comma-separated subset")
     ap.add_argument(
         "--half",
-        choices=(*HALVES, "both", "all"),
+        choices=(*HALVES, "both", "seen", "all"),
         default="both",
-        help="both = tune + heldout (first round); all = with the fresh and fresh2 defects",
+        help="both = tune + heldout (first round); seen = all but fresh3; all = every half",
     )
     ap.add_argument("--runs-only", action="store_true", help="make/cache the runs, no figures")
     ap.add_argument("--evaluator-rev", default="", help="git revision for --evaluator-files")

@@ -753,6 +753,138 @@ PATTERNS: dict[str, list[tuple[str, str]]] = {
             "The [answer's|result's] [keys|field names] are [styled|spelled] differently from the [required|asked-for] [format|schema], so it cannot be [parsed|read] as asked.",
         ),
     ],
+    # fourth-round fresh defects (half "fresh3"): written before the fourth
+    # round of evaluator changes, never looked at while tuning
+    "percent_scale": [
+        (
+            "Value scaled down by a hundred",
+            "{S} reported the [value|result] divided by 100, as if it were a percentage{X}.",
+        ),
+        (
+            "Magnitude off by two orders",
+            "The [number|figure] in the [reply|answer] is a hundredfold smaller than what the [readings|data] [give|show].",
+        ),
+        (
+            "Percentage confusion",
+            "{S} [treated|read] the [quantity|reading] as a percent and [divided|scaled] it by a hundred [before answering|in the reply]{X}.",
+        ),
+        (
+            "Reported figure too small",
+            "The [answer|result] [states|gives] a fraction of the [measured|true] [amount|level]: [two decimal places|the decimal point] [moved|shifted] to the left.",
+        ),
+        (
+            "Hundredfold scaling error",
+            "{S} [scaled|divided] the [retrieved|computed] [value|number] by one hundred [rather than|instead of] reporting it as is{X}.",
+        ),
+        (
+            "Answer in the wrong order of magnitude",
+            "[Digits|Significant digits] [right|fine], [magnitude|scale] [wrong|off]: the reported [quantity|measurement] is 1/100 of the [real|observed] one.",
+        ),
+    ],
+    "extra_id": [
+        (
+            "Invented id added to the list",
+            "{S} [added|appended] an identifier to the [list|answer] that no tool [returned|listed]{X}.",
+        ),
+        (
+            "Spurious entry in the answer",
+            "The [reply|answer] [includes|names] one [item|asset] more than the [data|tools] [showed|reported]; that extra [name|entry] does not exist.",
+        ),
+        (
+            "List padded with a made-up id",
+            "{S} [padded|extended] the [list of ids|result list] with an [invented|unknown] [id|identifier] [at the end|after the real ones]{X}.",
+        ),
+        (
+            "Nonexistent asset listed",
+            "[Besides|Along with] the [matching|correct] [ids|names], the [answer|response] [mentions|lists] equipment [that was never|not] seen in any [result|observation].",
+        ),
+        (
+            "Extra identifier not in the data",
+            "{S} [listed|gave] an [id|identifier] that is [absent from|not in] the [tool results|retrieved data] alongside the right ones{X}.",
+        ),
+        (
+            "Fabricated member of the enumeration",
+            "The [enumeration|set of results] [contains|carries] a [fabricated|phantom] [member|element]: [one|a] [name|label] with no [source|trace] in the [observations|outputs].",
+        ),
+    ],
+    "json_as_string": [
+        (
+            "JSON answer encoded as a string",
+            "{S} [returned|wrote] the JSON object as a quoted string instead of an object{X}.",
+        ),
+        (
+            "Doubly serialised output",
+            "The [structured|JSON] [answer|reply] was serialised twice, so a parser [gets|sees] one text [value|literal] and no fields.",
+        ),
+        (
+            "JSON wrapped in quotes",
+            "{S} [wrapped|enclosed] the [JSON|result] object in quotes and escaped its [content|keys], so it is a string{X}.",
+        ),
+        (
+            "Escaped object instead of JSON",
+            "[Fields|Keys] of the [reply|result] [are hidden|sit] inside an escaped [text|literal]; the [format|output] the task [asked for|set] is [not met|broken].",
+        ),
+        (
+            "String instead of JSON object",
+            "{S} [produced|emitted] a JSON string [containing|holding] the object [rather than|instead of] the object itself{X}.",
+        ),
+        (
+            "Output not parseable as the requested object",
+            "[Parsing|Reading] the [response|reply] [yields|gives] plain text with backslashes, not the [record|structure] [requested|specified].",
+        ),
+    ],
+    "reversed_window": [
+        (
+            "Start and end of the window swapped",
+            "{S} [sent|passed] the [query|request] with its start and end dates swapped{X}.",
+        ),
+        (
+            "Backwards date range",
+            "The [data request|query] [began|started] after it [ended|finished]; the [interval|range] [was|ran] backwards and [returned|gave] nothing usable.",
+        ),
+        (
+            "Reversed time range in call",
+            "{S} [used|gave] the [later|final] date as the start and the [earlier|first] one as the end of the [window|range]{X}.",
+        ),
+        (
+            "Inverted interval bounds",
+            "[From|Lower] and [to|upper] [bounds|limits] of the [period|interval] [were|came] [exchanged|inverted] in the [tool|service] [arguments|parameters].",
+        ),
+        (
+            "Swapped window boundaries",
+            "{S} [swapped|exchanged] the [window|period] boundaries so the [query|request] covered [no|an empty] range{X}.",
+        ),
+        (
+            "Negative-length query period",
+            "[Requested|Queried] [span|period] had [negative|no] length: the [beginning|opening] [timestamp|date] lay after the [closing|last] one.",
+        ),
+    ],
+    "decimal_comma": [
+        (
+            "Decimal comma in the number",
+            "{S} wrote the [value|result] with a decimal comma instead of a decimal point{X}.",
+        ),
+        (
+            "Locale-formatted figure",
+            "The [answer|reply] [uses|follows] a European [number format|notation] (comma as separator), so the [figure|quantity] [cannot be|is not] read as a number.",
+        ),
+        (
+            "Comma used as decimal separator",
+            "{S} [formatted|printed] the [number|reading] with a comma [separating|before] the decimals{X}.",
+        ),
+        (
+            "Number not machine-readable",
+            "[Fraction|Fractional part] [separated|split off] by [a comma|commas]: the [numeric|reported] [field|value] [fails|does not pass] [parsing|conversion].",
+        ),
+        (
+            "Wrong decimal separator",
+            "{S} [used|put] a comma [where|in place of] the decimal point [belongs|should be] in the reported [value|figure]{X}.",
+        ),
+        (
+            "Numeric answer in regional notation",
+            "[Regional|Continental] [notation|style] in the [response|output]: [digits|the amount] [written|given] like 12,5, which [a parser|the grader] [rejects|cannot take].",
+        ),
+    ],
 }
 
 # Generic symptoms any failed run may show (split the same way).
