@@ -406,7 +406,9 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
             "defects (written with their expected codes before the second round of evaluator "
             "changes, measured once after it; seen from the third round on) + 6 fresh2 "
             "defects (written and committed before the third round, the learned code mapping, "
-            "measured once after it, with and without the mapping). "
+            "measured once after it, with and without the mapping; seen from the fourth "
+            "round on) + 5 fresh3 defects (written and committed before the fourth round, "
+            "catalog re-identification of reworded novel failures, measured once after it). "
             f"Runs: `{first['path']}` path, {first['set']} set, "
             f"{first['scenarios']} of {first['scenarios_in_set']} scenarios (those the "
             "defect-free baseline passes). Statements: detectors + the LLM extractor through "
@@ -425,7 +427,8 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
                     "tune": " (tuned on)",
                     "heldout": " (seen from round 2)",
                     "fresh": " (seen from round 3)",
-                    "fresh2": " (measured once)",
+                    "fresh2": " (seen from round 4)",
+                    "fresh3": " (measured once)",
                 }.get(half, "")
                 lines.append(
                     f"| {emb} | {half}{note} | "
