@@ -425,6 +425,25 @@ def _process(submission_id: uuid.UUID, deps: Deps, owner: str, sandbox: SandboxE
         source = _scenario_source(deps, submission_id, owner, phase_id, extra)
         if source is None:
             return "failed"
+        # What will run is known before the image: the sidecar for it (which
+        # does not depend on the image) gets ready while the image loads.
+        scenarios = [s for s in source.scenarios if track in s.tracks]
+        # Invariance probes (hidden_scenarios/invariance.py): a sample of the
+        # scenarios re-rendered with other entity forms and phrasings, run
+        # with them; scored apart, never in the leaderboard's aggregates.
+        variants = source.variants(scenarios, settings.invariance_sample)
+        # A phase comparing packs also runs the public set (what participants
+        # validate on), scored apart for the admin view.
+        public = public_comparison_set(track) if compare_public and not source.public else []
+        probes = [v.scenario for v in variants]
+        # Attempts 2..k: copies of every scenario, run like any other (own
+        # container, token, tool log, budget); progress counts every run.
+        copies, attempt_of = expand_attempts(
+            scenarios, attempts, {s.id for s in [*probes, *public]}
+        )
+        to_run = [*scenarios, *probes, *public, *copies]
+        if scenarios:
+            sandbox.prepare(to_run, track, label=label)
         if not archive.exists() and settings.image_source_url and archive_name:
             try:
                 fetched = archive_fetch.fetch_archive(
@@ -473,7 +492,6 @@ def _process(submission_id: uuid.UUID, deps: Deps, owner: str, sandbox: SandboxE
             return "failed"
         if fetched is not None:  # loaded into the engine: the copy is not needed any more
             fetched.unlink(missing_ok=True)
-        scenarios = [s for s in source.scenarios if track in s.tracks]
         if not scenarios:
             _fail(
                 deps,
@@ -484,20 +502,6 @@ def _process(submission_id: uuid.UUID, deps: Deps, owner: str, sandbox: SandboxE
                 FailureKind.INFRASTRUCTURE,
             )
             return "failed"
-        # Invariance probes (hidden_scenarios/invariance.py): a sample of the
-        # scenarios re-rendered with other entity forms and phrasings, run
-        # with them; scored apart, never in the leaderboard's aggregates.
-        variants = source.variants(scenarios, settings.invariance_sample)
-        # A phase comparing packs also runs the public set (what participants
-        # validate on), scored apart for the admin view.
-        public = public_comparison_set(track) if compare_public and not source.public else []
-        probes = [v.scenario for v in variants]
-        # Attempts 2..k: copies of every scenario, run like any other (own
-        # container, token, tool log, budget); progress counts every run.
-        copies, attempt_of = expand_attempts(
-            scenarios, attempts, {s.id for s in [*probes, *public]}
-        )
-        to_run = [*scenarios, *probes, *public, *copies]
         if hb.stopped.is_set():
             raise Stop()
         with session_scope(settings.database_url) as session:

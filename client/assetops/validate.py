@@ -320,9 +320,11 @@ def _validate(
     copies, attempt_of = expand_attempts(scenarios, attempts)
     to_run = [*scenarios, *copies]
     label = f"validate-{uuid.uuid4().hex[:8]}"
-    image_id, loaded = _resolve_image(sandbox, image, label)
-    # the sidecar must serve the plant the public set was built from
+    # the sidecar must serve the plant the public set was built from; it
+    # gets ready while a tarball loads
     sandbox.expected_plant_hash = plant_context().plant.content_hash
+    sandbox.prepare(to_run, track, label=label)
+    image_id, loaded = _resolve_image(sandbox, image, label)
     try:
         progress = Progress(
             TextColumn("[bold]validating[/]"),

@@ -183,3 +183,44 @@ def test_events_are_immutable_records_without_scenario_text() -> None:
     }
     for cls in E.SandboxEvent.__subclasses__():
         assert {f.name for f in dataclasses.fields(cls)} <= allowed, cls
+
+
+def test_prepare_hands_the_sidecar_to_run_or_close_removes_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    made: list[runner.Prepared] = []
+    released: list[runner.Prepared] = []
+
+    def prepare(
+        _c: Any, _s: Any, scenarios: list[Any], track: Any, submission: str, **_kw: Any
+    ) -> runner.Prepared:
+        p = runner.Prepared(
+            submission=submission,
+            scenario_ids=tuple(s.id for s in scenarios),
+            track=track,
+            registry=runner.KeyRegistry(max_requests=1, max_output_tokens=1),
+        )
+        made.append(p)
+        return p
+
+    handed: list[Any] = []
+
+    def run_submission(*args: Any, **kw: Any) -> list[ScenarioRun]:
+        handed.append(kw["prepared"].result() if kw["prepared"] is not None else None)
+        return []
+
+    monkeypatch.setattr(runner, "prepare", prepare)
+    monkeypatch.setattr(runner, "release", lambda _c, p, _e=None: released.append(p))
+    monkeypatch.setattr(runner, "run_submission", run_submission)
+    scenarios = [make_scenario("s-1", "t")]
+
+    box = DockerSandbox(object(), Settings())
+    box.prepare(scenarios, "execution", label="sub-a1")
+    box.run("sha256:x", scenarios, "execution", label="sub-a1")
+    assert handed == [made[0]] and made[0].submission == "sub-a1" and released == []
+    box.run("sha256:x", scenarios, "execution", label="sub-a1")
+    assert handed[-1] is None  # a preparation serves one run only
+
+    box.prepare(scenarios, "execution", label="sub-a2")
+    box.close()  # never run: removed (or cancelled before it made anything)
+    assert released == made[1:]

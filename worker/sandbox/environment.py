@@ -18,6 +18,7 @@ import abc
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,13 @@ class SandboxEnvironment(abc.ABC):
         that nothing of another run can reach; one ``ScenarioRun`` (exit
         facts, result, tool log) per scenario, in order. Raises
         ``RunnerError`` on infrastructure failure, never for the agent's."""
+
+    def prepare(self, scenarios: Sequence[Scenario], track: Track, *, label: str) -> None:
+        """A hint: get what ``run(…, scenarios, track, label=label)`` needs
+        before its first agent ready now, in the background (e.g. while the
+        image loads). Never shared with another run; an unused preparation
+        is removed by ``close``. Errors surface from ``run``."""
+        return None
 
     @abc.abstractmethod
     def cleanup(
@@ -189,6 +197,8 @@ class DockerSandbox(SandboxEnvironment):
         self.keep_logs = keep_logs
         self.expected_plant_hash = expected_plant_hash
         self._image_labels: dict[str, str] = {}  # image id -> the label it was loaded under
+        self._ahead: ThreadPoolExecutor | None = None
+        self._prepared: Future[runner.Prepared] | None = None
 
     @classmethod
     def connect(
@@ -272,6 +282,32 @@ class DockerSandbox(SandboxEnvironment):
             label = self._image_labels.pop(image.image_id, "")
         self.emit(E.ImageRemoved(submission=label, image_id=image.image_id))
 
+    def prepare(self, scenarios: Sequence[Scenario], track: Track, *, label: str) -> None:
+        self._discard_prepared()
+        if not scenarios:
+            return
+        if self._ahead is None:
+            self._ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="arena-prepare")
+        self._prepared = self._ahead.submit(
+            runner.prepare,
+            self._client,
+            self.settings,
+            list(scenarios[: runner.MAX_RUNS_PER_SIDECAR]),
+            track,
+            runner.submission_label(label),
+            expected_plant_hash=self.expected_plant_hash,
+            on_event=self.emit,
+        )
+
+    def _discard_prepared(self) -> None:
+        """Remove a preparation no run took (waits for it to finish)."""
+        pending, self._prepared = self._prepared, None
+        if pending is not None and not pending.cancel():
+            try:
+                runner.release(self._client, pending.result(), self.emit)
+            except Exception as exc:  # it failed: prepare removed what it made
+                log.info("unused sandbox preparation ended in %s", type(exc).__name__)
+
     def run(
         self,
         image_id: str,
@@ -283,6 +319,11 @@ class DockerSandbox(SandboxEnvironment):
         llm_script: list[str] | None = None,
     ) -> list[ScenarioRun]:
         self.stats = RunnerStats()
+        if llm_script is not None:
+            self._discard_prepared()  # its gateway was made without the scripted replies
+        # run_submission uses it only when made for exactly this first chunk
+        # (and releases it otherwise)
+        prepared, self._prepared = self._prepared, None
         tails: dict[str, str] | None = {} if self.keep_logs else None
         try:
             return runner.run_submission(
@@ -298,6 +339,7 @@ class DockerSandbox(SandboxEnvironment):
                 log_tails=tails,
                 expected_plant_hash=self.expected_plant_hash,
                 on_event=self.emit,
+                prepared=prepared,
             )
         except RunnerError as exc:
             self.emit(E.SandboxFailed(submission=label, code=exc.code, message=exc.message))
@@ -333,6 +375,10 @@ class DockerSandbox(SandboxEnvironment):
         return report
 
     def close(self) -> None:
+        self._discard_prepared()
+        if self._ahead is not None:
+            self._ahead.shutdown(wait=True)
+            self._ahead = None
         close = getattr(self._client, "close", None)
         if close is not None:
             close()

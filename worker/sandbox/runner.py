@@ -9,6 +9,11 @@ operator's bounds, host slots shared fairly between the submissions of all
 workers of the host); each run's container is created before it waits for
 a slot. Nothing is left behind: every container, volume and temp dir is
 removed in ``finally`` (and by label as a safety net).
+
+A sidecar does not depend on the agent's image: ``prepare`` makes one ready
+(gateway, volumes, plans, inputs, started and answering) ahead -- while the
+image loads, or while the previous chunk of a large submission runs -- for
+exactly one submission's list of scenarios; it is never handed to another.
 """
 
 from __future__ import annotations
@@ -65,7 +70,7 @@ class RunnerError(Exception):
 class RunnerStats:
     """Where the time went (seconds, summed over scenarios where per-run)."""
 
-    setup: float = 0.0  # gateway + volumes + sidecar create/seed/start/ready
+    setup: float = 0.0  # waited for sidecars (gateway, volumes, create/seed/start/ready)
     create: float = 0.0
     start: float = 0.0
     agent: float = 0.0  # start -> exit
@@ -75,6 +80,7 @@ class RunnerStats:
     wall: float = 0.0
     runs: int = 0
     slot_wait: float = 0.0  # created, waiting for a scenario slot (off the critical path)
+    prepare: float = 0.0  # sidecar preparations' wall time, overlapped or not (setup: waited for)
     peak_parallel: int = 0  # most scenarios of the submission running at once
     final_parallelism: int = 0  # the adaptive limit when the submission ended
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -400,104 +406,84 @@ def _fail_exhausted(runs: list[ScenarioRun | None], death: sidecar.Death) -> Non
         run.facts.output_error = f"{results.LIMIT_REASON}: {death.detail}"
 
 
-def run_submission(
-    client: Any,
-    image_id: str,
-    scenarios: Sequence[Scenario],
-    track: Track,
-    settings: Settings,
-    on_progress: ProgressCallback | None = None,
-    *,
-    submission_id: str | None = None,
-    stats: RunnerStats | None = None,
-    llm_script: list[str] | None = None,
-    log_tails: dict[str, str] | None = None,
-    expected_plant_hash: str | None = None,
-    on_event: E.EventSink | None = None,
-) -> list[ScenarioRun]:
-    """Run ``image_id`` on every scenario; returns one ScenarioRun per
-    scenario, in the order given. Raises ``RunnerError`` on infrastructure
-    failure (missing image, sidecar down) — never for a misbehaving agent.
+@dataclass
+class Prepared:
+    """One sidecar made ready for a list of scenarios: the LLM gateway, the
+    runs' volumes and plans, the sidecar started, seeded and answering.
+    Made for exactly one submission (never handed to another: its tokens,
+    plans and volumes are that submission's); ``release`` removes it."""
 
-    ``llm_script``: scripted replies for ``mock/...`` gateway models (tests).
-    ``log_tails``: if given, filled with the last lines of each agent's
-    stdout/stderr by scenario id (local debugging; the server passes None).
-    ``expected_plant_hash``: the content hash of the plant the scenarios were
-    built from; a sidecar serving another plant is a ``plant_mismatch`` error.
-    ``on_event``: receives a ``worker.sandbox.events`` record of each
-    container's life (created, started, exited, removed) and each limit hit.
-    """
-    stats = stats if stats is not None else RunnerStats()
-    started = time.perf_counter()
-    submission = (submission_id or uuid.uuid4().hex[:12]).replace("/", "-")[:40]
-    try:
-        image = client.images.get(image_id)  # local lookup only, never a pull
-    except docker.errors.ImageNotFound as exc:
-        raise RunnerError("image_missing", f"image {image_id} is not loaded") from exc
-    if not image.id.startswith("sha256:"):
-        raise RunnerError("image_missing", "image has no sha256 id")
-    image_id = image.id
-    # VOLUMEs the engine would back with anonymous volumes on host disk: the
-    # agent gets capped tmpfs mounts there instead.
-    volume_paths = tuple(sorted((image.attrs.get("Config") or {}).get("Volumes") or {}))
-    if not scenarios:
-        return []
-    if len(scenarios) > MAX_RUNS_PER_SIDECAR:
-        # bounded mounts per sidecar: a fresh sidecar per chunk of scenarios
-        runs_all: list[ScenarioRun] = []
-        for offset in range(0, len(scenarios), MAX_RUNS_PER_SIDECAR):
-
-            def chunk_progress(done: int, _total: int, run: ScenarioRun, _o: int = offset) -> None:
-                if on_progress is not None:
-                    on_progress(_o + done, len(scenarios), run)
-
-            runs_all += run_submission(
-                client,
-                image_id,
-                scenarios[offset : offset + MAX_RUNS_PER_SIDECAR],
-                track,
-                settings,
-                chunk_progress,
-                submission_id=submission,
-                stats=stats,
-                llm_script=llm_script,
-                log_tails=log_tails,
-                expected_plant_hash=expected_plant_hash,
-                on_event=on_event,
-            )
-        stats.wall = time.perf_counter() - started
-        return runs_all
-
-    registry = KeyRegistry(
-        max_requests=settings.llm_max_requests, max_output_tokens=settings.llm_max_output_tokens
-    )
+    submission: str
+    scenario_ids: tuple[str, ...]
+    track: Track
+    registry: KeyRegistry
     gateway: GatewayServer | None = None
     gateway_dir: Path | None = None
-    volumes: list[Any] = []
+    volumes: list[Any] = field(default_factory=list)
+    slots: list[_Slot] = field(default_factory=list)
     side: Any = None
-    executor: ThreadPoolExecutor | None = None
-    gate: Gate | None = None
-    registration: Any = None  # the host-slots registration of this submission
-    futures: dict[Future[ScenarioRun], _Slot] = {}
-    total = len(scenarios)
-    runs: list[ScenarioRun | None] = [None] * total
-    try:
-        gateway_dir = _gateway_dir(settings)
-        gateway = GatewayServer(
-            gateway_dir / hardening.GATEWAY_SOCKET_NAME,
-            registry,
-            Completer(settings.llm_model, llm_script),
-        ).start()
+    seconds: float = 0.0  # wall time of the preparation (on the critical path or not)
+    released: bool = False
 
-        io_labels = L.sandbox_labels("io", submission)
-        runs_volume = client.volumes.create(labels=io_labels)
-        volumes.append(runs_volume)
-        # Two small tmpfs volumes per run, created concurrently: creating
-        # hundreds one by one was a visible part of a submission's setup.
-        executor = ThreadPoolExecutor(
-            max_workers=max(4, settings.scenario_parallelism), thread_name_prefix="arena-run"
+    def matches(self, submission: str, scenarios: Sequence[Scenario], track: Track) -> bool:
+        return (
+            not self.released
+            and self.submission == submission
+            and self.track == track
+            and self.scenario_ids == tuple(s.id for s in scenarios)
         )
 
+
+def _as_runner_error(exc: BaseException) -> RunnerError | None:
+    if isinstance(exc, RunnerError):
+        return exc
+    if isinstance(exc, sidecar.SidecarError):
+        return RunnerError(exc.code, exc.message)
+    if isinstance(exc, docker.errors.DockerException | requests.exceptions.RequestException):
+        # the engine failed us (not the agent): a retryable infrastructure error
+        return RunnerError("docker_error", f"{type(exc).__name__}: {str(exc)[:300]}")
+    return None
+
+
+def prepare(
+    client: Any,
+    settings: Settings,
+    scenarios: Sequence[Scenario],
+    track: Track,
+    submission: str,
+    *,
+    llm_script: list[str] | None = None,
+    expected_plant_hash: str | None = None,
+    on_event: E.EventSink | None = None,
+) -> Prepared:
+    """Everything a list of scenarios (at most ``MAX_RUNS_PER_SIDECAR``)
+    needs before its first agent starts; it does not depend on the agent's
+    image, so it can run while the image loads or while the previous chunk
+    runs. Raises ``RunnerError``; whatever it made is removed then."""
+    started = time.perf_counter()
+    prepared = Prepared(
+        submission=submission,
+        scenario_ids=tuple(s.id for s in scenarios),
+        track=track,
+        registry=KeyRegistry(
+            max_requests=settings.llm_max_requests,
+            max_output_tokens=settings.llm_max_output_tokens,
+        ),
+    )
+    try:
+        prepared.gateway_dir = _gateway_dir(settings)
+        prepared.gateway = GatewayServer(
+            prepared.gateway_dir / hardening.GATEWAY_SOCKET_NAME,
+            prepared.registry,
+            Completer(settings.llm_model, llm_script),
+        ).start()
+        io_labels = L.sandbox_labels("io", submission)
+        volumes = prepared.volumes
+        runs_volume = client.volumes.create(labels=io_labels)
+        volumes.append(runs_volume)
+
+        # Two small tmpfs volumes per run, created concurrently: creating
+        # hundreds one by one was a visible part of a submission's setup.
         def _io_pair(_: int) -> tuple[Any, Any]:
             vin = client.volumes.create(
                 driver="local",
@@ -513,8 +499,11 @@ def run_submission(
             volumes.append(vout)
             return vin, vout
 
-        pairs = list(executor.map(_io_pair, range(len(scenarios))))
-        slots = [
+        with ThreadPoolExecutor(
+            max_workers=max(4, settings.scenario_parallelism), thread_name_prefix="arena-io"
+        ) as pool:
+            pairs = list(pool.map(_io_pair, range(len(scenarios))))
+        prepared.slots = [
             _Slot(index, scenario, secrets.token_hex(16), uuid.uuid4().hex, vin.name, vout.name)
             for index, (scenario, (vin, vout)) in enumerate(zip(scenarios, pairs, strict=True))
         ]
@@ -524,34 +513,212 @@ def run_submission(
                 faults=list(s.scenario.faults),
                 clarification=getattr(s.scenario, "clarification", None),
             )
-            for s in slots
+            for s in prepared.slots
         ]
-        inputs = [scenario_input(s.scenario, track, s.run_id) for s in slots]
-        side = sidecar.start_sidecar(
+        inputs = [scenario_input(s.scenario, track, s.run_id) for s in prepared.slots]
+        prepared.side = sidecar.start_sidecar(
             client,
             settings,
             runs_volume=runs_volume.name,
-            io_volumes=[(s.in_volume, s.out_volume) for s in slots],
-            gateway_dir=str(gateway_dir),
+            io_volumes=[(s.in_volume, s.out_volume) for s in prepared.slots],
+            gateway_dir=str(prepared.gateway_dir),
             labels=L.sandbox_labels("sidecar", submission),
             name=f"arena-sidecar-{submission}-{secrets.token_hex(3)}",
             plans=plans,
             inputs=inputs,
             expected_plant_hash=expected_plant_hash,
         )
+        side_id = prepared.side.id
         # the sidecar is reported once it answers (create, seed, start and
         # the ready check are one step of sidecar.start_sidecar)
         _emit(
             on_event,
-            E.ContainerCreated(submission=submission, role="sidecar", container_id=side.id),
+            E.ContainerCreated(submission=submission, role="sidecar", container_id=side_id),
         )
         _emit(
             on_event,
-            E.ContainerStarted(submission=submission, role="sidecar", container_id=side.id),
+            E.ContainerStarted(submission=submission, role="sidecar", container_id=side_id),
         )
-        stats.add(setup=time.perf_counter() - started)
+    except BaseException as exc:
+        release(client, prepared, on_event)
+        converted = _as_runner_error(exc)
+        if converted is not None and converted is not exc:
+            raise converted from exc
+        raise
+    prepared.seconds = time.perf_counter() - started
+    return prepared
 
-        executor.shutdown(wait=True)
+
+def release(client: Any, prepared: Prepared, on_event: E.EventSink | None = None) -> None:
+    """Remove a prepared sidecar, its agents (if any still run), volumes and
+    gateway (idempotent; engine errors are left to the janitor's sweep)."""
+    if prepared.released:
+        return
+    prepared.released = True
+    try:
+        _teardown(client, prepared.side, prepared.volumes, prepared.submission, on_event)
+    except (docker.errors.DockerException, requests.exceptions.RequestException) as exc:
+        log.warning("teardown of %s failed: %s", prepared.submission, exc)
+    if prepared.gateway is not None:
+        prepared.gateway.stop()
+    if prepared.gateway_dir is not None:
+        shutil.rmtree(prepared.gateway_dir, ignore_errors=True)
+
+
+def submission_label(submission_id: str | None) -> str:
+    """The label of a submission's sandbox objects (a fresh one when None)."""
+    return (submission_id or uuid.uuid4().hex[:12]).replace("/", "-")[:40]
+
+
+def run_submission(
+    client: Any,
+    image_id: str,
+    scenarios: Sequence[Scenario],
+    track: Track,
+    settings: Settings,
+    on_progress: ProgressCallback | None = None,
+    *,
+    submission_id: str | None = None,
+    stats: RunnerStats | None = None,
+    llm_script: list[str] | None = None,
+    log_tails: dict[str, str] | None = None,
+    expected_plant_hash: str | None = None,
+    on_event: E.EventSink | None = None,
+    prepared: Future[Prepared] | None = None,
+) -> list[ScenarioRun]:
+    """Run ``image_id`` on every scenario; returns one ScenarioRun per
+    scenario, in the order given. Raises ``RunnerError`` on infrastructure
+    failure (missing image, sidecar down) — never for a misbehaving agent.
+
+    ``llm_script``: scripted replies for ``mock/...`` gateway models (tests).
+    ``log_tails``: if given, filled with the last lines of each agent's
+    stdout/stderr by scenario id (local debugging; the server passes None).
+    ``expected_plant_hash``: the content hash of the plant the scenarios were
+    built from; a sidecar serving another plant is a ``plant_mismatch`` error.
+    ``on_event``: receives a ``worker.sandbox.events`` record of each
+    container's life (created, started, exited, removed) and each limit hit.
+    ``prepared``: the first chunk's sidecar, prepared ahead (``prepare``,
+    e.g. while the image loaded); used when it was made for exactly this
+    submission, track and first chunk, released otherwise.
+
+    Beyond ``MAX_RUNS_PER_SIDECAR`` scenarios, each chunk gets a fresh
+    sidecar; the next one is prepared while the current chunk runs.
+    """
+    stats = stats if stats is not None else RunnerStats()
+    started = time.perf_counter()
+    submission = submission_label(submission_id)
+    chunks = [
+        list(scenarios[o : o + MAX_RUNS_PER_SIDECAR])
+        for o in range(0, len(scenarios), MAX_RUNS_PER_SIDECAR)
+    ]
+    ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"arena-prepare-{submission}")
+    pending: Future[Prepared] | None = prepared
+    try:
+        try:
+            image = client.images.get(image_id)  # local lookup only, never a pull
+        except docker.errors.ImageNotFound as exc:
+            raise RunnerError("image_missing", f"image {image_id} is not loaded") from exc
+        except (docker.errors.DockerException, requests.exceptions.RequestException) as exc:
+            raise _as_runner_error(exc) from exc  # type: ignore[misc]
+        if not image.id.startswith("sha256:"):
+            raise RunnerError("image_missing", "image has no sha256 id")
+        image_id = image.id
+        # VOLUMEs the engine would back with anonymous volumes on host disk: the
+        # agent gets capped tmpfs mounts there instead.
+        volume_paths = tuple(sorted((image.attrs.get("Config") or {}).get("Volumes") or {}))
+        if not chunks:
+            return []
+
+        def prepare_chunk(chunk: list[Scenario]) -> Prepared:
+            return prepare(
+                client,
+                settings,
+                chunk,
+                track,
+                submission,
+                llm_script=llm_script,
+                expected_plant_hash=expected_plant_hash,
+                on_event=on_event,
+            )
+
+        runs_all: list[ScenarioRun] = []
+        for k, chunk in enumerate(chunks):
+            if pending is None:
+                pending = ahead.submit(prepare_chunk, chunk)
+            t_wait = time.perf_counter()
+            current = pending.result()  # RunnerError: nothing of it is left
+            pending = None
+            if not current.matches(submission, chunk, track):
+                release(client, current, on_event)  # made for another list: never reused
+                current = prepare_chunk(chunk)
+            # setup: what the submission waited for its sidecars (critical path)
+            stats.add(setup=time.perf_counter() - t_wait, prepare=current.seconds)
+            if k + 1 < len(chunks):
+                pending = ahead.submit(prepare_chunk, chunks[k + 1])
+            offset = len(runs_all)
+
+            def chunk_progress(done: int, _total: int, run: ScenarioRun, _o: int = offset) -> None:
+                if on_progress is not None:
+                    on_progress(_o + done, len(scenarios), run)
+
+            try:
+                runs_all += _run_prepared(
+                    client,
+                    current,
+                    image_id=image_id,
+                    volume_paths=volume_paths,
+                    track=track,
+                    settings=settings,
+                    on_progress=chunk_progress,
+                    stats=stats,
+                    log_tails=log_tails,
+                    on_event=on_event,
+                )
+            finally:
+                t_down = time.perf_counter()
+                release(client, current, on_event)
+                stats.add(teardown=time.perf_counter() - t_down)
+        return runs_all
+    finally:
+        t_down = time.perf_counter()
+        if pending is not None and not pending.cancel():
+            # prepared (or being prepared) for a chunk that will not run
+            with contextlib.suppress(Exception):
+                release(client, pending.result(), on_event)
+        ahead.shutdown(wait=True)
+        # safety net: anything of this submission an error left behind (an
+        # engine error here must not hide the one that got us here; the
+        # worker sweeps the label again)
+        try:
+            janitor.cleanup(client, older_than=0, submission=submission)
+        except (docker.errors.DockerException, requests.exceptions.RequestException) as exc:
+            log.warning("sweep of %s failed: %s", submission, exc)
+        stats.add(teardown=time.perf_counter() - t_down)
+        stats.wall = time.perf_counter() - started
+
+
+def _run_prepared(
+    client: Any,
+    prepared: Prepared,
+    *,
+    image_id: str,
+    volume_paths: tuple[str, ...],
+    track: Track,
+    settings: Settings,
+    on_progress: ProgressCallback,
+    stats: RunnerStats,
+    log_tails: dict[str, str] | None,
+    on_event: E.EventSink | None,
+) -> list[ScenarioRun]:
+    """Run every slot of a prepared sidecar; the caller releases it."""
+    submission, side, slots = prepared.submission, prepared.side, prepared.slots
+    executor: ThreadPoolExecutor | None = None
+    gate: Gate | None = None
+    registration: Any = None  # the host-slots registration of this submission
+    futures: dict[Future[ScenarioRun], _Slot] = {}
+    total = len(slots)
+    runs: list[ScenarioRun | None] = [None] * total
+    try:
         gate = Gate(settings)
         # as many threads as the adaptive limit may ever allow, plus a few
         # that create the next containers while those run: each creates its
@@ -573,7 +740,7 @@ def run_submission(
                 slot=s,
                 track=track,
                 submission=submission,
-                registry=registry,
+                registry=prepared.registry,
                 stats=stats,
                 log_tails=log_tails,
                 gate=gate,
@@ -585,8 +752,7 @@ def run_submission(
             slot = futures[future]
             run = future.result()
             runs[slot.index] = run
-            if on_progress is not None:
-                on_progress(done, total, run)
+            on_progress(done, total, run)
         gate.close()
         registration.__exit__(None, None, None)
         registration = None
@@ -607,13 +773,12 @@ def run_submission(
                 _collect(side, slots, runs, settings, on_event, submission)
             _fail_exhausted(runs, death)
         stats.add(collect=time.perf_counter() - t_collect)
-    except sidecar.SidecarError as exc:
-        raise RunnerError(exc.code, exc.message) from exc
-    except (docker.errors.DockerException, requests.exceptions.RequestException) as exc:
-        # the engine failed us (not the agent): a retryable infrastructure error
-        raise RunnerError("docker_error", f"{type(exc).__name__}: {str(exc)[:300]}") from exc
+    except BaseException as exc:
+        converted = _as_runner_error(exc)
+        if converted is not None and converted is not exc:
+            raise converted from exc
+        raise
     finally:
-        t_down = time.perf_counter()
         if gate is not None:
             gate.close()  # runs still waiting for a slot give up
             with stats._lock:
@@ -628,13 +793,6 @@ def run_submission(
             # its own container (one may have created it after the kill)
             _remove_agents(client, submission)
             wait_futures(futures, timeout=TEARDOWN_WAIT_SECONDS)
-        _teardown(client, side, volumes, submission, on_event)
-        if gateway is not None:
-            gateway.stop()
-        if gateway_dir is not None:
-            shutil.rmtree(gateway_dir, ignore_errors=True)
-        stats.add(teardown=time.perf_counter() - t_down)
-        stats.wall = time.perf_counter() - started
     return [r for r in runs if r is not None]
 
 
@@ -685,4 +843,5 @@ def _teardown(
 
     with ThreadPoolExecutor(max_workers=4, thread_name_prefix="arena-teardown") as pool:
         list(pool.map(_remove, volumes))
-    janitor.cleanup(client, older_than=0, submission=submission)
+    # no label sweep here: the submission's next sidecar may be getting
+    # ready under the same label (run_submission sweeps once at the end)
