@@ -13,8 +13,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from worker.gateway.budget import KeyRegistry
 from services.assetdata.gateway_forwarder import include_gateway
+from worker.gateway.budget import KeyRegistry
 from worker.gateway.llm import Completer
 from worker.gateway.server import GatewayServer
 
