@@ -61,10 +61,13 @@ TOP = 2
 # written before the third round (the learned code mapping) and measured
 # after it (--half fresh2 or all); "fresh3": fourth-round ones, written
 # before the fourth round (catalog re-identification of paraphrased novel
-# failures) and measured after it (--half fresh3 or all; "seen" = every half
-# but fresh3, for tuning). The default ("both") leaves the fresh ones out so
-# that tuning runs never show them.
-HALVES = ("tune", "heldout", "fresh", "fresh2", "fresh3")
+# failures) and measured after it (--half fresh3 or all); "fresh4": fifth-
+# round ones, written before the fifth round (catalog exemplars, a
+# reversed-window detector) and measured after it (--half fresh4 or all;
+# "seen" = every half but fresh4, for tuning). The default ("both") leaves
+# the fresh ones out so that tuning runs never show them.
+HALVES = ("tune", "heldout", "fresh", "fresh2", "fresh3", "fresh4")
+UNSEEN = "fresh4"  # the batch not yet measured: --half seen leaves it out
 
 
 @dataclass(frozen=True)
@@ -343,7 +346,7 @@ def diagnose(args: argparse.Namespace, embedder_name: str) -> dict[str, Any]:
     if args.half == "both":
         defects = [d for d in defects if d.half in ("tune", "heldout")]
     elif args.half == "seen":
-        defects = [d for d in defects if d.half != "fresh3"]
+        defects = [d for d in defects if d.half != UNSEEN]
     elif args.half != "all":
         defects = [d for d in defects if d.half == args.half]
     scenarios = scenario_set(args.set)
@@ -408,7 +411,10 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
             "defects (written and committed before the third round, the learned code mapping, "
             "measured once after it, with and without the mapping; seen from the fourth "
             "round on) + 5 fresh3 defects (written and committed before the fourth round, "
-            "catalog re-identification of reworded novel failures, measured once after it). "
+            "catalog re-identification of reworded novel failures, measured once after it; "
+            "seen from the fifth round on) + 7 fresh4 defects (written and committed before "
+            "the fifth round, catalog exemplars and a reversed-window detector, measured once "
+            "after it). "
             f"Runs: `{first['path']}` path, {first['set']} set, "
             f"{first['scenarios']} of {first['scenarios_in_set']} scenarios (those the "
             "defect-free baseline passes). Statements: detectors + the LLM extractor through "
@@ -428,7 +434,8 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
                     "heldout": " (seen from round 2)",
                     "fresh": " (seen from round 3)",
                     "fresh2": " (seen from round 4)",
-                    "fresh3": " (measured once)",
+                    "fresh3": " (seen from round 5)",
+                    "fresh4": " (measured once)",
                 }.get(half, "")
                 lines.append(
                     f"| {emb} | {half}{note} | "
@@ -565,7 +572,7 @@ def main() -> None:
         "--half",
         choices=(*HALVES, "both", "seen", "all"),
         default="both",
-        help="both = tune + heldout (first round); seen = all but fresh3; all = every half",
+        help="both = tune + heldout (first round); seen = all but fresh4; all = every half",
     )
     ap.add_argument("--runs-only", action="store_true", help="make/cache the runs, no figures")
     ap.add_argument("--evaluator-rev", default="", help="git revision for --evaluator-files")

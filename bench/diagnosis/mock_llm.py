@@ -885,6 +885,190 @@ PATTERNS: dict[str, list[tuple[str, str]]] = {
             "[Regional|Continental] [notation|style] in the [response|output]: [digits|the amount] [written|given] like 12,5, which [a parser|the grader] [rejects|cannot take].",
         ),
     ],
+    # fifth-round fresh defects (half "fresh4"): written before the fifth
+    # round of evaluator changes, never looked at while tuning
+    "wrong_site": [
+        (
+            "Queried the wrong site",
+            "{S} [requested|fetched] the data from the other site of the plant instead of the one the task names{X}.",
+        ),
+        (
+            "Site argument mismatched",
+            "The [facility|location] passed to the data [calls|tools] is not the one [in the request|asked about], so the [equipment|records] could not be found there.",
+        ),
+        (
+            "Data calls sent to another site",
+            "{S} [resolved|looked up] the names at the right site but [sent|addressed] the [history|data] requests to a different site{X}.",
+        ),
+        (
+            "Location confusion in tool calls",
+            "[Every|Each] [retrieval|query] [targeted|pointed at] a [facility|plant location] other than the requested one; the [lookups|name checks] were [fine|correct].",
+        ),
+        (
+            "Wrong site in the request",
+            "{S} [used|put] the name of another site in the [site|location] parameter of its [data|retrieval] calls{X}.",
+        ),
+        (
+            "Mismatched facility parameter",
+            "[Requests|Calls] for [readings|records] [carried|named] the [sister|neighbouring] [facility|location], where the [asset|unit] asked about does not exist.",
+        ),
+    ],
+    "number_words": [
+        (
+            "Number written in words",
+            "{S} wrote the [value|result] out in words instead of digits{X}.",
+        ),
+        (
+            "Spelled-out figure",
+            "The [reply|answer] [spells out|verbalises] the quantity (like 'twelve point five'), which [a parser|the checker] cannot [read as|turn into] a number.",
+        ),
+        (
+            "Digits replaced by words",
+            "{S} [gave|reported] the [number|reading] as English words [rather than|instead of] numerals{X}.",
+        ),
+        (
+            "Non-numeric rendering of the result",
+            "[Quantity|Amount] [rendered|expressed] [verbally|as prose words]: [the reply|the response] carries no [numeral|digit] to [extract|parse].",
+        ),
+        (
+            "Verbal number in the answer",
+            "{S} [verbalised|spelled] the [computed|requested] [value|figure] [so the answer has no digits|letter by letter as words]{X}.",
+        ),
+        (
+            "Result given in words, not numerals",
+            "[Instead of|Rather than] a [numeric|machine-readable] [value|field], the [output|response] [contains|holds] the amount [phrased|worded] in [English|natural language].",
+        ),
+    ],
+    "truncated_answer": [
+        (
+            "Answer cut off",
+            "{S} [stopped|ended] its answer [halfway|in the middle], so the [result|text] is incomplete{X}.",
+        ),
+        (
+            "Truncated response",
+            "The [reply|final response] [breaks off|ends abruptly] mid-[sentence|value]; [the second half|its end] is [missing|lost].",
+        ),
+        (
+            "Incomplete final output",
+            "{S} [returned|emitted] only [the first half|part] of its [answer|output]{X}.",
+        ),
+        (
+            "Output ends prematurely",
+            "[Text|Content] of the [answer|reply] [stops|is chopped] [before it finishes|short]: [brackets|lists|numbers] [left open|left unfinished].",
+        ),
+        (
+            "Half of the answer missing",
+            "{S} [cut|clipped] the [answer|reply] [short|off] [after|at] about half its length{X}.",
+        ),
+        (
+            "Clipped result text",
+            "[Reading|Parsing] the [response|result] [finds|hits] an [unfinished|partial] [structure|statement]: the tail [never arrived|was dropped].",
+        ),
+    ],
+    "refuses_after_data": [
+        (
+            "Declined to answer after retrieval",
+            "{S} [retrieved|collected] the data but then [declined|refused] to state a result{X}.",
+        ),
+        (
+            "Deferred to a human despite having the data",
+            "[Although|Even though] the [records|readings] were [at hand|fetched], the [reply|answer] [only|merely] [suggests|recommends] consulting an engineer.",
+        ),
+        (
+            "Refusal instead of a result",
+            "{S} [ended|closed] with a refusal to give [a figure|any value] [after|despite] [successful|working] tool calls{X}.",
+        ),
+        (
+            "Unnecessary hand-off to an expert",
+            "[No|Not a single] [value|finding] [is|was] [reported|given]; the [response|output] [passes|hands] the question to [someone else|a specialist] [though|while] the [information|data] [was|had been] [obtained|loaded].",
+        ),
+        (
+            "Withheld the computed answer",
+            "{S} [withheld|did not commit to] the answer [and|but] [said|claimed] it could not be definitive{X}.",
+        ),
+        (
+            "Overcautious non-answer",
+            "[Excess|Too much] caution: the [reply|answer] [avoids|dodges] any [conclusion|number] and [points|refers] the user [elsewhere|to an engineer].",
+        ),
+    ],
+    "count_not_value": [
+        (
+            "Reported a record count",
+            "{S} reported how many records were returned instead of the [requested value|quantity asked for]{X}.",
+        ),
+        (
+            "Row count given as the result",
+            "The [number|figure] in the [reply|answer] is the [size|length] of the [result set|retrieved list], not the [statistic|measurement] [requested|asked for].",
+        ),
+        (
+            "Count confused with the measurement",
+            "{S} [answered|replied] with the [number of readings|count of rows] [rather than|instead of] their [value|aggregate]{X}.",
+        ),
+        (
+            "Cardinality instead of quantity",
+            "[What the reply states|The stated result] is [how many|the tally of] [entries|items] came back, [while|whereas] the [task|question] [wanted|asked about] a [magnitude|reading].",
+        ),
+        (
+            "Answered with the number of rows",
+            "{S} [gave|returned] the [total|count] of [retrieved|fetched] [records|rows] as if it were the [answer|result]{X}.",
+        ),
+        (
+            "Tally reported in place of the value",
+            "[Instead of|Rather than] the [computed|requested] [figure|amount], the [response|output] [carries|shows] a [tally|count] of [observations|records].",
+        ),
+    ],
+    "bare_answer": [
+        (
+            "No supporting context",
+            "{S} gave only the bare [result|value] without saying where it came from{X}.",
+        ),
+        (
+            "Unexplained result",
+            "The [reply|answer] [states|gives] a [figure|result] with no [source|context|window], so [nobody|a reader] can [check|verify] it.",
+        ),
+        (
+            "Missing justification",
+            "{S} [dropped|omitted] every [source|reference] and [caveat|note] from its [answer|reply]{X}.",
+        ),
+        (
+            "Bare output without evidence",
+            "[Nothing|No part] of the [response|output] [cites|refers to] the [readings|records] [behind|supporting] it; [only|just] the [number|list] [remains|is given].",
+        ),
+        (
+            "Result stripped of its basis",
+            "{S} [reported|returned] the [answer|result] [without|with no] [evidence|mention of the data used]{X}.",
+        ),
+        (
+            "Terse unsupported answer",
+            "[Too terse|Minimal]: the [reply|answer] [offers|has] no [trace|hint] of [how|from which data] the result was [obtained|derived].",
+        ),
+    ],
+    "echoes_question": [
+        (
+            "Question repeated in the answer",
+            "{S} copied the question back at the top of its answer{X}.",
+        ),
+        (
+            "Answer restates the request",
+            "The [reply|response] [opens|begins] by [quoting|repeating] the [user's|operator's] [request|task] [word for word|verbatim] before the result.",
+        ),
+        (
+            "Echoed task text",
+            "{S} [echoed|parroted] the task [text|wording] [in front of|before] the [result|value]{X}.",
+        ),
+        (
+            "Prompt parroted back",
+            "[Leading|Opening] [lines|text] of the [output|reply] [just|merely] [mirror|duplicate] the [prompt|instruction] [given|received].",
+        ),
+        (
+            "Verbatim copy of the question",
+            "{S} [prefixed|started] the answer with a [verbatim|literal] copy of the question{X}.",
+        ),
+        (
+            "Redundant restatement before the result",
+            "[Before|Ahead of] [any|the] [finding|value], the [response|answer] [repeats|reproduces] what was [asked|requested], [cluttering|padding] the [result|output].",
+        ),
+    ],
 }
 
 # Generic symptoms any failed run may show (split the same way).

@@ -303,6 +303,21 @@ def reversed_window(tools, tool, args, expect_rows=None, lookup=False):
     return ORIGINAL_CALL(tools, tool, swapped, expect_rows=expect_rows, lookup=lookup)
 
 
+# ---- fresh held-out defects, fifth round (issue 19) -----------------------------------
+# Written, with their expected diagnosis in defects.yaml (half "fresh4"),
+# before the fifth round of evaluator changes (catalog exemplars, a window
+# detector); measured once, after them.
+def wrong_site(tools, tool, args, expect_rows=None, lookup=False):
+    """Data calls name the other site of the plant (MAIN for ANNEX and back);
+    the name lookups use the right one."""
+    site = args.get("site_name")
+    if tool not in LOOKUPS and isinstance(site, str) and site:
+        other = {"MAIN": "ANNEX", "ANNEX": "MAIN"}.get(site.upper())
+        if other:
+            args = {**args, "site_name": other}
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
 PATCHED_CALLS = {
     "never_retries": never_retries,
     "claims_success": claims_success,
@@ -321,6 +336,7 @@ PATCHED_CALLS = {
     "errors_as_empty": errors_as_empty,
     "short_window": short_window,
     "reversed_window": reversed_window,
+    "wrong_site": wrong_site,
 }
 CURRENT = {}
 
@@ -476,6 +492,106 @@ def decimal_comma(answer):
     )
 
 
+# fifth round ("fresh4")
+_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen"]
+_TEENS += ["sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def _words(n):
+    """An integer 0 <= n < 10**6 in English words."""
+    if n < 10:
+        return _ONES[n]
+    if n < 20:
+        return _TEENS[n - 10]
+    if n < 100:
+        return _TENS[n // 10] + ("-" + _ONES[n % 10] if n % 10 else "")
+    if n < 1000:
+        rest = n % 100
+        return _ONES[n // 100] + " hundred" + (" and " + _words(rest) if rest else "")
+    rest = n % 1000
+    return _words(n // 1000) + " thousand" + (" " + _words(rest) if rest else "")
+
+
+def _number_in_words(text):
+    x = float(text)
+    if abs(x) >= 1e6:
+        return text
+    whole, _, frac = text.lstrip("-").partition(".")
+    out = ("minus " if x < 0 else "") + _words(int(whole))
+    if frac:
+        out += " point " + " ".join(_ONES[int(c)] for c in frac)
+    return out
+
+
+def number_words(answer):
+    """The reported number written out in English words."""
+    number = r"-?\d+(?:\.\d+)?"
+    if re.match(number + r"\b(?!-)", answer):
+        return re.sub("^" + number, lambda m: _number_in_words(m.group(0)), answer, count=1)
+    return re.sub(
+        r'("[a-z_]*(?:forecast|value|peak|mean|max|min|count|total)[a-z_]*": )(' + number + ")",
+        lambda m: m.group(1) + '"' + _number_in_words(m.group(2)) + '"',
+        answer,
+    )
+
+
+def truncated_answer(answer):
+    """The answer cut off after the first half of its characters (an output
+    buffer flushed too early)."""
+    return answer[: max(1, len(answer) // 2)]
+
+
+def refuses_after_data(answer):
+    """After retrieving everything it needs, declines to state a result."""
+    if not CURRENT["tools"].trajectory:
+        return answer
+    return (
+        "I have gathered the relevant records, but I am not in a position to give a "
+        "definitive figure or list for this request; please consult an engineer."
+    )
+
+
+def count_not_value(answer):
+    """The reported quantity replaced by how many records the last data
+    call returned (a count of rows instead of their statistic)."""
+    count = None
+    for step in reversed(CURRENT["tools"].trajectory):
+        if step["tool"] in LOOKUPS:
+            continue
+        m = re.search(r'"(?:total|total_observations|count)": (\d+)', step["observation"])
+        if m:
+            count = m.group(1)
+            break
+    if count is None:
+        count = str(len(CURRENT["tools"].trajectory))
+    number = r"-?\d+(?:\.\d+)?"
+    if re.match(number + r"\b(?!-)", answer):
+        return re.sub("^" + number, count, answer, count=1)
+    return re.sub(
+        r'("[a-z_]*(?:forecast|value|peak|mean|max|min)[a-z_]*": )(' + number + ")",
+        lambda m: m.group(1) + count,
+        answer,
+        count=1,
+    )
+
+
+def bare_answer(answer):
+    """Only the result itself: every word of context, source and caveat
+    that the baseline adds is dropped."""
+    head = answer.partition("\n(Note:")[0].strip()
+    if CURRENT["fmt"] in ("json", "ids"):
+        return head
+    m = re.match(r"-?\d+(?:\.\d+)?", head)
+    return m.group(0) if m else head.split(" (")[0].split(";")[0]
+
+
+def echoes_question(answer):
+    """The task copied back at the top of the answer, then the result."""
+    return f"You asked: {CURRENT['task']}\nMy answer: {answer}"
+
+
 ANSWER_DEFECTS = {
     "wrong_format": wrong_format,
     "unit_confusion": unit_confusion,
@@ -489,6 +605,12 @@ ANSWER_DEFECTS = {
     "extra_id": extra_id,
     "json_as_string": json_as_string,
     "decimal_comma": decimal_comma,
+    "number_words": number_words,
+    "truncated_answer": truncated_answer,
+    "refuses_after_data": refuses_after_data,
+    "count_not_value": count_not_value,
+    "bare_answer": bare_answer,
+    "echoes_question": echoes_question,
 }
 
 
