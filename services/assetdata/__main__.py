@@ -1,9 +1,17 @@
 """``python -m services.assetdata --port N [--host 127.0.0.1] [--runs-dir DIR]
-[--seed S] [--timeout-delay SECONDS] [--build-cache-only]``"""
+[--seed S] [--timeout-delay SECONDS] [--build-cache-only]``
+
+Once the port is bound (the app's startup done), one line goes to stdout:
+``READY_MARKER`` followed by the ``/healthz`` facts as JSON. The worker
+waits for it on the sidecar's log stream instead of probing the port from
+inside the container (issue 22: an ``exec`` and a Python start per sidecar,
+inside the sidecar's own CPU quota).
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 import threading
@@ -11,6 +19,8 @@ import time
 from pathlib import Path
 
 from services.assetdata.plant import DEFAULT_SEED, cache_path, load_plant
+
+READY_MARKER = "ARENA-ASSETDATA-READY "
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,12 +94,23 @@ def main(argv: list[str] | None = None) -> int:
 
     import uvicorn
 
-    from services.assetdata.app import create_app
+    from services.assetdata.app import create_app, health_facts
 
     app = create_app(
         plant=plant, seed=args.seed, runs_dir=args.runs_dir, timeout_delay=args.timeout_delay
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: list | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if not self.should_exit:  # bound and serving
+                line = READY_MARKER + json.dumps(health_facts(app), separators=(",", ":"))
+                print(line, flush=True)
+
+    config = uvicorn.Config(
+        app, host=args.host, port=args.port, log_level=args.log_level, access_log=False
+    )
+    Server(config).run()
     return 0
 
 

@@ -411,6 +411,19 @@ def _local_swagger_assets() -> str | None:
     return str(d) if ok else None
 
 
+def health_facts(app: FastAPI) -> dict[str, Any]:
+    """What ``/healthz`` answers (and the ready line prints, ``__main__``):
+    the plant the service serves, by seed and content hash."""
+    p: Plant = app.state.plant
+    return {
+        "status": "ok",
+        "seed": p.seed,
+        "content_hash": p.content_hash,
+        "evaluation_mode": app.state.registry is not None,
+        "now": p.now.isoformat(),
+    }
+
+
 def create_app(
     plant: Plant | None = None,
     seed: int = DEFAULT_SEED,
@@ -490,14 +503,7 @@ def create_app(
 
     @app.get("/healthz", tags=["service"], summary="Liveness and plant facts")
     async def healthz() -> dict[str, Any]:
-        p: Plant = app.state.plant
-        return {
-            "status": "ok",
-            "seed": p.seed,
-            "content_hash": p.content_hash,
-            "evaluation_mode": registry is not None,
-            "now": p.now.isoformat(),
-        }
+        return health_facts(app)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -5,19 +5,28 @@ named by ``ARENA_GATEWAY_SOCKET``.
 
 Mount it in the asset-data app with ``include_gateway(app)`` (a no-op when the
 variable is unset, e.g. local exploration without a worker).
+
+``httpx`` is imported on the first relayed request, in a thread (issue 22:
+with the CLI extras it pulls in, it was a tenth of the sidecar's start-up,
+and most agents never call the LLM; the MCP servers, started after the
+port is bound, usually import it first anyway).
 """
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import os
 from typing import Any
 
-import httpx
 from fastapi import APIRouter, FastAPI, Request, Response
 
 ENV_SOCKET = "ARENA_GATEWAY_SOCKET"
 MAX_BODY_BYTES = 2 * 1024**2
-TIMEOUT = httpx.Timeout(300.0, connect=5.0)  # LLM calls are slow; the run's wall clock bounds them
+TIMEOUT_SECONDS, CONNECT_SECONDS = (
+    300.0,
+    5.0,
+)  # LLM calls are slow; the run's wall clock bounds them
 
 
 def _error(status: int, code: str, message: str) -> Response:
@@ -30,8 +39,23 @@ def _error(status: int, code: str, message: str) -> Response:
 
 def make_router(socket_path: str, max_body_bytes: int = MAX_BODY_BYTES) -> APIRouter:
     router = APIRouter()
-    transport = httpx.AsyncHTTPTransport(uds=socket_path)
-    client = httpx.AsyncClient(transport=transport, base_url="http://gateway", timeout=TIMEOUT)
+    made: dict[str, Any] = {}  # the httpx module and client, made on first use
+    lock = asyncio.Lock()
+
+    async def upstream_client() -> tuple[Any, Any]:
+        async with lock:
+            if not made:
+                httpx = await asyncio.to_thread(importlib.import_module, "httpx")
+                transport = httpx.AsyncHTTPTransport(uds=socket_path)
+                made["httpx"], made["client"] = (
+                    httpx,
+                    httpx.AsyncClient(
+                        transport=transport,
+                        base_url="http://gateway",
+                        timeout=httpx.Timeout(TIMEOUT_SECONDS, connect=CONNECT_SECONDS),
+                    ),
+                )
+        return made["httpx"], made["client"]
 
     async def relay(request: Request, method: str, path: str) -> Response:
         headers: dict[str, Any] = {"Content-Type": "application/json"}
@@ -53,6 +77,7 @@ def make_router(socket_path: str, max_body_bytes: int = MAX_BODY_BYTES) -> APIRo
                 if len(buf) > max_body_bytes:
                     return _error(413, "body_too_large", f"the body exceeds {max_body_bytes} bytes")
             body = bytes(buf)
+        httpx, client = await upstream_client()
         try:
             upstream = await client.request(method, path, content=body, headers=headers)
         except httpx.HTTPError:

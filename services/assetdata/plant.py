@@ -1,10 +1,18 @@
 """The simulated plant as loaded in memory, and its on-disk cache.
 
 ``load_plant(seed)`` returns the cached plant when
-``<cache dir>/plant-<seed>-g<GENERATOR_VERSION>.npz`` exists, else generates
-it (a few seconds) and writes the cache atomically. The cache is a zip of
-``.npy`` members written with fixed timestamps, so the same seed gives the
-same bytes (``Plant.content_hash`` is the file's sha256).
+``<cache dir>/plant-<seed>-g<GENERATOR_VERSION>-f<CACHE_FORMAT>.npz`` exists,
+else generates it (a few seconds) and writes the cache atomically. The cache
+is a zip of ``.npy`` members written with fixed timestamps, so the same seed
+gives the same bytes (``Plant.content_hash`` is the file's sha256).
+
+Cache format 2 (issue 22): members are *stored* (not deflated) and each
+one's data starts on a 64-byte boundary (a padding extra field in its local
+header), so ``read_cache`` maps the file (``mmap``, read-only) and the
+telemetry arrays are views of the mapping: no decompression at start-up,
+and every sidecar of a host shares the same page-cache pages. The file is
+still a valid ``.npz`` (``np.load`` reads it). The sha256 of the whole file
+is computed at every load, as before.
 
 Cache directory: ``$ARENA_ASSETDATA_CACHE`` if set, else
 ``services/assetdata/cache/``. If it cannot be written the plant stays in
@@ -17,7 +25,9 @@ import hashlib
 import io
 import json
 import logging
+import mmap
 import os
+import struct
 import tempfile
 import threading
 import time
@@ -29,13 +39,16 @@ from pathlib import Path
 import numpy as np
 
 from services.assetdata import catalog as C
-from services.assetdata import generator
 
 log = logging.getLogger(__name__)
 
 DEFAULT_SEED = C.DEFAULT_SEED
 GENERATOR_VERSION = 4  # bump whenever generated content changes (4: issue 17 evidence)
+CACHE_FORMAT = 2  # bump whenever the cache file's layout changes (2: stored, aligned, mmap)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_ALIGN = 64  # member data offsets (npy headers are padded to 64 too: array data is aligned)
+_PAD_EXTRA_ID = 0xA220  # a zip extra field of ours that only pads a local header
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # zip local file header (30 bytes)
 
 
 def cache_dir() -> Path:
@@ -44,7 +57,7 @@ def cache_dir() -> Path:
 
 
 def cache_path(seed: int) -> Path:
-    return cache_dir() / f"plant-{seed}-g{GENERATOR_VERSION}.npz"
+    return cache_dir() / f"plant-{seed}-g{GENERATOR_VERSION}-f{CACHE_FORMAT}.npz"
 
 
 @dataclass
@@ -113,19 +126,24 @@ def _npy_bytes(arr: np.ndarray) -> bytes:
 
 
 def write_cache(path: Path, telemetry: dict[str, np.ndarray], records: dict) -> str:
-    """Write a deterministic npz; return its sha256."""
+    """Write a deterministic, uncompressed, aligned npz; return its sha256."""
     members: list[tuple[str, bytes]] = []
     for eq in sorted(telemetry):
         members.append((f"tel_{eq}.npy", _npy_bytes(telemetry[eq])))
     blob = json.dumps(records, sort_keys=True, separators=(",", ":")).encode()
     members.append(("records.npy", _npy_bytes(np.frombuffer(blob, dtype=np.uint8))))
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
         for name, data in members:
             info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED
             info.external_attr = 0o644 << 16
-            zf.writestr(info, data, compresslevel=6)
+            # the local header is 30 bytes + name + extra; pad the extra so
+            # the member's data starts at a multiple of _ALIGN
+            unpadded = buf.tell() + _LOCAL_HEADER.size + len(name.encode()) + 4
+            pad = -unpadded % _ALIGN
+            info.extra = struct.pack("<HH", _PAD_EXTRA_ID, pad) + bytes(pad)
+            zf.writestr(info, data)
     raw = buf.getvalue()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
@@ -139,22 +157,66 @@ def write_cache(path: Path, telemetry: dict[str, np.ndarray], records: dict) -> 
     return hashlib.sha256(raw).hexdigest()
 
 
+def _member_array(buf: mmap.mmap, info: zipfile.ZipInfo) -> np.ndarray:
+    """A read-only view of a stored ``.npy`` member inside the mapped file."""
+    if info.compress_type != zipfile.ZIP_STORED:
+        raise ValueError(f"cache member {info.filename} is compressed (not cache format 2)")
+    offset = info.header_offset
+    sig, *_rest, name_len, extra_len = _LOCAL_HEADER.unpack_from(buf, offset)
+    if sig != b"PK\x03\x04":
+        raise ValueError(f"cache member {info.filename}: bad local header")
+    start = offset + _LOCAL_HEADER.size + name_len + extra_len
+    if start + info.file_size > len(buf):
+        raise ValueError(f"cache member {info.filename} runs past the end of the file")
+    head = io.BytesIO(buf[start : start + min(info.file_size, 65536)])
+    version = np.lib.format.read_magic(head)
+    if version == (1, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_1_0(head)
+    else:
+        shape, fortran, dtype = np.lib.format.read_array_header_2_0(head)
+    if dtype.hasobject:
+        raise ValueError(f"cache member {info.filename} holds objects")
+    count = int(np.prod(shape, dtype=np.int64))
+    data = start + head.tell()
+    if data + count * dtype.itemsize > start + info.file_size:
+        raise ValueError(f"cache member {info.filename} is truncated")
+    arr = np.frombuffer(buf, dtype=dtype, count=count, offset=data)
+    return arr.reshape(shape[::-1]).T if fortran else arr.reshape(shape)
+
+
+def _json_loads(data: memoryview) -> dict:
+    try:  # twice as fast as the stdlib on the 5 MB of records
+        import orjson
+    except ImportError:  # pragma: no cover - orjson is a runtime dependency
+        return json.loads(data.tobytes())
+    return orjson.loads(data)
+
+
 def read_cache(path: Path, seed: int) -> Plant:
+    """The cached plant: the file mapped read-only, its sha256 computed,
+    telemetry arrays as views of the mapping (no copy, no decompression)."""
     t0 = time.perf_counter()
-    raw = path.read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()
+    with path.open("rb") as f:
+        buf = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    digest = hashlib.sha256(buf).hexdigest()
     telemetry: dict[str, np.ndarray] = {}
-    with np.load(io.BytesIO(raw), allow_pickle=False) as z:
-        for name in z.files:
-            if name.startswith("tel_"):
-                telemetry[name[4:]] = z[name]
-        records = json.loads(z["records"].tobytes())
+    records: dict | None = None
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            if info.filename.startswith("tel_") and info.filename.endswith(".npy"):
+                telemetry[info.filename[4:-4]] = _member_array(buf, info)
+            elif info.filename == "records.npy":
+                records = _json_loads(memoryview(_member_array(buf, info)))
+    if records is None or not telemetry:
+        raise KeyError(f"{path.name}: records or telemetry missing")
     plant = Plant(seed=seed, telemetry=telemetry, content_hash=digest, source="cache", **records)
     plant.load_seconds = time.perf_counter() - t0
     return plant
 
 
 def generate(seed: int) -> tuple[dict[str, np.ndarray], dict, float]:
+    from services.assetdata import generator  # only to build: a cached start never imports it
+
     t0 = time.perf_counter()
     telemetry, records = generator.build(seed)
     return telemetry, records, time.perf_counter() - t0
@@ -174,7 +236,7 @@ def load_plant(seed: int = DEFAULT_SEED, *, use_cache: bool = True) -> Plant:
         if use_cache and path.exists():
             try:
                 plant = read_cache(path, seed)
-            except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+            except (OSError, ValueError, KeyError, struct.error, zipfile.BadZipFile) as exc:
                 log.warning("plant cache %s unreadable (%s); regenerating", path, exc)
         if plant is None:
             telemetry, records, secs = generate(seed)

@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import os
 import re
 import threading
 import time
@@ -112,6 +113,14 @@ class Limits:
 
     @classmethod
     def from_settings(cls) -> Limits:
+        """The ``ARENA_SIDECAR_MAX_*`` settings. The worker passes all four
+        to its sidecars as plain integers: read directly then, without
+        importing the settings machinery at start-up (issue 22)."""
+        names = ("BODY_BYTES", "ARGUMENT_BYTES", "LOG_ENTRIES", "LOG_BYTES")
+        given = [os.environ.get(f"ARENA_SIDECAR_MAX_{n}", "") for n in names]
+        if all(v.isascii() and v.isdigit() for v in given):
+            body, argument, entries, log_bytes = (int(v) for v in given)
+            return cls(body, argument, entries, log_bytes)
         from services.settings import Settings
 
         s = Settings()

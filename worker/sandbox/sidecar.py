@@ -14,36 +14,26 @@ socket directory (a path that must be identical on the host).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import tarfile
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
 
 import docker.errors
+import requests
 
 from contracts.toollog import RunPlan
 from services.settings import Settings
 from worker.sandbox import hardening
 
-_READY_PROBE = """
-import socket, sys, time, urllib.request
-port, deadline = int(sys.argv[1]), time.monotonic() + float(sys.argv[2])
-while time.monotonic() < deadline:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        break
-    except OSError:
-        time.sleep(0.05)
-else:
-    sys.exit(1)
-try:  # the plant the service serves, to compare with the scenarios' plant
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
-        sys.stdout.write(r.read(4096).decode())
-except Exception:
-    pass
-"""
+# The line the service prints on stdout once its port is bound (and only
+# then), followed by its /healthz facts as JSON (services/assetdata/__main__.py).
+READY_MARKER = b"ARENA-ASSETDATA-READY "
+_MAX_LINE = 64 * 1024
 
 
 class SidecarError(Exception):
@@ -156,28 +146,54 @@ def start_sidecar(
 
 
 def wait_ready(sidecar: Any, settings: Settings) -> dict[str, Any]:
-    """Poll the service port from inside the sidecar (the worker cannot reach
-    a network-none namespace; uvicorn binds only after app startup); returns
-    the service's /healthz facts (seed, plant content hash) when it has them."""
-    deadline = time.monotonic() + settings.sidecar_ready_seconds
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise SidecarError(
-                "sidecar_not_ready",
-                f"no answer in {settings.sidecar_ready_seconds}s; logs: {tail_logs(sidecar)}",
-            )
+    """Wait for the service's ready line on the sidecar's stdout (the
+    worker cannot reach a network-none namespace; the service prints it
+    once uvicorn has bound its port, after the app's startup); returns the
+    service's /healthz facts (seed, plant content hash) from it.
+
+    One log stream from the container's start, no ``exec`` and no probe
+    process inside the sidecar (which would spend the sidecar's own CPU
+    quota while it starts). Before any agent joins, only our own code
+    writes to that stream. Raises ``SidecarError`` when the sidecar exits
+    first (``sidecar_exited``) or says nothing in time (``sidecar_not_ready``)."""
+    timeout = settings.sidecar_ready_seconds
+    stream = sidecar.logs(stream=True, follow=True, stdout=True, stderr=False)
+    timer = threading.Timer(timeout, stream.close)
+    timer.daemon = True
+    timer.start()
+    pending = b""
+    try:
+        for chunk in stream:
+            pending += chunk
+            while b"\n" in pending:
+                line, pending = pending.split(b"\n", 1)
+                if line.startswith(READY_MARKER):
+                    return _facts(line[len(READY_MARKER) :])
+            pending = pending[-_MAX_LINE:]
+    except (docker.errors.APIError, requests.exceptions.RequestException, OSError):
+        pass  # the stream broke: decided below from the container's state
+    finally:
+        timer.cancel()
+        with contextlib.suppress(Exception):
+            stream.close()
+    if pending.startswith(READY_MARKER):  # the last line, unterminated
+        return _facts(pending[len(READY_MARKER) :])
+    try:
         sidecar.reload()
-        if sidecar.status != "running":
-            raise SidecarError("sidecar_exited", f"sidecar exited; logs: {tail_logs(sidecar)}")
-        probe = ["python", "-c", _READY_PROBE, str(settings.sidecar_port), str(min(remaining, 30))]
-        exit_code, output = sidecar.exec_run(probe, demux=False)
-        if exit_code == 0:
-            try:
-                health = json.loads(output or b"{}")
-            except ValueError:
-                health = {}
-            return health if isinstance(health, dict) else {}
+        running = sidecar.status == "running"
+    except docker.errors.NotFound:
+        running = False
+    if not running:
+        raise SidecarError("sidecar_exited", f"sidecar exited; logs: {tail_logs(sidecar)}")
+    raise SidecarError("sidecar_not_ready", f"no answer in {timeout}s; logs: {tail_logs(sidecar)}")
+
+
+def _facts(raw: bytes) -> dict[str, Any]:
+    try:
+        health = json.loads(raw)
+    except ValueError:
+        health = {}
+    return health if isinstance(health, dict) else {}
 
 
 def tail_logs(container: Any, lines: int = 20) -> str:
