@@ -30,6 +30,7 @@ the tool runs, so a faulted write writes nothing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import math
 import os
@@ -202,8 +203,12 @@ class RunRegistry:
         self.runs_dir = Path(runs_dir)
         self.plans_dir = self.runs_dir / "plans"
         self.logs_dir = self.runs_dir / "logs"
-        self.plans_dir.mkdir(parents=True, exist_ok=True)
-        self.logs_dir.mkdir(parents=True, exist_ok=True)
+        for directory in (self.plans_dir, self.logs_dir):
+            # a sandbox sidecar: /runs is the engine's (root's) volume and the
+            # worker writes both directories with the plans, right after the
+            # start, before any agent runs (worker.sandbox.sidecar.seed)
+            with contextlib.suppress(PermissionError):
+                directory.mkdir(parents=True, exist_ok=True)
         self.timeout_delay = timeout_delay
         self._runs: dict[str, RunState] = {}
         self._lock = threading.Lock()

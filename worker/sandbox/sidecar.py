@@ -79,24 +79,20 @@ def plan_file(plan: RunPlan) -> tuple[str, bytes]:
     return f"plans/{plan.run_token}.json", plan.model_dump_json().encode()
 
 
-def seed_runs_volume(sidecar: Any, plans: list[RunPlan]) -> None:
-    """Before start: the plans/ and logs/ directories (the service creates
-    them at start-up and runs as its own uid, so they must exist and be
-    writable) and every run's plan, in one archive upload."""
-    # logs/ is written by the service: world-writable is fine, agents never
-    # mount this volume.
-    dirs = {"plans": 0o755, "logs": 0o777, "io": 0o755}
+def seed(sidecar: Any, plans: list[RunPlan], inputs: list[bytes]) -> None:
+    """After start, in one archive upload: the plans/ and logs/ directories
+    (the service runs as its own uid and cannot make them in the engine's
+    volume; logs/ is world-writable, agents never mount this volume), every
+    run's plan (read by the service at the run's first call) and every
+    run's /input/scenario.json in its io volume (before start, the engine
+    would write underneath the not-yet-mounted volumes). The service starts
+    meanwhile: nothing here is on its start-up path, and no agent runs
+    before this returns."""
+    dirs = {"plans": 0o755, "logs": 0o777}
     files = dict(plan_file(p) for p in plans)
+    files.update({f"io/{slot}/in/scenario.json": data for slot, data in enumerate(inputs)})
     if not sidecar.put_archive(hardening.RUNS_DIR, build_tar(files, dirs)):
         raise SidecarError("sidecar_seed_failed", "could not write run plans into the sidecar")
-
-
-def seed_inputs(sidecar: Any, inputs: list[bytes]) -> None:
-    """After start: every run's /input/scenario.json into its io volume. (Before
-    start, the engine would write underneath the not-yet-mounted volumes.)"""
-    files = {f"io/{slot}/in/scenario.json": data for slot, data in enumerate(inputs)}
-    if not sidecar.put_archive(hardening.RUNS_DIR, build_tar(files, {})):
-        raise SidecarError("sidecar_seed_failed", "could not write run inputs into the sidecar")
 
 
 def start_sidecar(
@@ -130,9 +126,8 @@ def start_sidecar(
         raise SidecarError(
             "sidecar_image_missing", f"sidecar image {settings.sidecar_image!r} not found"
         ) from exc
-    seed_runs_volume(sidecar, plans)
     sidecar.start()
-    seed_inputs(sidecar, inputs)
+    seed(sidecar, plans, inputs)
     health = wait_ready(sidecar, settings)
     if expected_plant_hash and health.get("content_hash") != expected_plant_hash:
         # scoring against a different plant than the scenarios were built
