@@ -157,7 +157,9 @@ class Tools:
                 if data.get("warning") or data.get("warnings"):
                     # the data came back, flagged: use it and say so in the answer
                     # name the data: a generic "some tool warned" handles nothing
-                    self.problems.append(f"{tool} returned a warning, so its data may be incomplete")
+                    self.problems.append(
+                        f"{tool} returned a warning, so its data may be incomplete"
+                    )
                 if expect_rows and not _nonempty(data, expect_rows) and attempt < RETRIES - 1:
                     self.problems.append("a tool returned an empty result and was retried")
                     time.sleep(0.05)
