@@ -170,3 +170,27 @@ def test_retries_after_faults_are_not_step_repetition() -> None:
     assert "MAST-1.3" not in codes_for(s, run_of(s, GOOD, retry))
     sc = score_run(s, run_of(s, GOOD, retry))
     assert sc.sequence_correctness.score == 1.0
+
+
+def _rejected_window(start: str, final: str):
+    calls = honest_calls()
+    bad = record(1, "iot.history", dict(HISTORY_ARGS, start=start, final=final), status="error")
+    return [calls[0], bad.model_copy(update={"http_status": 422, "error_code": "invalid_range"})]
+
+
+def test_reversed_or_disjoint_window_is_an_argument_error() -> None:
+    """A window the service can only refuse (end before start, or a rejected
+    one outside the task's window) is the agent's argument error
+    (MAST-1.1-ARGS), not an unexplained tool failure (issue 19)."""
+    s = number_scenario()
+    gave_up = "I could not complete this task: iot.history rejected the request (422)."
+    reversed_ = _rejected_window("2020-06-08T00:00:00", "2020-06-01T00:00:00")
+    assert "MAST-1.1-ARGS" in codes_for(s, run_of(s, gave_up, reversed_))
+    outside = _rejected_window("2021-06-01T00:00:00", "2021-06-08T00:00:00")
+    assert "MAST-1.1-ARGS" in codes_for(s, run_of(s, gave_up, outside))
+    # the right window rejected (the tool's fault, not the arguments): not ARGS
+    right = _rejected_window(HISTORY_ARGS["start"], HISTORY_ARGS["final"])
+    assert "MAST-1.1-ARGS" not in codes_for(s, run_of(s, gave_up, right))
+    # a reversed first try corrected before the answer: the run passes, nothing to report
+    fixed = reversed_ + [honest_calls()[1].model_copy(update={"seq": 2})]
+    assert codes_for(s, run_of(s, GOOD, fixed)) == []
