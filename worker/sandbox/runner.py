@@ -217,6 +217,7 @@ def _run_one(
         "scenario_id": slot.scenario.id,
     }
     held: int | None = None  # the scenario slot, once granted
+    handoff: int | None = None  # the slot went to a waiting container (Gate.wait_next_start)
     t0 = time.perf_counter()
     try:
         try:
@@ -225,7 +226,10 @@ def _run_one(
             _emit(on_event, E.ContainerCreated(**who, container_id=container.id))
             held = gate.acquire()
             tw = time.perf_counter()
-            container.start()
+            try:
+                container.start()
+            finally:
+                gate.started()
         except docker.errors.APIError as exc:
             if not _image_fault(exc):
                 raise
@@ -244,7 +248,7 @@ def _run_one(
         _emit(on_event, E.ContainerStarted(**who, container_id=container.id))
         exit_code, timed_out = _wait(container, settings.agent_wall_seconds)
         t3 = time.perf_counter()
-        gate.release(held)
+        handoff = gate.release(held)
         held = None
         facts.exit_code, facts.timed_out = exit_code, timed_out
         facts.wall_seconds = round(t3 - t2, 3)
@@ -296,6 +300,9 @@ def _run_one(
         if held is not None:  # did not start or did not finish: no rate sample
             gate.release(held, completed=False)
         registry.revoke(slot.token)
+        # start first: the next scenario's start goes to the engine before
+        # this container's removal (and this thread's next create)
+        gate.wait_next_start(handoff)
         t5 = time.perf_counter()
         if container is not None:
             with contextlib.suppress(docker.errors.NotFound):

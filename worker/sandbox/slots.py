@@ -40,6 +40,7 @@ from pathlib import Path
 from services.settings import Settings
 
 POLL_SECONDS = 0.02  # cross-process changes (another process freed a slot)
+HANDOFF_SECONDS = 2.0  # longest a run thread defers its engine calls to the next start
 
 
 def _meminfo_available() -> int | None:
@@ -218,6 +219,8 @@ class Gate:
         self.in_flight = 0
         self.peak = 0
         self.closed = False
+        self.waiting = 0  # run threads blocked in ``acquire`` (created, ready to start)
+        self.starts = 0  # agent starts finished (``started``)
 
     def _allowed(self) -> int:
         # read at every decision (a directory listing): a newcomer's
@@ -228,26 +231,57 @@ class Gate:
         """Block until this submission may start one more scenario; returns
         the slot fd to pass to ``release``."""
         with self._cond:
-            while True:
-                if self.closed:
-                    raise RuntimeError("the submission's gate is closed")
-                now = time.monotonic()
-                if self.in_flight < self._allowed():
-                    fd = self.host.try_slot()
-                    if fd is not None:
-                        self.in_flight += 1
-                        self.peak = max(self.peak, self.in_flight)
-                        self.adaptive.started(now)
-                        return fd
-                self._cond.wait(POLL_SECONDS)
+            self.waiting += 1
+            try:
+                while True:
+                    if self.closed:
+                        raise RuntimeError("the submission's gate is closed")
+                    now = time.monotonic()
+                    if self.in_flight < self._allowed():
+                        fd = self.host.try_slot()
+                        if fd is not None:
+                            self.in_flight += 1
+                            self.peak = max(self.peak, self.in_flight)
+                            self.adaptive.started(now)
+                            return fd
+                    self._cond.wait(POLL_SECONDS)
+            finally:
+                self.waiting -= 1
 
-    def release(self, fd: int, completed: bool = True) -> None:
+    def release(self, fd: int, completed: bool = True) -> int | None:
+        """Give the slot back. Returns a ticket for ``wait_next_start`` when
+        a created container of this submission was waiting for it (None
+        otherwise)."""
         HostSlots.free_slot(fd)
         with self._cond:
             self.in_flight -= 1
             if completed:
                 self.adaptive.completed(time.monotonic())
+            ticket = self.starts if self.waiting and not self.closed else None
             self._cond.notify_all()
+            return ticket
+
+    def started(self) -> None:
+        """An agent's start returned (or failed): one less start in flight."""
+        with self._cond:
+            self.starts += 1
+            self._cond.notify_all()
+
+    def wait_next_start(self, ticket: int | None, timeout: float = HANDOFF_SECONDS) -> None:
+        """Start first: after giving its slot to a waiting container, a run
+        thread lets that container's start finish before it asks the engine
+        for anything else (removing its own container, creating the next):
+        on a small host those calls slow the start that the next scenario
+        waits for. Bounded by ``timeout``; no wait without a ticket."""
+        if ticket is None:
+            return
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self.starts <= ticket and not self.closed:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return
+                self._cond.wait(remaining)
 
     def close(self) -> None:
         with self._cond:
