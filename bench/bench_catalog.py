@@ -18,6 +18,13 @@ statements whose type already has a novel entry from A:
   failures reported as one in every later submission);
 - new entry: no match (a duplicate "emerging" entry).
 
+Exemplars (issue 19): submission A's new entries keep a few of its
+statements, and B's clusters are matched by them too, as the pipeline
+does (``--no-exemplars``: centroid only, the rule before; the table also
+gives the centroid-only figures at the threshold in code, same run).
+``--exemplar-grid`` sweeps the exemplar floor and margin on the dev
+phrasings only (at the threshold in code).
+
 Baseline (same run): the previous rule, one cluster per entry with the
 next one falling to its runner-up, at the previous thresholds. The
 threshold is chosen on the dev phrasings (best mean of re-identified
@@ -44,6 +51,7 @@ from bench_evaluator import CachingEmbedder, as_statements  # noqa: E402
 from benchdocs import parse_args, write_section  # noqa: E402
 from failure_corpus import generate  # noqa: E402  (path set by bench_evaluator)
 
+from evaluator import catalog as C  # noqa: E402
 from evaluator.catalog import MATCH_SIMILARITY, match_catalog  # noqa: E402
 from evaluator.cluster import StatementCluster, cluster_statements  # noqa: E402
 from evaluator.embed import HashingEmbedder  # noqa: E402
@@ -65,29 +73,56 @@ def _majority(cluster: StatementCluster, truth: list[str]) -> str:
     return Counter(truth[i] for i in cluster.members).most_common(1)[0][0]
 
 
-def submission(per_type: int, seed: int, split: str, emb) -> tuple[list, list[str], int]:
+EXEMPLARS = {"on": True}  # --no-exemplars: centroid matching only
+
+
+def submission(per_type: int, seed: int, split: str, emb) -> tuple[list, list[str], list[str]]:
     corpus = generate(per_type, seed=seed, split=split)
     st = as_statements(corpus, mixed=True)
-    return cluster_statements(st, emb), [y for _, y in corpus], len(st)
+    return cluster_statements(st, emb), [y for _, y in corpus], [s.text for s in st]
+
+
+def _texts(texts: list[str], emb, exemplars: bool | None) -> dict:
+    on = EXEMPLARS["on"] if exemplars is None else exemplars
+    return {"texts": texts, "embed": emb.embed} if on else {}
 
 
 def sweep_pair(
-    emb, split: str, per_type: int, seeds: tuple[int, int], thresholds: list[float], exclusive: bool
+    emb,
+    split: str,
+    per_type: int,
+    seeds: tuple[int, int],
+    thresholds: list[float],
+    exclusive: bool,
+    exemplars: bool | None = None,
+    exemplar_params: tuple[float, float] | None = None,
 ) -> dict[float, dict]:
-    clusters_a, truth_a, n_a = submission(per_type, seeds[0], split, emb)
-    first = match_catalog(clusters_a, [], emb.id, NOW, n_a)
+    clusters_a, truth_a, texts_a = submission(per_type, seeds[0], split, emb)
+    n_a = len(texts_a)
+    first = match_catalog(clusters_a, [], emb.id, NOW, n_a, **_texts(texts_a, emb, exemplars))
     entry_type = {
         key: _majority(c, truth_a)
         for key, c in zip(first.cluster_keys, clusters_a, strict=True)
         if not c.code
     }
     known_types = set(entry_type.values())
-    clusters_b, truth_b, n_b = submission(per_type, seeds[1], split, emb)
+    clusters_b, truth_b, texts_b = submission(per_type, seeds[1], split, emb)
+    n_b = len(texts_b)
     novel_b = [c for c in clusters_b if not c.code]
+    extra: dict = dict(_texts(texts_b, emb, exemplars))
+    if exemplar_params is not None:
+        extra.update(exemplar_match=exemplar_params[0], exemplar_margin=exemplar_params[1])
     out: dict[float, dict] = {}
     for t in thresholds:
         second = match_catalog(
-            clusters_b, first.updates, emb.id, NOW, n_b, t, one_cluster_per_entry=exclusive
+            clusters_b,
+            first.updates,
+            emb.id,
+            NOW,
+            n_b,
+            t,
+            one_cluster_per_entry=exclusive,
+            **extra,
         )
         same = wrong = new = 0
         for key, c in zip(second.cluster_keys, clusters_b, strict=True):
@@ -114,10 +149,19 @@ def sweep_pair(
 
 
 def sweep(
-    emb, split: str, per_type: int, thresholds: list[float] = THRESHOLDS, exclusive: bool = False
+    emb,
+    split: str,
+    per_type: int,
+    thresholds: list[float] = THRESHOLDS,
+    exclusive: bool = False,
+    exemplars: bool | None = None,
+    exemplar_params: tuple[float, float] | None = None,
 ) -> dict[float, dict]:
     """Mean over the seed pairs."""
-    runs = [sweep_pair(emb, split, per_type, pair, thresholds, exclusive) for pair in SEED_PAIRS]
+    runs = [
+        sweep_pair(emb, split, per_type, pair, thresholds, exclusive, exemplars, exemplar_params)
+        for pair in SEED_PAIRS
+    ]
     return {
         t: {k: round(float(np.mean([r[t][k] for r in runs])), 3) for k in runs[0][t]}
         for t in thresholds
@@ -144,10 +188,21 @@ def run(use_minilm: bool) -> dict:
         devs = {n: sweep(emb, "dev", n) for n in SIZES}
         chosen = choose(list(devs.values()))
         previous = PREVIOUS[name]
+        in_code = MATCH_SIMILARITY[name]
         for per_type in SIZES:
             dev, test = devs[per_type], sweep(emb, "test", per_type)
-            base = sweep(emb, "test", per_type, [previous], exclusive=True)[previous]
+            base = sweep(emb, "test", per_type, [previous], exclusive=True, exemplars=False)[
+                previous
+            ]
+            centroid_only = {
+                split: sweep(emb, split, per_type, [in_code], exemplars=False)[in_code]
+                for split in ("dev", "test")
+            }
             res[f"{name}/{per_type}"] = {
+                "exemplars": EXEMPLARS["on"],
+                "dev_at_in_code": dev[in_code],
+                "test_at_in_code": test[in_code],
+                "centroid_only_at_in_code": centroid_only,
                 "statements_per_submission": per_type * 18,
                 "chosen_on_dev": chosen,
                 "in_code": MATCH_SIMILARITY[name],
@@ -181,10 +236,20 @@ def to_markdown(res: dict, cmd: str) -> str:
     ]
     for key, v in res.items():
         name, _ = key.split("/")
-        for label, t, row in (
+        rows = [
             ("chosen on dev", v["chosen_on_dev"], v["test_at_chosen"]),
-            ("baseline: previous rule", v["previous"], v["test_previous_rule"]),
-        ):
+            (
+                "in code, exemplars" if v.get("exemplars") else "in code",
+                v["in_code"],
+                v["test_at_in_code"],
+            ),
+        ]
+        if "centroid_only_at_in_code" in v:
+            rows.append(
+                ("in code, centroid only", v["in_code"], v["centroid_only_at_in_code"]["test"])
+            )
+        rows.append(("baseline: previous rule", v["previous"], v["test_previous_rule"]))
+        for label, t, row in rows:
             lines.append(
                 f"| {name} | {v['statements_per_submission']} | {t} ({label}) | "
                 f"{row['reidentified']} | {row['wrong_merge']} | {row['new_entry']} |"
@@ -192,7 +257,55 @@ def to_markdown(res: dict, cmd: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def exemplar_grid(use_minilm: bool, points: str = "") -> dict:
+    """Exemplar floor x margin on the dev phrasings only, at the threshold in
+    code (choosing them: re-identified up, wrong merges not above the
+    centroid-only rule's). ``points``: "name:floor:margin[:min_members],..."
+    instead of the full grid."""
+    embedders = {"hash": CachingEmbedder(HashingEmbedder())}
+    if use_minilm:
+        from evaluator.embed import MiniLMEmbedder
+
+        embedders["minilm"] = CachingEmbedder(MiniLMEmbedder())
+    full = [(f, m) for f in (0.15, 0.20, 0.25, 0.30, 0.35, 0.45, 0.60) for m in (0.05, 0.10, 0.15)]
+    chosen = [p.split(":") for p in points.split(",") if p]
+    out: dict = {}
+    for name, emb in embedders.items():
+        grid = [
+            (float(p[1]), float(p[2]), int(p[3]) if len(p) > 3 else C.EXEMPLAR_MIN_MEMBERS)
+            for p in chosen
+            if p[0] == name
+        ]
+        grid = grid or [(f, m, C.EXEMPLAR_MIN_MEMBERS) for f, m in full]
+        if not grid:
+            continue
+        t = MATCH_SIMILARITY[name]
+        for per_type in SIZES:
+            key = f"{name}/{per_type}"
+            out[key] = {"centroid_only": sweep(emb, "dev", per_type, [t], exemplars=False)[t]}
+            print(key, "centroid only", out[key]["centroid_only"], flush=True)
+            for floor, margin, least in grid:
+                C.EXEMPLAR_MIN_MEMBERS, keep = least, C.EXEMPLAR_MIN_MEMBERS
+                row = sweep(
+                    emb, "dev", per_type, [t], exemplars=True, exemplar_params=(floor, margin)
+                )[t]
+                C.EXEMPLAR_MIN_MEMBERS = keep
+                out[key][f"{floor:.2f}/{margin:.2f}/{least}"] = row
+                print(key, floor, margin, least, row, flush=True)
+    return out
+
+
 def main() -> None:
+    if "--no-exemplars" in sys.argv:
+        sys.argv.remove("--no-exemplars")
+        EXEMPLARS["on"] = False
+    if "--exemplar-grid" in sys.argv:
+        i = sys.argv.index("--exemplar-grid")
+        points = sys.argv.pop(i + 1) if len(sys.argv) > i + 1 and ":" in sys.argv[i + 1] else ""
+        sys.argv.remove("--exemplar-grid")
+        args, cmd = parse_args("bench_catalog.py")
+        print(json.dumps(exemplar_grid(not args.no_minilm, points), indent=1))
+        return
     args, cmd = parse_args("bench_catalog.py")
     res = run(not args.no_minilm)
     brief = {k: {kk: vv for kk, vv in v.items() if "curve" not in kk} for k, v in res.items()}

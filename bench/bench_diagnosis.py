@@ -522,13 +522,15 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
             + (f" (measured by `{out['scale_command']}`)" if out.get("scale_command") else "")
             + ":",
             "",
-            "| embedder | unique texts | wall | CPU | load average before | ARI |",
-            "| --- | ---: | ---: | ---: | ---: | ---: |",
+            "| embedder | unique texts | wall | CPU | catalog step (two submissions) | "
+            "load average before | ARI |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for r in out["scale"]:
+            cat = f"{r['catalog_wall_s']} s" if "catalog_wall_s" in r else "not measured"
             lines.append(
                 f"| {r['embedder']} | {r['unique']} | {r['wall_s']} s | {r['cpu_s']} s | "
-                f"{r['load_avg_before']} | {r['ari']} |"
+                f"{cat} | {r['load_avg_before']} | {r['ari']} |"
             )
         lines.append("")
     return "\n".join(lines) + "\n"

@@ -185,7 +185,15 @@ def failure_analysis(
         from evaluator.naming import name_clusters
 
         name_clusters(clusters, statements, model=llm_naming_model)
-    matched = match_catalog(clusters, catalog, emb.id, now, len(statements))
+    matched = match_catalog(
+        clusters,
+        catalog,
+        emb.id,
+        now,
+        len(statements),
+        texts=[s.text for s in statements],
+        embed=emb.embed,
+    )
     return FailureAnalysis(statements, clusters, matched)
 
 

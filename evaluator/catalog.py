@@ -7,19 +7,28 @@ Matching: a taxonomy-coded cluster matches the entry with the same code
 of the same embedder whose centroid cosine is >= ``match_similarity``.
 Keys are derived from content (code, or embedder + c-TF-IDF terms + centroid), so the
 same inputs always produce the same keys.
+
+Exemplars (issue 19): a novel entry also keeps a few of its first
+statements, scrubbed and only when scrubbing left no placeholder in them
+(nothing of a scenario). A novel cluster that reaches no entry by its
+centroid is re-identified by its statements' similarity to the entries'
+exemplars (mean over members of the best exemplar), when the best entry
+clears a floor and leads the runner-up by a margin.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 
 from evaluator.cluster import StatementCluster
-from evaluator.embed import _stem
+from evaluator.embed import _stem, normalise_statement
 from evaluator.models import CatalogEntry, ClusterSummary
+from evaluator.scrub import is_clean, scrub
 
 # Centroid cosine from which a novel cluster is the same catalog entry,
 # chosen on the corpus's dev phrasings by bench/bench_catalog.py (two
@@ -31,6 +40,26 @@ MATCH_SIMILARITY = {"hash": 0.70, "minilm": 0.85}
 # anew keeps its distinctive word ("unit", "pagination") while its centroid
 # moves (issue 19, chosen on the diagnosis benchmark's tune defects).
 TERM_MATCH_SLACK = {"hash": 0.15, "minilm": 0.15}
+# Exemplar re-identification (issue 19): up to EXEMPLARS_PER_ENTRY
+# statements per novel entry; a cluster of at least EXEMPLAR_MIN_MEMBERS
+# statements that reaches no entry by its centroid joins the entry whose
+# exemplars its statements are closest to (mean of each statement's best
+# exemplar cosine) when that score reaches EXEMPLAR_MATCH and leads the
+# runner-up entry by EXEMPLAR_MARGIN. Chosen on the diagnosis benchmark's
+# seen defects and bench_catalog.py's dev phrasings (docs/benchmarks.md,
+# "Diagnosis"). MiniLM: 0.50 / 0.10 / 5 statements re-identified a reworded
+# seen defect with no wrong merge, and raised dev re-identification with
+# none either; a 0.05 margin or 3 statements made one wrong merge on each.
+# Hashing: paraphrases score 0.15-0.35 against their own exemplars, and no
+# setting re-identified a seen defect without wrong merges (floor 0.25: 1
+# right, 4 wrong; 0.30: 1 right, 2 wrong; from 0.35 none at all), so
+# hashing keeps exemplars (plain text: any encoder can use them later) but
+# does not match by them (None).
+EXEMPLARS_PER_ENTRY = 6
+EXEMPLAR_MIN_MEMBERS = 5
+EXEMPLAR_MATCH: dict[str, float | None] = {"hash": None, "minilm": 0.50}
+EXEMPLAR_MARGIN: dict[str, float] = {"hash": 0.10, "minilm": 0.10}
+EXEMPLAR_MAX_MEMBERS = 40  # statements of one cluster compared (the most central)
 KNOWN_AFTER_SUBMISSIONS = 3  # an emerging entry seen this often becomes "known"
 CENTROID_DECIMALS = 6
 
@@ -68,6 +97,56 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / n if n else v
 
 
+def exemplar_text(text: str) -> str | None:
+    """A statement as a catalog may keep it: scrubbed again, and only when
+    scrubbing left no placeholder (``<value>``, ``<asset>``, ``<task text>``,
+    ...), i.e. the statement never quoted anything of its scenario; None
+    otherwise."""
+    out = scrub(text)
+    if "<" in out or ">" in out or "…" in out or not is_clean(out):
+        return None
+    return out if len(normalise_statement(out).split()) >= 3 else None
+
+
+def _central_members(cl: StatementCluster, vecs: np.ndarray, k: int) -> list[int]:
+    """Up to ``k`` member indices, most similar to the centroid first."""
+    members = list(cl.members)
+    sims = vecs[members] @ _unit(cl.centroid.astype(np.float64))
+    order = np.argsort(-sims, kind="stable")
+    return [members[i] for i in order[:k]]
+
+
+def _pick_exemplars(cl: StatementCluster, texts: Sequence[str], vecs: np.ndarray) -> list[str]:
+    """The cluster's most central clean statements, distinct by their
+    normalised words, up to EXEMPLARS_PER_ENTRY."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for i in _central_members(cl, vecs, len(cl.members)):
+        if len(out) >= EXEMPLARS_PER_ENTRY:
+            break
+        ex = exemplar_text(texts[i])
+        if ex is None or normalise_statement(ex) in seen:
+            continue
+        seen.add(normalise_statement(ex))
+        out.append(ex)
+    return out
+
+
+def _exemplar_choice(
+    members: np.ndarray, ex_vecs: list[np.ndarray], floor: float, margin: float
+) -> int | None:
+    """Index of the entry whose exemplars the member vectors are closest to
+    (mean over members of the best exemplar cosine), if it reaches ``floor``
+    and leads the runner-up by ``margin``."""
+    scores = np.array([float(np.mean(np.max(members @ ex.T, axis=1))) for ex in ex_vecs])
+    order = np.argsort(-scores, kind="stable")
+    best = scores[order[0]]
+    second = scores[order[1]] if len(order) > 1 else 0.0
+    if best >= floor and best - second >= margin:
+        return int(order[0])
+    return None
+
+
 def match_catalog(
     clusters: list[StatementCluster],
     catalog: list[CatalogEntry],
@@ -77,15 +156,38 @@ def match_catalog(
     match_similarity: float | None = None,
     one_cluster_per_entry: bool = False,
     term_slack: float | None = None,
+    *,
+    texts: Sequence[str] | None = None,
+    embed: Callable[[list[str]], np.ndarray] | None = None,
+    exemplar_match: float | None = None,
+    exemplar_margin: float | None = None,
 ) -> CatalogMatch:
     """``one_cluster_per_entry`` is the previous rule (an entry taken by one
     cluster sends the next to its runner-up), kept only as the baseline of
-    bench/bench_catalog.py."""
+    bench/bench_catalog.py. ``texts`` (the statements the clusters' members
+    index) and ``embed`` (the clusters' embedder) enable exemplars: new novel
+    entries keep some, and clusters are re-identified by them; without them
+    matching is by centroid only."""
     family = "minilm" if embedder_id.startswith("minilm") else "hash"
     if match_similarity is None:
         match_similarity = MATCH_SIMILARITY[family]
     if term_slack is None:
         term_slack = TERM_MATCH_SLACK[family]
+    if exemplar_match is None:
+        exemplar_match = EXEMPLAR_MATCH[family]
+    if exemplar_margin is None:
+        exemplar_margin = EXEMPLAR_MARGIN[family]
+    use_exemplars = texts is not None and embed is not None
+    match_by_exemplars = use_exemplars and exemplar_match is not None
+    vecs = np.zeros((0, 1))
+    if use_exemplars:
+        assert texts is not None and embed is not None
+        wanted = sorted({i for cl in clusters if not cl.code for i in cl.members})
+        vecs = np.zeros((len(texts), 1))
+        if wanted:
+            got = np.asarray(embed([texts[i] for i in wanted]), dtype=np.float64)
+            vecs = np.zeros((len(texts), got.shape[1]))
+            vecs[wanted] = got
     by_key = {e.key: e for e in catalog}
     by_code = {e.code: e for e in catalog if e.code}
     novel_entries = sorted(
@@ -96,6 +198,16 @@ def match_catalog(
         if novel_entries
         else np.zeros((0, 1))
     )
+    ex_entries = [e for e in novel_entries if e.exemplars] if match_by_exemplars else []
+    ex_vecs: list[np.ndarray] = []
+    if ex_entries:
+        assert embed is not None
+        flat = [t for e in ex_entries for t in e.exemplars]
+        allv = np.asarray(embed(flat), dtype=np.float64)
+        pos = 0
+        for e in ex_entries:
+            ex_vecs.append(allv[pos : pos + len(e.exemplars)])
+            pos += len(e.exemplars)
     claimed: set[str] = set()
     updated: dict[str, CatalogEntry] = {}
     summaries: list[ClusterSummary] = []
@@ -118,6 +230,22 @@ def match_catalog(
                 if not (one_cluster_per_entry and novel_entries[j].key in claimed):
                     entry = novel_entries[j]
                     break
+        if (
+            entry is None
+            and not cl.code
+            and len(ex_entries) > 0
+            and count >= EXEMPLAR_MIN_MEMBERS
+            and vecs.shape[1] == ex_vecs[0].shape[1]
+        ):
+            assert exemplar_match is not None
+            j = _exemplar_choice(
+                vecs[_central_members(cl, vecs, EXEMPLAR_MAX_MEMBERS)],
+                ex_vecs,
+                exemplar_match,
+                exemplar_margin,
+            )
+            if j is not None:
+                entry = ex_entries[j]
         if entry is None:
             key = _key_for(cl, embedder_id)
             while (
@@ -136,6 +264,7 @@ def match_catalog(
                 status="known" if cl.code else "emerging",
                 total_count=count,
                 submissions=1,
+                exemplars=[] if cl.code or not use_exemplars else _pick_exemplars(cl, texts, vecs),
             )
         else:
             base = updated.get(entry.key, entry)
@@ -149,6 +278,9 @@ def match_catalog(
                 )
                 centroid = [round(float(v), CENTROID_DECIMALS) for v in mixed]
             subs = base.submissions + (0 if entry.key in claimed else 1)
+            # exemplars stay those of the first sighting: a cluster that
+            # joined by its centroid may mix in another failure's statements,
+            # and adding them would let that failure join next time
             entry = base.model_copy(
                 update={
                     "centroid": centroid,

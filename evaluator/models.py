@@ -104,6 +104,12 @@ class CatalogEntry(BaseModel):
     status: Literal["known", "emerging"] = "emerging"
     total_count: int = 0
     submissions: int = 0
+    # A few scrubbed, generic statements of a novel entry (never of a coded
+    # one): a reworded sighting of the same failure is re-identified by its
+    # statements' similarity to these when its centroid is too far
+    # (evaluator.catalog). Only statements scrubbing left free of any
+    # placeholder, so nothing of a scenario is kept.
+    exemplars: list[str] = Field(default_factory=list)
 
 
 class ClusterSummary(BaseModel):

@@ -197,6 +197,7 @@ def _catalog(session: Session) -> list[Any]:
             category=row.category,
             code=row.code,
             centroid=list(row.centroid or []),
+            exemplars=list(row.exemplars or []),
             embedder_id=row.embedder_id,
             first_seen=row.first_seen_at,
             last_seen=row.last_seen_at,

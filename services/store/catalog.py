@@ -75,6 +75,7 @@ def upsert_entries(session: Session, entries: Iterable[Any], now: datetime) -> N
             code=entry.code,
             status=entry.status,
             centroid=list(entry.centroid),
+            exemplars=list(getattr(entry, "exemplars", None) or []),
             embedder_id=entry.embedder_id,
             total_count=entry.total_count,
             submission_count=entry.submissions,

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -228,7 +229,8 @@ class SubmissionScore(Base):
 class FailureCluster(Base):
     """The global failure-cluster catalog (evaluator.models.CatalogEntry).
     ``centroid`` is the mean embedding of scrubbed, generic failure
-    statements (no text), used to match new clusters."""
+    statements, used to match new clusters; ``exemplars`` a few of those
+    statements (novel entries only, none with a scrubbing placeholder)."""
 
     __tablename__ = "failure_clusters"
 
@@ -239,6 +241,10 @@ class FailureCluster(Base):
     status: Mapped[str] = mapped_column(String(16), default="emerging")  # known | emerging
     centroid: Mapped[list[float]] = mapped_column(JSONB, default=list)
     embedder_id: Mapped[str] = mapped_column(String(128), default="")
+    # scrubbed statements of a novel entry with no placeholder left (issue 19)
+    exemplars: Mapped[list[str]] = mapped_column(
+        JSONB, default=list, server_default=text("'[]'::jsonb")
+    )
     total_count: Mapped[int] = mapped_column(BigInteger, default=0)
     submission_count: Mapped[int] = mapped_column(Integer, default=0)
     first_seen_at: Mapped[datetime] = mapped_column(TS, server_default=func.now())
