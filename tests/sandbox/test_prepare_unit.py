@@ -181,3 +181,48 @@ def test_a_failing_chunk_leaves_no_prepared_sidecar(monkeypatch: pytest.MonkeyPa
     # chunk 3's never made
     assert [p.scenario_ids[0] for p in fake.prepared] == ["s-0", "s-2"]
     assert all(p.released for p in fake.prepared)
+
+
+def test_a_finished_chunk_is_released_while_the_next_runs_and_before_return(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Chunk 1's sidecar is removed while chunk 2 runs (its release waits
+    here until chunk 2 has started: a release on the critical path would
+    never see that), and every release has finished when run_submission
+    returns."""
+    monkeypatch.setattr(runner, "MAX_RUNS_PER_SIDECAR", 2)
+    fake = _Fake(monkeypatch, wait_for_next=False)
+    second_ran = threading.Event()
+    overlapped: list[bool] = []
+    release, run_prepared = fake.release, fake.run_prepared
+
+    def slow_release(client: Any, p: Prepared, on_event: Any = None) -> None:
+        if p.scenario_ids[0] == "s-0":
+            overlapped.append(second_ran.wait(5))
+        release(client, p, on_event)
+
+    def run_and_note(client: Any, p: Prepared, **kw: Any) -> list[ScenarioRun]:
+        if p.scenario_ids[0] == "s-2":
+            second_ran.set()
+        return run_prepared(client, p, **kw)
+
+    monkeypatch.setattr(runner, "release", slow_release)
+    monkeypatch.setattr(runner, "_run_prepared", run_and_note)
+    runs = runner.run_submission(
+        _Client(), "img", _scenarios(5), "execution", Settings(), submission_id="sub"
+    )
+    assert [r.scenario_id for r in runs] == [f"s-{i}" for i in range(5)]
+    assert overlapped == [True]
+    assert len(fake.released) == 3 and all(p.released for p in fake.prepared)
+
+
+def test_an_interrupted_chunk_is_released_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner, "MAX_RUNS_PER_SIDECAR", 2)
+    fake = _Fake(monkeypatch, fail_chunk=1, wait_for_next=False)
+    with pytest.raises(RunnerError):
+        runner.run_submission(
+            _Client(), "img", _scenarios(6), "execution", Settings(), submission_id="sub"
+        )
+    # chunks 1 and 2 ran and were released; chunk 3 was prepared, never run, released
+    assert all(p.released for p in fake.prepared)
+    assert [v for w, v in fake.log if w == "run"] == ["s-0", "s-2"]

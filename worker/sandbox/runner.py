@@ -609,7 +609,9 @@ def run_submission(
     submission, track and first chunk, released otherwise.
 
     Beyond ``MAX_RUNS_PER_SIDECAR`` scenarios, each chunk gets a fresh
-    sidecar; the next one is prepared while the current chunk runs.
+    sidecar; the next one is prepared while the current chunk runs, and a
+    finished chunk's sidecar is removed while the next one runs (all of
+    them before this returns).
     """
     stats = stats if stats is not None else RunnerStats()
     started = time.perf_counter()
@@ -619,6 +621,10 @@ def run_submission(
         for o in range(0, len(scenarios), MAX_RUNS_PER_SIDECAR)
     ]
     ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"arena-prepare-{submission}")
+    # a finished chunk's sidecar and volumes are removed while the next chunk
+    # runs (its agents have all exited and its results are collected);
+    # everything is removed before run_submission returns
+    behind = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"arena-release-{submission}")
     pending: Future[Prepared] | None = prepared
     try:
         try:
@@ -681,7 +687,12 @@ def run_submission(
                     log_tails=log_tails,
                     on_event=on_event,
                 )
-            finally:
+            except BaseException:
+                release(client, current, on_event)  # interrupted: at once (kills its agents)
+                raise
+            if k + 1 < len(chunks):
+                behind.submit(release, client, current, on_event)  # while the next chunk runs
+            else:
                 t_down = time.perf_counter()
                 release(client, current, on_event)
                 stats.add(teardown=time.perf_counter() - t_down)
@@ -693,6 +704,7 @@ def run_submission(
             with contextlib.suppress(Exception):
                 release(client, pending.result(), on_event)
         ahead.shutdown(wait=True)
+        behind.shutdown(wait=True)  # every earlier chunk's release has finished
         # safety net: anything of this submission an error left behind (an
         # engine error here must not hide the one that got us here; the
         # worker sweeps the label again)
