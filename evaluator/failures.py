@@ -118,7 +118,7 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
         if (
             "wrong_arguments" in retrieval_reason
             or "window_not_covered" in retrieval_reason
-            or (not score.retrieval_accuracy.met and _window_argument_error(scenario, records))
+            or (not score.retrieval_accuracy.met and _argument_error(scenario, records))
         ):
             codes.append("MAST-1.1-ARGS")
         if "tool_missing" in retrieval_reason and len(records) <= len(required_tools):
@@ -243,30 +243,32 @@ def _root_causes(
     return kept or [c for c in codes if not (score.passed and c == "MAST-1.1-FORMAT")]
 
 
-def _window_argument_error(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
-    """A call for a required retrieval (its other arguments right) whose
-    time window the agent got wrong in a way the service can only refuse or
-    answer with nothing: the window ends before it starts (reversed, or
-    empty), or the service rejected it (4xx, no injected fault) and it does
-    not overlap the window the task asks for. Such a call fails as a tool
-    error, but the error is the agent's argument, not the tool."""
+def _argument_error(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
+    """A call for a required retrieval that failed because of the agent's
+    arguments, not the tool: the service rejected it (4xx, no injected
+    fault) and one of its entity arguments (site, asset, sensor, ...) is not
+    the one the task needs (a call for the other site answers 404 for the
+    asset); or its other arguments are right but its time window is wrong
+    in a way the service can only refuse or answer with nothing: the window
+    ends before it starts (reversed, or empty), or the service rejected it
+    and it does not overlap the window the task asks for."""
     for req in scenario.expectation.required_retrievals:
         tool = canonical_tool(req.tool)
         pairs = [(lo, hi) for lo, hi in WINDOW_PAIRS if lo in req.arguments or hi in req.arguments]
-        if not pairs:
-            continue
         for r in records:
-            if canonical_tool(r.tool) != tool or not plain_arguments_match(
-                req.arguments, r.arguments
-            ):
+            if canonical_tool(r.tool) != tool:
+                continue
+            rejected = (
+                r.status == "error" and 400 <= r.http_status < 500 and r.injected_fault is None
+            )
+            if not plain_arguments_match(req.arguments, r.arguments):
+                if rejected:
+                    return True
                 continue
             for lo_key, hi_key in pairs:
                 got_lo, got_hi = window_of(tool, r.arguments, lo_key, hi_key)
                 if got_lo is not None and got_hi is not None and got_lo >= got_hi:
                     return True
-                rejected = (
-                    r.status == "error" and 400 <= r.http_status < 500 and r.injected_fault is None
-                )
                 need_lo, need_hi = window_of(tool, req.arguments, lo_key, hi_key)
                 disjoint = (got_hi is not None and need_lo is not None and got_hi <= need_lo) or (
                     got_lo is not None and need_hi is not None and got_lo >= need_hi

@@ -194,3 +194,21 @@ def test_reversed_or_disjoint_window_is_an_argument_error() -> None:
     # a reversed first try corrected before the answer: the run passes, nothing to report
     fixed = reversed_ + [honest_calls()[1].model_copy(update={"seq": 2})]
     assert codes_for(s, run_of(s, GOOD, fixed)) == []
+
+
+def test_a_call_rejected_for_another_site_is_an_argument_error() -> None:
+    """The data call sent to the other site (the service answers 404 for the
+    asset there) is the agent's argument error (MAST-1.1-ARGS), not a missing
+    tool; the same call rejected by an injected fault is the tool's failure,
+    and the other site's call corrected before the answer reports nothing."""
+    s = number_scenario()
+    gave_up = "I could not complete this task: iot.history returned an error (404)."
+    calls = honest_calls()
+    other_site = record(
+        1, "iot.history", dict(HISTORY_ARGS, site_name="ANNEX"), status="error"
+    ).model_copy(update={"http_status": 404, "error_code": "unknown_asset"})
+    assert "MAST-1.1-ARGS" in codes_for(s, run_of(s, gave_up, [calls[0], other_site]))
+    injected = other_site.model_copy(update={"http_status": 404, "injected_fault": "error"})
+    assert "MAST-1.1-ARGS" not in codes_for(s, run_of(s, gave_up, [calls[0], injected]))
+    fixed = [calls[0], other_site, calls[1].model_copy(update={"seq": 2})]
+    assert codes_for(s, run_of(s, GOOD, fixed)) == []
