@@ -1069,6 +1069,216 @@ PATTERNS: dict[str, list[tuple[str, str]]] = {
             "[Before|Ahead of] [any|the] [finding|value], the [response|answer] [repeats|reproduces] what was [asked|requested], [cluttering|padding] the [result|output].",
         ),
     ],
+    # sixth-round fresh defects (half "fresh5"): written before the sixth
+    # round of evaluator changes, never looked at while tuning
+    "us_date_format": [
+        (
+            "Dates sent in the wrong format",
+            "{S} [passed|sent] the time window as US-style dates (month/day/year) instead of ISO 8601{X}.",
+        ),
+        (
+            "Non-ISO timestamps in tool arguments",
+            "The [request|query] [carried|used] timestamps like 01/31/2026 that the [service|tool] does not [accept|parse], so the [call|request] was refused.",
+        ),
+        (
+            "Date argument format mismatch",
+            "{S} [formatted|wrote] the start and end [dates|times] in a locale format the data tool rejects{X}.",
+        ),
+        (
+            "Locale-specific date strings",
+            "[Month-first|American] date strings were [given|handed] to the [history|data] tool, which expects [ISO|year-month-day] [timestamps|dates]; no data came back.",
+        ),
+        (
+            "Wrong date serialisation in calls",
+            "{S} [serialised|encoded] dates as MM/DD/YYYY in its tool calls, so the window was never [accepted|read]{X}.",
+        ),
+        (
+            "Unparseable time window",
+            "The [time window|date range] in the [tool call|query] could not be [parsed|understood] by the [server|tool] because of its [slash|American] date notation.",
+        ),
+    ],
+    "swaps_analysis_tool": [
+        (
+            "Used the wrong analysis tool",
+            "{S} ran anomaly detection when a forecast was [requested|asked for] (or the reverse){X}.",
+        ),
+        (
+            "Forecasting and anomaly detection confused",
+            "The [forecast|anomaly] [question|task] was answered with the output of the other time-series [tool|model], which does not [contain|provide] what was asked.",
+        ),
+        (
+            "Mismatched tool for the question",
+            "{S} [picked|called] the time-series tool meant for a different kind of analysis{X}.",
+        ),
+        (
+            "Analysis type swapped",
+            "[Instead of|Rather than] [forecasting|predicting] the [series|values], the [agent|assistant] [scanned|searched] for anomalies, and [vice versa|the other way round] for anomaly questions.",
+        ),
+        (
+            "Wrong tsfm endpoint",
+            "{S} [invoked|used] the anomaly endpoint for a forecasting task and [read|reported] a result from it{X}.",
+        ),
+        (
+            "Answer from an unrelated analysis",
+            "The [reported|returned] [figure|result] [comes from|is based on] an analysis of another type than the one the [task|question] [requires|needs].",
+        ),
+    ],
+    "crashes_on_tool_error": [
+        (
+            "Agent crashed on a tool error",
+            "{S} [crashed|raised an unhandled exception] when a tool [returned an error|timed out] and wrote no result{X}.",
+        ),
+        (
+            "No result file after exception",
+            "An [unexpected|non-200] [tool response|reply] [killed|terminated] the [process|program]; the result file was never written.",
+        ),
+        (
+            "Unhandled exception on bad response",
+            "{S} has no error handling: a [warning|failed call|empty result] made it [exit|die] with a traceback{X}.",
+        ),
+        (
+            "Process died mid-task",
+            "The [run|program] [ended|stopped] with a traceback [after|when] a tool [call failed|gave an empty reply], leaving no [answer|output] at all.",
+        ),
+        (
+            "Fragile response handling",
+            "{S} [assumed|expected] every tool call to succeed and [crashed|blew up] on the first one that did not{X}.",
+        ),
+        (
+            "Missing output due to crash",
+            "[Because of|Owing to] an [uncaught|unhandled] [error|exception], the [agent|assistant] [produced|delivered] no [result|output] file.",
+        ),
+    ],
+    "first_reading": [
+        (
+            "Used only the first reading",
+            "{S} [computed|reported] the statistic from the first observation of the series only{X}.",
+        ),
+        (
+            "Rest of the series ignored",
+            "[Although|While] the [whole|full] [series|history] was [retrieved|fetched], the [answer|result] [reflects|uses] just its [opening|first] [value|row].",
+        ),
+        (
+            "First row taken as the result",
+            "{S} [read|took] row zero of the [retrieved|returned] data as the answer instead of [aggregating|computing over] it{X}.",
+        ),
+        (
+            "Aggregation over one sample",
+            "The [maximum|average|count] was [effectively|in effect] [computed|taken] over a single [sample|data point] [instead of|rather than] the full window.",
+        ),
+        (
+            "Only the earliest observation used",
+            "{S} [ignored|dropped] all [observations|readings] after the earliest one when computing the answer{X}.",
+        ),
+        (
+            "Result from a single data point",
+            "[A single|One] [reading|data point] [stood in|was used] for the [entire|whole] [window|period], so the [reported|returned] figure is wrong.",
+        ),
+    ],
+    "json_wrapped": [
+        (
+            "JSON wrapped in an extra envelope",
+            "{S} [nested|wrapped] the requested JSON object inside a 'result' key{X}.",
+        ),
+        (
+            "Unexpected wrapper object",
+            "The [JSON|answer] [puts|places] the expected fields one level down, under an [envelope|outer] key, so they are [not found|missing] at the top level.",
+        ),
+        (
+            "Extra nesting level in the JSON",
+            "{S} returned the fields inside an outer object instead of at the top level{X}.",
+        ),
+        (
+            "Fields hidden under a result key",
+            "[Required|Expected] [keys|fields] are [absent|missing] at the [root|top] of the [object|JSON]; they [sit|appear] inside a [nested|wrapping] 'result' object.",
+        ),
+        (
+            "Envelope object instead of the schema",
+            '{S} [emitted|produced] an envelope {"result": ...} rather than the [flat|requested] JSON schema{X}.',
+        ),
+        (
+            "Response schema not flat",
+            "The [output|reply] [schema|structure] [adds|introduces] a wrapping [layer|level] the task did not [ask for|request].",
+        ),
+    ],
+    "hedged_range": [
+        (
+            "Range instead of a value",
+            "{S} gave a range of values instead of the single number asked for{X}.",
+        ),
+        (
+            "Hedged numeric answer",
+            "The [answer|reply] [hedges|avoids committing] with 'somewhere between' two [bounds|figures] [rather than|instead of] stating the [value|result].",
+        ),
+        (
+            "Approximate interval reported",
+            "{S} [reported|stated] an interval around the value rather than the value itself{X}.",
+        ),
+        (
+            "No exact figure given",
+            "[Only|Just] a [lower and upper|rough] [bound|estimate] was [offered|provided]; the [precise|exact] [number|quantity] the [task|question] [wanted|required] is [absent|missing].",
+        ),
+        (
+            "Vague bounds in place of the result",
+            "{S} [answered|replied] with two bounds around the figure, [never|without] [committing to|naming] one number{X}.",
+        ),
+        (
+            "Interval answer to a point question",
+            "[Asked|Prompted] for one [number|value], the [response|answer] [gives|supplies] a [span|band] of [plausible|possible] values.",
+        ),
+    ],
+    "adds_typical_range": [
+        (
+            "Added unsupported typical values",
+            "{S} [appended|added] 'typical' [values|readings] that no tool returned{X}.",
+        ),
+        (
+            "Background figures not from the data",
+            "The [answer|reply] [cites|mentions] [reference|typical] [figures|ranges] [taken from|based on] general knowledge rather than the retrieved data.",
+        ),
+        (
+            "Invented reference range",
+            "{S} [included|stated] a [reference|normal] range for the equipment that appears in no tool output{X}.",
+        ),
+        (
+            "Ungrounded comparison numbers",
+            "[Extra|Additional] [numbers|figures] about what is [normal|typical] for this [equipment|kind of asset] were [added|put] [to|into] the [answer|response] without any [source|tool result].",
+        ),
+        (
+            "Made-up context values",
+            "{S} [padded|decorated] the answer with [made-up|invented] context numbers{X}.",
+        ),
+        (
+            "Typical-range sentence without evidence",
+            "A [sentence|remark] on [typical|usual] readings [with|carrying] [specific|concrete] [numbers|values] [follows|closes] the [result|answer], [unsupported|unbacked] by the [data|tools].",
+        ),
+    ],
+    "unfilled_template": [
+        (
+            "Template placeholder left unfilled",
+            "{S} [returned|sent] its answer template with the placeholder (like {value}) still in it{X}.",
+        ),
+        (
+            "Answer contains a raw placeholder",
+            "The [reply|response] [shows|contains] a [literal|raw] template variable [in place of|instead of] the [computed|actual] [result|value].",
+        ),
+        (
+            "Unformatted answer string",
+            "{S} never filled in the [answer|output] string, so the [result|value] is a placeholder token{X}.",
+        ),
+        (
+            "Placeholder instead of the result",
+            "[Where|In the place] the [number|ids|fields] should be, the [answer|output] [has|holds] a [curly-brace|bracketed] [name|token] [such as|like] value or asset_ids.",
+        ),
+        (
+            "String interpolation missing",
+            "{S} [forgot|failed] to interpolate the [value|result] into its [answer|reply] template{X}.",
+        ),
+        (
+            "Template variable never substituted",
+            "The [final|returned] [text|answer] [still|literally] [reads|contains] the [template|format] [variable|field name] [rather than|instead of] its [value|content].",
+        ),
+    ],
 }
 
 # Generic symptoms any failed run may show (split the same way).

@@ -318,6 +318,62 @@ def wrong_site(tools, tool, args, expect_rows=None, lookup=False):
     return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
 
 
+# ---- fresh held-out defects, sixth round (issue 19) -----------------------------------
+# Written, with their expected diagnosis in defects.yaml (half "fresh5"),
+# before the sixth round of evaluator changes; measured once, after them.
+DATE_KEYS = ("start", "final", "date_from", "date_to")
+US_DATE_RE = r"(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}:\d{2}))?"
+
+
+def us_date_format(tools, tool, args, expect_rows=None, lookup=False):
+    """Sends every date and time in the US style (MM/DD/YYYY HH:MM) instead
+    of the ISO 8601 the tools document."""
+    changed = dict(args)
+    for key in DATE_KEYS:
+        value = changed.get(key)
+        m = isinstance(value, str) and re.match(US_DATE_RE, value)
+        if m:
+            y, mo, d, hm = m.groups()
+            changed[key] = f"{mo}/{d}/{y}" + (f" {hm}" if hm else "")
+    return ORIGINAL_CALL(tools, tool, changed, expect_rows=expect_rows, lookup=lookup)
+
+
+TSFM_SWAP = {
+    "tsfm.run_tsfm_forecasting": "tsfm.run_tsad",
+    "tsfm.run_tsad": "tsfm.run_tsfm_forecasting",
+}
+
+
+def swaps_analysis_tool(tools, tool, args, expect_rows=None, lookup=False):
+    """Runs anomaly detection when a forecast is asked for and a forecast
+    when anomalies are, and answers from whatever came back."""
+    other = TSFM_SWAP.get(tool)
+    if other is None:
+        return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+    kept = {k: v for k, v in args.items() if k in ("dataset_id", "target_columns")}
+    status, data = tools._post(other, kept)
+    _record(tools, other, kept, status, data)
+    return data if isinstance(data, dict) else {}
+
+
+class Crash(BaseException):
+    """An exception the agent never catches: the process dies before it
+    writes its result file."""
+
+
+def crashes_on_tool_error(tools, tool, args, expect_rows=None, lookup=False):
+    """No error handling at all: the first tool error, timeout, empty
+    result or warning raises an exception that kills the agent before it
+    writes its result file."""
+    status, data = tools._post(tool, args)
+    _record(tools, tool, args, status, data)
+    flagged = isinstance(data, dict) and (data.get("warning") or data.get("warnings"))
+    empty = expect_rows and _ok(status, data) and not b._nonempty(data, expect_rows)
+    if not _ok(status, data) or flagged or empty:
+        raise Crash(f"KeyError: unexpected response from {tool} (HTTP {status})")
+    return data
+
+
 PATCHED_CALLS = {
     "never_retries": never_retries,
     "claims_success": claims_success,
@@ -337,6 +393,9 @@ PATCHED_CALLS = {
     "short_window": short_window,
     "reversed_window": reversed_window,
     "wrong_site": wrong_site,
+    "us_date_format": us_date_format,
+    "swaps_analysis_tool": swaps_analysis_tool,
+    "crashes_on_tool_error": crashes_on_tool_error,
 }
 CURRENT = {}
 
@@ -592,6 +651,77 @@ def echoes_question(answer):
     return f"You asked: {CURRENT['task']}\nMy answer: {answer}"
 
 
+# sixth round ("fresh5")
+def json_wrapped(answer):
+    """JSON answers wrapped in an envelope object ({"result": {...}})."""
+    if CURRENT["fmt"] != "json":
+        return answer
+    head, sep, note = answer.partition("\n(Note:")
+    try:
+        obj = json.loads(head)
+    except ValueError:
+        return answer
+    return json.dumps({"result": obj}) + (sep + note if sep else "")
+
+
+def _hedge(text):
+    x = float(text)
+    lo, hi = sorted((x * 0.9, x * 1.1))
+    return f"somewhere between {b.fmt(lo)} and {b.fmt(hi)}"
+
+
+def hedged_range(answer):
+    """The reported number given as a range around it (10 % either side)
+    instead of the value itself."""
+    number = r"-?\d+(?:\.\d+)?"
+    if re.match(number + r"\b(?!-)", answer):
+        return re.sub("^" + number, lambda m: _hedge(m.group(0)), answer, count=1)
+    return re.sub(
+        r'("[a-z_]*(?:forecast|value|peak|mean|max|min|count|total)[a-z_]*": )(' + number + ")",
+        lambda m: m.group(1) + '"' + _hedge(m.group(2)) + '"',
+        answer,
+    )
+
+
+TYPICAL = " For reference, typical readings for this kind of equipment lie between 40 and 55."
+
+
+def adds_typical_range(answer):
+    """A sentence of "background knowledge" with figures no tool returned is
+    added after every answer that states a result."""
+    if not answer.strip() or answer.startswith("I could not"):
+        return answer
+    head, sep, note = answer.partition("\n(Note:")
+    return head.rstrip() + TYPICAL + (sep + note if sep else "")
+
+
+def unfilled_template(answer):
+    """The answer template's placeholders are sent unfilled: the reported
+    quantity (the first number, the id list, every JSON value) is replaced
+    by its placeholder."""
+    head, sep, note = answer.partition("\n(Note:")
+    if not head.strip() or head.startswith("I could not"):
+        return answer
+    fmt_ = CURRENT["fmt"]
+    if fmt_ == "ids":
+        out = "{asset_ids}"
+    elif fmt_ == "json":
+        try:
+            obj = json.loads(head)
+        except ValueError:
+            obj = None
+        out = (
+            json.dumps({k: "{" + str(k) + "}" for k in obj})
+            if isinstance(obj, dict)
+            else "{result}"
+        )
+    else:
+        out, n = re.subn(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w-])", "{value}", head, count=1)
+        if not n:
+            out = "{result}"
+    return out + (sep + note if sep else "")
+
+
 ANSWER_DEFECTS = {
     "wrong_format": wrong_format,
     "unit_confusion": unit_confusion,
@@ -611,6 +741,10 @@ ANSWER_DEFECTS = {
     "count_not_value": count_not_value,
     "bare_answer": bare_answer,
     "echoes_question": echoes_question,
+    "json_wrapped": json_wrapped,
+    "hedged_range": hedged_range,
+    "adds_typical_range": adds_typical_range,
+    "unfilled_template": unfilled_template,
 }
 
 
@@ -689,11 +823,24 @@ def wrong_sensor_patch():
     b.Agent.sensor = sensor
 
 
+def first_reading_patch():
+    """Uses only the first observation of every series it retrieves (the
+    whole series is fetched; the computation reads row 0)."""
+    original = b.Agent.series
+
+    def series(self, *args, **kwargs):
+        data, rows = original(self, *args, **kwargs)
+        return data, rows[:1]
+
+    b.Agent.series = series
+
+
 PATCHES = {
     "wrong_aggregation": wrong_aggregation_patch,
     "never_asks_back": never_asks_back_patch,
     "asks_back_always": asks_back_always_patch,
     "wrong_sensor": wrong_sensor_patch,
+    "first_reading": first_reading_patch,
 }
 MODES = tuple(PATCHED_CALLS) + tuple(ANSWER_DEFECTS) + tuple(PATCHES)
 
