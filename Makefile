@@ -148,6 +148,9 @@ restore: ## restore a dump: make restore FILE=var/backups/arena-....dump
 test-services: ## start dockerd (--bridge=none), Postgres and Redis if not answering
 	bash deploy/test-services.sh
 
+# the slowest tests in every log, to watch the suite's time (CI's 40-minute mark)
+PYTEST_ARGS ?= --durations=30
+
 .PHONY: test
 test: test-services venv images ## the full test suite
 	ARENA_NO_SKIPS=1 $(VENV)/bin/pytest $(PYTEST_ARGS)

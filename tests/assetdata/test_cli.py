@@ -1,10 +1,8 @@
 """``python -m services.assetdata``: cache build, then serving from the cache."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -12,7 +10,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_build_cache_only_then_serve(tmp_path, plant):
+def test_build_cache_only_then_serve(tmp_path, plant, serve_assetdata):
     env = {**os.environ, "ARENA_ASSETDATA_CACHE": str(tmp_path)}
     # reuse the session plant's bytes instead of regenerating: copy the cache
     from services.assetdata.plant import cache_path
@@ -30,42 +28,13 @@ def test_build_cache_only_then_serve(tmp_path, plant):
     assert r.returncode == 0, r.stderr
     assert "loaded from cache" in r.stderr
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     runs = tmp_path / "runs"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "services.assetdata",
-            "--port",
-            str(port),
-            "--runs-dir",
-            str(runs),
-            "--timeout-delay",
-            "0.1",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(600):
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        health = httpx.get(f"{url}/healthz").json()
-        assert health["evaluation_mode"] is True and health["content_hash"] == plant.digest()
-        assert httpx.post(f"{url}/iot/sites", json={}).status_code == 401
-        (runs / "plans" / "t1.json").write_text('{"run_token": "t1"}')
-        ok = httpx.post(f"{url}/iot/sites", json={}, headers={"X-Run-Token": "t1"})
-        assert ok.status_code == 200
-        assert (runs / "logs" / "t1.jsonl").read_text().count("\n") == 1
-    finally:
-        proc.terminate()
-        proc.wait(10)
+    port, _ = serve_assetdata("--runs-dir", str(runs), "--timeout-delay", "0.1", env=env)
+    url = f"http://127.0.0.1:{port}"
+    health = httpx.get(f"{url}/healthz").json()
+    assert health["evaluation_mode"] is True and health["content_hash"] == plant.digest()
+    assert httpx.post(f"{url}/iot/sites", json={}).status_code == 401
+    (runs / "plans" / "t1.json").write_text('{"run_token": "t1"}')
+    ok = httpx.post(f"{url}/iot/sites", json={}, headers={"X-Run-Token": "t1"})
+    assert ok.status_code == 200
+    assert (runs / "logs" / "t1.jsonl").read_text().count("\n") == 1

@@ -96,31 +96,23 @@ def test_an_ambiguous_cluster_opens_a_new_entry() -> None:
         [_cluster(vecs, [0, 1, 2, 3])], [], emb.id, T0, 4, texts=texts, embed=emb.embed
     )
     twin = first.updates[0].model_copy(update={"key": first.updates[0].key + "b"})
+
+    def match_again(catalog: list) -> list[str]:
+        return match_catalog(
+            [_cluster(vecs, [8, 9, 10, 11, 12])],
+            catalog,
+            emb.id,
+            T1,
+            13,
+            texts=texts,
+            embed=emb.embed,
+            exemplar_match=0.25,
+            exemplar_margin=0.1,
+        ).cluster_keys
+
     catalog = [first.updates[0], twin]
-    m = match_catalog(
-        [_cluster(vecs, [8, 9, 10, 11, 12])],
-        catalog,
-        emb.id,
-        T1,
-        13,
-        texts=texts,
-        embed=emb.embed,
-        exemplar_match=0.25,
-        exemplar_margin=0.1,
-    )
-    assert m.cluster_keys[0] not in {e.key for e in catalog}
-    alone = match_catalog(
-        [_cluster(vecs, [8, 9, 10, 11, 12])],
-        [first.updates[0]],
-        emb.id,
-        T1,
-        13,
-        texts=texts,
-        embed=emb.embed,
-        exemplar_match=0.25,
-        exemplar_margin=0.1,
-    )
-    assert alone.cluster_keys == [first.updates[0].key]
+    assert match_again(catalog)[0] not in {e.key for e in catalog}
+    assert match_again([first.updates[0]]) == [first.updates[0].key]
 
 
 def test_exemplar_text_keeps_only_statements_with_nothing_of_a_scenario() -> None:
