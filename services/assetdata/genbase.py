@@ -64,6 +64,58 @@ def make_calendar() -> Calendar:
 FM_BY_CODE = {f.code: f for f in C.FAILURE_MODES}
 
 
+def episode_record(
+    asset: C.AssetSpec, fm: C.FailureModeSpec, start: int, end: int, ramp: int, n: int
+) -> dict:
+    """A failure episode on the telemetry grid (steps ``start``..``end``)."""
+    return {
+        "asset": asset.name,
+        "equipment_id": asset.equipment_id,
+        "site": asset.site,
+        "failure_mode": fm.code,
+        "start_step": start,
+        "end_step": end,
+        "ramp_steps": ramp,
+        "ongoing": end >= n,
+    }
+
+
+def corrective_record(
+    asset: C.AssetSpec,
+    *,
+    description: str,
+    priority: int,
+    reported: datetime,
+    start: datetime,
+    finish: datetime,
+    labor_hours: float,
+    material_cost: float,
+    failure_code: str,
+    failure_mode: str | None,
+    episode_id: str | None,
+) -> dict:
+    """A completed corrective (CM) work order; targets follow the priority rule."""
+    return {
+        "work_type": "CM",
+        "pm_task": None,
+        "description": description,
+        "asset": asset,
+        "priority": priority,
+        "reported": reported,
+        "target_start": reported + timedelta(hours=4),
+        "target_finish": reported + timedelta(days=3),
+        "actual_start": start,
+        "actual_finish": finish,
+        "cancelled": False,
+        "labor_hours": labor_hours,
+        "material_cost": material_cost,
+        "failure_code": failure_code,
+        "failure_mode": failure_mode,
+        "episode_id": episode_id,
+        "shutdown_hours": 0.0,
+    }
+
+
 def cm_record(
     rng: np.random.Generator,
     asset: C.AssetSpec,
@@ -74,26 +126,22 @@ def cm_record(
     priority: int,
     episode_id: str | None,
 ) -> dict:
+    """The corrective work order of a failure mode (labour, then material drawn)."""
     hours = round(float(rng.uniform(3, 36)), 1)
-    return {
-        "work_type": "CM",
-        "pm_task": None,
-        "description": f"{fm.name} - {asset.name}",
-        "asset": asset,
-        "priority": priority,
-        "reported": reported,
-        "target_start": reported + timedelta(hours=4),
-        "target_finish": reported + timedelta(days=3),
-        "actual_start": start,
-        "actual_finish": finish,
-        "cancelled": False,
-        "labor_hours": hours,
-        "material_cost": round(float(rng.lognormal(6.3, 0.9)), 2),
-        "failure_code": fm.failure_code,
-        "failure_mode": fm.code,
-        "episode_id": episode_id,
-        "shutdown_hours": 0.0,
-    }
+    material = round(float(rng.lognormal(6.3, 0.9)), 2)
+    return corrective_record(
+        asset,
+        description=f"{fm.name} - {asset.name}",
+        priority=priority,
+        reported=reported,
+        start=start,
+        finish=finish,
+        labor_hours=hours,
+        material_cost=material,
+        failure_code=fm.failure_code,
+        failure_mode=fm.code,
+        episode_id=episode_id,
+    )
 
 
 SEVERITY_PRIORITY = {"critical": 1, "major": 2, "minor": 3}

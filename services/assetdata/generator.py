@@ -39,6 +39,7 @@ from services.assetdata.genbase import (
     Calendar,
     alert_matches,
     cm_record,
+    episode_record,
     iso,
     make_calendar,
     seeded_rng,
@@ -204,16 +205,7 @@ def _place_one(
                 continue
         busy[start - 8 * per_day : end + per_day] = True
         ramp = 0 if fm.onset == "step" else int((end - start) * float(rng.uniform(0.3, 0.5)))
-        return {
-            "asset": asset.name,
-            "equipment_id": asset.equipment_id,
-            "site": asset.site,
-            "failure_mode": fm.code,
-            "start_step": start,
-            "end_step": end,
-            "ramp_steps": ramp,
-            "ongoing": end >= n,
-        }
+        return episode_record(asset, fm, start, end, ramp, n)
     return None
 
 

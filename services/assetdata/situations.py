@@ -20,6 +20,8 @@ from services.assetdata.genbase import (
     Calendar,
     alert_matches,
     cm_record,
+    corrective_record,
+    episode_record,
     iso,
     seeded_rng,
     step_of,
@@ -161,17 +163,7 @@ def _place_persisting(
             continue
         busy[start - 8 * DAY : end + DAY] = True
         ramp = 0 if fm.onset == "step" else int((end - start) * float(rng.uniform(0.2, 0.35)))
-        return {
-            "asset": asset.name,
-            "equipment_id": asset.equipment_id,
-            "site": asset.site,
-            "failure_mode": fm.code,
-            "start_step": start,
-            "end_step": end,
-            "ramp_steps": ramp,
-            "ongoing": end >= n,
-            "persist": variant,
-        }
+        return {**episode_record(asset, fm, start, end, ramp, n), "persist": variant}
     return None
 
 
@@ -475,23 +467,19 @@ def _service_record(
 ) -> dict:
     hours = round((finish - start).total_seconds() / 3600 + float(rng.uniform(0.0, 1.0)), 1)
     return {
-        "work_type": "CM",
-        "pm_task": None,
-        "description": description,
-        "asset": asset,
-        "priority": 3,
-        "reported": reported,
-        "target_start": reported + timedelta(hours=4),
-        "target_finish": reported + timedelta(days=3),
-        "actual_start": start,
-        "actual_finish": finish,
-        "cancelled": False,
-        "labor_hours": hours,
-        "material_cost": material,
-        "failure_code": SENSOR_FAILURE_CODE[asset.asset_type],
-        "failure_mode": None,
-        "episode_id": None,
-        "shutdown_hours": 0.0,
+        **corrective_record(
+            asset,
+            description=description,
+            priority=3,
+            reported=reported,
+            start=start,
+            finish=finish,
+            labor_hours=hours,
+            material_cost=material,
+            failure_code=SENSOR_FAILURE_CODE[asset.asset_type],
+            failure_mode=None,
+            episode_id=None,
+        ),
         "_ref": ref,
     }
 
