@@ -23,6 +23,7 @@ from evaluator.scoring import (
     _clean,
     _names_the_failed_data,
     _same_target,
+    answer_grounding,
     repeated_after_success,
 )
 from evaluator.scrub import scrub
@@ -133,14 +134,16 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             codes.append("MAST-1.1-FORMAT")
         elif re.search(r"evidence=0\.00", score.clarity_justification.reason):
             codes.append("ARENA-NO-EVIDENCE")
-        if score.hallucinated_claims:
-            codes.append("ARENA-HALLUCINATION")
-        if (
+        wrong_result = (
             not score.task_completion.met
             and score.retrieval_accuracy.met
             and not isinstance(check, ClarifyCheck)
-            and not score.hallucinated_claims
+        )
+        if score.hallucinated_claims and not (
+            wrong_result and _only_numbers_ungrounded(scenario, records, answer)
         ):
+            codes.append("ARENA-HALLUCINATION")
+        elif wrong_result:
             codes.append("MAST-3.3")
         if premature or (
             "pairs=" in score.sequence_correctness.reason
@@ -231,7 +234,9 @@ def _root_causes(
         drop |= _GAVE_UP_SYMPTOMS
     if roots:
         drop |= _DATA_SYMPTOMS
-    if "ARENA-HALLUCINATION" in codes:  # wrong values are not the evidence either
+    if "ARENA-HALLUCINATION" in codes or ("MAST-3.3" in codes and score.hallucinated_claims):
+        # wrong values are not the evidence either (an ungrounded number
+        # that is the wrong result of the right data is MAST-3.3: detect)
         drop.add("ARENA-NO-EVIDENCE")
     if leaked_trace(answer):
         # values, ids and numbers of a leaked scratchpad (tool arguments, cut
@@ -241,6 +246,21 @@ def _root_causes(
         drop.add("MAST-1.1-FORMAT")  # the checker read the answer: not a failure to report
     kept = [c for c in codes if c not in drop]
     return kept or [c for c in codes if not (score.passed and c == "MAST-1.1-FORMAT")]
+
+
+def _only_numbers_ungrounded(
+    scenario: Scenario, records: list[ToolCallRecord], answer: str
+) -> bool:
+    """Every ungrounded claim of the answer is a number (no invented id,
+    name or timestamp, and the answer does claim something). Asked of a run
+    whose required data all came back right and whose result is wrong: the
+    ungrounded number is that wrong result, computed or reported wrongly
+    from the right data (MAST-3.3: a sign flipped, a scale or unit
+    confused), not a value invented without data (ARENA-HALLUCINATION,
+    which stays for invented entities and for a right result padded with
+    ungrounded figures)."""
+    g = answer_grounding(scenario, records, answer)
+    return g.hallucinated > 0 and all(k == "number" for k in g.kinds)
 
 
 def _argument_error(scenario: Scenario, records: list[ToolCallRecord]) -> bool:

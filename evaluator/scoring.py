@@ -442,6 +442,21 @@ def _claims_asked(scenario: Scenario) -> bool:
     return not isinstance(scenario.expectation.check, ClarifyCheck | InsufficientCheck)
 
 
+def answer_grounding(
+    scenario: Scenario, records: list[ToolCallRecord], answer: str
+) -> GroundingResult:
+    """The answer's claims against what is relevant to the question: calls
+    for the required data and lookups, not everything the run touched."""
+    relevant = relevant_calls(scenario.expectation.required_retrievals, records)
+    relevant += [
+        r
+        for r in records
+        if (canonical_tool(r.tool) in DISCOVERY_TOOLS or canonical_tool(r.tool) in WRITE_TOOLS)
+        and r not in relevant
+    ]
+    return ground_answer(answer, Evidence(scenario, relevant))
+
+
 def _score_execution(scenario: Scenario, run: ScenarioRun, result: AgentResult) -> ScenarioScore:
     answer = result.answer
     records = sorted(run.tool_calls, key=lambda r: r.seq)
@@ -455,16 +470,7 @@ def _score_execution(scenario: Scenario, run: ScenarioRun, result: AgentResult) 
     verification_o = verification_outcome(records, answer)
     verification = verification_dimension(verification_o)
     sequence = lineage_sequence(scenario, records, repeated_after_success(records))
-    # Claims are grounded in what is relevant to the question: calls for the
-    # required data and lookups, not everything the run touched.
-    relevant = relevant_calls(scenario.expectation.required_retrievals, records)
-    relevant += [
-        r
-        for r in records
-        if (canonical_tool(r.tool) in DISCOVERY_TOOLS or canonical_tool(r.tool) in WRITE_TOOLS)
-        and r not in relevant
-    ]
-    grounding = ground_answer(answer, Evidence(scenario, relevant))
+    grounding = answer_grounding(scenario, records, answer)
     no_claim = _claims_asked(scenario) and grounding.checked == 0 and not outcome.passed
     if no_claim:  # an answer that claims nothing where a result was asked for is no answer
         grounding = GroundingResult(checked=1, hallucinated=1, kinds=("no_claim",))
