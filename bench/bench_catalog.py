@@ -95,7 +95,7 @@ def sweep_pair(
     thresholds: list[float],
     exclusive: bool,
     exemplars: bool | None = None,
-    exemplar_params: tuple[float, float] | None = None,
+    exemplar_params: tuple[float, ...] | None = None,
 ) -> dict[float, dict]:
     clusters_a, truth_a, texts_a = submission(per_type, seeds[0], split, emb)
     n_a = len(texts_a)
@@ -112,6 +112,8 @@ def sweep_pair(
     extra: dict = dict(_texts(texts_b, emb, exemplars))
     if exemplar_params is not None:
         extra.update(exemplar_match=exemplar_params[0], exemplar_margin=exemplar_params[1])
+        if len(exemplar_params) > 2:  # the agreement margin (negative = off)
+            extra.update(exemplar_agree_margin=exemplar_params[2])
     out: dict[float, dict] = {}
     for t in thresholds:
         second = match_catalog(
@@ -155,7 +157,7 @@ def sweep(
     thresholds: list[float] = THRESHOLDS,
     exclusive: bool = False,
     exemplars: bool | None = None,
-    exemplar_params: tuple[float, float] | None = None,
+    exemplar_params: tuple[float, ...] | None = None,
 ) -> dict[float, dict]:
     """Mean over the seed pairs."""
     runs = [
@@ -260,8 +262,9 @@ def to_markdown(res: dict, cmd: str) -> str:
 def exemplar_grid(use_minilm: bool, points: str = "") -> dict:
     """Exemplar floor x margin on the dev phrasings only, at the threshold in
     code (choosing them: re-identified up, wrong merges not above the
-    centroid-only rule's). ``points``: "name:floor:margin[:min_members],..."
-    instead of the full grid."""
+    centroid-only rule's). ``points``: "name:floor:margin[:min_members[:agree]],..."
+    instead of the full grid; ``agree`` is the exemplar lead enough when the
+    centroid's nearest entry agrees (negative = off; default: in code)."""
     embedders = {"hash": CachingEmbedder(HashingEmbedder())}
     if use_minilm:
         from evaluator.embed import MiniLMEmbedder
@@ -272,11 +275,18 @@ def exemplar_grid(use_minilm: bool, points: str = "") -> dict:
     out: dict = {}
     for name, emb in embedders.items():
         grid = [
-            (float(p[1]), float(p[2]), int(p[3]) if len(p) > 3 else C.EXEMPLAR_MIN_MEMBERS)
+            (
+                float(p[1]),
+                float(p[2]),
+                int(p[3]) if len(p) > 3 else C.EXEMPLAR_MIN_MEMBERS,
+                float(p[4]) if len(p) > 4 else None,
+            )
             for p in chosen
             if p[0] == name
         ]
-        grid = grid or [(f, m, C.EXEMPLAR_MIN_MEMBERS) for f, m in full]
+        if chosen and not grid:
+            continue  # points given for the other embedder only
+        grid = grid or [(f, m, C.EXEMPLAR_MIN_MEMBERS, None) for f, m in full]
         if not grid:
             continue
         t = MATCH_SIMILARITY[name]
@@ -284,14 +294,14 @@ def exemplar_grid(use_minilm: bool, points: str = "") -> dict:
             key = f"{name}/{per_type}"
             out[key] = {"centroid_only": sweep(emb, "dev", per_type, [t], exemplars=False)[t]}
             print(key, "centroid only", out[key]["centroid_only"], flush=True)
-            for floor, margin, least in grid:
+            for floor, margin, least, agree in grid:
                 C.EXEMPLAR_MIN_MEMBERS, keep = least, C.EXEMPLAR_MIN_MEMBERS
-                row = sweep(
-                    emb, "dev", per_type, [t], exemplars=True, exemplar_params=(floor, margin)
-                )[t]
+                params = (floor, margin) if agree is None else (floor, margin, agree)
+                row = sweep(emb, "dev", per_type, [t], exemplars=True, exemplar_params=params)[t]
                 C.EXEMPLAR_MIN_MEMBERS = keep
-                out[key][f"{floor:.2f}/{margin:.2f}/{least}"] = row
-                print(key, floor, margin, least, row, flush=True)
+                label = f"{floor:.2f}/{margin:.2f}/{least}" + ("" if agree is None else f"/{agree}")
+                out[key][label] = row
+                print(key, floor, margin, least, agree, row, flush=True)
     return out
 
 

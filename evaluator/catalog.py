@@ -59,6 +59,21 @@ EXEMPLARS_PER_ENTRY = 6
 EXEMPLAR_MIN_MEMBERS = 5
 EXEMPLAR_MATCH: dict[str, float | None] = {"hash": None, "minilm": 0.50}
 EXEMPLAR_MARGIN: dict[str, float] = {"hash": 0.10, "minilm": 0.10}
+# Two views agreeing (issue 19, sixth round): when the entry the cluster's
+# statements are closest to by exemplar is also the entry its centroid is
+# closest to (below the centroid threshold), a smaller exemplar lead is
+# enough. The runner-up's score grows with the number of entries (a maximum
+# over more of them), so a fixed lead rejects more right matches as the
+# catalog grows; the centroid's agreement is independent evidence that the
+# leader is not a chance maximum. Chosen on the diagnosis benchmark's seen
+# defects and bench_catalog.py's dev phrasings (docs/benchmarks.md,
+# "Diagnosis", round 6): MiniLM, any agreed lead (0.0, 0.03, 0.05) named
+# the same seen defects (decimal_comma, number_words re-identified), 0.0
+# re-identified most on dev (60 per type 0.959 -> 0.971) with no wrong
+# merge at any; so agreement alone suffices (the floor still applies).
+# Hashing: agreement at floors 0.20-0.30 re-identified one more seen defect
+# but raised dev wrong merges (60 per type 0.089 -> 0.160): off (None).
+EXEMPLAR_AGREE_MARGIN: dict[str, float | None] = {"hash": None, "minilm": 0.0}
 EXEMPLAR_MAX_MEMBERS = 40  # statements of one cluster compared (the most central)
 KNOWN_AFTER_SUBMISSIONS = 3  # an emerging entry seen this often becomes "known"
 CENTROID_DECIMALS = 6
@@ -133,16 +148,27 @@ def _pick_exemplars(cl: StatementCluster, texts: Sequence[str], vecs: np.ndarray
 
 
 def _exemplar_choice(
-    members: np.ndarray, ex_vecs: list[np.ndarray], floor: float, margin: float
+    members: np.ndarray,
+    ex_vecs: list[np.ndarray],
+    floor: float,
+    margin: float,
+    agreed: int | None = None,
+    agree_margin: float | None = None,
 ) -> int | None:
     """Index of the entry whose exemplars the member vectors are closest to
     (mean over members of the best exemplar cosine), if it reaches ``floor``
-    and leads the runner-up by ``margin``."""
+    and leads the runner-up by ``margin`` -- or by ``agree_margin`` when it
+    is ``agreed``, the entry the cluster's centroid is closest to."""
     scores = np.array([float(np.mean(np.max(members @ ex.T, axis=1))) for ex in ex_vecs])
     order = np.argsort(-scores, kind="stable")
     best = scores[order[0]]
     second = scores[order[1]] if len(order) > 1 else 0.0
-    if best >= floor and best - second >= margin:
+    lead = best - second
+    if best < floor:
+        return None
+    if lead >= margin:
+        return int(order[0])
+    if agree_margin is not None and agreed == int(order[0]) and lead >= agree_margin:
         return int(order[0])
     return None
 
@@ -161,6 +187,7 @@ def match_catalog(
     embed: Callable[[list[str]], np.ndarray] | None = None,
     exemplar_match: float | None = None,
     exemplar_margin: float | None = None,
+    exemplar_agree_margin: float | None = None,
 ) -> CatalogMatch:
     """``one_cluster_per_entry`` is the previous rule (an entry taken by one
     cluster sends the next to its runner-up), kept only as the baseline of
@@ -177,6 +204,10 @@ def match_catalog(
         exemplar_match = EXEMPLAR_MATCH[family]
     if exemplar_margin is None:
         exemplar_margin = EXEMPLAR_MARGIN[family]
+    if exemplar_agree_margin is None:
+        exemplar_agree_margin = EXEMPLAR_AGREE_MARGIN[family]
+    elif exemplar_agree_margin < 0:  # a negative margin switches agreement off
+        exemplar_agree_margin = None
     use_exemplars = texts is not None and embed is not None
     match_by_exemplars = use_exemplars and exemplar_match is not None
     vecs = np.zeros((0, 1))
@@ -214,10 +245,12 @@ def match_catalog(
     for cl in clusters:
         count = len(cl.members)
         entry: CatalogEntry | None = None
+        nearest: str | None = None  # the novel entry nearest the centroid
         if cl.code and cl.code in by_code:
             entry = by_code[cl.code]
         elif not cl.code and len(novel_entries) and novel_mat.shape[1] == len(cl.centroid):
             sims = novel_mat @ _unit(cl.centroid.astype(np.float64))
+            nearest = novel_entries[int(np.argmax(sims))].key
             # Best entry only, even if another cluster of this submission
             # already matched it (their summaries are merged below): falling
             # through to the runner-up put a second phrasing of one failure
@@ -238,11 +271,14 @@ def match_catalog(
             and vecs.shape[1] == ex_vecs[0].shape[1]
         ):
             assert exemplar_match is not None
+            ex_keys = [e.key for e in ex_entries]
             j = _exemplar_choice(
                 vecs[_central_members(cl, vecs, EXEMPLAR_MAX_MEMBERS)],
                 ex_vecs,
                 exemplar_match,
                 exemplar_margin,
+                ex_keys.index(nearest) if nearest in ex_keys else None,
+                exemplar_agree_margin,
             )
             if j is not None:
                 entry = ex_entries[j]
