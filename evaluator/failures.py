@@ -17,6 +17,7 @@ from typing import Any
 
 from contracts.run import ScenarioRun
 from contracts.toollog import ToolCallRecord
+from evaluator.grounding import GroundingResult
 from evaluator.models import FailureStatement, ScenarioScore
 from evaluator.retrieval import DISCOVERY_TOOLS, canonical_tool
 from evaluator.scoring import (
@@ -139,9 +140,15 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             and score.retrieval_accuracy.met
             and not isinstance(check, ClarifyCheck)
         )
-        if score.hallucinated_claims and not (
-            wrong_result and _only_numbers_ungrounded(scenario, records, answer)
-        ):
+        claims = answer_grounding(scenario, records, answer) if score.hallucinated_claims else None
+        if claims is not None and claims.checked == 0:
+            # The score counts an answer that claims nothing where a result
+            # was asked for as ungrounded. It states no value or id at all:
+            # "ungrounded values", "incorrect result" or "no evidence for its
+            # result" would misname it; its format (and the reviewer) say
+            # what is wrong.
+            codes = [c for c in codes if c != "ARENA-NO-EVIDENCE"]
+        elif claims is not None and not (wrong_result and _only_numbers_ungrounded(claims)):
             codes.append("ARENA-HALLUCINATION")
         elif wrong_result:
             codes.append("MAST-3.3")
@@ -248,9 +255,7 @@ def _root_causes(
     return kept or [c for c in codes if not (score.passed and c == "MAST-1.1-FORMAT")]
 
 
-def _only_numbers_ungrounded(
-    scenario: Scenario, records: list[ToolCallRecord], answer: str
-) -> bool:
+def _only_numbers_ungrounded(g: GroundingResult) -> bool:
     """Every ungrounded claim of the answer is a number (no invented id,
     name or timestamp, and the answer does claim something). Asked of a run
     whose required data all came back right and whose result is wrong: the
@@ -259,7 +264,6 @@ def _only_numbers_ungrounded(
     confused), not a value invented without data (ARENA-HALLUCINATION,
     which stays for invented entities and for a right result padded with
     ungrounded figures)."""
-    g = answer_grounding(scenario, records, answer)
     return g.hallucinated > 0 and all(k == "number" for k in g.kinds)
 
 

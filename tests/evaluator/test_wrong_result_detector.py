@@ -45,3 +45,19 @@ def test_right_result_padded_with_figures_stays_a_hallucination() -> None:
 def test_without_the_data_a_wrong_number_is_no_wrong_computation() -> None:
     codes = codes_for("-420", calls=[])
     assert "MAST-3.3" not in codes
+
+
+REFUSAL = (
+    "I have gathered the relevant records, but I am not in a position to give a "
+    "definitive figure for this request; please consult an engineer."
+)
+
+
+def test_an_answer_that_claims_nothing_is_no_hallucination() -> None:
+    """The score counts a result-less answer as ungrounded; its statements
+    must not say it states ungrounded values, a wrong result or a result
+    without evidence: it states none."""
+    codes = codes_for(REFUSAL)
+    assert "ARENA-HALLUCINATION" not in codes
+    assert "MAST-3.3" not in codes and "ARENA-NO-EVIDENCE" not in codes
+    assert "MAST-1.1-FORMAT" in codes  # a number was asked for
