@@ -66,10 +66,11 @@ TOP = 2
 # reversed-window detector) and measured after it (--half fresh4 or all);
 # "fresh5": sixth-round ones, written and committed before the sixth round
 # and measured once after it (--half fresh5 or all; "seen" = every half but
-# fresh5, for tuning). The default ("both") leaves the fresh ones out so
-# that tuning runs never show them.
-HALVES = ("tune", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")
-UNSEEN = "fresh5"  # the batch not yet measured: --half seen leaves it out
+# fresh5, for tuning); "fresh6": seventh-round ones, the same way ("seen" =
+# every half but fresh6 from the seventh round on). The default ("both")
+# leaves the fresh ones out so that tuning runs never show them.
+HALVES = ("tune", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6")
+UNSEEN = "fresh6"  # the batch not yet measured: --half seen leaves it out
 
 
 @dataclass(frozen=True)
@@ -417,7 +418,9 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
             "seen from the fifth round on) + 7 fresh4 defects (written and committed before "
             "the fifth round, catalog exemplars and a reversed-window detector, measured once "
             "after it; seen from the sixth round on) + 8 fresh5 defects (written and committed "
-            "before the sixth round, measured once after it). "
+            "before the sixth round, measured once after it; seen from the seventh round on) + "
+            "8 fresh6 defects (written and committed before the seventh round, measured once "
+            "after it). "
             f"Runs: `{first['path']}` path, {first['set']} set, "
             f"{first['scenarios']} of {first['scenarios_in_set']} scenarios (those the "
             "defect-free baseline passes). Statements: detectors + the LLM extractor through "
@@ -439,7 +442,8 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
                     "fresh2": " (seen from round 4)",
                     "fresh3": " (seen from round 5)",
                     "fresh4": " (seen from round 6)",
-                    "fresh5": " (measured once)",
+                    "fresh5": " (seen from round 7)",
+                    "fresh6": " (measured once)",
                 }.get(half, "")
                 lines.append(
                     f"| {emb} | {half}{note} | "

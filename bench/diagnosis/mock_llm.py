@@ -1279,6 +1279,216 @@ PATTERNS: dict[str, list[tuple[str, str]]] = {
             "The [final|returned] [text|answer] [still|literally] [reads|contains] the [template|format] [variable|field name] [rather than|instead of] its [value|content].",
         ),
     ],
+    # seventh-round fresh defects (half "fresh6"): written before the seventh
+    # round of evaluator changes, never looked at while tuning
+    "lowercase_names": [
+        (
+            "Names sent in the wrong case",
+            "{S} [lower-cased|sent in lower case] the site and asset names in its data calls{X}.",
+        ),
+        (
+            "Identifier case not preserved",
+            "The [query|request] [used|carried] 'chiller'-style lower-case [identifiers|names] that do not match the [catalog|registered] names, so the [data|records] did not come back.",
+        ),
+        (
+            "Asset name casing mismatch",
+            "{S} [changed|altered] the capitalisation of the equipment name between the lookup and the data request{X}.",
+        ),
+        (
+            "Case-sensitive ids mangled",
+            "[Case-sensitive|Exact] asset and site [identifiers|keys] were [normalised|converted] to lower case before [querying|the call], which the [service|tool] does not [recognise|match].",
+        ),
+        (
+            "Lower-cased equipment names",
+            "{S} [queried|asked for] the [asset|equipment] under a lower-case spelling of its name{X}.",
+        ),
+        (
+            "Identifier normalisation broke the lookup",
+            "[Normalising|Folding] the [names|identifiers] to lower case made the [data|history] [request|call] [miss|fail to find] the [asset|equipment] the [task|question] [named|meant].",
+        ),
+    ],
+    "timezone_shift": [
+        (
+            "Time window shifted by the time zone",
+            "{S} [sent|passed] the timestamps five hours early, as local time written as UTC{X}.",
+        ),
+        (
+            "Timezone offset applied to the window",
+            "The [queried|requested] [window|period] is [offset|displaced] by several hours from the one [asked for|requested], because of a [time zone|UTC] conversion.",
+        ),
+        (
+            "Local time mistaken for UTC",
+            "{S} [converted|shifted] the requested times into [local|Eastern] time before calling the tool{X}.",
+        ),
+        (
+            "Hours-off timestamps in the request",
+            "[Start|Begin] and end [times|timestamps] in the [call|query] are [hours|five hours] [before|earlier than] the ones in the [task|question], so [other|different] readings were [read|used].",
+        ),
+        (
+            "Wrong UTC offset",
+            "{S} [applied|used] a wrong UTC offset to the window it queried{X}.",
+        ),
+        (
+            "Shifted query period",
+            "The [data|readings] [come from|cover] a [period|window] [moved|shifted] by the [time zone|clock] difference, not the one the [user|task] [gave|specified].",
+        ),
+    ],
+    "open_window": [
+        (
+            "Window end missing from the query",
+            "{S} [omitted|left out] the end of the time window in its data request{X}.",
+        ),
+        (
+            "Unbounded date range",
+            "The [request|query] [gave|had] only a start [date|time], so the [tool|service] [returned|read] [data|readings] [well past|beyond] the [requested|asked] period.",
+        ),
+        (
+            "No end date passed",
+            "{S} [never sent|did not send] an end [time|date] to the tool{X}.",
+        ),
+        (
+            "Open-ended period queried",
+            "[Without|Lacking] an [upper|end] bound, the [query|call] [covered|included] [everything|all data] after the start, not [just|only] the [window|interval] in the [task|question].",
+        ),
+        (
+            "Missing upper bound on time",
+            "{S} [queried|requested] an open-ended window, [dropping|forgetting] its end{X}.",
+        ),
+        (
+            "Data beyond the requested period",
+            "The [result|answer] [includes|mixes in] [readings|records] from after the [end|close] of the requested [window|period], [since|because] no end was [given|set].",
+        ),
+    ],
+    "empty_means_none": [
+        (
+            "Empty result taken as no data",
+            "{S} [concluded|declared] that no records exist after a single empty response, without retrying{X}.",
+        ),
+        (
+            "Premature 'nothing found' conclusion",
+            "[One|A single] empty [reply|result] was [taken|treated] as proof that [there is|no such] data, and the [answer|reply] [states|asserts] it as a fact.",
+        ),
+        (
+            "No retry on empty response",
+            "{S} [did not|never] [retry|repeat] the call that came back empty and [reported|said] there was nothing{X}.",
+        ),
+        (
+            "Confident absence claim",
+            "The [answer|response] [confidently|flatly] [says|claims] no [records|readings] exist, [although|while] the [tool|service] had [merely|only] returned an empty [page|result] once.",
+        ),
+        (
+            "Empty reply reported as final",
+            "{S} [treated|took] an empty [response|reply] as the final answer{X}.",
+        ),
+        (
+            "Transient empty result not handled",
+            "A [transient|temporary] empty [result|response] [ended|closed] the [task|run] with a [definite|categorical] 'nothing to report' [instead of|rather than] another [attempt|try].",
+        ),
+    ],
+    "json_with_preamble": [
+        (
+            "JSON wrapped in prose and a code fence",
+            "{S} [put|placed] the JSON after an introductory sentence, inside a markdown code block{X}.",
+        ),
+        (
+            "Answer is not bare JSON",
+            "The [reply|response] [begins|starts] with a [sentence|line of text] and [fences|backticks], so it cannot be [parsed|read] as the [JSON|object] [requested|asked for].",
+        ),
+        (
+            "Markdown around the JSON",
+            "{S} [formatted|decorated] its JSON answer as a chat message with markdown{X}.",
+        ),
+        (
+            "Introductory text before the object",
+            "[Text|Prose] [preceding|before] the [object|JSON] and [triple backticks|code fences] [around|enclosing] it [break|prevent] [parsing|machine reading].",
+        ),
+        (
+            "Chatty JSON answer",
+            "{S} [returned|wrote] 'Here is the JSON' followed by a fenced block instead of the object alone{X}.",
+        ),
+        (
+            "Non-parseable JSON reply",
+            "The [output|answer] [mixes|combines] [natural language|explanation] and a [code block|fenced snippet] where [pure|plain] JSON was [expected|required].",
+        ),
+    ],
+    "units_in_json": [
+        (
+            "Numbers given as strings with units",
+            "{S} [wrote|put] the numeric fields of the JSON as strings with a unit attached{X}.",
+        ),
+        (
+            "Unit suffix in numeric fields",
+            "The [JSON|object] [carries|holds] [values|numbers] like '12.5 degF' [where|in fields where] [plain|bare] numbers were [expected|required].",
+        ),
+        (
+            "Quoted values with units",
+            "{S} [quoted|stringified] its numbers and [appended|added] units to them in the JSON{X}.",
+        ),
+        (
+            "Numeric field type wrong",
+            "[Numeric|Number] [fields|keys] of the [answer|object] are [strings|text] [with|including] a [unit|measurement] [label|suffix], not [numbers|numeric values].",
+        ),
+        (
+            "Units mixed into values",
+            "{S} [mixed|merged] the measurement unit into each JSON value{X}.",
+        ),
+        (
+            "JSON values not machine-readable",
+            "The [reported|returned] [values|figures] [cannot|can't] be [read|used] as numbers because [a unit|unit text] is [attached|glued] to each [one|of them].",
+        ),
+    ],
+    "duplicate_ids": [
+        (
+            "Every id listed twice",
+            "{S} [listed|repeated] each identifier twice in the answer{X}.",
+        ),
+        (
+            "Duplicated entries in the id list",
+            "The [list|answer] [contains|has] [duplicates|repeated entries]: each [asset|id] [appears|occurs] two times.",
+        ),
+        (
+            "Repeated identifiers",
+            "{S} [returned|gave] a list with every asset named [twice|two times]{X}.",
+        ),
+        (
+            "List not deduplicated",
+            "[No|Missing] [deduplication|de-duplication]: the [returned|reported] [ids|names] [come|are given] in [pairs|doubles].",
+        ),
+        (
+            "Doubled list items",
+            "{S} [doubled|duplicated] the items of the id list it reported{X}.",
+        ),
+        (
+            "Id list with repeats",
+            "Each [identifier|name] in the [reply|answer] is [repeated|written out] [once more|again] right after itself.",
+        ),
+    ],
+    "all_site_assets": [
+        (
+            "Listed every asset instead of the matching ones",
+            "{S} [returned|listed] all assets of the site rather than those that answer the question{X}.",
+        ),
+        (
+            "Unfiltered asset list",
+            "The [answer|reply] [contains|gives] the [whole|full] [asset|equipment] [inventory|list], [without|with no] [filtering|selection] by the [criterion|condition] [asked|requested].",
+        ),
+        (
+            "No selection applied to the ids",
+            "{S} [did not|never] [filter|narrow] the asset lookup to the ids the task asked for{X}.",
+        ),
+        (
+            "Entire lookup dumped as the answer",
+            "[Instead of|Rather than] the [matching|relevant] [ids|assets], the [response|answer] [dumps|copies] [everything|every name] the asset [lookup|listing] returned.",
+        ),
+        (
+            "Over-inclusive id list",
+            "{S} [included|named] assets that do not meet the [condition|criterion] in its answer{X}.",
+        ),
+        (
+            "Id list not restricted to the question",
+            "The [listed|reported] [ids|names] [cover|span] [all|every] [equipment|asset] at the [site|plant], not [only|just] those the [question|task] [is about|concerns].",
+        ),
+    ],
 }
 
 # Generic symptoms any failed run may show (split the same way).

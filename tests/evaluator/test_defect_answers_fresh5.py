@@ -54,7 +54,7 @@ def test_every_fresh5_defect_has_an_agent_mode_and_reviewer_phrasings(agent: Mod
         assert name in agent.MODES
         assert d.get("codes") or d.get("novel")
         assert len(mock_llm.PATTERNS[name]) == 6  # 3 tune + 3 held-out phrasings
-    assert bench_diagnosis.UNSEEN == "fresh5" and "fresh5" in bench_diagnosis.HALVES
+    assert "fresh5" in bench_diagnosis.HALVES  # measured in round 6; seen from round 7
 
 
 def test_us_date_format_rewrites_dates_of_every_call(agent: ModuleType, monkeypatch) -> None:

@@ -374,6 +374,54 @@ def crashes_on_tool_error(tools, tool, args, expect_rows=None, lookup=False):
     return data
 
 
+# ---- fresh held-out defects, seventh round (issue 19) ---------------------------------
+# Written, with their expected diagnosis in defects.yaml (half "fresh6"),
+# before the seventh round of evaluator changes; measured once, after them.
+NAME_KEYS = ("asset_id", "site_name")
+
+
+def lowercase_names(tools, tool, args, expect_rows=None, lookup=False):
+    """Data calls send the site and asset names in lower case ("chiller 6",
+    "main"); the name lookups use them as written."""
+    if tool not in LOOKUPS:
+        args = {
+            k: v.lower() if k in NAME_KEYS and isinstance(v, str) else v for k, v in args.items()
+        }
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+def timezone_shift(tools, tool, args, expect_rows=None, lookup=False):
+    """Every timestamp with a time of day is sent five hours early (local
+    US Eastern time written as if it were UTC); plain dates are kept."""
+    shifted = dict(args)
+    for key in DATE_KEYS:
+        value = shifted.get(key)
+        m = isinstance(value, str) and re.match(r"(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})", value)
+        if m:
+            when = b.datetime.fromisoformat(m.group(0)) - b.timedelta(hours=5)
+            shifted[key] = when.strftime("%Y-%m-%dT%H:%M") + value[len(m.group(0)) :]
+    return ORIGINAL_CALL(tools, tool, shifted, expect_rows=expect_rows, lookup=lookup)
+
+
+def open_window(tools, tool, args, expect_rows=None, lookup=False):
+    """Every time window is sent without its end (only the start), so the
+    tool reads on past the end of the window asked for."""
+    kept = {k: v for k, v in args.items() if k not in ("final", "date_to")}
+    return ORIGINAL_CALL(tools, tool, kept, expect_rows=expect_rows, lookup=lookup)
+
+
+def empty_means_none(tools, tool, args, expect_rows=None, lookup=False):
+    """An empty result is never retried: the agent answers at once, as a
+    fact, that no such records exist (errors are still retried)."""
+    status, data = tools._post(tool, args)
+    _record(tools, tool, args, status, data)
+    if _ok(status, data) and (not expect_rows or b._nonempty(data, expect_rows)):
+        return data
+    if _ok(status, data):
+        raise Bail("No matching records exist for this request, so there is nothing to report.")
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
 PATCHED_CALLS = {
     "never_retries": never_retries,
     "claims_success": claims_success,
@@ -396,6 +444,10 @@ PATCHED_CALLS = {
     "us_date_format": us_date_format,
     "swaps_analysis_tool": swaps_analysis_tool,
     "crashes_on_tool_error": crashes_on_tool_error,
+    "lowercase_names": lowercase_names,
+    "timezone_shift": timezone_shift,
+    "open_window": open_window,
+    "empty_means_none": empty_means_none,
 }
 CURRENT = {}
 
@@ -722,6 +774,72 @@ def unfilled_template(answer):
     return out + (sep + note if sep else "")
 
 
+# seventh round ("fresh6")
+def json_with_preamble(answer):
+    """JSON answers introduced by a sentence and put in a markdown code
+    fence, as a chat reply would show them."""
+    if CURRENT["fmt"] != "json":
+        return answer
+    head, sep, note = answer.partition("\n(Note:")
+    fenced = "Here is the JSON you asked for:\n```json\n" + head.strip() + "\n```"
+    return fenced + (sep + note if sep else "")
+
+
+def _unit():
+    low = CURRENT["low"]
+    for word, unit in (("temperature", "degF"), ("power", "kW"), ("flow", "gpm")):
+        if word in low:
+            return unit
+    return "units"
+
+
+def units_in_json(answer):
+    """JSON answers with every number written as a string with a unit
+    ("12.5 degF")."""
+    if CURRENT["fmt"] != "json":
+        return answer
+    head, sep, note = answer.partition("\n(Note:")
+    try:
+        obj = json.loads(head)
+    except ValueError:
+        return answer
+    if not isinstance(obj, dict):
+        return answer
+    unit = _unit()
+    out = {
+        k: f"{b.fmt(v)} {unit}" if isinstance(v, int | float) and not isinstance(v, bool) else v
+        for k, v in obj.items()
+    }
+    return json.dumps(out) + (sep + note if sep else "")
+
+
+def duplicate_ids(answer):
+    """When a list of ids is asked for, every id is listed twice."""
+    if CURRENT["fmt"] != "ids":
+        return answer
+    head, sep, note = answer.partition("\n(Note:")
+    ids = [x.strip() for x in head.split(",") if x.strip()]
+    if not ids:
+        return answer
+    return ", ".join(x for x in ids for _ in range(2)) + (sep + note if sep else "")
+
+
+def all_site_assets(answer):
+    """When a list of ids is asked for, every asset any asset lookup
+    returned is listed instead of the ones that answer the question."""
+    if CURRENT["fmt"] != "ids":
+        return answer
+    names = []
+    for step in CURRENT["tools"].trajectory:
+        if step["tool"] == "iot.assets":
+            names += re.findall(r'"asset_id": "([^"]+)"', step["observation"])
+    names = list(dict.fromkeys(names))
+    if not names:
+        return answer
+    head, sep, note = answer.partition("\n(Note:")
+    return ", ".join(names) + (sep + note if sep else "")
+
+
 ANSWER_DEFECTS = {
     "wrong_format": wrong_format,
     "unit_confusion": unit_confusion,
@@ -745,6 +863,10 @@ ANSWER_DEFECTS = {
     "hedged_range": hedged_range,
     "adds_typical_range": adds_typical_range,
     "unfilled_template": unfilled_template,
+    "json_with_preamble": json_with_preamble,
+    "units_in_json": units_in_json,
+    "duplicate_ids": duplicate_ids,
+    "all_site_assets": all_site_assets,
 }
 
 

@@ -1,0 +1,158 @@
+"""The seventh-round (fresh6) defect agents of the diagnosis benchmark do to
+an answer, or to a call, exactly what bench/diagnosis/defects.yaml says
+(issue 19): a fixture that silently did nothing would make its defect look
+"named" or "missed" for the wrong reason."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+AGENT = ROOT / "bench" / "diagnosis" / "agents" / "defect_agent.py"
+
+
+@pytest.fixture(scope="module")
+def agent() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("defect_agent_fresh6", AGENT)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class FakeTools:
+    """Records what a patched call sends; answers from a script."""
+
+    def __init__(self, replies: dict[str, tuple[int, Any]]) -> None:
+        self.replies = replies
+        self.sent: list[tuple[str, dict[str, Any]]] = []
+        self.plan: list[dict[str, Any]] = []
+        self.trajectory: list[dict[str, Any]] = []
+        self.problems: list[str] = []
+
+    def _post(self, tool: str, args: dict[str, Any]) -> tuple[int, Any]:
+        self.sent.append((tool, args))
+        return self.replies.get(tool, (200, {"ok": True}))
+
+
+@pytest.fixture
+def sent(agent: ModuleType, monkeypatch) -> list[tuple[str, dict[str, Any]]]:
+    calls: list[tuple[str, dict[str, Any]]] = []
+
+    def original(tools, tool, args, expect_rows=None, lookup=False):
+        calls.append((tool, args))
+        return {}
+
+    monkeypatch.setattr(agent, "ORIGINAL_CALL", original)
+    return calls
+
+
+def test_every_fresh6_defect_has_an_agent_mode_and_reviewer_phrasings(agent: ModuleType) -> None:
+    from bench import bench_diagnosis
+    from bench.diagnosis import mock_llm
+
+    defects = yaml.safe_load((ROOT / "bench" / "diagnosis" / "defects.yaml").read_text())
+    fresh6 = [n for n, d in defects["defects"].items() if d["half"] == "fresh6"]
+    assert len(fresh6) >= 8
+    for name in fresh6:
+        d = defects["defects"][name]
+        assert name in agent.MODES
+        assert d.get("codes") or d.get("novel")
+        assert len(mock_llm.PATTERNS[name]) == 6  # 3 tune + 3 held-out phrasings
+    assert bench_diagnosis.UNSEEN == "fresh6" and "fresh6" in bench_diagnosis.HALVES
+
+
+def test_lowercase_names_only_in_data_calls(agent: ModuleType, sent) -> None:
+    agent.lowercase_names(None, "iot.assets", {"site_name": "MAIN"})
+    agent.lowercase_names(
+        None, "iot.history", {"site_name": "MAIN", "asset_id": "Chiller 6", "start": "2026-01-01"}
+    )
+    assert sent == [
+        ("iot.assets", {"site_name": "MAIN"}),
+        ("iot.history", {"site_name": "main", "asset_id": "chiller 6", "start": "2026-01-01"}),
+    ]
+
+
+def test_timezone_shift_moves_times_five_hours_early(agent: ModuleType, sent) -> None:
+    agent.timezone_shift(
+        None,
+        "iot.history",
+        {"start": "2026-02-01T03:00:00", "final": "2026-02-01T12:30", "x": "2026-02-01T03:00"},
+    )
+    agent.timezone_shift(None, "wo.list_workorders", {"date_from": "2025-03-04"})
+    assert sent == [
+        (
+            "iot.history",
+            {"start": "2026-01-31T22:00:00", "final": "2026-02-01T07:30", "x": "2026-02-01T03:00"},
+        ),
+        ("wo.list_workorders", {"date_from": "2025-03-04"}),
+    ]
+
+
+def test_open_window_drops_the_end(agent: ModuleType, sent) -> None:
+    agent.open_window(None, "iot.history", {"asset_id": "A", "start": "s", "final": "f"})
+    agent.open_window(None, "wo.list_events", {"date_from": "a", "date_to": "b"})
+    assert sent == [
+        ("iot.history", {"asset_id": "A", "start": "s"}),
+        ("wo.list_events", {"date_from": "a"}),
+    ]
+
+
+def test_empty_means_none_answers_at_once_on_an_empty_result(agent: ModuleType, sent) -> None:
+    tools = FakeTools({"iot.history": (200, {"observations": []})})
+    with pytest.raises(agent.Bail) as exc:
+        agent.empty_means_none(tools, "iot.history", {}, expect_rows="observations")
+    assert "No matching records exist" in exc.value.answer
+    assert len(tools.sent) == 1 and not sent  # never retried
+    tools = FakeTools({"iot.history": (200, {"observations": [1]})})
+    assert agent.empty_means_none(tools, "iot.history", {}, expect_rows="observations") == {
+        "observations": [1]
+    }
+    tools = FakeTools({"iot.history": (503, {"detail": "down"})})
+    agent.empty_means_none(tools, "iot.history", {"a": 1}, expect_rows="observations")
+    assert sent == [("iot.history", {"a": 1})]  # errors go to the retrying call
+
+
+def test_json_with_preamble_fences_the_object(agent: ModuleType) -> None:
+    agent.CURRENT.update(fmt="json")
+    out = agent.json_with_preamble('{"exceeds": true}\n(Note: w.)')
+    assert out == 'Here is the JSON you asked for:\n```json\n{"exceeds": true}\n```\n(Note: w.)'
+    agent.CURRENT.update(fmt="number")
+    assert agent.json_with_preamble("12.5") == "12.5"
+
+
+def test_units_in_json_stringifies_numbers_with_a_unit(agent: ModuleType) -> None:
+    agent.CURRENT.update(fmt="json", low="forecast the supply temperature")
+    out = json.loads(agent.units_in_json('{"peak_forecast": 3.25, "exceeds": false, "n": 4}'))
+    assert out == {"peak_forecast": "3.25 degF", "exceeds": False, "n": "4 degF"}
+    agent.CURRENT.update(fmt="ids")
+    assert agent.units_in_json("Chiller 1") == "Chiller 1"
+
+
+def test_duplicate_ids_lists_each_id_twice(agent: ModuleType) -> None:
+    agent.CURRENT.update(fmt="ids")
+    assert agent.duplicate_ids("Chiller 1, Chiller 2\n(Note: x.)") == (
+        "Chiller 1, Chiller 1, Chiller 2, Chiller 2\n(Note: x.)"
+    )
+    agent.CURRENT.update(fmt="number")
+    assert agent.duplicate_ids("12") == "12"
+
+
+def test_all_site_assets_lists_every_looked_up_asset(agent: ModuleType) -> None:
+    tools = FakeTools({})
+    obs = json.dumps({"assets": [{"asset_id": "Chiller 1"}, {"asset_id": "Chiller 2"}]})
+    tools.trajectory = [
+        {"tool": "iot.assets", "arguments": {}, "observation": f"HTTP 200: {obs}"},
+        {"tool": "iot.history", "arguments": {}, "observation": 'HTTP 200: {"asset_id": "X"}'},
+    ]
+    agent.CURRENT.update(fmt="ids", tools=tools)
+    assert agent.all_site_assets("Chiller 2") == "Chiller 1, Chiller 2"
+    tools.trajectory = []
+    assert agent.all_site_assets("Chiller 2") == "Chiller 2"
