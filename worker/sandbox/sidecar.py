@@ -29,6 +29,7 @@ import requests
 from contracts.toollog import RunPlan
 from services.settings import Settings
 from worker.sandbox import hardening
+from worker.sandbox.oom import oom_killed
 
 # The line the service prints on stdout once its port is bound (and only
 # then), followed by its /healthz facts as JSON (services/assetdata/__main__.py).
@@ -220,7 +221,7 @@ def death(sidecar: Any, settings: Settings) -> Death | None:
     if sidecar.status == "running":
         return None
     state = sidecar.attrs.get("State") or {}
-    if state.get("OOMKilled"):
+    if oom_killed(sidecar, state.get("ExitCode")):
         mib = settings.sidecar_memory_bytes // 1024**2
         return Death(
             True,
