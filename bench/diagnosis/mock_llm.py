@@ -1281,30 +1281,30 @@ PATTERNS: dict[str, list[tuple[str, str]]] = {
     ],
     # seventh-round fresh defects (half "fresh6"): written before the seventh
     # round of evaluator changes, never looked at while tuning
-    "lowercase_names": [
+    "split_names": [
         (
-            "Names sent in the wrong case",
-            "{S} [lower-cased|sent in lower case] the site and asset names in its data calls{X}.",
+            "Asset name truncated in the query",
+            "{S} [sent|passed] only the first word of the asset name to the data tool{X}.",
         ),
         (
-            "Identifier case not preserved",
-            "The [query|request] [used|carried] 'chiller'-style lower-case [identifiers|names] that do not match the [catalog|registered] names, so the [data|records] did not come back.",
+            "Identifier cut at the first space",
+            "The [request|call] [named|carried] a [partial|cut-off] [equipment|asset] name, [missing|without] its number, so the [service|tool] could not [find|resolve] it.",
         ),
         (
-            "Asset name casing mismatch",
-            "{S} [changed|altered] the capitalisation of the equipment name between the lookup and the data request{X}.",
+            "Incomplete asset identifier",
+            "{S} [dropped|lost] the unit number of the asset when calling the tool{X}.",
         ),
         (
-            "Case-sensitive ids mangled",
-            "[Case-sensitive|Exact] asset and site [identifiers|keys] were [normalised|converted] to lower case before [querying|the call], which the [service|tool] does not [recognise|match].",
+            "Whitespace split broke the argument",
+            "[Splitting|Tokenising] the [name|argument] on [spaces|whitespace] [left|kept] [only|just] its first [part|token], which [matches|names] no single [asset|unit].",
         ),
         (
-            "Lower-cased equipment names",
-            "{S} [queried|asked for] the [asset|equipment] under a lower-case spelling of its name{X}.",
+            "Partial equipment name in tool call",
+            "{S} [queried|asked for] a generic equipment type instead of the specific unit{X}.",
         ),
         (
-            "Identifier normalisation broke the lookup",
-            "[Normalising|Folding] the [names|identifiers] to lower case made the [data|history] [request|call] [miss|fail to find] the [asset|equipment] the [task|question] [named|meant].",
+            "Asset argument missing its number",
+            "The [data|history] [call|request] [used|had] [an incomplete|a shortened] asset [argument|name], [unlike|different from] the [full|whole] name the lookup [returned|gave].",
         ),
     ],
     "timezone_shift": [
@@ -1359,6 +1359,32 @@ PATTERNS: dict[str, list[tuple[str, str]]] = {
             "The [result|answer] [includes|mixes in] [readings|records] from after the [end|close] of the requested [window|period], [since|because] no end was [given|set].",
         ),
     ],
+    "prior_year": [
+        (
+            "Queried the wrong year",
+            "{S} [requested|fetched] data for the same dates one year earlier than asked{X}.",
+        ),
+        (
+            "Year off by one in the window",
+            "The [queried|requested] [window|period] [has|carries] the right month and day but the [previous|prior] year, so the [data|readings] [belong to|describe] [another|a different] period.",
+        ),
+        (
+            "Date range a year early",
+            "{S} [used|sent] a date range shifted back by a year{X}.",
+        ),
+        (
+            "Stale year in the request",
+            "[An outdated|A stale] year [appears|was used] in the [tool|data] [arguments|call], [presumably|probably] [copied|taken] from an example, [instead of|rather than] the year in the [task|question].",
+        ),
+        (
+            "Wrong year in the time window",
+            "{S} [got|put] the wrong year into the time window it queried{X}.",
+        ),
+        (
+            "Data from the previous year",
+            "The [answer|result] is [computed|based] on [records|readings] from one year [before|earlier than] the [requested|asked] [window|period].",
+        ),
+    ],
     "empty_means_none": [
         (
             "Empty result taken as no data",
@@ -1385,108 +1411,82 @@ PATTERNS: dict[str, list[tuple[str, str]]] = {
             "A [transient|temporary] empty [result|response] [ended|closed] the [task|run] with a [definite|categorical] 'nothing to report' [instead of|rather than] another [attempt|try].",
         ),
     ],
-    "json_with_preamble": [
+    "id_numbers_only": [
         (
-            "JSON wrapped in prose and a code fence",
-            "{S} [put|placed] the JSON after an introductory sentence, inside a markdown code block{X}.",
+            "Ids reduced to bare numbers",
+            "{S} [gave|listed] only the numbers of the ids, without the equipment names{X}.",
         ),
         (
-            "Answer is not bare JSON",
-            "The [reply|response] [begins|starts] with a [sentence|line of text] and [fences|backticks], so it cannot be [parsed|read] as the [JSON|object] [requested|asked for].",
+            "Asset names stripped from the list",
+            "The [list|answer] [holds|contains] [bare|plain] [numbers|digits] [where|in place of] [full|complete] [asset|equipment] identifiers were [expected|asked for].",
         ),
         (
-            "Markdown around the JSON",
-            "{S} [formatted|decorated] its JSON answer as a chat message with markdown{X}.",
+            "Incomplete identifiers in the answer",
+            "{S} [dropped|omitted] the name part of every identifier it reported{X}.",
         ),
         (
-            "Introductory text before the object",
-            "[Text|Prose] [preceding|before] the [object|JSON] and [triple backticks|code fences] [around|enclosing] it [break|prevent] [parsing|machine reading].",
+            "Numeric fragments instead of ids",
+            "[Only|Just] the [trailing|numeric] [part|suffix] of each [id|identifier] [survives|remains] in the [reply|answer], which [cannot|does not] [identify|name] the [assets|units].",
         ),
         (
-            "Chatty JSON answer",
-            "{S} [returned|wrote] 'Here is the JSON' followed by a fenced block instead of the object alone{X}.",
+            "Unit numbers without asset names",
+            "{S} [answered|replied] with unit numbers alone instead of the asset identifiers{X}.",
         ),
         (
-            "Non-parseable JSON reply",
-            "The [output|answer] [mixes|combines] [natural language|explanation] and a [code block|fenced snippet] where [pure|plain] JSON was [expected|required].",
-        ),
-    ],
-    "units_in_json": [
-        (
-            "Numbers given as strings with units",
-            "{S} [wrote|put] the numeric fields of the JSON as strings with a unit attached{X}.",
-        ),
-        (
-            "Unit suffix in numeric fields",
-            "The [JSON|object] [carries|holds] [values|numbers] like '12.5 degF' [where|in fields where] [plain|bare] numbers were [expected|required].",
-        ),
-        (
-            "Quoted values with units",
-            "{S} [quoted|stringified] its numbers and [appended|added] units to them in the JSON{X}.",
-        ),
-        (
-            "Numeric field type wrong",
-            "[Numeric|Number] [fields|keys] of the [answer|object] are [strings|text] [with|including] a [unit|measurement] [label|suffix], not [numbers|numeric values].",
-        ),
-        (
-            "Units mixed into values",
-            "{S} [mixed|merged] the measurement unit into each JSON value{X}.",
-        ),
-        (
-            "JSON values not machine-readable",
-            "The [reported|returned] [values|figures] [cannot|can't] be [read|used] as numbers because [a unit|unit text] is [attached|glued] to each [one|of them].",
+            "Id list lost its prefixes",
+            "The [reported|returned] [identifiers|ids] [lack|are missing] their [name|type] [prefix|part], [leaving|giving] [ambiguous|meaningless] [numbers|digits].",
         ),
     ],
-    "duplicate_ids": [
+    "json_missing_field": [
         (
-            "Every id listed twice",
-            "{S} [listed|repeated] each identifier twice in the answer{X}.",
+            "JSON answer missing a field",
+            "{S} [omitted|left out] one of the [required|requested] fields from the JSON answer{X}.",
         ),
         (
-            "Duplicated entries in the id list",
-            "The [list|answer] [contains|has] [duplicates|repeated entries]: each [asset|id] [appears|occurs] two times.",
+            "Incomplete JSON object",
+            "The [object|JSON] [returned|reported] [lacks|is missing] a [key|field] the [task|schema] [asks for|requires].",
         ),
         (
-            "Repeated identifiers",
-            "{S} [returned|gave] a list with every asset named [twice|two times]{X}.",
+            "Required key absent",
+            "{S} [returned|produced] JSON without the last of the [expected|requested] keys{X}.",
         ),
         (
-            "List not deduplicated",
-            "[No|Missing] [deduplication|de-duplication]: the [returned|reported] [ids|names] [come|are given] in [pairs|doubles].",
+            "Schema field dropped",
+            "[One|A] [required|expected] [field|property] [never|does not] [appears|appear] in the [answer|output] [object|JSON], [though|although] the others are [present|there].",
         ),
         (
-            "Doubled list items",
-            "{S} [doubled|duplicated] the items of the id list it reported{X}.",
+            "Partial JSON record",
+            "{S} [wrote|emitted] an incomplete record, with a field missing{X}.",
         ),
         (
-            "Id list with repeats",
-            "Each [identifier|name] in the [reply|answer] is [repeated|written out] [once more|again] right after itself.",
+            "Output JSON incomplete",
+            "The [reply|response] [is|was] [valid|well-formed] JSON but [drops|misses] a [field|key] [that|which] the [question|request] [needs|wants].",
         ),
     ],
-    "all_site_assets": [
+    "inverted_boolean": [
         (
-            "Listed every asset instead of the matching ones",
-            "{S} [returned|listed] all assets of the site rather than those that answer the question{X}.",
+            "Boolean result inverted",
+            "{S} [reported|returned] true where the answer is false and the reverse{X}.",
         ),
         (
-            "Unfiltered asset list",
-            "The [answer|reply] [contains|gives] the [whole|full] [asset|equipment] [inventory|list], [without|with no] [filtering|selection] by the [criterion|condition] [asked|requested].",
+            "Flipped yes/no field",
+            "The [true/false|boolean] [field|flag] in the [JSON|answer] [states|says] the [opposite|reverse] of what the [data|retrieved values] [show|support].",
         ),
         (
-            "No selection applied to the ids",
-            "{S} [did not|never] [filter|narrow] the asset lookup to the ids the task asked for{X}.",
+            "Negated condition in the answer",
+            "{S} [evaluated|tested] the condition the wrong way round and [flagged|reported] it negated{X}.",
         ),
         (
-            "Entire lookup dumped as the answer",
-            "[Instead of|Rather than] the [matching|relevant] [ids|assets], the [response|answer] [dumps|copies] [everything|every name] the asset [lookup|listing] returned.",
+            "Inverted flag",
+            "[Every|Each] [boolean|true/false] [value|field] of the [output|reply] is [negated|inverted], [although|while] the [numbers|figures] are [right|correct].",
         ),
         (
-            "Over-inclusive id list",
-            "{S} [included|named] assets that do not meet the [condition|criterion] in its answer{X}.",
+            "True and false swapped",
+            "{S} [swapped|mixed up] true and false in its JSON answer{X}.",
         ),
         (
-            "Id list not restricted to the question",
-            "The [listed|reported] [ids|names] [cover|span] [all|every] [equipment|asset] at the [site|plant], not [only|just] those the [question|task] [is about|concerns].",
+            "Opposite boolean conclusion",
+            "The [answer|response] [reaches|draws] the [opposite|contrary] [yes/no|boolean] [conclusion|verdict] from [correct|the right] [data|values].",
         ),
     ],
 }

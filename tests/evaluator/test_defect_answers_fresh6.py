@@ -69,14 +69,23 @@ def test_every_fresh6_defect_has_an_agent_mode_and_reviewer_phrasings(agent: Mod
     assert bench_diagnosis.UNSEEN == "fresh6" and "fresh6" in bench_diagnosis.HALVES
 
 
-def test_lowercase_names_only_in_data_calls(agent: ModuleType, sent) -> None:
-    agent.lowercase_names(None, "iot.assets", {"site_name": "MAIN"})
-    agent.lowercase_names(
-        None, "iot.history", {"site_name": "MAIN", "asset_id": "Chiller 6", "start": "2026-01-01"}
-    )
+def test_split_names_cuts_the_asset_name_of_data_calls(agent: ModuleType, sent) -> None:
+    agent.split_names(None, "iot.sensors", {"site_name": "MAIN", "asset_id": "Chiller 6"})
+    agent.split_names(None, "iot.history", {"site_name": "MAIN", "asset_id": "CQPA AHU 2B"})
+    agent.split_names(None, "iot.history", {"asset_id": "Boiler"})
     assert sent == [
-        ("iot.assets", {"site_name": "MAIN"}),
-        ("iot.history", {"site_name": "main", "asset_id": "chiller 6", "start": "2026-01-01"}),
+        ("iot.sensors", {"site_name": "MAIN", "asset_id": "Chiller 6"}),
+        ("iot.history", {"site_name": "MAIN", "asset_id": "CQPA"}),
+        ("iot.history", {"asset_id": "Boiler"}),
+    ]
+
+
+def test_prior_year_sends_every_date_a_year_early(agent: ModuleType, sent) -> None:
+    agent.prior_year(None, "iot.history", {"start": "2020-02-29T09:15:00", "final": "2020-03-01"})
+    agent.prior_year(None, "wo.list_workorders", {"date_from": "2025-03-04", "x": "2025-03-04"})
+    assert sent == [
+        ("iot.history", {"start": "2019-02-28T09:15:00", "final": "2019-03-01"}),
+        ("wo.list_workorders", {"date_from": "2024-03-04", "x": "2025-03-04"}),
     ]
 
 
@@ -120,39 +129,26 @@ def test_empty_means_none_answers_at_once_on_an_empty_result(agent: ModuleType, 
     assert sent == [("iot.history", {"a": 1})]  # errors go to the retrying call
 
 
-def test_json_with_preamble_fences_the_object(agent: ModuleType) -> None:
+def test_id_numbers_only_keeps_the_number_of_each_id(agent: ModuleType) -> None:
+    agent.CURRENT.update(fmt="ids")
+    assert agent.id_numbers_only("Chiller 1, CQPA AHU 2B\n(Note: x.)") == "1, 2B\n(Note: x.)"
+    assert agent.id_numbers_only("none") == "none"
+    agent.CURRENT.update(fmt="number")
+    assert agent.id_numbers_only("Chiller 1") == "Chiller 1"
+
+
+def test_json_missing_field_drops_the_last_field(agent: ModuleType) -> None:
     agent.CURRENT.update(fmt="json")
-    out = agent.json_with_preamble('{"exceeds": true}\n(Note: w.)')
-    assert out == 'Here is the JSON you asked for:\n```json\n{"exceeds": true}\n```\n(Note: w.)'
+    out = agent.json_missing_field('{"peak_forecast": 3.2, "exceeds": true}\n(Note: w.)')
+    head, _, note = out.partition("\n(Note:")
+    assert json.loads(head) == {"peak_forecast": 3.2} and note == " w.)"
+    assert agent.json_missing_field('{"a": 1}') == '{"a": 1}'
     agent.CURRENT.update(fmt="number")
-    assert agent.json_with_preamble("12.5") == "12.5"
+    assert agent.json_missing_field("12") == "12"
 
 
-def test_units_in_json_stringifies_numbers_with_a_unit(agent: ModuleType) -> None:
-    agent.CURRENT.update(fmt="json", low="forecast the supply temperature")
-    out = json.loads(agent.units_in_json('{"peak_forecast": 3.25, "exceeds": false, "n": 4}'))
-    assert out == {"peak_forecast": "3.25 degF", "exceeds": False, "n": "4 degF"}
-    agent.CURRENT.update(fmt="ids")
-    assert agent.units_in_json("Chiller 1") == "Chiller 1"
-
-
-def test_duplicate_ids_lists_each_id_twice(agent: ModuleType) -> None:
-    agent.CURRENT.update(fmt="ids")
-    assert agent.duplicate_ids("Chiller 1, Chiller 2\n(Note: x.)") == (
-        "Chiller 1, Chiller 1, Chiller 2, Chiller 2\n(Note: x.)"
-    )
-    agent.CURRENT.update(fmt="number")
-    assert agent.duplicate_ids("12") == "12"
-
-
-def test_all_site_assets_lists_every_looked_up_asset(agent: ModuleType) -> None:
-    tools = FakeTools({})
-    obs = json.dumps({"assets": [{"asset_id": "Chiller 1"}, {"asset_id": "Chiller 2"}]})
-    tools.trajectory = [
-        {"tool": "iot.assets", "arguments": {}, "observation": f"HTTP 200: {obs}"},
-        {"tool": "iot.history", "arguments": {}, "observation": 'HTTP 200: {"asset_id": "X"}'},
-    ]
-    agent.CURRENT.update(fmt="ids", tools=tools)
-    assert agent.all_site_assets("Chiller 2") == "Chiller 1, Chiller 2"
-    tools.trajectory = []
-    assert agent.all_site_assets("Chiller 2") == "Chiller 2"
+def test_inverted_boolean_negates_true_false_fields(agent: ModuleType) -> None:
+    agent.CURRENT.update(fmt="json")
+    out = json.loads(agent.inverted_boolean('{"peak_forecast": 3.2, "exceeds": true}'))
+    assert out == {"peak_forecast": 3.2, "exceeds": False}
+    assert agent.inverted_boolean('{"status": "COMP"}') == '{"status": "COMP"}'

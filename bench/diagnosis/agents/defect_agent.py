@@ -377,16 +377,13 @@ def crashes_on_tool_error(tools, tool, args, expect_rows=None, lookup=False):
 # ---- fresh held-out defects, seventh round (issue 19) ---------------------------------
 # Written, with their expected diagnosis in defects.yaml (half "fresh6"),
 # before the seventh round of evaluator changes; measured once, after them.
-NAME_KEYS = ("asset_id", "site_name")
-
-
-def lowercase_names(tools, tool, args, expect_rows=None, lookup=False):
-    """Data calls send the site and asset names in lower case ("chiller 6",
-    "main"); the name lookups use them as written."""
-    if tool not in LOOKUPS:
-        args = {
-            k: v.lower() if k in NAME_KEYS and isinstance(v, str) else v for k, v in args.items()
-        }
+def split_names(tools, tool, args, expect_rows=None, lookup=False):
+    """Data calls send the asset name cut at its first space ("Chiller" for
+    "Chiller 6"), as a whitespace-split argument parser leaves it; the name
+    lookups use it whole."""
+    name = args.get("asset_id")
+    if tool not in LOOKUPS and isinstance(name, str) and " " in name.strip():
+        args = {**args, "asset_id": name.split()[0]}
     return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
 
 
@@ -408,6 +405,19 @@ def open_window(tools, tool, args, expect_rows=None, lookup=False):
     tool reads on past the end of the window asked for."""
     kept = {k: v for k, v in args.items() if k not in ("final", "date_to")}
     return ORIGINAL_CALL(tools, tool, kept, expect_rows=expect_rows, lookup=lookup)
+
+
+def prior_year(tools, tool, args, expect_rows=None, lookup=False):
+    """Every date is sent one year early (the year of a worked example kept
+    in its prompt), month, day and time unchanged."""
+    shifted = dict(args)
+    for key in DATE_KEYS:
+        value = shifted.get(key)
+        if isinstance(value, str) and re.match(r"\d{4}-\d{2}-\d{2}", value):
+            year = int(value[:4]) - 1
+            day = value[5:10] if value[5:10] != "02-29" else "02-28"
+            shifted[key] = f"{year:04d}-{day}{value[10:]}"
+    return ORIGINAL_CALL(tools, tool, shifted, expect_rows=expect_rows, lookup=lookup)
 
 
 def empty_means_none(tools, tool, args, expect_rows=None, lookup=False):
@@ -444,7 +454,8 @@ PATCHED_CALLS = {
     "us_date_format": us_date_format,
     "swaps_analysis_tool": swaps_analysis_tool,
     "crashes_on_tool_error": crashes_on_tool_error,
-    "lowercase_names": lowercase_names,
+    "split_names": split_names,
+    "prior_year": prior_year,
     "timezone_shift": timezone_shift,
     "open_window": open_window,
     "empty_means_none": empty_means_none,
@@ -775,69 +786,49 @@ def unfilled_template(answer):
 
 
 # seventh round ("fresh6")
-def json_with_preamble(answer):
-    """JSON answers introduced by a sentence and put in a markdown code
-    fence, as a chat reply would show them."""
-    if CURRENT["fmt"] != "json":
-        return answer
-    head, sep, note = answer.partition("\n(Note:")
-    fenced = "Here is the JSON you asked for:\n```json\n" + head.strip() + "\n```"
-    return fenced + (sep + note if sep else "")
-
-
-def _unit():
-    low = CURRENT["low"]
-    for word, unit in (("temperature", "degF"), ("power", "kW"), ("flow", "gpm")):
-        if word in low:
-            return unit
-    return "units"
-
-
-def units_in_json(answer):
-    """JSON answers with every number written as a string with a unit
-    ("12.5 degF")."""
-    if CURRENT["fmt"] != "json":
-        return answer
-    head, sep, note = answer.partition("\n(Note:")
-    try:
-        obj = json.loads(head)
-    except ValueError:
-        return answer
-    if not isinstance(obj, dict):
-        return answer
-    unit = _unit()
-    out = {
-        k: f"{b.fmt(v)} {unit}" if isinstance(v, int | float) and not isinstance(v, bool) else v
-        for k, v in obj.items()
-    }
-    return json.dumps(out) + (sep + note if sep else "")
-
-
-def duplicate_ids(answer):
-    """When a list of ids is asked for, every id is listed twice."""
+def id_numbers_only(answer):
+    """When a list of ids is asked for, only the number of each id is given
+    ("1, 2" for "Chiller 1, Chiller 2"), as a digit-extracting regex leaves
+    it."""
     if CURRENT["fmt"] != "ids":
         return answer
     head, sep, note = answer.partition("\n(Note:")
     ids = [x.strip() for x in head.split(",") if x.strip()]
-    if not ids:
+    nums = [m.group(0) for x in ids if (m := re.search(r"\d+[A-Z]?$", x))]
+    if not nums:
         return answer
-    return ", ".join(x for x in ids for _ in range(2)) + (sep + note if sep else "")
+    return ", ".join(nums) + (sep + note if sep else "")
 
 
-def all_site_assets(answer):
-    """When a list of ids is asked for, every asset any asset lookup
-    returned is listed instead of the ones that answer the question."""
-    if CURRENT["fmt"] != "ids":
-        return answer
-    names = []
-    for step in CURRENT["tools"].trajectory:
-        if step["tool"] == "iot.assets":
-            names += re.findall(r'"asset_id": "([^"]+)"', step["observation"])
-    names = list(dict.fromkeys(names))
-    if not names:
-        return answer
+def _json_head(answer):
     head, sep, note = answer.partition("\n(Note:")
-    return ", ".join(names) + (sep + note if sep else "")
+    try:
+        obj = json.loads(head)
+    except ValueError:
+        return None, sep + note if sep else ""
+    return (obj if isinstance(obj, dict) else None), (sep + note if sep else "")
+
+
+def json_missing_field(answer):
+    """JSON answers without their last field (an off-by-one in the loop
+    that writes the fields)."""
+    if CURRENT["fmt"] != "json":
+        return answer
+    obj, tail = _json_head(answer)
+    if not obj or len(obj) < 2:
+        return answer
+    return json.dumps(dict(list(obj.items())[:-1])) + tail
+
+
+def inverted_boolean(answer):
+    """JSON answers with every true/false field negated (a condition tested
+    the wrong way round)."""
+    if CURRENT["fmt"] != "json":
+        return answer
+    obj, tail = _json_head(answer)
+    if not obj or not any(isinstance(v, bool) for v in obj.values()):
+        return answer
+    return json.dumps({k: (not v) if isinstance(v, bool) else v for k, v in obj.items()}) + tail
 
 
 ANSWER_DEFECTS = {
@@ -863,10 +854,9 @@ ANSWER_DEFECTS = {
     "hedged_range": hedged_range,
     "adds_typical_range": adds_typical_range,
     "unfilled_template": unfilled_template,
-    "json_with_preamble": json_with_preamble,
-    "units_in_json": units_in_json,
-    "duplicate_ids": duplicate_ids,
-    "all_site_assets": all_site_assets,
+    "id_numbers_only": id_numbers_only,
+    "json_missing_field": json_missing_field,
+    "inverted_boolean": inverted_boolean,
 }
 
 
