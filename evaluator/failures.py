@@ -30,8 +30,13 @@ from evaluator.scoring import (
 from evaluator.scrub import scrub
 from evaluator.taxonomy import NOVEL, TAXONOMY
 from evaluator.textparse import extract_numbers, normalise_id
-from hidden_scenarios.matching import WINDOW_PAIRS, plain_arguments_match, window_of
-from hidden_scenarios.schema import ClarifyCheck, Scenario
+from hidden_scenarios.matching import (
+    WINDOW_PAIRS,
+    parse_time,
+    plain_arguments_match,
+    window_of,
+)
+from hidden_scenarios.schema import ClarifyCheck, NumberCheck, Scenario
 
 _REPETITION_MIN = 3  # identical calls from this many on
 _RUNAWAY_FACTOR = 4  # calls beyond this multiple of the needed ones
@@ -126,8 +131,9 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
         if "tool_missing" in retrieval_reason and len(records) <= len(required_tools):
             codes.append("MAST-3.1")
         elif (
-            "tool_missing" in retrieval_reason or "tool_failed" in retrieval_reason
-        ) and not verification_ok:
+            ("tool_missing" in retrieval_reason or "tool_failed" in retrieval_reason)
+            and not verification_ok
+        ) or _sibling_instead(scenario, records):
             codes.append("ARENA-OVERSTATED")
         if isinstance(check, ClarifyCheck) and not score.task_completion.met:
             codes.append("MAST-2.2")
@@ -163,6 +169,10 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
         if leaked_trace(answer):
             # the answer is the agent's scratchpad with a result at its end:
             # not the requested format, whatever the lenient checker read
+            codes.append("MAST-1.1-FORMAT")
+        if isinstance(check, NumberCheck) and number_range(answer):
+            # one number asked for, a range given: the checker finds numbers
+            # in it, but the answer is not in the requested form
             codes.append("MAST-1.1-FORMAT")
     elif run.track == "planning" and failure is None:
         if not score.result_verification.met:
@@ -226,6 +236,28 @@ def leaked_trace(answer: str) -> bool:
     return bool(_TRACE_TAG_RE.search(answer)) or len(_TRACE_LINE_RE.findall(answer)) >= 2
 
 
+_NUM = r"[-+]?\d+(?:\.\d+)?"
+_RANGE_RE = re.compile(
+    rf"(?<![\w.:/-])(?:between\s+{_NUM}\s+and\s+{_NUM}|from\s+{_NUM}\s+to\s+{_NUM}|"
+    rf"{_NUM}\s*(?:to|–|—|\s-\s)\s*{_NUM})(?![\w:/-]|\.\d)",
+    re.IGNORECASE,
+)
+
+
+_SENTENCE_END_RE = re.compile(r"(?<=[.?!])\s|\n")
+_FIRST_NUM_RE = re.compile(rf"(?<![\w.:/-]){_NUM}(?![\w:/-]|\.\d)")
+
+
+def number_range(answer: str) -> bool:
+    """The answer gives its figure as a range ("between 11.2 and 13.7",
+    "11.2 to 13.7", "11.2 – 13.7"), not as one number: its first number is
+    a bound of a range, in its first sentence (a range stated after the
+    result or after a question, such as a typical band, is not)."""
+    head = _SENTENCE_END_RE.split(answer.strip(), maxsplit=1)[0]
+    rng, first = _RANGE_RE.search(head), _FIRST_NUM_RE.search(head)
+    return bool(rng and first and rng.start() <= first.start() < rng.end())
+
+
 def gave_up(answer: str) -> bool:
     """The answer states no value and says it could not do the task."""
     return bool(_GAVE_UP_RE.search(answer)) and not extract_numbers(answer)
@@ -245,6 +277,9 @@ def _root_causes(
         # wrong values are not the evidence either (an ungrounded number
         # that is the wrong result of the right data is MAST-3.3: detect)
         drop.add("ARENA-NO-EVIDENCE")
+    if number_range(answer) and "MAST-1.1-FORMAT" in codes:
+        # the bounds of a range given for one number are not claimed results
+        drop |= _DATA_SYMPTOMS | {"MAST-3.3"}
     if leaked_trace(answer):
         # values, ids and numbers of a leaked scratchpad (tool arguments, cut
         # observations) are not the answer's claims: the leak is the cause
@@ -289,6 +324,8 @@ def _argument_error(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
                 if rejected:
                     return True
                 continue
+            if rejected and _unreadable_window(r.arguments, pairs):
+                return True
             for lo_key, hi_key in pairs:
                 got_lo, got_hi = window_of(tool, r.arguments, lo_key, hi_key)
                 if got_lo is not None and got_hi is not None and got_lo >= got_hi:
@@ -300,6 +337,35 @@ def _argument_error(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
                 if rejected and disjoint:
                     return True
     return False
+
+
+def _sibling_instead(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
+    """A required tool was never called, but another tool of its family
+    (not a lookup, not required) was, and answered: the answer rests on
+    data of another kind than the task needs, whatever it says."""
+    required = {canonical_tool(r.tool) for r in scenario.expectation.required_retrievals}
+    called = {canonical_tool(r.tool) for r in records}
+    answered = {
+        canonical_tool(r.tool)
+        for r in records
+        if r.status in ("ok", "warning") and canonical_tool(r.tool) not in DISCOVERY_TOOLS
+    }
+    for tool in required - called:
+        family = tool.split(".", 1)[0]
+        if any(t.split(".", 1)[0] == family and t not in required for t in answered):
+            return True
+    return False
+
+
+def _unreadable_window(args: dict[str, Any], pairs: list[tuple[str, str]]) -> bool:
+    """A window argument is given but is no ISO 8601 date or time (the form
+    the tools document), e.g. "04/11/2020 00:00": a call rejected with it
+    was rejected for the agent's argument."""
+    return any(
+        isinstance(v := args.get(k), str) and v.strip() and parse_time(v) is None
+        for pair in pairs
+        for k in pair
+    )
 
 
 # Arguments that name data another call produces: a dataset only ever comes
