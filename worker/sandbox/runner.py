@@ -48,6 +48,7 @@ from worker.gateway.server import GatewayServer
 from worker.sandbox import events as E
 from worker.sandbox import hardening, janitor, results, sidecar
 from worker.sandbox import labels as L
+from worker.sandbox.oom import oom_killed
 from worker.sandbox.slots import Gate
 
 log = logging.getLogger(__name__)
@@ -260,9 +261,8 @@ def _run_one(
         )
         if log_tails is not None:  # local validate only: never on the server
             log_tails[slot.scenario.id] = sidecar.tail_logs(container, 40)
-        if exit_code == 137 and not timed_out:  # SIGKILL: the OOM killer (inspect to be sure)
-            container.reload()
-            facts.oom_killed = bool(container.attrs.get("State", {}).get("OOMKilled"))
+        if not timed_out:  # a SIGKILL we did not send: the OOM killer? (worker/sandbox/oom.py)
+            facts.oom_killed = oom_killed(container, exit_code)
         if timed_out:
             _emit(
                 on_event,
