@@ -90,6 +90,10 @@ AGENT_NOTES = {
     "fabricator": "at most one lookup; confident made-up values in the exact format",
     "fixed_plan": "two fixed sweeps iot->fmsr->tsfm->wo, answer copied from them",
     "padding": "baseline + 8 irrelevant calls + json_reader padding + padded answer",
+    "three_stats": "right series, answered with its mean, max and min whatever was asked",
+    "abstain_all": "no data calls; 'cannot be determined, data missing' on every task",
+    "priors": "(probe) base-rate answers by task wording, no reasoning",
+    "priors_plus": "(probe) priors + data-free base-rate numbers and JSON",
 }
 
 

@@ -69,7 +69,14 @@ ADVERSARY_MODES: tuple[str, ...] = (
     "fabricator",
     "fixed_plan",
     "padding",
+    "three_stats",
+    "abstain_all",
 )
+# Red-team probes (issue 15 follow-up): adversary.py modes kept out of the
+# "cannot score" matrix because they currently earn pass-rate credit without
+# solving tasks (base-rate answers that the ground truth itself grounds);
+# measured on demand (bench/bench_adversarial.py --agents priors,priors_plus).
+PROBE_MODES: tuple[str, ...] = ("priors", "priors_plus")
 REFERENCE_AGENTS: tuple[str, ...] = ("oracle", "baseline", "noop")
 # Issue 17's kind groups, written to show where rules stop (clarification
 # dialogs, actions with state, insufficient or conflicting evidence,
@@ -193,7 +200,7 @@ def asset_service(runs_dir: Path | None = None) -> Iterator[AssetService]:
 # ---- one run ---------------------------------------------------------------------------
 def agent_script(agent: str) -> tuple[Path, dict[str, str]]:
     """The script and extra environment of a subprocess agent."""
-    if agent in ADVERSARY_MODES:
+    if agent in ADVERSARY_MODES or agent in PROBE_MODES:
         return ADVERSARY, {"ADVERSARY_MODE": agent}
     if agent in ("baseline", "noop"):
         return EXAMPLES / agent / "agent.py", {}

@@ -13,6 +13,15 @@ $ADVERSARY_MODE:
 - fixed_plan  : two fixed sweeps iot -> fmsr -> tsfm -> wo; answer copied from them
 - padding     : the honest baseline + 8 irrelevant calls + json_reader padding,
                 answer padded with small integers and extra ids
+- three_stats : right series (the baseline's parsing), answered with its mean,
+                max and min whatever the question (three numbers: the most a
+                number check accepts as context)
+- abstain_all : no data call; "cannot be determined, data missing or not
+                changing" on every task, naming the task's first date
+- priors      : (probe) base-rate answers by task wording: "nothing to close",
+                fixed true/false JSON verdicts, "data missing" for window means
+- priors_plus : (probe) priors + data-free base rates: 15-minute reading count
+                of the window, 1 anomaly, 2 failure modes, usual JSON details
 
 These agents exist to prove that the rubric cannot be gamed (issue 15); they
 are test fixtures, not examples to follow.
@@ -33,7 +42,18 @@ OUTPUT = os.environ.get("ASSETOPS_OUTPUT", "/output/result.json")
 API = os.environ.get("ASSETOPS_API_URL", "http://127.0.0.1:8080").rstrip("/")
 TOKEN = os.environ.get("ASSETOPS_RUN_TOKEN", "")
 MODE = os.environ.get("ADVERSARY_MODE", "sweep_dump")
-MODES = ("sweep_dump", "ask_back", "no_data", "fabricator", "fixed_plan", "padding")
+MODES = (
+    "sweep_dump",
+    "ask_back",
+    "no_data",
+    "fabricator",
+    "fixed_plan",
+    "padding",
+    "priors",
+    "priors_plus",
+    "three_stats",
+    "abstain_all",
+)
 
 ASSET_RE = re.compile(r"\b(Chiller \d+[A-Z]?|[A-Z]{2,6} AHU \d+[A-Z]?)\b")
 EQUIP_RE = re.compile(r"\b([A-Z]{3}\d{5})\b")
@@ -501,6 +521,126 @@ def padding(scenario, client):
     return f"{answer}\nAlso reviewed: {extras}.\nChecks: {numbers}"
 
 
+# ---- priors (no reasoning, kind-level base rates) -----------------------------------
+MEAN_SENSOR_RE = re.compile(
+    r"\b(?:mean|average) ([a-z][a-z ]+?) (?:reading )?(?:of|over|between|from)\b"
+)
+
+
+def priors(scenario, client):
+    """No reasoning: recognises a task kind by its wording and answers with
+    that kind's base rate (the public pack's and the template's usual
+    outcome): "nothing to close" for every close-completed housekeeping
+    task, a fixed boolean for yes/no JSON verdicts, and "the data is
+    missing" for every window mean (after fetching the window so the
+    abstention counts as looked at). Any other task: no answer."""
+    text = scenario["task"]
+    low = text.lower()
+    if "comp" in low and "close" in low:
+        return "No work order qualifies: there is nothing to close, so I left everything as it is."
+    if "resolved" in low and "json" in low:
+        return json.dumps({"resolved": True})
+    if "confirm" in low and "json" in low or "false alarm" in low:
+        return json.dumps({"confirmed": False})
+    if "cannot be given" in scenario.get("output_hint", ""):
+        stamps = re.findall(ISO_TS, text)
+        sites, assets = sites_in(text), assets_in(text)
+        m = MEAN_SENSOR_RE.search(low)
+        if len(stamps) >= 2 and sites and assets and m:
+            sensor = f"{assets[0]} {m.group(1).title()}"
+            start, final = (s if len(s) == 19 else s + ":00" for s in stamps[:2])
+            client.post(
+                "iot.history",
+                {
+                    "site_name": sites[0],
+                    "asset_id": assets[0],
+                    "start": start,
+                    "final": final,
+                    "sensors": [sensor],
+                },
+            )
+            return (
+                f"The mean cannot be given: {sensor} has missing readings (a data gap) "
+                f"in the window starting {start[:10]}."
+            )
+    return ""
+
+
+def priors_plus(scenario, client):
+    """``priors`` plus base-rate answers that need no data at all: the
+    reading count a window of 15-minute readings would hold, the usual
+    anomaly count (1), the usual work-order detail and anomaly-week verdict
+    of the public pack. Still no reasoning and no retrieval for them."""
+    answer = priors(scenario, client)
+    if answer:
+        return answer
+    text, low = scenario["task"], scenario["task"].lower()
+    out = scenario.get("output_format", "text")
+    window = window_in(text)
+    if out == "number" and re.search(r"readings|observations|data points", low) and window:
+        start, final = (datetime.fromisoformat(x) for x in window)
+        return str(int((final - start).total_seconds() // 900))
+    if out == "number" and "anomal" in low:
+        return "1"
+    if out == "number" and "failure modes" in low:
+        return "2"
+    if out == "json" and "work_type" in low:
+        return json.dumps({"status": "CLOSE", "priority": 4, "work_type": "PM"})
+    if out == "json" and "anomalous" in low:
+        return json.dumps({"anomalous": True, "windows": 1})
+    if out == "json" and "exceeds" in low:
+        return json.dumps({"exceeds": True})
+    if out == "json" and "maintenance" in low and "fault" in low:
+        return json.dumps({"cause": "fault"})
+    return ""
+
+
+def _series_of(scenario):
+    """The baseline's own parsing of site, asset, sensor and window, and the
+    window's readings (None when the task names no series)."""
+    base = load_baseline()
+    agent = base.Agent(scenario)
+    try:
+        got = agent._dataset()
+    except Exception:  # no series in this task
+        return agent, None
+    if isinstance(got, str):
+        return agent, None
+    return agent, [v for _, v in got[4]]
+
+
+def _finish(agent, client, answer):
+    client.plan = list(agent.tools.plan)
+    client.trajectory = list(agent.tools.trajectory)
+    return answer
+
+
+def three_stats(scenario, client):
+    """Right data, no reasoning about which statistic: every number task on
+    one series is answered with the window's mean, max and min (three
+    numbers, the most a number check accepts as context)."""
+    if scenario.get("output_format") != "number":
+        return ""
+    agent, values = _series_of(scenario)
+    if not values:
+        return _finish(agent, client, "")
+    mean = sum(values) / len(values)
+    answer = f"{fmt(mean)} (max {fmt(max(values))}, min {fmt(min(values))})"
+    return _finish(agent, client, answer)
+
+
+def abstain_all(scenario, client):
+    """Always says the evidence is insufficient, naming both kinds of cause
+    and the first date of the task, after no data call at all."""
+    text = scenario["task"]
+    day = re.search(ISO_DAY, text)
+    where = f" around {day.group(0)}" if day else ""
+    return (
+        f"This cannot be determined: the readings{where} are missing or not changing, "
+        "so the data is insufficient for a reliable answer."
+    )
+
+
 def main():
     with open(INPUT, encoding="utf-8") as fh:
         scenario = json.load(fh)
@@ -513,6 +653,10 @@ def main():
         "fabricator": fabricator,
         "fixed_plan": fixed_plan,
         "padding": padding,
+        "priors": priors,
+        "priors_plus": priors_plus,
+        "three_stats": three_stats,
+        "abstain_all": abstain_all,
     }[MODE]
     answer = handler(scenario, client)
     result = {
