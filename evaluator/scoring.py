@@ -57,7 +57,8 @@ from hidden_scenarios.schema import (
     Scenario,
 )
 
-RUBRIC_VERSION = 2
+# 3: a result is credited only as far as its required data was looked at
+RUBRIC_VERSION = 3
 # Words by which an answer reports a problem with the data it got.
 _REPORTS_PROBLEM_RE = re.compile(
     r"\b(error|errors|fail(?:ed|ure|s)?|unavailable|not available|could not|couldn't|unable|"
@@ -512,9 +513,9 @@ def _with_dialog_and_action(
 ) -> CheckOutcome:
     """The answer check, failed when a needed clarification was not asked
     for (a right guess is not a solution), combined with the action check
-    (premature, missing, extra or wrong writes fail the task), and for an
-    insufficient-evidence answer, the data it is about must have been
-    looked at."""
+    (premature, missing, extra or wrong writes fail the task), and scaled
+    by how much of the data the task rests on was looked at (the required
+    retrievals' recall; a pass needs all of it)."""
     score, passed, reasons = outcome.score, outcome.passed, [outcome.reason]
     dialog = dialog_outcome(scenario, records)
     if not dialog.ok:
@@ -524,11 +525,23 @@ def _with_dialog_and_action(
     if action is not None:
         score, passed = min(score, action.score), passed and action.passed
         reasons.append(action.reason)
-    if isinstance(scenario.expectation.check, InsufficientCheck):
-        recall = retrieval_outcome(scenario.expectation.required_retrievals, calls).recall
+    # A result is credited only as far as the data it rests on was looked
+    # at: a right guess is not a solution (the hidden set's answers repeat
+    # across a template's instances, so an agent guessing each task type's
+    # usual answer without a single call passed 18.8 % of it: red team,
+    # tests/adversarial "priors_plus"). Insufficient-evidence answers were
+    # the first case of this rule.
+    required = scenario.expectation.required_retrievals
+    if required:
+        recall = retrieval_outcome(required, calls).recall
         if recall < 1.0:
             score, passed = score * recall, False
-            reasons.append(f"insufficient:looked={recall:.2f}")
+            label = (
+                "insufficient"
+                if isinstance(scenario.expectation.check, InsufficientCheck)
+                else "unsupported"
+            )
+            reasons.append(f"{label}:looked={recall:.2f}")
     if len(reasons) == 1:
         return outcome
     return CheckOutcome(score=score, passed=passed, reason=",".join(reasons))

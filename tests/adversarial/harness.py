@@ -71,12 +71,13 @@ ADVERSARY_MODES: tuple[str, ...] = (
     "padding",
     "three_stats",
     "abstain_all",
+    # red team 2026-12-07: each task type's usual answer, guessed from the
+    # wording with (almost) no call; passed up to 18.8 % of the hidden set
+    # under rubric 2, which rubric 3 (the required data must be looked at)
+    # brought to 3.3 % (the window means it does fetch)
+    "priors",
+    "priors_plus",
 )
-# Red-team probes (issue 15 follow-up): adversary.py modes kept out of the
-# "cannot score" matrix because they currently earn pass-rate credit without
-# solving tasks (base-rate answers that the ground truth itself grounds);
-# measured on demand (bench/bench_adversarial.py --agents priors,priors_plus).
-PROBE_MODES: tuple[str, ...] = ("priors", "priors_plus")
 REFERENCE_AGENTS: tuple[str, ...] = ("oracle", "baseline", "noop")
 # Issue 17's kind groups, written to show where rules stop (clarification
 # dialogs, actions with state, insufficient or conflicting evidence,
@@ -200,7 +201,7 @@ def asset_service(runs_dir: Path | None = None) -> Iterator[AssetService]:
 # ---- one run ---------------------------------------------------------------------------
 def agent_script(agent: str) -> tuple[Path, dict[str, str]]:
     """The script and extra environment of a subprocess agent."""
-    if agent in ADVERSARY_MODES or agent in PROBE_MODES:
+    if agent in ADVERSARY_MODES:
         return ADVERSARY, {"ADVERSARY_MODE": agent}
     if agent in ("baseline", "noop"):
         return EXAMPLES / agent / "agent.py", {}

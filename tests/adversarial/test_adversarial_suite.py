@@ -28,6 +28,9 @@ import pytest
 from tests.adversarial import harness as H
 
 MAX_ADVERSARY_OVERALL = 20.0
+# pass-rate points an adversary may have over noop (an overall below 20 can
+# still hide passed tasks: priors_plus passed 18.8 % of the hidden set at 15.3)
+MAX_ADVERSARY_PASS_OVER_NOOP = 5.0
 MIN_ORACLE_OVERALL = 95.0
 MIN_BASELINE_PUBLIC_OVERALL = 85.0
 MIN_HELDOUT_DROP = 30.0  # overall points the public-tuned baseline must lose on the held-out pack
@@ -74,6 +77,8 @@ def test_adversary_cannot_score(
     assert r.scenarios >= 30
     assert r.overall <= MAX_ADVERSARY_OVERALL, _describe(r)
     assert not r.deployment_ready, _describe(r)
+    noop = matrix[("noop", set_name)]
+    assert r.pass_rate <= noop.pass_rate + MAX_ADVERSARY_PASS_OVER_NOOP, _describe(r)
 
 
 @pytest.mark.parametrize("set_name", H.SETS)
