@@ -5,24 +5,17 @@ an answer, or to a call, exactly what bench/diagnosis/defects.yaml says
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
-
-AGENT = Path(__file__).resolve().parents[2] / "bench" / "diagnosis" / "agents" / "defect_agent.py"
+from defect_agent_support import load_defect_agent
 
 
 @pytest.fixture(scope="module")
 def agent() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("defect_agent_under_test", AGENT)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_defect_agent("defect_agent_under_test")
 
 
 def test_percent_scale_divides_the_reported_quantity_by_100(agent: ModuleType) -> None:

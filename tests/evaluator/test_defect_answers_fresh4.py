@@ -5,26 +5,18 @@ an answer, or to a call, exactly what bench/diagnosis/defects.yaml says
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 import yaml
-
-ROOT = Path(__file__).resolve().parents[2]
-AGENT = ROOT / "bench" / "diagnosis" / "agents" / "defect_agent.py"
+from defect_agent_support import DEFECTS, load_defect_agent
 
 
 @pytest.fixture(scope="module")
 def agent() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("defect_agent_fresh4", AGENT)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_defect_agent("defect_agent_fresh4")
 
 
 def _tools(agent: ModuleType, steps: list[dict[str, Any]]) -> Any:
@@ -36,7 +28,7 @@ def _tools(agent: ModuleType, steps: list[dict[str, Any]]) -> Any:
 def test_every_fresh4_defect_has_an_agent_mode_and_reviewer_phrasings(agent: ModuleType) -> None:
     from bench.diagnosis import mock_llm
 
-    defects = yaml.safe_load((ROOT / "bench" / "diagnosis" / "defects.yaml").read_text())
+    defects = yaml.safe_load(DEFECTS.read_text())
     fresh4 = [n for n, d in defects["defects"].items() if d["half"] == "fresh4"]
     assert len(fresh4) >= 6
     for name in fresh4:

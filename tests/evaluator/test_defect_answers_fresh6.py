@@ -5,41 +5,18 @@ an answer, or to a call, exactly what bench/diagnosis/defects.yaml says
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 import yaml
-
-ROOT = Path(__file__).resolve().parents[2]
-AGENT = ROOT / "bench" / "diagnosis" / "agents" / "defect_agent.py"
+from defect_agent_support import DEFECTS, FakeTools, load_defect_agent
 
 
 @pytest.fixture(scope="module")
 def agent() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("defect_agent_fresh6", AGENT)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-class FakeTools:
-    """Records what a patched call sends; answers from a script."""
-
-    def __init__(self, replies: dict[str, tuple[int, Any]]) -> None:
-        self.replies = replies
-        self.sent: list[tuple[str, dict[str, Any]]] = []
-        self.plan: list[dict[str, Any]] = []
-        self.trajectory: list[dict[str, Any]] = []
-        self.problems: list[str] = []
-
-    def _post(self, tool: str, args: dict[str, Any]) -> tuple[int, Any]:
-        self.sent.append((tool, args))
-        return self.replies.get(tool, (200, {"ok": True}))
+    return load_defect_agent("defect_agent_fresh6")
 
 
 @pytest.fixture
@@ -58,7 +35,7 @@ def test_every_fresh6_defect_has_an_agent_mode_and_reviewer_phrasings(agent: Mod
     from bench import bench_diagnosis
     from bench.diagnosis import mock_llm
 
-    defects = yaml.safe_load((ROOT / "bench" / "diagnosis" / "defects.yaml").read_text())
+    defects = yaml.safe_load(DEFECTS.read_text())
     fresh6 = [n for n, d in defects["defects"].items() if d["half"] == "fresh6"]
     assert len(fresh6) >= 8
     for name in fresh6:
