@@ -647,16 +647,23 @@ def _number_in_words(text):
     return out
 
 
-def number_words(answer):
-    """The reported number written out in English words."""
+def _rewrite_reported_number(answer, rewrite):
+    """``rewrite`` applied to the reported number: the answer's leading
+    number, or else the value fields of a JSON answer (quoted: the result
+    is text)."""
     number = r"-?\d+(?:\.\d+)?"
     if re.match(number + r"\b(?!-)", answer):
-        return re.sub("^" + number, lambda m: _number_in_words(m.group(0)), answer, count=1)
+        return re.sub("^" + number, lambda m: rewrite(m.group(0)), answer, count=1)
     return re.sub(
         r'("[a-z_]*(?:forecast|value|peak|mean|max|min|count|total)[a-z_]*": )(' + number + ")",
-        lambda m: m.group(1) + '"' + _number_in_words(m.group(2)) + '"',
+        lambda m: m.group(1) + '"' + rewrite(m.group(2)) + '"',
         answer,
     )
+
+
+def number_words(answer):
+    """The reported number written out in English words."""
+    return _rewrite_reported_number(answer, _number_in_words)
 
 
 def truncated_answer(answer):
@@ -736,14 +743,7 @@ def _hedge(text):
 def hedged_range(answer):
     """The reported number given as a range around it (10 % either side)
     instead of the value itself."""
-    number = r"-?\d+(?:\.\d+)?"
-    if re.match(number + r"\b(?!-)", answer):
-        return re.sub("^" + number, lambda m: _hedge(m.group(0)), answer, count=1)
-    return re.sub(
-        r'("[a-z_]*(?:forecast|value|peak|mean|max|min|count|total)[a-z_]*": )(' + number + ")",
-        lambda m: m.group(1) + '"' + _hedge(m.group(2)) + '"',
-        answer,
-    )
+    return _rewrite_reported_number(answer, _hedge)
 
 
 TYPICAL = " For reference, typical readings for this kind of equipment lie between 40 and 55."
