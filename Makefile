@@ -151,6 +151,10 @@ test-services: ## start dockerd (--bridge=none), Postgres and Redis if not answe
 # the slowest tests in every log, to watch the suite's time (CI's 40-minute mark)
 PYTEST_ARGS ?= --durations=30
 
+.PHONY: lint
+lint: venv ## ruff check and ruff format --check (tests/architecture/test_lint.py runs both)
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
 .PHONY: test
 test: test-services venv images ## the full test suite
 	ARENA_NO_SKIPS=1 $(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -31,8 +31,9 @@ COLD_REDIS = "arena-redis:benchcold"
 
 def run(cmd: list[str], env: dict[str, str] | None = None) -> float:
     t0 = time.perf_counter()
-    done = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **(env or {})},
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        cmd, cwd=ROOT, env={**os.environ, **(env or {})}, capture_output=True, text=True
+    )
     if done.returncode:
         sys.stderr.write(done.stdout[-3000:] + done.stderr[-3000:])
         raise SystemExit(f"failed ({done.returncode}): {' '.join(cmd)}")
@@ -40,34 +41,57 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> float:
 
 
 def size_mb(image: str) -> float:
-    out = subprocess.run(["docker", "image", "inspect", image, "--format", "{{.Size}}"],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["docker", "image", "inspect", image, "--format", "{{.Size}}"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return int(out) / 1e6
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--skip-base", action="store_true",
-                    help="reuse arena-base:bookworm instead of a cold debootstrap")
+    ap.add_argument(
+        "--skip-base",
+        action="store_true",
+        help="reuse arena-base:bookworm instead of a cold debootstrap",
+    )
     args = ap.parse_args()
     timings: dict[str, float] = {}
     base = "arena-base:bookworm" if args.skip_base else COLD_BASE
     try:
         if not args.skip_base:
             timings["base rootfs (debootstrap + import)"] = run(
-                ["bash", "deploy/offline/build-base-image.sh", COLD_BASE])
+                ["bash", "deploy/offline/build-base-image.sh", COLD_BASE]
+            )
         with tempfile.TemporaryDirectory() as wh:
             timings["wheelhouse (empty pip cache)"] = run(
                 ["bash", "deploy/offline/build-wheelhouse.sh"],
-                {"WHEELHOUSE": wh, "PIP_NO_CACHE_DIR": "1", "BASE_IMAGE": base})
+                {"WHEELHOUSE": wh, "PIP_NO_CACHE_DIR": "1", "BASE_IMAGE": base},
+            )
         run(["make", "wheelhouse"])  # the build context's ./wheelhouse
         timings["server image (docker build --no-cache)"] = run(
-            ["docker", "build", "--no-cache", "--network", "none", "--label",
-             "org.assetops.arena=1", "--build-arg", f"BASE_IMAGE={base}", "-t", COLD_IMAGE, "."],
-            {"DOCKER_BUILDKIT": "0"})
+            [
+                "docker",
+                "build",
+                "--no-cache",
+                "--network",
+                "none",
+                "--label",
+                "org.assetops.arena=1",
+                "--build-arg",
+                f"BASE_IMAGE={base}",
+                "-t",
+                COLD_IMAGE,
+                ".",
+            ],
+            {"DOCKER_BUILDKIT": "0"},
+        )
         timings["postgres + redis images (debs + build)"] = run(
             ["bash", "deploy/offline/build-service-images.sh"],
-            {"BASE_IMAGE": base, "POSTGRES_IMAGE": COLD_PG, "REDIS_IMAGE": COLD_REDIS})
+            {"BASE_IMAGE": base, "POSTGRES_IMAGE": COLD_PG, "REDIS_IMAGE": COLD_REDIS},
+        )
         cold_total = sum(timings.values())
         sizes = {name: size_mb(name) for name in (COLD_IMAGE, COLD_PG, COLD_REDIS, base)}
         warm = run(["make", "images"])

@@ -287,9 +287,7 @@ def fail(
     return result.rowcount == 1
 
 
-def lock_for_finish(
-    session: Session, submission_id: uuid.UUID, owner: str
-) -> Submission | None:
+def lock_for_finish(session: Session, submission_id: uuid.UUID, owner: str) -> Submission | None:
     """The row, locked until the transaction ends, when ``owner`` may write
     its result: lease held, status scoring, not cancelled, no score yet.
     None otherwise (cancelled meanwhile, taken over, or already written by
@@ -469,9 +467,7 @@ def touch_enqueued(session: Session, submission_id: uuid.UUID, status: str, now:
     return result.rowcount == 1
 
 
-def archives_past_retention(
-    session: Session, cutoff: datetime, store_id: str | None
-) -> list[Any]:
+def archives_past_retention(session: Session, cutoff: datetime, store_id: str | None) -> list[Any]:
     """(id, archive_name, archive_store) of final submissions finished by
     ``cutoff`` whose archive is not marked deleted, in upload store
     ``store_id`` or in none recorded (legacy rows: decided by the file)."""

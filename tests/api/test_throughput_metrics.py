@@ -51,22 +51,58 @@ def test_metrics_show_scenarios_per_second_and_queue_wait(
 ) -> None:
     now = utcnow()
     # 120 runs in the window (all of it), one ran half inside: 100 of 200
-    _submission(settings, world, status="finished", scenarios_total=120, scenarios_done=120,
-                created_at=now - timedelta(seconds=200), running_at=now - timedelta(seconds=100),
-                scoring_at=now - timedelta(seconds=40), finished_at=now - timedelta(seconds=30))
-    _submission(settings, world, status="finished", scenarios_total=200, scenarios_done=200,
-                created_at=now - timedelta(seconds=700), running_at=now - timedelta(seconds=500),
-                scoring_at=now - timedelta(seconds=100), finished_at=now - timedelta(seconds=90))
+    _submission(
+        settings,
+        world,
+        status="finished",
+        scenarios_total=120,
+        scenarios_done=120,
+        created_at=now - timedelta(seconds=200),
+        running_at=now - timedelta(seconds=100),
+        scoring_at=now - timedelta(seconds=40),
+        finished_at=now - timedelta(seconds=30),
+    )
+    _submission(
+        settings,
+        world,
+        status="finished",
+        scenarios_total=200,
+        scenarios_done=200,
+        created_at=now - timedelta(seconds=700),
+        running_at=now - timedelta(seconds=500),
+        scoring_at=now - timedelta(seconds=100),
+        finished_at=now - timedelta(seconds=90),
+    )
     # one still running: 30 runs done in its 60 s so far
-    _submission(settings, world, status="running", scenarios_total=90, scenarios_done=30,
-                created_at=now - timedelta(seconds=80), running_at=now - timedelta(seconds=60))
+    _submission(
+        settings,
+        world,
+        status="running",
+        scenarios_total=90,
+        scenarios_done=30,
+        created_at=now - timedelta(seconds=80),
+        running_at=now - timedelta(seconds=60),
+    )
     # long ago: outside the window
-    _submission(settings, world, status="finished", scenarios_total=500, scenarios_done=500,
-                created_at=now - timedelta(hours=2), running_at=now - timedelta(hours=2),
-                scoring_at=now - timedelta(hours=1), finished_at=now - timedelta(hours=1))
+    _submission(
+        settings,
+        world,
+        status="finished",
+        scenarios_total=500,
+        scenarios_done=500,
+        created_at=now - timedelta(hours=2),
+        running_at=now - timedelta(hours=2),
+        scoring_at=now - timedelta(hours=1),
+        finished_at=now - timedelta(hours=1),
+    )
     # waiting for a worker since 45 s
-    _submission(settings, world, status="queued", created_at=now - timedelta(seconds=45),
-                queued_at=now - timedelta(seconds=45))
+    _submission(
+        settings,
+        world,
+        status="queued",
+        created_at=now - timedelta(seconds=45),
+        queued_at=now - timedelta(seconds=45),
+    )
     text = client.get("/metrics").text
     rate = _gauge(text, "arena_scenarios_per_second")
     assert rate == pytest.approx((120 + 100 + 30) / 300, rel=0.05)

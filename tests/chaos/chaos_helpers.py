@@ -25,16 +25,21 @@ def submit_slow(chaos: Chaos) -> str:
         return sec_api.submission_id(r.json())
 
 
-SCORE_KEYS = ("task_completion", "retrieval_accuracy", "result_verification",
-              "sequence_correctness", "clarity_justification", "hallucination_rate", "overall",
-              "pass_rate")
+SCORE_KEYS = (
+    "task_completion",
+    "retrieval_accuracy",
+    "result_verification",
+    "sequence_correctness",
+    "clarity_justification",
+    "hallucination_rate",
+    "overall",
+    "pass_rate",
+)
 
 
 def scores_of(sub: dict) -> dict:
     assert sub["scores"] is not None, sub
     return {k: sub["scores"][k] for k in SCORE_KEYS}
-
-
 
 
 def sandbox_objects(sub_id: str) -> list[str]:
@@ -44,8 +49,11 @@ def sandbox_objects(sub_id: str) -> list[str]:
     # the low-level list carries the labels: no per-object inspect that could
     # race with the worker removing the object meanwhile
     api = docker.from_env().api
-    out = [f"container {c['Names'][0]}" for c in api.containers(
-        all=True, filters={"label": "org.assetops.arena=1"}) if sub_id in str(c.get("Labels"))]
+    out = [
+        f"container {c['Names'][0]}"
+        for c in api.containers(all=True, filters={"label": "org.assetops.arena=1"})
+        if sub_id in str(c.get("Labels"))
+    ]
     volumes = api.volumes(filters={"label": "org.assetops.arena=1"}).get("Volumes") or []
     out += [f"volume {v['Name']}" for v in volumes if sub_id in str(v.get("Labels"))]
     return out

@@ -52,9 +52,16 @@ def chaos() -> Iterator[Chaos]:
     pg = sec_stack.PrivatePostgres(root / "pg").init()
     redis = sec_stack.PrivateRedis(root / "redis").start()
     try:
-        with sec_stack.arena_stack(db_admin_url=pg.admin_url, redis_base=redis.url, redis_db=0,
-                                   suite="chaos", workers=1, beat=True,
-                                   extra_env=chaos_env(root), root=root / "stack") as stack:
+        with sec_stack.arena_stack(
+            db_admin_url=pg.admin_url,
+            redis_base=redis.url,
+            redis_db=0,
+            suite="chaos",
+            workers=1,
+            beat=True,
+            extra_env=chaos_env(root),
+            root=root / "stack",
+        ) as stack:
             image_id = sec_images.build_agent_image(SLOW_TAG, sec_images.SLOW_AGENT)
             archive = sec_images.save_image([SLOW_TAG], root / "slow.tar.gz", compress=True)
             sec_images.remove_images([image_id])
@@ -64,8 +71,9 @@ def chaos() -> Iterator[Chaos]:
             finally:
                 ids: list[str] = []
                 with contextlib.suppress(Exception):
-                    ids = [str(r[0]) for r in sec_stack.sql(stack.db_url,
-                                                            "SELECT id FROM submissions")]
+                    ids = [
+                        str(r[0]) for r in sec_stack.sql(stack.db_url, "SELECT id FROM submissions")
+                    ]
                 stack.stop()
                 remove_sandbox_objects(ids)
     finally:

@@ -31,11 +31,17 @@ def small_volume_stack() -> Iterator[sec_stack.ArenaStack]:
     root = Path(tempfile.mkdtemp(prefix="arena-diskfull-"))
     data = root / "data"
     data.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={VOLUME_BYTES}", "tmpfs", str(data)],
-                   check=True)
+    subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={VOLUME_BYTES}", "tmpfs", str(data)], check=True
+    )
     try:
-        with sec_stack.arena_stack(suite="diskfull", workers=0, beat=False, root=root,
-                                   extra_env={"ARENA_LOG_LEVEL": "INFO"}) as stack:
+        with sec_stack.arena_stack(
+            suite="diskfull",
+            workers=0,
+            beat=False,
+            root=root,
+            extra_env={"ARENA_LOG_LEVEL": "INFO"},
+        ) as stack:
             yield stack
     finally:
         with contextlib.suppress(Exception):
@@ -66,8 +72,9 @@ def test_full_volume_gives_507(small_volume_stack: sec_stack.ArenaStack, tmp_pat
         sec_api.cancel_all(c, [sec_api.submission_id(ok.json())])
 
 
-def test_full_volume_stores_nothing_and_recovers(small_volume_stack: sec_stack.ArenaStack,
-                                                 tmp_path: Path) -> None:
+def test_full_volume_stores_nothing_and_recovers(
+    small_volume_stack: sec_stack.ArenaStack, tmp_path: Path
+) -> None:
     """The part of the guarantee that holds today: no row, no partial file,
     the api survives and accepts the next upload that fits."""
     stack = small_volume_stack

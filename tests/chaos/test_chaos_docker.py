@@ -113,8 +113,10 @@ def outage(chaos: Chaos) -> Outage:
             worker.stop(timeout=60)
         stack.workers.clear()
         stack.start_worker()
-    print(f"\nstatuses while the engine was down: {sorted(set(seen))}; "
-          f"then {first['status']} ({(first.get('failure') or {}).get('code')})")
+    print(
+        f"\nstatuses while the engine was down: {sorted(set(seen))}; "
+        f"then {first['status']} ({(first.get('failure') or {}).get('code')})"
+    )
     return Outage(seen, first, after)
 
 
@@ -125,8 +127,7 @@ def test_engine_unreachable_submission_waits(outage: Outage, baseline_scores: di
     assert scores_of(outage.first) == baseline_scores
 
 
-def test_engine_unreachable_never_fails_silently(outage: Outage,
-                                                 baseline_scores: dict) -> None:
+def test_engine_unreachable_never_fails_silently(outage: Outage, baseline_scores: dict) -> None:
     """What holds today: the outage is visible (an explicit infrastructure
     failure that does not cost quota, or a normal finish), and the worker
     evaluates normally as soon as the engine is back."""

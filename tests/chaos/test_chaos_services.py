@@ -25,8 +25,11 @@ def _ready_after(chaos: Chaos, started: float, token: str) -> float:
     while time.monotonic() < deadline:
         try:
             ready = httpx.get(chaos.stack.base_url + "/readyz", timeout=3)
-            listing = httpx.get(chaos.stack.base_url + "/api/v1/submissions", timeout=5,
-                                headers={"Authorization": f"Bearer {token}"})
+            listing = httpx.get(
+                chaos.stack.base_url + "/api/v1/submissions",
+                timeout=5,
+                headers={"Authorization": f"Bearer {token}"},
+            )
             if ready.status_code == 200 and listing.status_code == 200:
                 return time.monotonic() - started
         except httpx.HTTPError:
@@ -58,17 +61,28 @@ def test_redis_then_postgres_restart_loses_nothing(chaos: Chaos, baseline_scores
     with chaos.stack.client(token) as c:
         for sid in ids:
             finals[sid] = sec_api.wait_final(c, sid, timeout=900)
-    bad = {sid: (f["status"], f["failure"]) for sid, f in finals.items()
-           if f["status"] != "finished"}
+    bad = {
+        sid: (f["status"], f["failure"]) for sid, f in finals.items() if f["status"] != "finished"
+    }
     assert not bad, bad
     for sid, final in finals.items():
         assert scores_of(final) == baseline_scores, sid
-        assert sql(chaos.stack.db_url, "SELECT count(*) FROM submission_scores "
-                                       "WHERE submission_id = %s", (sid,))[0][0] == 1
+        assert (
+            sql(
+                chaos.stack.db_url,
+                "SELECT count(*) FROM submission_scores WHERE submission_id = %s",
+                (sid,),
+            )[0][0]
+            == 1
+        )
     assert redis_recovery < RECOVERY_BUDGET_S and pg_recovery < RECOVERY_BUDGET_S
     # attempts interrupted by the outages leave no sandbox behind
     try:
-        wait_until(lambda: not any(sandbox_objects(sid) for sid in ids), 120, 2,
-                   "sandboxes of interrupted attempts removed")
+        wait_until(
+            lambda: not any(sandbox_objects(sid) for sid in ids),
+            120,
+            2,
+            "sandboxes of interrupted attempts removed",
+        )
     except TimeoutError:
         pytest.fail(f"left behind: {[o for sid in ids for o in sandbox_objects(sid)]}")

@@ -28,8 +28,14 @@ def killed(chaos: Chaos) -> Killed:
     sid = submit_slow(chaos)
     with stack.client(chaos.world.teams["chaosa"].token) as c:
         # mid-evaluation: at least one scenario done, at least one to go
-        wait_until(lambda: (lambda s: s["status"] == "running" and s["scenarios_done"] >= 1)(
-            c.get(f"/api/v1/submissions/{sid}").json()), 300, 0.3, "first scenario done")
+        wait_until(
+            lambda: (lambda s: s["status"] == "running" and s["scenarios_done"] >= 1)(
+                c.get(f"/api/v1/submissions/{sid}").json()
+            ),
+            300,
+            0.3,
+            "first scenario done",
+        )
         assert sandbox_objects(sid), "the sandbox should be up mid-run"
         victim = stack.workers[0]
         victim.kill9()
@@ -38,23 +44,33 @@ def killed(chaos: Chaos) -> Killed:
         stack.start_worker("after-kill")
         final = sec_api.wait_final(c, sid, timeout=600)
     recovered_in = time.monotonic() - killed_at
-    print(f"\nworker kill -9: finished {recovered_in:.1f}s after the kill, "
-          f"attempt {final['attempt']}")
+    print(
+        f"\nworker kill -9: finished {recovered_in:.1f}s after the kill, attempt {final['attempt']}"
+    )
     return Killed(sid, final, recovered_in)
 
 
-def test_worker_kill9_finishes_exactly_once(chaos: Chaos, killed: Killed,
-                                            baseline_scores: dict) -> None:
+def test_worker_kill9_finishes_exactly_once(
+    chaos: Chaos, killed: Killed, baseline_scores: dict
+) -> None:
     final = killed.final
     assert final["status"] == "finished", final
     assert final["attempt"] >= 2, "the second attempt should have done the work"
     assert scores_of(final) == baseline_scores
     # exactly once: one score row, one set of cluster counts
     db = chaos.stack.db_url
-    assert sql(db, "SELECT count(*) FROM submission_scores WHERE submission_id = %s",
-               (killed.sid,))[0][0] == 1
-    assert not sql(db, "SELECT cluster_id FROM submission_clusters WHERE submission_id = %s "
-                       "GROUP BY cluster_id HAVING count(*) > 1", (killed.sid,))
+    assert (
+        sql(db, "SELECT count(*) FROM submission_scores WHERE submission_id = %s", (killed.sid,))[
+            0
+        ][0]
+        == 1
+    )
+    assert not sql(
+        db,
+        "SELECT cluster_id FROM submission_clusters WHERE submission_id = %s "
+        "GROUP BY cluster_id HAVING count(*) > 1",
+        (killed.sid,),
+    )
 
 
 def test_worker_kill9_leaves_no_orphans(killed: Killed) -> None:

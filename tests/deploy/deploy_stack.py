@@ -29,7 +29,8 @@ def free_port() -> int:
 
 def missing_images() -> list[str]:
     return [
-        name for name in (IMAGE, POSTGRES_IMAGE, REDIS_IMAGE)
+        name
+        for name in (IMAGE, POSTGRES_IMAGE, REDIS_IMAGE)
         if subprocess.run(["docker", "image", "inspect", name], capture_output=True).returncode
     ]
 
@@ -56,19 +57,30 @@ class Stack:
     def env(self) -> dict[str, str]:
         return {
             **{k: v for k, v in os.environ.items() if k != "PACK"},  # the caller's own pack
-            "PROJECT": self.project, "HOST_NET": "1", "STATE_DIR": str(self.state_dir),
-            "API_PORT": str(self.api_port), "PG_PORT": str(self.pg_port),
-            "REDIS_PORT": str(self.redis_port), "GATEWAY_DIR": str(self.gateway_dir),
-            "IMAGE": IMAGE, "POSTGRES_IMAGE": POSTGRES_IMAGE, "REDIS_IMAGE": REDIS_IMAGE,
-            "WORKERS": str(self.workers), "READY_TIMEOUT": "240",
+            "PROJECT": self.project,
+            "HOST_NET": "1",
+            "STATE_DIR": str(self.state_dir),
+            "API_PORT": str(self.api_port),
+            "PG_PORT": str(self.pg_port),
+            "REDIS_PORT": str(self.redis_port),
+            "GATEWAY_DIR": str(self.gateway_dir),
+            "IMAGE": IMAGE,
+            "POSTGRES_IMAGE": POSTGRES_IMAGE,
+            "REDIS_IMAGE": REDIS_IMAGE,
+            "WORKERS": str(self.workers),
+            "READY_TIMEOUT": "240",
         }
 
     def run(
         self, *args: str, timeout: float = 600, env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            ["bash", str(ROOT / "deploy/stack.sh"), *args], cwd=ROOT,
-            env={**self.env(), **(env or {})}, capture_output=True, text=True, timeout=timeout,
+            ["bash", str(ROOT / "deploy/stack.sh"), *args],
+            cwd=ROOT,
+            env={**self.env(), **(env or {})},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
 
     def up(self, **env: str) -> str:
@@ -79,8 +91,11 @@ class Stack:
 
     def down(self) -> None:
         subprocess.run(
-            ["bash", str(ROOT / "deploy/stack.sh"), "down"], cwd=ROOT,
-            env={**self.env(), "WIPE": "1"}, capture_output=True, timeout=300,
+            ["bash", str(ROOT / "deploy/stack.sh"), "down"],
+            cwd=ROOT,
+            env={**self.env(), "WIPE": "1"},
+            capture_output=True,
+            timeout=300,
         )
         shutil.rmtree(self.gateway_dir, ignore_errors=True)
 
@@ -94,13 +109,18 @@ class Stack:
         """Service name -> docker inspect of its containers (running or not)."""
         ids = subprocess.run(
             ["docker", "ps", "-aq", "--filter", f"label=com.docker.compose.project={self.project}"],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout.split()
         out: dict[str, list[dict]] = {}
         if not ids:
             return out
-        for info in json.loads(subprocess.run(["docker", "inspect", *ids], check=True,
-                                              capture_output=True, text=True).stdout):
+        for info in json.loads(
+            subprocess.run(
+                ["docker", "inspect", *ids], check=True, capture_output=True, text=True
+            ).stdout
+        ):
             out.setdefault(info["Config"]["Labels"]["com.docker.compose.service"], []).append(info)
         return out
 
@@ -116,7 +136,9 @@ class Stack:
 
     def post(self, path: str, body: dict, token: str) -> tuple[int, dict]:
         request = urllib.request.Request(
-            self.url + path, data=json.dumps(body).encode(), method="POST",
+            self.url + path,
+            data=json.dumps(body).encode(),
+            method="POST",
             headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
         )
         try:
@@ -142,6 +164,6 @@ def listening_addresses(port: int) -> set[str]:
                     found.add(socket.inet_ntop(socket.AF_INET, bytes.fromhex(address)[::-1]))
                 else:
                     raw = bytes.fromhex(address)
-                    words = b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4))
+                    words = b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4))
                     found.add(socket.inet_ntop(socket.AF_INET6, words))
     return found

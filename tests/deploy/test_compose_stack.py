@@ -87,7 +87,8 @@ def test_first_admin_token_works_and_redeploy_is_a_no_op(stack: Stack) -> None:
     def ids() -> dict[str, str]:
         return {
             f"{s}{i}": c["Id"]
-            for s, cs in stack.containers().items() if s != "migrate"
+            for s, cs in stack.containers().items()
+            if s != "migrate"
             for i, c in enumerate(sorted(cs, key=lambda c: c["Id"]))
         }
 
@@ -101,8 +102,22 @@ def test_first_admin_token_works_and_redeploy_is_a_no_op(stack: Stack) -> None:
 def test_two_workers_share_one_broker(stack: Stack) -> None:
     (worker, _) = stack.containers()["worker"]
     done = subprocess.run(
-        ["docker", "exec", worker["Id"], "celery", "-A", "worker.celery_app:app", "inspect",
-         "ping", "--json", "--timeout", "10"], capture_output=True, text=True, timeout=60,
+        [
+            "docker",
+            "exec",
+            worker["Id"],
+            "celery",
+            "-A",
+            "worker.celery_app:app",
+            "inspect",
+            "ping",
+            "--json",
+            "--timeout",
+            "10",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     nodes = json.loads(done.stdout.strip().splitlines()[-1])
@@ -112,11 +127,24 @@ def test_two_workers_share_one_broker(stack: Stack) -> None:
 def build_agent(tag: str, variant: str) -> None:
     """The noop example agent; `variant` makes the image id differ."""
     done = subprocess.run(
-        ["docker", "build", "-q", "--network", "none", "--label", "org.assetops.arena=1",
-         "--label", f"org.assetops.test.variant={variant}", "-t", tag,
-         str(ROOT / "examples/agents/noop")],
+        [
+            "docker",
+            "build",
+            "-q",
+            "--network",
+            "none",
+            "--label",
+            "org.assetops.arena=1",
+            "--label",
+            f"org.assetops.test.variant={variant}",
+            "-t",
+            tag,
+            str(ROOT / "examples/agents/noop"),
+        ],
         env={"DOCKER_BUILDKIT": "0", "PATH": "/usr/bin:/bin:/usr/sbin:/sbin"},
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
 
@@ -136,8 +164,18 @@ def claimed_submissions(container: str) -> set[str]:
 
 
 def test_two_submissions_are_scored_end_to_end_by_two_workers(stack: Stack) -> None:
-    done = stack.run("admin", "create-phase", "--title", "Smoke", "--tracks",
-                     "planning,execution", "--quota", "10", "--max-concurrent", "2")
+    done = stack.run(
+        "admin",
+        "create-phase",
+        "--title",
+        "Smoke",
+        "--tracks",
+        "planning,execution",
+        "--quota",
+        "10",
+        "--max-concurrent",
+        "2",
+    )
     assert done.returncode == 0, done.stderr
     assert stack.run("admin", "create-team", "smoke").returncode == 0
     token = stack.run("admin", "create-token", "--team", "smoke").stdout.strip().splitlines()[-1]
@@ -147,11 +185,16 @@ def test_two_submissions_are_scored_end_to_end_by_two_workers(stack: Stack) -> N
         for i, tag in enumerate(tags):
             build_agent(tag, f"{stack.project}-{i}")
             sub = subprocess.run(
-                [str(ROOT / ".venv/bin/assetops"), "submit", tag, "--track", "execution",
-                 "--json"],
-                env={**stack.env(), "ASSETOPS_URL": stack.url, "ASSETOPS_TOKEN": token,
-                     "ASSETOPS_CONFIG_DIR": str(stack.state_dir / "cli")},
-                capture_output=True, text=True, timeout=300,
+                [str(ROOT / ".venv/bin/assetops"), "submit", tag, "--track", "execution", "--json"],
+                env={
+                    **stack.env(),
+                    "ASSETOPS_URL": stack.url,
+                    "ASSETOPS_TOKEN": token,
+                    "ASSETOPS_CONFIG_DIR": str(stack.state_dir / "cli"),
+                },
+                capture_output=True,
+                text=True,
+                timeout=300,
             )
             assert sub.returncode == 0, sub.stdout + sub.stderr
             ids.append(json.loads(sub.stdout)["id"])
@@ -173,8 +216,7 @@ def test_two_submissions_are_scored_end_to_end_by_two_workers(stack: Stack) -> N
         assert body["scores"] is not None and body["scenarios_done"] == body["scenarios_total"] > 0
 
     # each worker claimed one: the second submission did not wait for the first
-    claims = [sorted(claimed_submissions(w["Id"]) & set(ids))
-              for w in stack.containers()["worker"]]
+    claims = [sorted(claimed_submissions(w["Id"]) & set(ids)) for w in stack.containers()["worker"]]
     assert sorted(len(c) for c in claims) == [1, 1], claims
 
     status, board = stack.get("/api/v1/leaderboard?track=execution")
@@ -187,8 +229,11 @@ def test_backup_and_restore_round_trip(stack: Stack, tmp_path: Path) -> None:
     assert stack.post("/api/v1/admin/teams", {"name": "kept-team"}, token)[0] == 201
     backup_dir = tmp_path / "backups"
     done = subprocess.run(
-        ["bash", "deploy/stack.sh", "backup"], cwd=Path(__file__).resolve().parents[2],
-        env={**stack.env(), "BACKUP_DIR": str(backup_dir)}, capture_output=True, text=True,
+        ["bash", "deploy/stack.sh", "backup"],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**stack.env(), "BACKUP_DIR": str(backup_dir)},
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr
     (dump,) = backup_dir.glob("arena-*.dump")
@@ -212,10 +257,18 @@ def test_demo_script_says_the_scores_are_on_the_public_pack(stack: Stack, tmp_pa
     tag = f"arena-demo-agent:{stack.project}"
     try:
         done = subprocess.run(
-            ["bash", str(ROOT / "deploy/demo.sh")], cwd=ROOT,
-            env={**stack.env(), "CLI": str(cli), "AGENT_IMAGE": tag,
-                 "DEMO_TEAM": "demo-pack", "ASSETOPS_CONFIG_DIR": str(tmp_path / "cli")},
-            capture_output=True, text=True, timeout=300,
+            ["bash", str(ROOT / "deploy/demo.sh")],
+            cwd=ROOT,
+            env={
+                **stack.env(),
+                "CLI": str(cli),
+                "AGENT_IMAGE": tag,
+                "DEMO_TEAM": "demo-pack",
+                "ASSETOPS_CONFIG_DIR": str(tmp_path / "cli"),
+            },
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
     finally:
         subprocess.run(["docker", "image", "rm", "-f", tag], capture_output=True)
@@ -284,9 +337,18 @@ def test_scenario_pack_is_mounted_read_only_into_the_workers_only(
     # the worker's user reads it and cannot change it
     worker = containers["worker"][0]["Id"]
     done = subprocess.run(
-        ["docker", "exec", worker, "sh", "-c",
-         "head -c 1 /run/arena/pack/pack.yaml >/dev/null && ! touch /run/arena/pack/x 2>/dev/null"],
-        capture_output=True, text=True, timeout=60,
+        [
+            "docker",
+            "exec",
+            worker,
+            "sh",
+            "-c",
+            "head -c 1 /run/arena/pack/pack.yaml >/dev/null"
+            " && ! touch /run/arena/pack/x 2>/dev/null",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     assert not (pack / "x").exists()

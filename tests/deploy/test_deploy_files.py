@@ -65,9 +65,14 @@ def test_lock_excludes_the_project_itself_and_the_embed_extra() -> None:
 
 def test_runtime_requirements_script_prints_exactly_the_pyproject_dependencies() -> None:
     out = subprocess.run(
-        [sys.executable, str(ROOT / "deploy/offline/runtime-requirements.py"),
-         str(ROOT / "pyproject.toml")],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            str(ROOT / "deploy/offline/runtime-requirements.py"),
+            str(ROOT / "pyproject.toml"),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.split("\n")
     assert [line for line in out if line] == pyproject()["project"]["dependencies"]
 
@@ -142,19 +147,42 @@ def test_compose_1_29_accepts_the_files(override: str, tmp_path: Path) -> None:
     env = tmp_path / "env"
     env.write_text("POSTGRES_PASSWORD=x\nHIDDEN_SEED=y\n")
     subprocess.run(
-        ["docker-compose", "--env-file", str(env), "-f", "docker-compose.yml", "-f", override,
-         "config", "-q"],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            "docker-compose",
+            "--env-file",
+            str(env),
+            "-f",
+            "docker-compose.yml",
+            "-f",
+            override,
+            "config",
+            "-q",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
 
 
 def stack_env(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[str]:
     import os
 
-    env = {**os.environ, "PROJECT": "unit", "STATE_DIR": str(tmp_path / "state"),
-           "GATEWAY_DIR": str(tmp_path / "gw"), "HOST_NET": "1", **extra}
-    return subprocess.run(["bash", str(ROOT / "deploy/stack.sh"), "env"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    env = {
+        **os.environ,
+        "PROJECT": "unit",
+        "STATE_DIR": str(tmp_path / "state"),
+        "GATEWAY_DIR": str(tmp_path / "gw"),
+        "HOST_NET": "1",
+        **extra,
+    }
+    return subprocess.run(
+        ["bash", str(ROOT / "deploy/stack.sh"), "env"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.mark.skipif(shutil.which("docker") is None, reason="docker CLI not installed")

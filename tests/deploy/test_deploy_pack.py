@@ -25,8 +25,9 @@ DIR_TARGET = "/run/arena/pack"
 ARCHIVE_TARGET = "/run/arena/pack.tar.gz"
 SERVICES = {"postgres", "redis", "migrate", "api", "worker", "beat"}
 
-needs_docker_cli = pytest.mark.skipif(shutil.which("docker") is None,
-                                      reason="docker CLI not installed")
+needs_docker_cli = pytest.mark.skipif(
+    shutil.which("docker") is None, reason="docker CLI not installed"
+)
 
 
 @pytest.fixture
@@ -45,16 +46,27 @@ def pack_archive(pack_dir: Path) -> Path:
     return archive
 
 
-def stack(tmp_path: Path, *args: str, pack: str | None = None, host_net: str = "1",
-          cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def stack(
+    tmp_path: Path, *args: str, pack: str | None = None, host_net: str = "1", cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
     """deploy/stack.sh with its state in tmp_path; ``pack`` None = PACK unset."""
     env = {k: v for k, v in os.environ.items() if k != "PACK"}
-    env.update(PROJECT="packunit", STATE_DIR=str(tmp_path / "state"),
-               GATEWAY_DIR=str(tmp_path / "gw"), HOST_NET=host_net)
+    env.update(
+        PROJECT="packunit",
+        STATE_DIR=str(tmp_path / "state"),
+        GATEWAY_DIR=str(tmp_path / "gw"),
+        HOST_NET=host_net,
+    )
     if pack is not None:
         env["PACK"] = pack
-    return subprocess.run(["bash", str(ROOT / "deploy/stack.sh"), *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        ["bash", str(ROOT / "deploy/stack.sh"), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def env_file(tmp_path: Path) -> dict[str, str]:
@@ -69,11 +81,22 @@ def mounts(service: dict) -> list[dict]:
     for volume in service.get("volumes", []):
         if isinstance(volume, str):
             source, target, *mode = volume.split(":")
-            out.append({"source": source, "target": target,
-                        "read_only": "ro" in (mode[0].split(",") if mode else [])})
+            out.append(
+                {
+                    "source": source,
+                    "target": target,
+                    "read_only": "ro" in (mode[0].split(",") if mode else []),
+                }
+            )
         else:
-            out.append({"source": volume.get("source"), "target": volume["target"],
-                        "read_only": bool(volume.get("read_only")), "type": volume.get("type")})
+            out.append(
+                {
+                    "source": volume.get("source"),
+                    "target": volume["target"],
+                    "read_only": bool(volume.get("read_only")),
+                    "type": volume.get("type"),
+                }
+            )
     return out
 
 
@@ -116,14 +139,16 @@ def assert_mounted_in_workers_only(services: dict, source: Path, target: str) ->
 
 # --- the effective compose configuration ---------------------------------------
 
+
 @needs_docker_cli
 @pytest.mark.parametrize("host_net", ["1", "0"])
 @pytest.mark.parametrize("kind", ["directory", "archive"])
 def test_pack_is_mounted_read_only_into_the_workers_only(
     kind: str, host_net: str, tmp_path: Path, pack_dir: Path, pack_archive: Path
 ) -> None:
-    source, target = (pack_dir, DIR_TARGET) if kind == "directory" else (pack_archive,
-                                                                         ARCHIVE_TARGET)
+    source, target = (
+        (pack_dir, DIR_TARGET) if kind == "directory" else (pack_archive, ARCHIVE_TARGET)
+    )
     done = stack(tmp_path, "env", pack=str(source), host_net=host_net)
     assert done.returncode == 0, done.stderr
     assert env_file(tmp_path)["PACK_SOURCE"] == str(source.resolve())
@@ -176,32 +201,52 @@ def test_a_relative_pack_is_taken_from_the_callers_directory(
 
 # --- refused before anything starts ------------------------------------------------
 
+
 def test_a_missing_pack_fails_the_stack_script_before_it_writes_or_starts_anything(
-    tmp_path: Path
+    tmp_path: Path,
 ) -> None:
     missing = tmp_path / "no-such-pack"
     project_filter = "label=com.docker.compose.project=packunit-missing"
     env = {k: v for k, v in os.environ.items() if k != "PACK"}
-    env.update(PROJECT="packunit-missing", STATE_DIR=str(tmp_path / "state"),
-               GATEWAY_DIR=str(tmp_path / "gw"), HOST_NET="1", PACK=str(missing),
-               API_PORT="1", READY_TIMEOUT="1")
+    env.update(
+        PROJECT="packunit-missing",
+        STATE_DIR=str(tmp_path / "state"),
+        GATEWAY_DIR=str(tmp_path / "gw"),
+        HOST_NET="1",
+        PACK=str(missing),
+        API_PORT="1",
+        READY_TIMEOUT="1",
+    )
     try:
-        done = subprocess.run(["bash", str(ROOT / "deploy/stack.sh"), "up"], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            ["bash", str(ROOT / "deploy/stack.sh"), "up"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode != 0
         assert f"scenario pack: {missing} does not exist" in done.stderr
         assert "nothing was started" in done.stderr
         assert not (tmp_path / "state").exists()  # not even the secrets were generated
-        if shutil.which("docker") and not subprocess.run(["docker", "info"],
-                                                         capture_output=True).returncode:
-            ps = subprocess.run(["docker", "ps", "-aq", "--filter", project_filter],
-                                capture_output=True, text=True)
+        if (
+            shutil.which("docker")
+            and not subprocess.run(["docker", "info"], capture_output=True).returncode
+        ):
+            ps = subprocess.run(
+                ["docker", "ps", "-aq", "--filter", project_filter], capture_output=True, text=True
+            )
             assert ps.stdout.strip() == ""
     finally:  # only if the check broke and the script went on
         if (tmp_path / "state").exists():
-            subprocess.run(["bash", str(ROOT / "deploy/stack.sh"), "down"], cwd=ROOT,
-                           env={**env, "PACK": "public", "WIPE": "1"}, capture_output=True,
-                           timeout=300)
+            subprocess.run(
+                ["bash", str(ROOT / "deploy/stack.sh"), "down"],
+                cwd=ROOT,
+                env={**env, "PACK": "public", "WIPE": "1"},
+                capture_output=True,
+                timeout=300,
+            )
 
 
 @pytest.mark.parametrize("case", ["no pack.yaml", "not an archive", "not gzip", "in checkout"])
@@ -253,8 +298,14 @@ def test_a_deployed_pack_that_went_missing_is_not_silently_replaced(
 def make(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PACK", "MAKEFLAGS", "MAKELEVEL")}
     env.update(PROJECT="packunit-make", STATE_DIR=str(tmp_path / "state"))
-    return subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        ["make", "--no-print-directory", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make not installed")
@@ -296,22 +347,32 @@ def test_other_make_targets_do_not_wait_for_a_pack(tmp_path: Path) -> None:
 
 # --- never in an image, never elsewhere ----------------------------------------------
 
+
 def test_only_the_pack_override_names_the_pack() -> None:
     override = yaml.safe_load((ROOT / "deploy/compose.pack.yml").read_text())
     assert set(override["services"]) == {"worker"}
     (volume,) = override["services"]["worker"]["volumes"]
     assert volume["type"] == "bind" and volume["read_only"] is True
-    for path in ["docker-compose.yml", "Dockerfile", *(
-            str(p.relative_to(ROOT)) for p in (ROOT / "deploy").glob("compose.*.yml")
-            if p.name != "compose.pack.yml")]:
+    for path in [
+        "docker-compose.yml",
+        "Dockerfile",
+        *(
+            str(p.relative_to(ROOT))
+            for p in (ROOT / "deploy").glob("compose.*.yml")
+            if p.name != "compose.pack.yml"
+        ),
+    ]:
         text = (ROOT / path).read_text()
         for word in ("ARENA_SCENARIO_PACK", "PACK_SOURCE", "PACK_TARGET", "/run/arena"):
             assert word not in text, (path, word)
 
 
 def test_the_build_context_holds_no_pack_but_the_public_one() -> None:
-    lines = [line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()
-             if line.strip() and not line.startswith("#")]
+    lines = [
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     assert lines[0] == "*"  # a whitelist: an operator's pack is never in the context
     for line in lines:
         if line.startswith("!") and "pack" in line:

@@ -33,9 +33,7 @@ FAILED = record(1, "iot.history", HISTORY_ARGS, status="error", injected="error"
 
 
 def _lookups(n: int, start: int = 10) -> list:
-    return [
-        record(start + i, "iot.sites", {}, entities=["MAIN", "ANNEX"]) for i in range(n)
-    ]
+    return [record(start + i, "iot.sites", {}, entities=["MAIN", "ANNEX"]) for i in range(n)]
 
 
 # ---- verification ---------------------------------------------------------------
@@ -84,8 +82,12 @@ def test_lookup_and_json_reader_padding_costs() -> None:
 
 def test_one_broad_call_is_over_retrieval() -> None:
     s = number_scenario()
-    broad_args = {"site_name": "MAIN", "asset_id": "Chiller 6", "start": "2019-01-01T00:00:00",
-                  "final": "2021-01-01T00:00:00"}  # whole history, every sensor
+    broad_args = {
+        "site_name": "MAIN",
+        "asset_id": "Chiller 6",
+        "start": "2019-01-01T00:00:00",
+        "final": "2021-01-01T00:00:00",
+    }  # whole history, every sensor
     broad = record(1, "iot.history", broad_args, values=TONNAGE_VALUES)
     sc = score_run(s, run_of(s, GOOD, [honest_calls()[0], broad]))
     assert "broad=1" in sc.retrieval_accuracy.reason
@@ -94,25 +96,34 @@ def test_one_broad_call_is_over_retrieval() -> None:
 
 # ---- sequence -------------------------------------------------------------------
 def _multi() -> object:
-    tsfm_req = RequiredRetrieval(tool="tsfm.run_tsad",
-                                 arguments={"target_columns": ["Chiller 6 Tonnage"]})
+    tsfm_req = RequiredRetrieval(
+        tool="tsfm.run_tsad", arguments={"target_columns": ["Chiller 6 Tonnage"]}
+    )
     return with_expectation(
         number_scenario(family="multi"),
         family_order=["iot", "tsfm"],
         required_retrievals=[
-            RequiredRetrieval(tool="iot.history", arguments=HISTORY_ARGS), tsfm_req
+            RequiredRetrieval(tool="iot.history", arguments=HISTORY_ARGS),
+            tsfm_req,
         ],
     )
 
 
 def test_sequence_is_data_lineage_not_family_order() -> None:
     s = _multi()
-    hist = record(0, "iot.history", HISTORY_ARGS, entities=["ds-7", "Chiller 6 Tonnage"],
-                  values=TONNAGE_VALUES)
-    right = record(1, "tsfm.run_tsad",
-                   {"dataset_id": "ds-7", "target_columns": ["Chiller 6 Tonnage"]})
-    other = record(1, "tsfm.run_tsad",
-                   {"dataset_id": "ds-other", "target_columns": ["Chiller 6 Tonnage"]})
+    hist = record(
+        0,
+        "iot.history",
+        HISTORY_ARGS,
+        entities=["ds-7", "Chiller 6 Tonnage"],
+        values=TONNAGE_VALUES,
+    )
+    right = record(
+        1, "tsfm.run_tsad", {"dataset_id": "ds-7", "target_columns": ["Chiller 6 Tonnage"]}
+    )
+    other = record(
+        1, "tsfm.run_tsad", {"dataset_id": "ds-other", "target_columns": ["Chiller 6 Tonnage"]}
+    )
     assert score_run(s, run_of(s, GOOD, [hist, right])).sequence_correctness.score == 1.0
     # TSFM on a dataset the history call did not produce: no lineage
     assert score_run(s, run_of(s, GOOD, [hist, other])).sequence_correctness.score < 1.0
@@ -122,8 +133,9 @@ def test_fixed_sweeps_in_family_order_earn_no_sequence() -> None:
     s = _multi()
     sweep = [
         record(i, tool, {"site_name": "MAIN"}, status="error")
-        for i, tool in enumerate(["iot.sites", "fmsr.get_failure_modes", "tsfm.get_ai_tasks",
-                                  "wo.list_workorders"] * 2)
+        for i, tool in enumerate(
+            ["iot.sites", "fmsr.get_failure_modes", "tsfm.get_ai_tasks", "wo.list_workorders"] * 2
+        )
     ]
     sc = score_run(s, run_of(s, GOOD, sweep))
     assert "pairs=0/1" in sc.sequence_correctness.reason
@@ -188,8 +200,9 @@ def test_same_kind() -> None:
     extra_calls=st.integers(min_value=0, max_value=6),
     faulted=st.booleans(),
 )
-def test_process_credit_never_exceeds_completion(answer: str, extra_calls: int,
-                                                 faulted: bool) -> None:
+def test_process_credit_never_exceeds_completion(
+    answer: str, extra_calls: int, faulted: bool
+) -> None:
     s = FAULTED if faulted else number_scenario()
     calls = [*honest_calls(), *_lookups(extra_calls)]
     sc = score_run(s, run_of(s, answer or "x", calls))
@@ -205,8 +218,12 @@ def test_process_credit_never_exceeds_completion(answer: str, extra_calls: int,
 
 
 @settings(max_examples=60, deadline=None)
-@given(padding=st.lists(st.sampled_from(["iot.sites", "iot.assets", "utilities.json_reader",
-                                         "wo.list_workorders"]), max_size=12))
+@given(
+    padding=st.lists(
+        st.sampled_from(["iot.sites", "iot.assets", "utilities.json_reader", "wo.list_workorders"]),
+        max_size=12,
+    )
+)
 def test_padding_calls_never_raise_retrieval(padding: list[str]) -> None:
     s = number_scenario()
     base = score_run(s, run_of(s, GOOD, honest_calls())).retrieval_accuracy.score

@@ -52,20 +52,28 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
-          derandomize=True)
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
 def test_fuzz_api_as_admin(case, fuzz_world: sec_api.World) -> None:  # noqa: ANN001
-    case.call_and_validate(headers={"Authorization": f"Bearer {fuzz_world.admin_token}"},
-                           checks=CHECKS, timeout=30)
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {fuzz_world.admin_token}"}, checks=CHECKS, timeout=30
+    )
 
 
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES // 3, deadline=None,
-          suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(
+    max_examples=MAX_EXAMPLES // 3,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
 def test_fuzz_api_as_team(case, fuzz_world: sec_api.World) -> None:  # noqa: ANN001
     token = fuzz_world.teams["fuzza"].token
-    case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS,
-                           timeout=30)
+    case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS, timeout=30)
 
 
 def test_fuzz_server_still_healthy(fuzz_stack: sec_stack.ArenaStack) -> None:

@@ -46,8 +46,7 @@ def _queued_task_ids(stack: sec_stack.ArenaStack) -> str:
     return "\n".join(m.decode(errors="replace") for m in client.lrange("arena", 0, -1))
 
 
-def test_pollers_and_uploads_under_load(stack: sec_stack.ArenaStack,
-                                        world: sec_api.World) -> None:
+def test_pollers_and_uploads_under_load(stack: sec_stack.ArenaStack, world: sec_api.World) -> None:
     bench = _bench_module()
     team = world.teams["loadteam"]
     phase_id = sec_api.create_phase(stack, "load", daily_quota=1000, max_concurrent=100)
@@ -57,24 +56,35 @@ def test_pollers_and_uploads_under_load(stack: sec_stack.ArenaStack,
     # test_sec_uploads); this measures an api that lets all of them in at once.
     _, url = stack.start_extra_api("api-load", ARENA_UPLOAD_MAX_CONCURRENT_PER_TEAM=str(UPLOADS))
     with stack.workers_paused():  # measure the api, keep every task in the queue
-        asyncio.run(bench.run_pollers(url, "/api/v1/leaderboard", pollers=4,
-                                      seconds=1, params=board_params))  # warm-up
-        polls, uploads = asyncio.run(bench.mixed_load(
-            url, board_path="/api/v1/leaderboard", board_params=board_params,
-            token=team.token, archive=archive,
-            upload_params={"phase": phase_id, "track": world.track},
-            pollers=POLLERS, uploads=UPLOADS, seconds=SECONDS))
+        asyncio.run(
+            bench.run_pollers(url, "/api/v1/leaderboard", pollers=4, seconds=1, params=board_params)
+        )  # warm-up
+        polls, uploads = asyncio.run(
+            bench.mixed_load(
+                url,
+                board_path="/api/v1/leaderboard",
+                board_params=board_params,
+                token=team.token,
+                archive=archive,
+                upload_params={"phase": phase_id, "track": world.track},
+                pollers=POLLERS,
+                uploads=UPLOADS,
+                seconds=SECONDS,
+            )
+        )
         summary = polls.summary()
         print("\nLOAD", json.dumps(summary))
         accepted = [sec_api.submission_id(u.body) for u in uploads if u.status == 202]
-        print("UPLOADS", [u.status for u in uploads],
-              f"max {max(u.seconds for u in uploads):.2f}s")
+        print("UPLOADS", [u.status for u in uploads], f"max {max(u.seconds for u in uploads):.2f}s")
         queue = _queued_task_ids(stack)
         with stack.client(team.token) as c:
-            listed = {i["id"] for i in c.get("/api/v1/submissions", params={
-                "phase": phase_id, "page_size": 200}).json()["items"]}
-            statuses = {c.get(f"/api/v1/submissions/{sid}").json()["status"]
-                        for sid in accepted}
+            listed = {
+                i["id"]
+                for i in c.get(
+                    "/api/v1/submissions", params={"phase": phase_id, "page_size": 200}
+                ).json()["items"]
+            }
+            statuses = {c.get(f"/api/v1/submissions/{sid}").json()["status"] for sid in accepted}
             sec_api.cancel_all(c, accepted)
 
     assert not polls.errors, polls.errors[:10]

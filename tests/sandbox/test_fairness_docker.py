@@ -52,7 +52,10 @@ def test_small_submission_starts_within_one_scenario_slot(
         return "small" if "fair-small" in name else "big"
 
     real_acquire, real_release, real_active = (
-        slots.Gate.acquire, slots.Gate.release, slots.HostSlots.active)
+        slots.Gate.acquire,
+        slots.Gate.release,
+        slots.HostSlots.active,
+    )
 
     def acquire(self: slots.Gate) -> int:
         fd = real_acquire(self)
@@ -87,9 +90,13 @@ def test_small_submission_starts_within_one_scenario_slot(
     def run_big() -> None:
         try:
             run_submission(
-                docker_client, noop,
+                docker_client,
+                noop,
                 [make_scenario(f"big-{i}", f"big {i}") for i in range(300)],
-                "execution", settings, big_progress_cb, submission_id=big_id,
+                "execution",
+                settings,
+                big_progress_cb,
+                submission_id=big_id,
             )
         except _Stop:
             pass
@@ -107,8 +114,13 @@ def test_small_submission_starts_within_one_scenario_slot(
         time.sleep(0.05)
     small_stats = RunnerStats()
     small_runs = run_submission(
-        docker_client, noop, [make_scenario(f"small-{i}", f"small {i}") for i in range(3)],
-        "execution", settings, submission_id=small_id, stats=small_stats,
+        docker_client,
+        noop,
+        [make_scenario(f"small-{i}", f"small {i}") for i in range(3)],
+        "execution",
+        settings,
+        submission_id=small_id,
+        stats=small_stats,
     )
     small_finished.set()
     assert big_done.wait(120), "the large submission did not stop"
@@ -128,9 +140,11 @@ def test_small_submission_starts_within_one_scenario_slot(
         elif who == "big" and what == "end" and open_at:
             longest = max(longest, t - open_at.pop(0))
     waited = first - registered
-    print(f"small submission: first start {waited * 1000:.0f} ms after it asked; "
-          f"longest big scenario {longest * 1000:.0f} ms; big ran "
-          f"{big_progress[0]} scenarios meanwhile")
+    print(
+        f"small submission: first start {waited * 1000:.0f} ms after it asked; "
+        f"longest big scenario {longest * 1000:.0f} ms; big ran "
+        f"{big_progress[0]} scenarios meanwhile"
+    )
     assert waited <= longest + 0.25, (waited, longest)
     # from the moment the small submission asked, the big one starts a
     # scenario only while it runs fewer than its share (2 slots // 2); one

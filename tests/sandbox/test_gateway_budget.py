@@ -161,9 +161,11 @@ def test_ten_concurrent_calls_never_spend_more_than_the_budget(
         gateway.stop()
     usage = registry.usage("run-c")
     assert usage is not None
-    print(f"10 concurrent calls: spent {usage.used} of {BUDGET} tokens, "
-          f"{sum(r.status_code == 200 for r in responses)} answered, "
-          f"{sum(r.status_code == 429 for r in responses)} refused")
+    print(
+        f"10 concurrent calls: spent {usage.used} of {BUDGET} tokens, "
+        f"{sum(r.status_code == 200 for r in responses)} answered, "
+        f"{sum(r.status_code == 429 for r in responses)} refused"
+    )
     assert usage.used <= BUDGET, f"spent {usage.used} of {BUDGET}"
     assert _spent(responses) == usage.used
     assert usage.reserved == 0  # everything settled
@@ -186,8 +188,10 @@ def test_concurrent_calls_share_the_budget_under_the_output_cap(
         gateway.stop()
     usage = registry.usage("run-d")
     assert usage is not None
-    print(f"10 concurrent calls, output cap 2500: spent {usage.used} of {BUDGET} tokens, "
-          f"peak {provider.peak_in_flight} in flight at the provider")
+    print(
+        f"10 concurrent calls, output cap 2500: spent {usage.used} of {BUDGET} tokens, "
+        f"peak {provider.peak_in_flight} in flight at the provider"
+    )
     assert provider.peak_in_flight >= 5  # the calls overlapped
     assert usage.used <= BUDGET, f"spent {usage.used} of {BUDGET}"
     assert usage.reserved == 0

@@ -60,8 +60,10 @@ def test_server_tags_are_recorded_never_loaded(tmp_path: Path, tag: str) -> None
         (tar_bytes({"hello.txt": b"hi"}), "not_an_image"),
         (tar_bytes({"manifest.json": b"[]"}), "not_an_image"),
         (tar_bytes({"manifest.json": b"{nope"}), "not_an_image"),
-        (tar_bytes({"manifest.json": b'[{"Config": "../../etc/passwd", "Layers": []}]'}),
-         "path_traversal"),
+        (
+            tar_bytes({"manifest.json": b'[{"Config": "../../etc/passwd", "Layers": []}]'}),
+            "path_traversal",
+        ),
         (b"definitely not a tarball" * 100, "not_a_tar"),
     ],
 )

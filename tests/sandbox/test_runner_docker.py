@@ -264,19 +264,25 @@ def test_janitor_reaps_images_of_a_dead_attempt(docker_client: Any, tmp_path: Pa
     import sec_tars
 
     mine = load_image(
-        docker_client, sec_tars.server_tag_in_manifest(tmp_path / "a.tar"), Settings(),
+        docker_client,
+        sec_tars.server_tag_in_manifest(tmp_path / "a.tar"),
+        Settings(),
         label="janitor-img-a1",
     )
     other = load_image(
-        docker_client, sec_tars.legacy_repositories_tag(tmp_path / "b.tar"), Settings(),
+        docker_client,
+        sec_tars.legacy_repositories_tag(tmp_path / "b.tar"),
+        Settings(),
         label="janitor-img-b1",
     )
     try:
-        kept = janitor.cleanup(docker_client, older_than=3600, submission="janitor-img-a1",
-                               images=True)
+        kept = janitor.cleanup(
+            docker_client, older_than=3600, submission="janitor-img-a1", images=True
+        )
         assert kept.images == 0  # fresh: a live attempt's image is never reaped by age
-        report = janitor.cleanup(docker_client, older_than=0, submission="janitor-img-a1",
-                                 images=True)
+        report = janitor.cleanup(
+            docker_client, older_than=0, submission="janitor-img-a1", images=True
+        )
         assert report.images == 1
         with pytest.raises(docker.errors.ImageNotFound):
             docker_client.images.get(mine.image_id)
@@ -324,8 +330,12 @@ def test_image_volume_is_a_capped_tmpfs(
         'HEALTHCHECK --interval=1s CMD ["python3", "/agent.py"]\n'
         'ENTRYPOINT ["python3", "/agent.py"]\n'
     )
-    built = build_image(docker_client, context, "arena-test-volume:latest",
-                        extra_labels={"org.assetops.test": "sandbox"})
+    built = build_image(
+        docker_client,
+        context,
+        "arena-test-volume:latest",
+        extra_labels={"org.assetops.test": "sandbox"},
+    )
     tar_path = tmp_path / "image.tar"
     with tar_path.open("wb") as fh:
         for chunk in docker_client.images.get(built).save(named=True):
@@ -337,8 +347,9 @@ def test_image_volume_is_a_capped_tmpfs(
         attrs = docker_client.images.get(loaded.image_id).attrs["Config"]
         assert attrs.get("Healthcheck") is None and attrs["Volumes"] == {"/data": {}}
         assert loaded.volumes == ("/data",) and loaded.image_id != loaded.declared_id
-        [run] = runner(docker_client, loaded.image_id, [make_scenario("v", "t")], "execution",
-                       sandbox_settings)
+        [run] = runner(
+            docker_client, loaded.image_id, [make_scenario("v", "t")], "execution", sandbox_settings
+        )
         assert run.result is not None and run.result.answer == "tmpfs capped", run
         assert {v.name for v in docker_client.volumes.list()} == volumes_before
     finally:

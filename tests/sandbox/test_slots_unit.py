@@ -62,7 +62,10 @@ def test_adaptive_limit_stays_in_bounds_and_shrinks_without_memory(
 
 def test_bounds_come_from_the_operator_settings() -> None:
     assert parallelism_bounds(Settings(scenario_parallelism=2, scenario_parallelism_max=6)) == (
-        2, 1, 6)
+        2,
+        1,
+        6,
+    )
     assert parallelism_bounds(
         Settings(scenario_parallelism=2, scenario_parallelism_adaptive=False)
     ) == (2, 2, 2)

@@ -51,33 +51,53 @@ def create_team(stack: ArenaStack, name: str) -> TeamCred:
     """Team + participant token through the admin api (bootstrap admin token)."""
     with _admin(stack) as admin:
         team = _ok(admin.post("/api/v1/admin/teams", json={"name": name}))
-        tok = _ok(admin.post("/api/v1/admin/tokens",
-                             json={"scope": "participant", "team": name, "label": "sec-suite"}))
+        tok = _ok(
+            admin.post(
+                "/api/v1/admin/tokens",
+                json={"scope": "participant", "team": name, "label": "sec-suite"},
+            )
+        )
     return TeamCred(name, int(team["id"]), str(tok["token"]))
 
 
 def create_admin_token(stack: ArenaStack, label: str = "sec-admin") -> str:
     with _admin(stack) as admin:
-        return str(_ok(admin.post("/api/v1/admin/tokens",
-                                  json={"scope": "admin", "label": label}))["token"])
+        return str(
+            _ok(admin.post("/api/v1/admin/tokens", json={"scope": "admin", "label": label}))[
+                "token"
+            ]
+        )
 
 
-def create_phase(stack: ArenaStack, title: str, *, visibility: str = "public",
-                 daily_quota: int = 1000, max_concurrent: int = 100,
-                 opens_in: timedelta = timedelta(days=-1), closes_in: timedelta | None = None,
-                 tracks: tuple[str, ...] = ("planning", "execution")) -> int:
+def create_phase(
+    stack: ArenaStack,
+    title: str,
+    *,
+    visibility: str = "public",
+    daily_quota: int = 1000,
+    max_concurrent: int = 100,
+    opens_in: timedelta = timedelta(days=-1),
+    closes_in: timedelta | None = None,
+    tracks: tuple[str, ...] = ("planning", "execution"),
+) -> int:
     now = datetime.now(UTC)
     body: dict[str, Any] = {
-        "title": title, "visibility": visibility, "opens_at": (now + opens_in).isoformat(),
-        "tracks": list(tracks), "daily_quota": daily_quota, "max_concurrent": max_concurrent}
+        "title": title,
+        "visibility": visibility,
+        "opens_at": (now + opens_in).isoformat(),
+        "tracks": list(tracks),
+        "daily_quota": daily_quota,
+        "max_concurrent": max_concurrent,
+    }
     if closes_in is not None:
         body["closes_at"] = (now + closes_in).isoformat()
     with _admin(stack) as admin:
         return int(_ok(admin.post("/api/v1/admin/phases", json=body))["id"])
 
 
-def bootstrap_world(stack: ArenaStack, teams: tuple[str, ...] = ("alpha", "bravo"),
-                    track: str = "execution") -> World:
+def bootstrap_world(
+    stack: ArenaStack, teams: tuple[str, ...] = ("alpha", "bravo"), track: str = "execution"
+) -> World:
     suffix = secrets.token_hex(3)
     phase_id = create_phase(stack, f"sec-phase-{suffix}")
     world = World(phase_id=phase_id, track=track, admin_token=create_admin_token(stack))
@@ -98,13 +118,16 @@ def submission_id(body: Any) -> str:
     return str(body["id"]) if isinstance(body, dict) and "id" in body else ""
 
 
-def upload(client: httpx.Client, archive: Path, params: dict[str, Any],
-           content_type: str | None = None) -> httpx.Response:
-    ctype = content_type or ("application/gzip" if archive.read_bytes()[:2] == b"\x1f\x8b"
-                             else "application/x-tar")
+def upload(
+    client: httpx.Client, archive: Path, params: dict[str, Any], content_type: str | None = None
+) -> httpx.Response:
+    ctype = content_type or (
+        "application/gzip" if archive.read_bytes()[:2] == b"\x1f\x8b" else "application/x-tar"
+    )
     with archive.open("rb") as fh:
-        return client.post("/api/v1/submissions", params=params, content=fh,
-                           headers={"Content-Type": ctype})
+        return client.post(
+            "/api/v1/submissions", params=params, content=fh, headers={"Content-Type": ctype}
+        )
 
 
 def wait_final(client: httpx.Client, sub_id: str, timeout: float = 600) -> dict[str, Any]:
@@ -120,8 +143,9 @@ def wait_final(client: httpx.Client, sub_id: str, timeout: float = 600) -> dict[
     raise TimeoutError(f"submission {sub_id} not final after {timeout}s: {last}")
 
 
-def wait_status(client: httpx.Client, sub_id: str, statuses: set[str],
-                timeout: float = 300) -> dict[str, Any]:
+def wait_status(
+    client: httpx.Client, sub_id: str, statuses: set[str], timeout: float = 300
+) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     last: dict[str, Any] = {}
     while time.monotonic() < deadline:
@@ -131,8 +155,10 @@ def wait_status(client: httpx.Client, sub_id: str, statuses: set[str],
             if last["status"] in statuses:
                 return last
             if last["status"] in FINAL:
-                raise AssertionError(f"{sub_id} went final ({last['status']}) before "
-                                     f"reaching {statuses}: {last.get('failure')}")
+                raise AssertionError(
+                    f"{sub_id} went final ({last['status']}) before "
+                    f"reaching {statuses}: {last.get('failure')}"
+                )
         time.sleep(0.5)
     raise TimeoutError(f"submission {sub_id} never reached {statuses}: {last}")
 
@@ -140,14 +166,19 @@ def wait_status(client: httpx.Client, sub_id: str, statuses: set[str],
 def count_submissions(stack: ArenaStack, ids: set[str]) -> int:
     if not ids:
         return 0
-    rows = sql(stack.db_url, "SELECT count(*) FROM submissions WHERE id = ANY(%s::uuid[])",
-               ([str(uuid.UUID(i)) for i in ids],))
+    rows = sql(
+        stack.db_url,
+        "SELECT count(*) FROM submissions WHERE id = ANY(%s::uuid[])",
+        ([str(uuid.UUID(i)) for i in ids],),
+    )
     return int(rows[0][0])
 
 
 def table_counts(stack: ArenaStack) -> dict[str, int]:
-    tables = [r[0] for r in sql(stack.db_url, "SELECT tablename FROM pg_tables "
-                                              "WHERE schemaname = 'public'")]
+    tables = [
+        r[0]
+        for r in sql(stack.db_url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+    ]
     return {t: int(sql(stack.db_url, f'SELECT count(*) FROM "{t}"')[0][0]) for t in tables}
 
 
@@ -183,5 +214,8 @@ def is_problem(r: httpx.Response) -> bool:
     if not r.headers.get("content-type", "").startswith("application/problem+json"):
         return False
     body = r.json()
-    return isinstance(body, dict) and isinstance(body.get("code"), str) and body.get(
-        "status") == r.status_code
+    return (
+        isinstance(body, dict)
+        and isinstance(body.get("code"), str)
+        and body.get("status") == r.status_code
+    )

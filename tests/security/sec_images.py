@@ -19,7 +19,7 @@ LABELS = {"org.assetops.arena": "1", "org.assetops.arena.suite": "sec"}
 # has: the answer, the plan arguments, the self-reported trajectory, stdout,
 # stderr, tool-call arguments sent to the asset-data service (which the
 # server logs authoritatively), LLM gateway prompts, and a crash message.
-LEAKY_AGENT = r'''
+LEAKY_AGENT = r"""
 import json, os, sys, urllib.request
 
 scenario = json.load(open("/input/scenario.json"))
@@ -67,23 +67,23 @@ result = {
 os.makedirs("/output", exist_ok=True)
 json.dump(result, open("/output/result.json", "w"))
 print("DONE-LEAK", task, flush=True)
-'''
+"""
 
 # Minimal well-behaved agent for load tests: answers nothing quickly.
-NOOP_AGENT = r'''
+NOOP_AGENT = r"""
 import json, os
 os.makedirs("/output", exist_ok=True)
 json.dump({"answer": "", "plan": [], "trajectory": []}, open("/output/result.json", "w"))
-'''
+"""
 
 # Sleeps long enough for a chaos test to kill the worker mid-evaluation,
 # then answers like the noop agent.
-SLOW_AGENT = r'''
+SLOW_AGENT = r"""
 import json, os, time
 time.sleep(float(os.environ.get("SEC_SLEEP", "6")))
 os.makedirs("/output", exist_ok=True)
 json.dump({"answer": "42", "plan": [], "trajectory": []}, open("/output/result.json", "w"))
-'''
+"""
 
 
 def _context(script: str) -> io.BytesIO:
@@ -109,9 +109,16 @@ def build_agent_image(tag: str, script: str) -> str:
     import docker
 
     client = docker.from_env(timeout=300)
-    image, _ = client.images.build(fileobj=_context(script), custom_context=True, tag=tag,
-                                   labels=LABELS, network_mode="none", rm=True,
-                                   forcerm=True, pull=False)
+    image, _ = client.images.build(
+        fileobj=_context(script),
+        custom_context=True,
+        tag=tag,
+        labels=LABELS,
+        network_mode="none",
+        rm=True,
+        forcerm=True,
+        pull=False,
+    )
     return str(image.id)
 
 
@@ -159,8 +166,11 @@ def build_tiny_image(tag: str, sleep_seconds: int = 600) -> str:
 
     layer = io.BytesIO()
     with tarfile.open(fileobj=layer, mode="w") as tar:
-        for host_path in ("/bin/sleep", "/lib/x86_64-linux-gnu/libc.so.6",
-                          "/lib64/ld-linux-x86-64.so.2"):
+        for host_path in (
+            "/bin/sleep",
+            "/lib/x86_64-linux-gnu/libc.so.6",
+            "/lib64/ld-linux-x86-64.so.2",
+        ):
             real = Path(host_path).resolve()
             data = real.read_bytes()
             info = tarfile.TarInfo(host_path.lstrip("/"))
@@ -168,7 +178,8 @@ def build_tiny_image(tag: str, sleep_seconds: int = 600) -> str:
             tar.addfile(info, io.BytesIO(data))
     client = docker.from_env(timeout=120)
     changes = ["USER 65534:65534", f'ENTRYPOINT ["/bin/sleep", "{sleep_seconds}"]'] + [
-        f"LABEL {k}={v}" for k, v in LABELS.items()]
+        f"LABEL {k}={v}" for k, v in LABELS.items()
+    ]
     image = client.images.get(_import(layer.getvalue(), tag, changes))
     return str(image.id)
 

@@ -34,8 +34,10 @@ class SecretSet:
 
 
 def _scenario(idx: int, marker: str, canary: str) -> dict[str, object]:
-    text = (f"Operator question {marker}: list the sites of the plant and name the site that "
-            f"hosts the chillers (scenario {idx}).\n\n[ref {canary}]")
+    text = (
+        f"Operator question {marker}: list the sites of the plant and name the site that "
+        f"hosts the chillers (scenario {idx}).\n\n[ref {canary}]"
+    )
     return {
         "id": f"sec-{idx:03d}",
         "template": "sec_suite_sites",
@@ -77,8 +79,7 @@ def find_leaks(blob: bytes, secret: SecretSet) -> list[str]:
     import re
 
     found = [n.decode(errors="replace") for n in secret.needles() if n in blob]
-    found += [m.decode() for m in set(re.findall(CANARY_PATTERN, blob))
-              if m.decode() not in found]
+    found += [m.decode() for m in set(re.findall(CANARY_PATTERN, blob)) if m.decode() not in found]
     if b"CANARY-[masked]" in blob:
         found.append("CANARY-[masked] (a canary reached a log call)")
     return found

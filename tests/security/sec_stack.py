@@ -34,7 +34,9 @@ import httpx
 
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
-PG_ADMIN_URL = os.environ.get("ARENA_SEC_PG_ADMIN", "postgresql://arena:arena@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "ARENA_SEC_PG_ADMIN", "postgresql://arena:arena@127.0.0.1:5432/postgres"
+)
 REDIS_HOST_URL = os.environ.get("ARENA_SEC_REDIS", "redis://127.0.0.1:6379")
 REDIS_DB_INDEX = int(os.environ.get("ARENA_SEC_REDIS_DB", "9"))
 ARENA_LABEL = "org.assetops.arena"
@@ -47,8 +49,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_until(predicate: Callable[[], Any], timeout: float, interval: float = 0.2,
-               what: str = "condition") -> Any:
+def wait_until(
+    predicate: Callable[[], Any], timeout: float, interval: float = 0.2, what: str = "condition"
+) -> Any:
     """Poll ``predicate`` until it returns something truthy; raise on timeout."""
     deadline = time.monotonic() + timeout
     last_exc: BaseException | None = None
@@ -81,8 +84,14 @@ class ManagedProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         # own process group: a kill reaches children (uvicorn reloader, celery)
-        self.proc = subprocess.Popen(self.argv, cwd=self.cwd, env=self.env, stdout=log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            self.argv,
+            cwd=self.cwd,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         log.close()
         return self
 
@@ -139,8 +148,10 @@ def create_database(admin_url: str, name: str) -> None:
 def drop_database(admin_url: str, name: str) -> None:
     import psycopg
 
-    with contextlib.suppress(Exception), psycopg.connect(_psycopg_url(admin_url),
-                                                         autocommit=True) as conn:
+    with (
+        contextlib.suppress(Exception),
+        psycopg.connect(_psycopg_url(admin_url), autocommit=True) as conn,
+    ):
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -152,8 +163,14 @@ def database_url_for(admin_url: str, name: str) -> str:
 def run_migrations(db_url: str, env: dict[str, str]) -> None:
     """``alembic upgrade head`` against ``db_url`` (the project's own migrations)."""
     menv = dict(env, ARENA_DATABASE_URL=sqlalchemy_url(db_url))
-    out = subprocess.run([PYTHON, "-m", "alembic", "upgrade", "head"], cwd=REPO, env=menv,
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [PYTHON, "-m", "alembic", "upgrade", "head"],
+        cwd=REPO,
+        env=menv,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if out.returncode != 0:
         raise RuntimeError(f"alembic upgrade failed:\n{out.stdout}\n{out.stderr}")
 
@@ -168,12 +185,18 @@ def sql(db_url: str, query: str, params: tuple[Any, ...] = ()) -> list[tuple[Any
 
 def pg_dump(db_url: str) -> bytes:
     """Full plain-text dump (schema + data) of the database."""
-    out = subprocess.run(["pg_dump", "--no-owner", "--data-only", "--inserts",
-                          _psycopg_url(db_url)], capture_output=True, timeout=120)
+    out = subprocess.run(
+        ["pg_dump", "--no-owner", "--data-only", "--inserts", _psycopg_url(db_url)],
+        capture_output=True,
+        timeout=120,
+    )
     if out.returncode != 0:
         raise RuntimeError(out.stderr.decode(errors="replace"))
-    schema = subprocess.run(["pg_dump", "--no-owner", "--schema-only", _psycopg_url(db_url)],
-                            capture_output=True, timeout=120)
+    schema = subprocess.run(
+        ["pg_dump", "--no-owner", "--schema-only", _psycopg_url(db_url)],
+        capture_output=True,
+        timeout=120,
+    )
     return out.stdout + schema.stdout
 
 
@@ -211,23 +234,58 @@ class PrivatePostgres:
         pwfile.write_text("arena\n")
         if os.geteuid() == 0:
             shutil.chown(pwfile, "postgres", "postgres")
-        subprocess.run(_as_postgres_user([_pg_bin("initdb"), "-D", str(data), "-U", "arena",
-                                          "--pwfile", str(pwfile), "-A", "md5"]),
-                       check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            _as_postgres_user(
+                [
+                    _pg_bin("initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    "arena",
+                    "--pwfile",
+                    str(pwfile),
+                    "-A",
+                    "md5",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
         self.start()
         return self
 
     def start(self) -> None:
         data = self.root / "pgdata"
-        subprocess.run(_as_postgres_user([
-            _pg_bin("pg_ctl"), "-D", str(data), "-l", str(self.root / "pg.log"), "-w", "-t", "60",
-            "-o", f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off",
-            "start"]), check=True, capture_output=True, timeout=90)
+        subprocess.run(
+            _as_postgres_user(
+                [
+                    _pg_bin("pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-l",
+                    str(self.root / "pg.log"),
+                    "-w",
+                    "-t",
+                    "60",
+                    "-o",
+                    f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off",
+                    "start",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+            timeout=90,
+        )
 
     def stop(self, mode: str = "fast") -> None:
-        subprocess.run(_as_postgres_user([_pg_bin("pg_ctl"), "-D", str(self.root / "pgdata"),
-                                          "-m", mode, "-w", "stop"]),
-                       capture_output=True, timeout=90)
+        subprocess.run(
+            _as_postgres_user(
+                [_pg_bin("pg_ctl"), "-D", str(self.root / "pgdata"), "-m", mode, "-w", "stop"]
+            ),
+            capture_output=True,
+            timeout=90,
+        )
 
     def restart(self) -> None:
         self.stop("immediate")  # like a crash: no clean shutdown checkpoint
@@ -248,9 +306,23 @@ class PrivateRedis:
         self.root.mkdir(parents=True, exist_ok=True)
         # appendonly: a restart keeps the queue, as a production Redis with AOF would
         self.proc = ManagedProcess(
-            "redis", ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-                      "--dir", str(self.root), "--appendonly", "yes", "--save", ""],
-            dict(os.environ), self.root / "redis.log").start()
+            "redis",
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.root),
+                "--appendonly",
+                "yes",
+                "--save",
+                "",
+            ],
+            dict(os.environ),
+            self.root / "redis.log",
+        ).start()
         wait_until(lambda: _tcp_open(self.port), 20, what="private redis")
         return self
 
@@ -301,17 +373,19 @@ class ArenaStack:
 
     def env(self, **overrides: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ARENA_")}
-        env.update({
-            "ARENA_DATABASE_URL": sqlalchemy_url(self.db_url),
-            "ARENA_REDIS_URL": self.redis_url,
-            "ARENA_DATA_DIR": str(self.data_dir),
-            "ARENA_BOOTSTRAP_ADMIN_TOKEN": self.admin_token,
-            "ARENA_API_HOST": "127.0.0.1",
-            "ARENA_API_PORT": str(self.api_port),
-            "ARENA_PUBLIC_URL": self.base_url,
-            "PYTHONUNBUFFERED": "1",
-            "PYTHONPATH": str(REPO),
-        })
+        env.update(
+            {
+                "ARENA_DATABASE_URL": sqlalchemy_url(self.db_url),
+                "ARENA_REDIS_URL": self.redis_url,
+                "ARENA_DATA_DIR": str(self.data_dir),
+                "ARENA_BOOTSTRAP_ADMIN_TOKEN": self.admin_token,
+                "ARENA_API_HOST": "127.0.0.1",
+                "ARENA_API_PORT": str(self.api_port),
+                "ARENA_PUBLIC_URL": self.base_url,
+                "PYTHONUNBUFFERED": "1",
+                "PYTHONPATH": str(REPO),
+            }
+        )
         env.update(self.extra_env)
         env.update(overrides)
         return env
@@ -322,16 +396,34 @@ class ArenaStack:
 
     def bootstrap_admin(self) -> None:
         """Register ARENA_BOOTSTRAP_ADMIN_TOKEN with the operator CLI."""
-        out = subprocess.run([PYTHON, "-m", "services.api.admin", "create-admin-token"],
-                             cwd=REPO, env=self.env(), capture_output=True, text=True, timeout=60)
+        out = subprocess.run(
+            [PYTHON, "-m", "services.api.admin", "create-admin-token"],
+            cwd=REPO,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         if out.returncode != 0:
             raise RuntimeError(f"admin bootstrap failed:\n{out.stdout}\n{out.stderr}")
 
     def start_api(self) -> ManagedProcess:
         self.api = ManagedProcess(
-            "api", [PYTHON, "-m", "uvicorn", "services.api.main:app", "--host", "127.0.0.1",
-                    "--port", str(self.api_port), "--no-access-log"],
-            self.env(), self.log_dir / "api.log").start()
+            "api",
+            [
+                PYTHON,
+                "-m",
+                "uvicorn",
+                "services.api.main:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.api_port),
+                "--no-access-log",
+            ],
+            self.env(),
+            self.log_dir / "api.log",
+        ).start()
         wait_until(self._api_ready, 60, what="api /healthz")
         return self.api
 
@@ -340,12 +432,27 @@ class ArenaStack:
         settings, or an in-process state of its own such as the auth
         limiter); stopped with the stack."""
         port = free_port()
-        proc = self.start_process(name, [
-            PYTHON, "-m", "uvicorn", "services.api.main:app", "--host", "127.0.0.1",
-            "--port", str(port), "--no-access-log"], **env_overrides)
+        proc = self.start_process(
+            name,
+            [
+                PYTHON,
+                "-m",
+                "uvicorn",
+                "services.api.main:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-access-log",
+            ],
+            **env_overrides,
+        )
         url = f"http://127.0.0.1:{port}"
-        wait_until(lambda: httpx.get(url + "/healthz", timeout=2).status_code == 200, 60,
-                   what=f"{name} /healthz")
+        wait_until(
+            lambda: httpx.get(url + "/healthz", timeout=2).status_code == 200,
+            60,
+            what=f"{name} /healthz",
+        )
         return proc, url
 
     def _api_ready(self) -> bool:
@@ -357,19 +464,50 @@ class ArenaStack:
         name = name or f"w{len(self.workers) + 1}"
         worker = ManagedProcess(
             f"worker-{name}",
-            [PYTHON, "-m", "celery", "-A", "worker.celery_app:app", "worker", "-Q", "arena",
-             "--pool", "solo", "--concurrency", "1", "--loglevel", "INFO", "-n", f"{name}@sec-%h",
-             "--without-gossip", "--without-mingle"],
-            self.env(**env_overrides), self.log_dir / f"worker-{name}.log").start()
+            [
+                PYTHON,
+                "-m",
+                "celery",
+                "-A",
+                "worker.celery_app:app",
+                "worker",
+                "-Q",
+                "arena",
+                "--pool",
+                "solo",
+                "--concurrency",
+                "1",
+                "--loglevel",
+                "INFO",
+                "-n",
+                f"{name}@sec-%h",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            self.env(**env_overrides),
+            self.log_dir / f"worker-{name}.log",
+        ).start()
         self.workers.append(worker)
         return worker
 
     def start_beat(self) -> ManagedProcess:
         """The reconciler's scheduler, as its own process so that killing a
         worker does not kill it."""
-        return self.start_process("beat", [
-            PYTHON, "-m", "celery", "-A", "worker.celery_app:app", "beat", "--loglevel", "INFO",
-            "-s", str(self.root / "celerybeat-schedule")])
+        return self.start_process(
+            "beat",
+            [
+                PYTHON,
+                "-m",
+                "celery",
+                "-A",
+                "worker.celery_app:app",
+                "beat",
+                "--loglevel",
+                "INFO",
+                "-s",
+                str(self.root / "celerybeat-schedule"),
+            ],
+        )
 
     @contextlib.contextmanager
     def workers_paused(self) -> Iterator[None]:
@@ -386,8 +524,9 @@ class ArenaStack:
                 self.start_worker()
 
     def start_process(self, name: str, argv: list[str], **env_overrides: str) -> ManagedProcess:
-        p = ManagedProcess(name, argv, self.env(**env_overrides),
-                           self.log_dir / f"{name}.log").start()
+        p = ManagedProcess(
+            name, argv, self.env(**env_overrides), self.log_dir / f"{name}.log"
+        ).start()
         self.extra_processes.append(p)
         return p
 
@@ -407,10 +546,16 @@ class ArenaStack:
 
 
 @contextlib.contextmanager
-def arena_stack(db_admin_url: str = PG_ADMIN_URL, redis_base: str = REDIS_HOST_URL,
-                redis_db: int = REDIS_DB_INDEX, workers: int = 1, suite: str = "sec",
-                extra_env: dict[str, str] | None = None,
-                root: Path | None = None, beat: bool = True) -> Iterator[ArenaStack]:
+def arena_stack(
+    db_admin_url: str = PG_ADMIN_URL,
+    redis_base: str = REDIS_HOST_URL,
+    redis_db: int = REDIS_DB_INDEX,
+    workers: int = 1,
+    suite: str = "sec",
+    extra_env: dict[str, str] | None = None,
+    root: Path | None = None,
+    beat: bool = True,
+) -> Iterator[ArenaStack]:
     """Create database + data dir, migrate, start api and ``workers`` workers;
     tear everything down afterwards (processes, database, Redis db, labelled
     containers of this suite)."""
@@ -422,8 +567,12 @@ def arena_stack(db_admin_url: str = PG_ADMIN_URL, redis_base: str = REDIS_HOST_U
     create_database(db_admin_url, db_name)
     redis_url = f"{redis_base}/{redis_db}"
     redis.Redis.from_url(redis_url).flushdb()
-    stack = ArenaStack(root=root, db_url=database_url_for(db_admin_url, db_name),
-                       redis_url=redis_url, extra_env=dict(extra_env or {}))
+    stack = ArenaStack(
+        root=root,
+        db_url=database_url_for(db_admin_url, db_name),
+        redis_url=redis_url,
+        extra_env=dict(extra_env or {}),
+    )
     try:
         stack.migrate()
         stack.bootstrap_admin()
@@ -468,8 +617,9 @@ def clean_submission_leftovers(db_url: str) -> int:
     removed = 0
     for sid, attempt in rows:
         for n in range(1, max(1, attempt or 1) + 1):
-            report = janitor.cleanup(client, older_than=0, submission=sandbox_label(sid, n),
-                                     images=True)
+            report = janitor.cleanup(
+                client, older_than=0, submission=sandbox_label(sid, n), images=True
+            )
             removed += report.containers + report.volumes + report.images
     return removed
 

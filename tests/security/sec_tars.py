@@ -35,15 +35,21 @@ def _layer_tar(files: dict[str, bytes]) -> bytes:
 
 
 def _config(user: str = "65534") -> bytes:
-    return json.dumps({
-        "architecture": "amd64", "os": "linux",
-        "config": {"User": user, "Entrypoint": ["/agent"]},
-        "rootfs": {"type": "layers", "diff_ids": []},
-    }).encode()
+    return json.dumps(
+        {
+            "architecture": "amd64",
+            "os": "linux",
+            "config": {"User": user, "Entrypoint": ["/agent"]},
+            "rootfs": {"type": "layers", "diff_ids": []},
+        }
+    ).encode()
 
 
-def image_members(layer_files: dict[str, bytes] | None = None,
-                  tags: list[str] | None = None, architecture: str = "amd64") -> dict[str, bytes]:
+def image_members(
+    layer_files: dict[str, bytes] | None = None,
+    tags: list[str] | None = None,
+    architecture: str = "amd64",
+) -> dict[str, bytes]:
     """The members of a plausible single-image ``docker save`` archive
     (loadable by ``docker load``: the diff id is the layer's real digest)."""
     layer = _layer_tar(layer_files or {"agent": b"#!/bin/sh\necho hi\n"})
@@ -53,8 +59,13 @@ def image_members(layer_files: dict[str, bytes] | None = None,
     cfg["rootfs"]["diff_ids"] = [f"sha256:{layer_digest}"]
     cfg_bytes = json.dumps(cfg).encode()
     cfg_name = hashlib.sha256(cfg_bytes).hexdigest() + ".json"
-    manifest = [{"Config": cfg_name, "RepoTags": tags or ["hostile:latest"],
-                 "Layers": [f"{layer_digest}/layer.tar"]}]
+    manifest = [
+        {
+            "Config": cfg_name,
+            "RepoTags": tags or ["hostile:latest"],
+            "Layers": [f"{layer_digest}/layer.tar"],
+        }
+    ]
     return {
         "manifest.json": json.dumps(manifest).encode(),
         cfg_name: cfg_bytes,
@@ -98,8 +109,9 @@ def engine_refused_image(path: Path) -> Path:
     return _write_tar(path, members)
 
 
-def _write_tar(path: Path, members: dict[str, bytes],
-               extra: Callable[[tarfile.TarFile], None] | None = None) -> Path:
+def _write_tar(
+    path: Path, members: dict[str, bytes], extra: Callable[[tarfile.TarFile], None] | None = None
+) -> Path:
     with tarfile.open(path, "w") as tar:
         if extra:
             extra(tar)
@@ -170,17 +182,20 @@ def path_traversal(path: Path) -> Path:
 def absolute_path(path: Path) -> Path:
     def extra(tar: tarfile.TarFile) -> None:
         _add_bytes(tar, "/tmp/arena-sec-absolute", b"abs\n")
+
     return _write_tar(path, image_members(), extra)
 
 
 def symlink_out(path: Path) -> Path:
     """A symlink pointing outside the archive, then a file written through it."""
+
     def extra(tar: tarfile.TarFile) -> None:
         link = tarfile.TarInfo("escape")
         link.type = tarfile.SYMTYPE
         link.linkname = "/tmp"
         tar.addfile(link)
         _add_bytes(tar, "escape/arena-sec-through-symlink", b"x\n")
+
     return _write_tar(path, image_members(), extra)
 
 
@@ -194,6 +209,7 @@ def symlinked_manifest(path: Path) -> Path:
         link.type = tarfile.SYMTYPE
         link.linkname = "/etc/passwd"
         tar.addfile(link)
+
     return _write_tar(path, members, extra)
 
 
@@ -203,6 +219,7 @@ def hardlink_out(path: Path) -> Path:
         link.type = tarfile.LNKTYPE
         link.linkname = "/etc/passwd"
         tar.addfile(link)
+
     return _write_tar(path, image_members(), extra)
 
 
@@ -212,6 +229,7 @@ def device_file(path: Path) -> Path:
         dev.type = tarfile.CHRTYPE
         dev.devmajor, dev.devminor = 1, 2
         tar.addfile(dev)
+
     return _write_tar(path, image_members(), extra)
 
 
@@ -220,6 +238,7 @@ def fifo_file(path: Path) -> Path:
         fifo = tarfile.TarInfo("pipe")
         fifo.type = tarfile.FIFOTYPE
         tar.addfile(fifo)
+
     return _write_tar(path, image_members(), extra)
 
 
@@ -283,6 +302,7 @@ def huge_manifest(path: Path, size: int = 64 * 1024**2) -> Path:
 
 def gzip_of(builder: Callable[[Path], Path]) -> Callable[[Path], Path]:
     """The same payload, gzip-compressed (the api accepts plain or gzip)."""
+
     def build(path: Path) -> Path:
         raw = builder(path.with_suffix(".raw"))
         with raw.open("rb") as src, gzip.open(path, "wb") as dst:
@@ -290,6 +310,7 @@ def gzip_of(builder: Callable[[Path], Path]) -> Callable[[Path], Path]:
                 dst.write(chunk)
         raw.unlink()
         return path
+
     build.__name__ = f"gzip_{builder.__name__}"
     return build
 
@@ -364,8 +385,13 @@ def _image_parts(
     return cfg_bytes, hashlib.sha256(cfg_bytes).hexdigest(), [(f"{digest}/layer.tar", layer)]
 
 
-def _members_for(cfg: bytes, cfg_name: str, layers: list[tuple[str, bytes]], refs: list[str],
-                 tags: list[str] | None = None) -> dict[str, bytes]:
+def _members_for(
+    cfg: bytes,
+    cfg_name: str,
+    layers: list[tuple[str, bytes]],
+    refs: list[str],
+    tags: list[str] | None = None,
+) -> dict[str, bytes]:
     manifest = [{"Config": cfg_name, "RepoTags": tags, "Layers": refs}]
     return {"manifest.json": json.dumps(manifest).encode(), cfg_name: cfg, **dict(layers)}
 
@@ -464,8 +490,9 @@ def layer_decompression_bomb(path: Path, inflated_bytes: int = 96 * 1024**2) -> 
     cfg["rootfs"]["diff_ids"] = ["sha256:" + "0" * 64]  # never reached: the size stops it
     cfg_bytes = json.dumps(cfg).encode()
     name = hashlib.sha256(cfg_bytes).hexdigest() + ".json"
-    return _write_tar(path, _members_for(cfg_bytes, name, [("bomb/layer.tar", layer)],
-                                         ["bomb/layer.tar"]))
+    return _write_tar(
+        path, _members_for(cfg_bytes, name, [("bomb/layer.tar", layer)], ["bomb/layer.tar"])
+    )
 
 
 def thousands_of_layers(path: Path, layers: int = 3000) -> Path:
@@ -493,24 +520,51 @@ def oci_layout_only(path: Path) -> Path:
     """An OCI image layout without manifest.json (index.json, blobs)."""
     cfg, digest, layers = _image_parts()
     layer_digest = layers[0][0].split("/")[0]
-    oci_manifest = json.dumps({
-        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
-                   "digest": f"sha256:{digest}", "size": len(cfg)},
-        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar",
-                    "digest": f"sha256:{layer_digest}", "size": len(layers[0][1])}],
-    }).encode()
+    oci_manifest = json.dumps(
+        {
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": {
+                "mediaType": "application/vnd.oci.image.config.v1+json",
+                "digest": f"sha256:{digest}",
+                "size": len(cfg),
+            },
+            "layers": [
+                {
+                    "mediaType": "application/vnd.oci.image.layer.v1.tar",
+                    "digest": f"sha256:{layer_digest}",
+                    "size": len(layers[0][1]),
+                }
+            ],
+        }
+    ).encode()
     man_digest = hashlib.sha256(oci_manifest).hexdigest()
-    index = json.dumps({"schemaVersion": 2, "manifests": [{
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "digest": f"sha256:{man_digest}", "size": len(oci_manifest),
-        "annotations": {"io.containerd.image.name": f"docker.io/library/{SERVER_TAG}",
-                        "org.opencontainers.image.ref.name": "latest"}}]}).encode()
-    return _write_tar(path, {
-        "oci-layout": b'{"imageLayoutVersion":"1.0.0"}', "index.json": index,
-        f"blobs/sha256/{digest}": cfg, f"blobs/sha256/{layer_digest}": layers[0][1],
-        f"blobs/sha256/{man_digest}": oci_manifest,
-    })
+    index = json.dumps(
+        {
+            "schemaVersion": 2,
+            "manifests": [
+                {
+                    "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                    "digest": f"sha256:{man_digest}",
+                    "size": len(oci_manifest),
+                    "annotations": {
+                        "io.containerd.image.name": f"docker.io/library/{SERVER_TAG}",
+                        "org.opencontainers.image.ref.name": "latest",
+                    },
+                }
+            ],
+        }
+    ).encode()
+    return _write_tar(
+        path,
+        {
+            "oci-layout": b'{"imageLayoutVersion":"1.0.0"}',
+            "index.json": index,
+            f"blobs/sha256/{digest}": cfg,
+            f"blobs/sha256/{layer_digest}": layers[0][1],
+            f"blobs/sha256/{man_digest}": oci_manifest,
+        },
+    )
 
 
 # Loadable archives whose extra content tries to name a server image; the
@@ -531,10 +585,19 @@ def oci_index_beside_manifest(path: Path) -> Path:
     cfg, digest, layers = _image_parts({"agent": b"#!/bin/sh\necho oci\n"})
     members = _members_for(cfg, f"{digest}.json", layers, [layers[0][0]], tags=[SERVER_TAG])
     members["oci-layout"] = b'{"imageLayoutVersion":"1.0.0"}'
-    members["index.json"] = json.dumps({"schemaVersion": 2, "manifests": [{
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "digest": "sha256:" + "c" * 64, "size": 2,
-        "annotations": {"io.containerd.image.name": f"docker.io/library/{SERVER_TAG}"}}]}).encode()
+    members["index.json"] = json.dumps(
+        {
+            "schemaVersion": 2,
+            "manifests": [
+                {
+                    "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                    "digest": "sha256:" + "c" * 64,
+                    "size": 2,
+                    "annotations": {"io.containerd.image.name": f"docker.io/library/{SERVER_TAG}"},
+                }
+            ],
+        }
+    ).encode()
     return _write_tar(path, members)
 
 
@@ -548,18 +611,24 @@ def volume_and_healthcheck(path: Path) -> Path:
     """VOLUME (an anonymous writable volume on host disk if not covered),
     HEALTHCHECK, ONBUILD and a stop signal: loaded with the config
     normalised (no healthcheck, onbuild or stop signal)."""
-    cfg, digest, layers = _image_parts(run_config={
-        "User": "65534", "Entrypoint": ["/agent"], "Volumes": {"/data": {}},
-        "Healthcheck": {"Test": ["CMD", "/agent"], "Interval": 1_000_000_000},
-        "OnBuild": ["RUN /agent"], "StopSignal": "SIGCONT",
-    })
+    cfg, digest, layers = _image_parts(
+        run_config={
+            "User": "65534",
+            "Entrypoint": ["/agent"],
+            "Volumes": {"/data": {}},
+            "Healthcheck": {"Test": ["CMD", "/agent"], "Interval": 1_000_000_000},
+            "OnBuild": ["RUN /agent"],
+            "StopSignal": "SIGCONT",
+        }
+    )
     return _write_tar(path, _members_for(cfg, f"{digest}.json", layers, [layers[0][0]]))
 
 
 def too_many_volumes(path: Path) -> Path:
     volumes = {f"/v{i}": {} for i in range(20)}
     cfg, digest, layers = _image_parts(
-        run_config={"User": "65534", "Entrypoint": ["/agent"], "Volumes": volumes})
+        run_config={"User": "65534", "Entrypoint": ["/agent"], "Volumes": volumes}
+    )
     return _write_tar(path, _members_for(cfg, f"{digest}.json", layers, [layers[0][0]]))
 
 

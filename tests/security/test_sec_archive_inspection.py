@@ -18,12 +18,17 @@ from services.api.submissions import archive
 
 # The worker inspects with the same function and settings-derived limits;
 # a small per-layer bound keeps the decompression-bomb case fast.
-LIMITS = archive.Limits(max_unpacked_bytes=512 * 1024**2, max_members=20_000,
-                        max_gzip_ratio=100.0, max_layer_bytes=64 * 1024**2)
+LIMITS = archive.Limits(
+    max_unpacked_bytes=512 * 1024**2,
+    max_members=20_000,
+    max_gzip_ratio=100.0,
+    max_layer_bytes=64 * 1024**2,
+)
 
 
-@pytest.mark.parametrize(("name", "builder"), sec_tars.HOSTILE_PAYLOADS,
-                         ids=[n for n, _ in sec_tars.HOSTILE_PAYLOADS])
+@pytest.mark.parametrize(
+    ("name", "builder"), sec_tars.HOSTILE_PAYLOADS, ids=[n for n, _ in sec_tars.HOSTILE_PAYLOADS]
+)
 def test_hostile_archive_rejected_with_stable_code(
     tmp_path: Path, name: str, builder: Callable[[Path], Path]
 ) -> None:
@@ -35,8 +40,9 @@ def test_hostile_archive_rejected_with_stable_code(
     assert 400 <= err.status < 500
 
 
-@pytest.mark.parametrize(("name", "builder"), sec_tars.INTAKE_HARMLESS,
-                         ids=[n for n, _ in sec_tars.INTAKE_HARMLESS])
+@pytest.mark.parametrize(
+    ("name", "builder"), sec_tars.INTAKE_HARMLESS, ids=[n for n, _ in sec_tars.INTAKE_HARMLESS]
+)
 def test_tag_carrying_archives_pass_without_their_tags(
     tmp_path: Path, name: str, builder: Callable[[Path], Path]
 ) -> None:
@@ -125,8 +131,9 @@ def test_member_count_bomb_rejected(tmp_path: Path) -> None:
     with tarfile.open(path, "w") as tar:
         for i in range(200):
             tar.addfile(tarfile.TarInfo(f"f{i}"), io.BytesIO(b""))
-    small = archive.Limits(max_unpacked_bytes=LIMITS.max_unpacked_bytes, max_members=100,
-                           max_gzip_ratio=100.0)
+    small = archive.Limits(
+        max_unpacked_bytes=LIMITS.max_unpacked_bytes, max_members=100, max_gzip_ratio=100.0
+    )
     with pytest.raises(archive.ArchiveError) as info:
         archive.inspect_archive(path, small)
     assert info.value.code == "archive_bomb"

@@ -102,26 +102,39 @@ def matrix(stack: ArenaStack) -> Iterator[Matrix]:
     a, b = world.teams["mxa"], world.teams["mxb"]
     scratch_team = sec_api.create_team(stack, f"mxscratch-{uuid.uuid4().hex[:6]}")
     with stack.client(world.admin_token) as admin:
-        victim = admin.post("/api/v1/admin/tokens", json={"scope": "participant",
-                                                          "team": scratch_team.name}).json()
+        victim = admin.post(
+            "/api/v1/admin/tokens", json={"scope": "participant", "team": scratch_team.name}
+        ).json()
     with stack.client(a.token) as ca:
         r = sec_api.upload(ca, sec_api.tiny_archive(stack.root), sec_api.upload_params(world))
         assert r.status_code == 202, r.text
         sub_id = sec_api.submission_id(r.json())
-    params = {"submission_id": sub_id, "phase_id": str(world.phase_id),
-              "team_id": str(scratch_team.team_id), "key_id": victim["key_id"]}
+    params = {
+        "submission_id": sub_id,
+        "phase_id": str(world.phase_id),
+        "team_id": str(scratch_team.team_id),
+        "key_id": victim["key_id"],
+    }
     bodies: dict[tuple[str, str], Any] = {
         ("POST", "/api/v1/admin/teams"): {"name": f"mx-{uuid.uuid4().hex[:8]}"},
         ("PATCH", "/api/v1/admin/teams/{team_id}"): {"display_name": "Scratch"},
         ("POST", "/api/v1/admin/tokens"): {"scope": "participant", "team": scratch_team.name},
-        ("POST", "/api/v1/admin/phases"): {"title": "mx", "opens_at": "2026-01-01T00:00:00Z",
-                                           "tracks": ["execution"]},
+        ("POST", "/api/v1/admin/phases"): {
+            "title": "mx",
+            "opens_at": "2026-01-01T00:00:00Z",
+            "tracks": ["execution"],
+        },
         ("PATCH", "/api/v1/admin/phases/{phase_id}"): {"title": "mx-renamed"},
         ("POST", "/api/v1/admin/submissions/{submission_id}/hide"): {"hidden": False},
     }
     spec = httpx.get(stack.base_url + "/openapi.json", timeout=10).json()
-    yield Matrix(stack, {"anonymous": None, "team_a": a.token, "team_b": b.token,
-                         "admin": world.admin_token}, params, bodies, spec)
+    yield Matrix(
+        stack,
+        {"anonymous": None, "team_a": a.token, "team_b": b.token, "admin": world.admin_token},
+        params,
+        bodies,
+        spec,
+    )
     with stack.client(a.token) as ca:
         sec_api.cancel_all(ca, [sub_id])
 
@@ -140,8 +153,9 @@ def _call(m: Matrix, role: str, method: str, path: str) -> httpx.Response:
     with m.stack.client(m.tokens[role]) as client:
         body = m.bodies.get((method, path))
         if (method, path) == ("POST", "/api/v1/submissions"):
-            return client.post(url, params=query, content=b"",
-                               headers={"Content-Type": "application/x-tar"})
+            return client.post(
+                url, params=query, content=b"", headers={"Content-Type": "application/x-tar"}
+            )
         return client.request(method, url, params=query, json=body)
 
 
@@ -169,7 +183,8 @@ def test_every_operation_is_classified(matrix: Matrix) -> None:
     unclassified = [f"{m} {p}" for m, p in _operations(matrix.spec) if _classify(m, p) is None]
     assert not unclassified, (
         "new endpoints without an access decision in tests/security/test_sec_auth_matrix.py "
-        f"ACCESS: {unclassified}")
+        f"ACCESS: {unclassified}"
+    )
 
 
 def test_classified_operations_still_exist(matrix: Matrix) -> None:
@@ -203,8 +218,11 @@ def test_auth_matrix(matrix: Matrix) -> None:
                     failures.append(f"{where}: expected {sorted(expected)}: {r.text[:200]}")
                 elif not sec_api.is_problem(r):
                     failures.append(f"{where}: denial is not problem+json")
-                elif klass != "internal" and r.status_code == 401 and "bearer" not in r.headers.get(
-                        "www-authenticate", "").lower():
+                elif (
+                    klass != "internal"
+                    and r.status_code == 401
+                    and "bearer" not in r.headers.get("www-authenticate", "").lower()
+                ):
                     failures.append(f"{where}: 401 without WWW-Authenticate: Bearer")
     assert seen >= 4 * len(ACCESS) - 4, seen
     assert not failures, "\n".join(failures)
@@ -268,8 +286,9 @@ def test_token_comparison_is_timing_safe(matrix: Matrix, monkeypatch: pytest.Mon
         principal = deps.resolve_principal(session, token)
         assert principal.team_id is not None
         assert calls, "token check did not use hmac.compare_digest"
-        assert all(token.encode() not in (a if isinstance(a, bytes) else str(a).encode())
-                   for a, _ in calls), "compare_digest was fed the plaintext"
+        assert all(
+            token.encode() not in (a if isinstance(a, bytes) else str(a).encode()) for a, _ in calls
+        ), "compare_digest was fed the plaintext"
         # one flipped character of the secret: same lookup path, rejected
         forged = token[:-1] + ("A" if token[-1] != "A" else "B")
         with pytest.raises(Exception) as info:
@@ -289,14 +308,24 @@ def test_revoked_token_rejected(stack: ArenaStack, matrix: Matrix) -> None:
     assert r.status_code == 401 and sec_api.is_problem(r)
 
 
-@pytest.mark.parametrize("header", [
-    "Bearer", "Basic dXNlcjpwYXNz", "bearer arena_" + "x" * 43,
-    "Bearer " + "x" * 5000, "Bearer arena_\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9",
-    "Token abc", "Bearer a b c",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer",
+        "Basic dXNlcjpwYXNz",
+        "bearer arena_" + "x" * 43,
+        "Bearer " + "x" * 5000,
+        "Bearer arena_\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9",
+        "Token abc",
+        "Bearer a b c",
+    ],
+)
 def test_malformed_authorization_headers_are_401(stack: ArenaStack, header: str) -> None:
-    r = httpx.get(stack.base_url + "/api/v1/submissions",
-                  headers={"Authorization": header.encode("utf-8")}, timeout=10)
+    r = httpx.get(
+        stack.base_url + "/api/v1/submissions",
+        headers={"Authorization": header.encode("utf-8")},
+        timeout=10,
+    )
     assert r.status_code == 401, r.text
     assert sec_api.is_problem(r)
 

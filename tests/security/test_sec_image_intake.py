@@ -42,8 +42,10 @@ def client() -> Any:
 @pytest.fixture(scope="module")
 def decoy(client: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A tiny image tagged DECOY, protected like the server's images."""
-    path = sec_tars._write_tar(tmp_path_factory.mktemp("decoy") / "d.tar",
-                               sec_tars.image_members({"agent": b"decoy"}, tags=[DECOY]))
+    path = sec_tars._write_tar(
+        tmp_path_factory.mktemp("decoy") / "d.tar",
+        sec_tars.image_members({"agent": b"decoy"}, tags=[DECOY]),
+    )
     with path.open("rb") as fh:
         client.images.load(fh.read())
     yield client.images.get(DECOY).id
@@ -65,14 +67,19 @@ def label() -> str:
 
 
 @pytest.fixture(autouse=True)
-def server_images_unchanged(client: Any, settings: Settings, label: str,
-                            engine_clean_after_test: None) -> Iterator[None]:
+def server_images_unchanged(
+    client: Any, settings: Settings, label: str, engine_clean_after_test: None
+) -> Iterator[None]:
     before = intake.server_image_ids(client, settings)
     assert before[settings.sidecar_image], "the server image must exist for this suite"
     yield
     assert intake.server_image_ids(client, settings) == before
-    leftovers = [t for i in client.images.list(name=f"{intake.INTERNAL_REPOSITORY}/*")
-                 for t in i.tags if label in t]
+    leftovers = [
+        t
+        for i in client.images.list(name=f"{intake.INTERNAL_REPOSITORY}/*")
+        for t in i.tags
+        if label in t
+    ]
     assert leftovers == []
 
 
@@ -80,11 +87,18 @@ def _build(builder: Callable[..., Path], tmp_path: Path, name: str, **kw: Any) -
     return builder(tmp_path / f"{name}.tar", **kw)
 
 
-@pytest.mark.parametrize(("name", "builder"), sec_tars.HOSTILE_PAYLOADS,
-                         ids=[n for n, _ in sec_tars.HOSTILE_PAYLOADS])
-def test_refused_before_the_engine(client: Any, settings: Settings, label: str, tmp_path: Path,
-                                   name: str, builder: Callable[[Path], Path],
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("name", "builder"), sec_tars.HOSTILE_PAYLOADS, ids=[n for n, _ in sec_tars.HOSTILE_PAYLOADS]
+)
+def test_refused_before_the_engine(
+    client: Any,
+    settings: Settings,
+    label: str,
+    tmp_path: Path,
+    name: str,
+    builder: Callable[[Path], Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     posted: list[bool] = []
     real_post = intake._post_load
     monkeypatch.setattr(intake, "_post_load", lambda *a: posted.append(True) or real_post(*a))
@@ -94,16 +108,24 @@ def test_refused_before_the_engine(client: Any, settings: Settings, label: str, 
     assert posted == []  # nothing reached the engine
 
 
-@pytest.mark.parametrize(("name", "builder"), sec_tars.INTAKE_HARMLESS,
-                         ids=[n for n, _ in sec_tars.INTAKE_HARMLESS])
-def test_loaded_without_any_tag(client: Any, settings: Settings, label: str, tmp_path: Path,
-                                name: str, builder: Callable[[Path], Path]) -> None:
+@pytest.mark.parametrize(
+    ("name", "builder"), sec_tars.INTAKE_HARMLESS, ids=[n for n, _ in sec_tars.INTAKE_HARMLESS]
+)
+def test_loaded_without_any_tag(
+    client: Any,
+    settings: Settings,
+    label: str,
+    tmp_path: Path,
+    name: str,
+    builder: Callable[[Path], Path],
+) -> None:
     loaded = intake.load_image(client, _build(builder, tmp_path, name), settings, label=label)
     try:
         image = client.images.get(loaded.image_id)
         assert image.tags == [loaded.reference]
         assert loaded.reference and loaded.reference.startswith(
-            f"{intake.INTERNAL_REPOSITORY}/{label}:")
+            f"{intake.INTERNAL_REPOSITORY}/{label}:"
+        )
         assert image.attrs["Config"].get("Healthcheck") is None
     finally:
         intake.remove_image(client, loaded)
@@ -111,8 +133,9 @@ def test_loaded_without_any_tag(client: Any, settings: Settings, label: str, tmp
         client.images.get(loaded.image_id)
 
 
-def test_the_reported_attack_is_refused(client: Any, settings: Settings, label: str,
-                                        tmp_path: Path, decoy: str) -> None:
+def test_the_reported_attack_is_refused(
+    client: Any, settings: Settings, label: str, tmp_path: Path, decoy: str
+) -> None:
     path = sec_tars.manifest_then_symlinked_manifest(tmp_path / "a.tar", tag=DECOY)
     with pytest.raises(intake.IntakeError) as err:
         intake.load_image(client, path, settings, label=label)
@@ -145,8 +168,9 @@ def test_the_attack_is_real_and_a_moved_server_image_fails_closed(
             client.images.remove(image_id, force=True)
 
 
-def test_config_named_after_a_server_image_is_refused(client: Any, settings: Settings,
-                                                      label: str, tmp_path: Path) -> None:
+def test_config_named_after_a_server_image_is_refused(
+    client: Any, settings: Settings, label: str, tmp_path: Path
+) -> None:
     """A config member named with the id of an image already in the engine
     used to make the worker evaluate that image instead."""
     server_id = client.images.get(settings.sidecar_image).id.removeprefix("sha256:")
@@ -156,9 +180,9 @@ def test_config_named_after_a_server_image_is_refused(client: Any, settings: Set
     assert err.value.code == "config_digest_mismatch"
 
 
-def test_archive_changed_between_inspection_and_load(client: Any, settings: Settings,
-                                                     label: str, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_archive_changed_between_inspection_and_load(
+    client: Any, settings: Settings, label: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The canonical stream re-hashes every copied byte: a layer swapped
     after inspection aborts the load and nothing is loaded."""
     path = sec_tars._write_tar(tmp_path / "ok.tar", sec_tars.image_members({"agent": b"v1"}))

@@ -41,10 +41,18 @@ def _crawl(stack: ArenaStack, world: sec_api.World, sub_id: str) -> dict[str, by
     """Every GET operation in the OpenAPI, as every role, plus the page."""
     spec = httpx.get(stack.base_url + "/openapi.json", timeout=10).json()
     team = world.teams["alpha"]
-    roles = {"anonymous": None, "team_a": team.token, "team_b": world.teams["bravo"].token,
-             "admin": world.admin_token}
-    values = {"submission_id": sub_id, "phase_id": str(world.phase_id),
-              "team_id": str(team.team_id), "key_id": "0" * 16}
+    roles = {
+        "anonymous": None,
+        "team_a": team.token,
+        "team_b": world.teams["bravo"].token,
+        "admin": world.admin_token,
+    }
+    values = {
+        "submission_id": sub_id,
+        "phase_id": str(world.phase_id),
+        "team_id": str(team.team_id),
+        "key_id": "0" * 16,
+    }
     out: dict[str, bytes] = {}
     paths = [p for p, item in spec["paths"].items() if "get" in item] + ["/", "/openapi.json"]
     for role, token in roles.items():
@@ -53,8 +61,11 @@ def _crawl(stack: ArenaStack, world: sec_api.World, sub_id: str) -> dict[str, by
                 url = path
                 for k, v in values.items():
                     url = url.replace("{" + k + "}", v)
-                for query in ({}, {"phase": world.phase_id, "track": world.track},
-                              {"phase": world.phase_id, "track": world.track, "page_size": 200}):
+                for query in (
+                    {},
+                    {"phase": world.phase_id, "track": world.track},
+                    {"phase": world.phase_id, "track": world.track, "page_size": 200},
+                ):
                     r = client.get(url, params=query)
                     # headers too: an ETag or a Location could carry data
                     head = "".join(f"{k}: {v}\n" for k, v in r.headers.items())
@@ -163,19 +174,29 @@ def test_nothing_of_the_submission_left_in_docker(evaluated: Evaluated) -> None:
 
     client = docker.from_env()
     sub_id = evaluated.submission["id"]
-    leftovers = [c.name for c in client.containers.list(all=True, filters={"label": [
-        "org.assetops.arena=1"]}) if sub_id in str(c.labels.values())]
-    volumes = [v.name for v in client.volumes.list(filters={"label": "org.assetops.arena=1"})
-               if sub_id in str((v.attrs.get("Labels") or {}).values())]
-    images = [i.id for i in client.images.list(filters={"label": "org.assetops.arena.suite=sec"})
-              if any(LEAKY_TAG.split(":")[0] in t for t in i.tags)]
+    leftovers = [
+        c.name
+        for c in client.containers.list(all=True, filters={"label": ["org.assetops.arena=1"]})
+        if sub_id in str(c.labels.values())
+    ]
+    volumes = [
+        v.name
+        for v in client.volumes.list(filters={"label": "org.assetops.arena=1"})
+        if sub_id in str((v.attrs.get("Labels") or {}).values())
+    ]
+    images = [
+        i.id
+        for i in client.images.list(filters={"label": "org.assetops.arena.suite=sec"})
+        if any(LEAKY_TAG.split(":")[0] in t for t in i.tags)
+    ]
     assert not leftovers, f"containers left: {leftovers}"
     assert not volumes, f"volumes left: {volumes}"
     assert not images, f"submitted image still loaded: {images}"
 
 
-def test_debug_level_worker_logs_have_no_scenario_data(stack: ArenaStack,
-                                                       world: sec_api.World) -> None:
+def test_debug_level_worker_logs_have_no_scenario_data(
+    stack: ArenaStack, world: sec_api.World
+) -> None:
     """An operator who turns on DEBUG to chase a problem must not start
     writing hidden scenarios into the log files."""
     for worker in stack.workers:
@@ -205,8 +226,11 @@ def test_published_scores_rounded_to_declared_precision(evaluated: Evaluated) ->
     flips off the board; everything published is rounded to the precision
     the board itself declares."""
     stack, world = evaluated.stack, evaluated.world
-    board = httpx.get(stack.base_url + "/api/v1/leaderboard",
-                      params={"phase": world.phase_id, "track": world.track}, timeout=10).json()
+    board = httpx.get(
+        stack.base_url + "/api/v1/leaderboard",
+        params={"phase": world.phase_id, "track": world.track},
+        timeout=10,
+    ).json()
     assert board["entries"], board
     precision = {c["key"]: c["precision"] for c in board["columns"]}
     unrounded = []

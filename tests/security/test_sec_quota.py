@@ -48,19 +48,22 @@ def _team_and_phase(stack: ArenaStack, **phase: object) -> tuple[sec_api.TeamCre
 
 
 def _submit(client: httpx.Client, stack: ArenaStack, phase_id: int) -> httpx.Response:
-    return sec_api.upload(client, sec_api.tiny_archive(stack.root),
-                          {"phase": phase_id, "track": "execution"})
+    return sec_api.upload(
+        client, sec_api.tiny_archive(stack.root), {"phase": phase_id, "track": "execution"}
+    )
 
 
 def _team_rows(stack: ArenaStack, team_id: int) -> int:
     from sec_stack import sql
 
-    return int(sql(stack.db_url, "SELECT count(*) FROM submissions WHERE team_id = %s",
-                   (team_id,))[0][0])
+    return int(
+        sql(stack.db_url, "SELECT count(*) FROM submissions WHERE team_id = %s", (team_id,))[0][0]
+    )
 
 
-def test_daily_quota_blocks_and_cancel_frees_a_slot(stack: ArenaStack,
-                                                    paused_workers: None) -> None:
+def test_daily_quota_blocks_and_cancel_frees_a_slot(
+    stack: ArenaStack, paused_workers: None
+) -> None:
     team, phase_id = _team_and_phase(stack, daily_quota=2, max_concurrent=10)
     with stack.client(team.token, timeout=60) as c:
         ids = []
@@ -72,8 +75,9 @@ def test_daily_quota_blocks_and_cancel_frees_a_slot(stack: ArenaStack,
         assert over.status_code == 429 and sec_api.is_problem(over), over.text
         assert over.json()["code"] == "quota_exceeded"
         assert _team_rows(stack, team.team_id) == 2  # the refused upload stored nothing
-        can = c.get(f"/api/v1/phases/{phase_id}/can_make_submission",
-                    params={"track": "execution"}).json()
+        can = c.get(
+            f"/api/v1/phases/{phase_id}/can_make_submission", params={"track": "execution"}
+        ).json()
         assert can["can"] is False and can["code"] == "quota_exceeded"
         assert can["remaining_today"] == 0
         # a cancelled submission gives its slot back
@@ -84,8 +88,7 @@ def test_daily_quota_blocks_and_cancel_frees_a_slot(stack: ArenaStack,
         sec_api.cancel_all(c, ids)
 
 
-def test_parallel_uploads_cannot_overrun_the_quota(stack: ArenaStack,
-                                                   paused_workers: None) -> None:
+def test_parallel_uploads_cannot_overrun_the_quota(stack: ArenaStack, paused_workers: None) -> None:
     """Eight uploads at once against a quota of three: exactly three win
     (the quota is re-checked under a team row lock at insert time)."""
     team, phase_id = _team_and_phase(stack, daily_quota=3, max_concurrent=50)
@@ -95,8 +98,9 @@ def test_parallel_uploads_cannot_overrun_the_quota(stack: ArenaStack,
     _, url = stack.start_extra_api("api-quota-race", ARENA_UPLOAD_MAX_CONCURRENT_PER_TEAM="16")
 
     def one(_: int) -> httpx.Response:
-        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {team.token}"},
-                          timeout=120) as c:
+        with httpx.Client(
+            base_url=url, headers={"Authorization": f"Bearer {team.token}"}, timeout=120
+        ) as c:
             return sec_api.upload(c, archive, {"phase": phase_id, "track": "execution"})
 
     with cf.ThreadPoolExecutor(8) as pool:
@@ -105,11 +109,13 @@ def test_parallel_uploads_cannot_overrun_the_quota(stack: ArenaStack,
     assert statuses.count(202) == 3, statuses
     assert all(s == 429 for s in statuses if s != 202), statuses
     assert _team_rows(stack, team.team_id) == 3
-    assert not [f for f in sec_api.files_under(stack.data_dir / "uploads")
-                if f.startswith(".incoming")]
+    assert not [
+        f for f in sec_api.files_under(stack.data_dir / "uploads") if f.startswith(".incoming")
+    ]
     with stack.client(team.token) as c:
-        sec_api.cancel_all(c, [sec_api.submission_id(r.json()) for r in results
-                               if r.status_code == 202])
+        sec_api.cancel_all(
+            c, [sec_api.submission_id(r.json()) for r in results if r.status_code == 202]
+        )
 
 
 def test_max_concurrent_evaluations_per_team(stack: ArenaStack, paused_workers: None) -> None:
@@ -125,12 +131,16 @@ def test_max_concurrent_evaluations_per_team(stack: ArenaStack, paused_workers: 
         sec_api.cancel_all(c, [sec_api.submission_id(third.json())])
 
 
-@pytest.mark.parametrize(("opens_in", "closes_in", "code"), [
-    (timedelta(days=-2), timedelta(days=-1), "phase_closed"),
-    (timedelta(days=1), None, "phase_not_open"),
-])
-def test_closed_or_future_phase_takes_nothing(stack: ArenaStack, opens_in: timedelta,
-                                              closes_in: timedelta | None, code: str) -> None:
+@pytest.mark.parametrize(
+    ("opens_in", "closes_in", "code"),
+    [
+        (timedelta(days=-2), timedelta(days=-1), "phase_closed"),
+        (timedelta(days=1), None, "phase_not_open"),
+    ],
+)
+def test_closed_or_future_phase_takes_nothing(
+    stack: ArenaStack, opens_in: timedelta, closes_in: timedelta | None, code: str
+) -> None:
     team, phase_id = _team_and_phase(stack, opens_in=opens_in, closes_in=closes_in)
     with stack.client(team.token, timeout=60) as c:
         r = _submit(c, stack, phase_id)
@@ -147,19 +157,24 @@ def test_zero_quota_phase_takes_nothing(stack: ArenaStack) -> None:
     assert _team_rows(stack, team.team_id) == 0
 
 
-def test_private_phase_board_is_invisible_to_participants(stack: ArenaStack,
-                                                         world: sec_api.World) -> None:
+def test_private_phase_board_is_invisible_to_participants(
+    stack: ArenaStack, world: sec_api.World
+) -> None:
     team, phase_id = _team_and_phase(stack, visibility="private")
-    paths = [("/api/v1/leaderboard", {"phase": phase_id}),
-             (f"/api/phases/{phase_id}/get_leaderboard/", {})]
+    paths = [
+        ("/api/v1/leaderboard", {"phase": phase_id}),
+        (f"/api/phases/{phase_id}/get_leaderboard/", {}),
+    ]
     for token in (None, team.token):
         with stack.client(token) as c:
             for path, params in paths:
                 r = c.get(path, params=params)
                 assert r.status_code == 404 and sec_api.is_problem(r), (path, r.text)
                 # the same answer as for a phase that does not exist
-                missing = c.get(path.replace(str(phase_id), "2147483000"),
-                                params={"phase": 2147483000} if params else {})
+                missing = c.get(
+                    path.replace(str(phase_id), "2147483000"),
+                    params={"phase": 2147483000} if params else {},
+                )
                 assert r.json()["code"] == missing.json()["code"]
     with stack.client(world.admin_token) as admin:
         for path, params in paths:
@@ -183,8 +198,9 @@ def test_failed_submission_does_not_count(stack: ArenaStack) -> None:
         assert final["status"] == "failed", final
         assert final["failure"]["counts_against_quota"] is False
         assert final["failure"]["code"] and final["failure"]["message"]
-        can = c.get(f"/api/v1/phases/{phase_id}/can_make_submission",
-                    params={"track": "execution"}).json()
+        can = c.get(
+            f"/api/v1/phases/{phase_id}/can_make_submission", params={"track": "execution"}
+        ).json()
         assert can["can"] is True, can
         again = _submit(c, stack, phase_id)
         assert again.status_code == 202, again.text

@@ -32,8 +32,12 @@ def _snapshot(stack: ArenaStack) -> tuple[dict[str, int], set[str]]:
     return counts, sec_api.files_under(stack.data_dir / "uploads")
 
 
-def _assert_clean_rejection(stack: ArenaStack, before: tuple[dict[str, int], set[str]],
-                            r: httpx.Response, expect_status: set[int] | None = None) -> str:
+def _assert_clean_rejection(
+    stack: ArenaStack,
+    before: tuple[dict[str, int], set[str]],
+    r: httpx.Response,
+    expect_status: set[int] | None = None,
+) -> str:
     assert 400 <= r.status_code < 500, f"{r.status_code}: {r.text[:300]}"
     if expect_status:
         assert r.status_code in expect_status, f"{r.status_code}: {r.text[:300]}"
@@ -45,27 +49,35 @@ def _assert_clean_rejection(stack: ArenaStack, before: tuple[dict[str, int], set
     return str(r.json()["code"])
 
 
-@pytest.mark.parametrize(("name", "builder"), sec_tars.HOSTILE_PAYLOADS,
-                         ids=[n for n, _ in sec_tars.HOSTILE_PAYLOADS])
-def test_hostile_upload_rejected_cleanly(stack: ArenaStack, world: sec_api.World,
-                                         team_a: httpx.Client, tmp_path: Path, name: str,
-                                         builder: Callable[[Path], Path]) -> None:
+@pytest.mark.parametrize(
+    ("name", "builder"), sec_tars.HOSTILE_PAYLOADS, ids=[n for n, _ in sec_tars.HOSTILE_PAYLOADS]
+)
+def test_hostile_upload_rejected_cleanly(
+    stack: ArenaStack,
+    world: sec_api.World,
+    team_a: httpx.Client,
+    tmp_path: Path,
+    name: str,
+    builder: Callable[[Path], Path],
+) -> None:
     payload = builder(tmp_path / f"{name}.tar")
     before = _snapshot(stack)
     r = sec_api.upload(team_a, payload, sec_api.upload_params(world))
     _assert_clean_rejection(stack, before, r)
 
 
-def test_gzip_bomb_rejected(stack: ArenaStack, world: sec_api.World, team_a: httpx.Client,
-                            tmp_path: Path) -> None:
+def test_gzip_bomb_rejected(
+    stack: ArenaStack, world: sec_api.World, team_a: httpx.Client, tmp_path: Path
+) -> None:
     bomb = sec_tars.gzip_bomb(tmp_path / "bomb.tar.gz", inflated_bytes=2 * 1024**3)
     before = _snapshot(stack)
     r = sec_api.upload(team_a, bomb, sec_api.upload_params(world))
     assert _assert_clean_rejection(stack, before, r, {413, 422}) == "archive_bomb"
 
 
-def test_oversized_upload_rejected(stack: ArenaStack, world: sec_api.World,
-                                   team_a: httpx.Client, tmp_path: Path) -> None:
+def test_oversized_upload_rejected(
+    stack: ArenaStack, world: sec_api.World, team_a: httpx.Client, tmp_path: Path
+) -> None:
     big = sec_tars.oversized(tmp_path / "big.tar", SHARED_UPLOAD_MAX_BYTES + 1024**2)
     before = _snapshot(stack)
     r = sec_api.upload(team_a, big, sec_api.upload_params(world))
@@ -77,6 +89,7 @@ def test_oversized_chunked_upload_without_length_rejected(
 ) -> None:
     """No Content-Length (chunked): the cap must hold on the streamed bytes,
     not only on the declared length."""
+
     def body() -> Iterator[bytes]:
         chunk = bytes(1024**2)
         for _ in range(SHARED_UPLOAD_MAX_BYTES // len(chunk) + 8):
@@ -84,8 +97,12 @@ def test_oversized_chunked_upload_without_length_rejected(
 
     before = _snapshot(stack)
     try:
-        r = team_a.post("/api/v1/submissions", params=sec_api.upload_params(world),
-                        content=body(), headers={"Content-Type": "application/x-tar"})
+        r = team_a.post(
+            "/api/v1/submissions",
+            params=sec_api.upload_params(world),
+            content=body(),
+            headers={"Content-Type": "application/x-tar"},
+        )
     except httpx.HTTPError:
         # the server may answer 413 and close before we finish sending;
         # what matters is that nothing was stored
@@ -95,8 +112,9 @@ def test_oversized_chunked_upload_without_length_rejected(
     assert _assert_clean_rejection(stack, before, r, {413}) == "too_large"
 
 
-def test_real_multi_image_archive_rejected(stack: ArenaStack, world: sec_api.World,
-                                           team_a: httpx.Client, tmp_path: Path) -> None:
+def test_real_multi_image_archive_rejected(
+    stack: ArenaStack, world: sec_api.World, team_a: httpx.Client, tmp_path: Path
+) -> None:
     import sec_images
 
     tags = ["arena-sec-tiny:api-multi-a", "arena-sec-tiny:api-multi-b"]
@@ -111,28 +129,39 @@ def test_real_multi_image_archive_rejected(stack: ArenaStack, world: sec_api.Wor
         sec_images.remove_images(tags)
 
 
-def test_two_file_parts_in_multipart_rejected(stack: ArenaStack, world: sec_api.World,
-                                              team_a: httpx.Client, tmp_path: Path) -> None:
+def test_two_file_parts_in_multipart_rejected(
+    stack: ArenaStack, world: sec_api.World, team_a: httpx.Client, tmp_path: Path
+) -> None:
     archive = sec_api.tiny_archive(stack.root)
     data = archive.read_bytes()
     before = _snapshot(stack)
-    r = team_a.post("/api/v1/submissions",
-                    files=[("file", ("a.tar.gz", data, "application/gzip")),
-                           ("file", ("b.tar.gz", data, "application/gzip"))],
-                    data={"track": world.track, "phase": str(world.phase_id)})
+    r = team_a.post(
+        "/api/v1/submissions",
+        files=[
+            ("file", ("a.tar.gz", data, "application/gzip")),
+            ("file", ("b.tar.gz", data, "application/gzip")),
+        ],
+        data={"track": world.track, "phase": str(world.phase_id)},
+    )
     _assert_clean_rejection(stack, before, r)
 
 
-def test_unsupported_media_type_rejected(stack: ArenaStack, world: sec_api.World,
-                                         team_a: httpx.Client) -> None:
+def test_unsupported_media_type_rejected(
+    stack: ArenaStack, world: sec_api.World, team_a: httpx.Client
+) -> None:
     before = _snapshot(stack)
-    r = team_a.post("/api/v1/submissions", params=sec_api.upload_params(world),
-                    content=b"{}", headers={"Content-Type": "application/json"})
+    r = team_a.post(
+        "/api/v1/submissions",
+        params=sec_api.upload_params(world),
+        content=b"{}",
+        headers={"Content-Type": "application/json"},
+    )
     assert _assert_clean_rejection(stack, before, r, {415}) == "unsupported_media_type"
 
 
-def test_valid_upload_is_accepted_control(stack: ArenaStack, world: sec_api.World,
-                                          team_a: httpx.Client) -> None:
+def test_valid_upload_is_accepted_control(
+    stack: ArenaStack, world: sec_api.World, team_a: httpx.Client
+) -> None:
     """Control: the same route accepts a real ``docker save`` — the rejections
     above are about the payloads, not a broken route."""
     archive = sec_api.tiny_archive(stack.root)
@@ -159,18 +188,28 @@ class HeldUpload:
     """A POST /api/v1/submissions over a raw socket whose body is sent in
     pieces, so the server holds a request in flight for as long as we like."""
 
-    def __init__(self, base_url: str, token: str, query: dict[str, object],
-                 content_type: str, length: int, first: bytes) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        query: dict[str, object],
+        content_type: str,
+        length: int,
+        first: bytes,
+    ) -> None:
         import socket
         from urllib.parse import urlencode, urlsplit
 
         url = urlsplit(base_url)
-        self.sock = socket.create_connection((url.hostname or "127.0.0.1", url.port or 80),
-                                             timeout=30)
+        self.sock = socket.create_connection(
+            (url.hostname or "127.0.0.1", url.port or 80), timeout=30
+        )
         target = "/api/v1/submissions" + (f"?{urlencode(query)}" if query else "")
-        head = (f"POST {target} HTTP/1.1\r\nHost: {url.netloc}\r\n"
-                f"Authorization: Bearer {token}\r\nContent-Type: {content_type}\r\n"
-                f"Content-Length: {length}\r\nConnection: close\r\n\r\n")
+        head = (
+            f"POST {target} HTTP/1.1\r\nHost: {url.netloc}\r\n"
+            f"Authorization: Bearer {token}\r\nContent-Type: {content_type}\r\n"
+            f"Content-Length: {length}\r\nConnection: close\r\n\r\n"
+        )
         self.sock.sendall(head.encode() + first)
         self.sent = len(first)
         self.length = length
@@ -192,8 +231,9 @@ class HeldUpload:
         head, _, body = data.partition(b"\r\n\r\n")
         lines = head.decode("latin-1").split("\r\n")
         status = int(lines[0].split()[1])
-        headers = {k.strip().lower(): v.strip()
-                   for k, _, v in (line.partition(":") for line in lines[1:])}
+        headers = {
+            k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])
+        }
         want = int(headers.get("content-length", "0"))
         while len(body) < want:
             chunk = self.sock.recv(65536)
@@ -219,27 +259,35 @@ BOUNDARY = "arena-sec-boundary-7d1f"
 
 
 def _form_part(name: str, value: str) -> bytes:
-    return (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n"
-            f"{value}\r\n").encode()
+    return (
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+    ).encode()
 
 
 def _file_head() -> bytes:
-    return (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; "
-            "filename=\"agent.tar\"\r\nContent-Type: application/x-tar\r\n\r\n").encode()
+    return (
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; '
+        'filename="agent.tar"\r\nContent-Type: application/x-tar\r\n\r\n'
+    ).encode()
 
 
 def _partials(stack: ArenaStack) -> set[str]:
-    return {f for f in sec_api.files_under(stack.data_dir / "uploads")
-            if f.startswith(".incoming-")}
+    return {
+        f for f in sec_api.files_under(stack.data_dir / "uploads") if f.startswith(".incoming-")
+    }
 
 
 @pytest.mark.parametrize("where", ["form_fields_first", "query"])
-@pytest.mark.parametrize(("phase_kind", "status", "code"), [
-    ("quota_zero", 429, "quota_exceeded"),
-    ("closed", 409, "phase_closed"),
-])
+@pytest.mark.parametrize(
+    ("phase_kind", "status", "code"),
+    [
+        ("quota_zero", 429, "quota_exceeded"),
+        ("closed", 409, "phase_closed"),
+    ],
+)
 def test_multipart_target_and_quota_checked_before_the_file_is_read(
-        stack: ArenaStack, where: str, phase_kind: str, status: int, code: str) -> None:
+    stack: ArenaStack, where: str, phase_kind: str, status: int, code: str
+) -> None:
     """Multipart uploads: the phase and the quota are checked before any byte
     of the file is read or written, whether phase/track come as query
     parameters or as form fields before the file part."""
@@ -248,17 +296,24 @@ def test_multipart_target_and_quota_checked_before_the_file_is_read(
 
     team = sec_api.create_team(stack, f"mp-{secrets.token_hex(4)}")
     phase_args: dict[str, object] = (
-        {"daily_quota": 0} if phase_kind == "quota_zero"
-        else {"opens_in": timedelta(days=-2), "closes_in": timedelta(days=-1)})
+        {"daily_quota": 0}
+        if phase_kind == "quota_zero"
+        else {"opens_in": timedelta(days=-2), "closes_in": timedelta(days=-1)}
+    )
     phase_id = sec_api.create_phase(stack, f"mp-{secrets.token_hex(3)}", **phase_args)  # type: ignore[arg-type]
     fields = {"phase": str(phase_id), "track": "execution"}
     head = b"".join(_form_part(k, v) for k, v in fields.items()) if where != "query" else b""
     head += _file_head()
     first = head + bytes(256 * 1024)
     before = _snapshot(stack)
-    held = HeldUpload(stack.base_url, team.token, fields if where == "query" else {},
-                      f"multipart/form-data; boundary={BOUNDARY}",
-                      len(head) + 64 * 1024**2, first)
+    held = HeldUpload(
+        stack.base_url,
+        team.token,
+        fields if where == "query" else {},
+        f"multipart/form-data; boundary={BOUNDARY}",
+        len(head) + 64 * 1024**2,
+        first,
+    )
     try:
         got_status, headers, body = held.response()  # 64 MiB still unsent
     finally:
@@ -273,12 +328,14 @@ def test_multipart_target_and_quota_checked_before_the_file_is_read(
 def _team_rows_of(stack: ArenaStack, team_id: int) -> int:
     from sec_stack import sql
 
-    return int(sql(stack.db_url, "SELECT count(*) FROM submissions WHERE team_id = %s",
-                   (team_id,))[0][0])
+    return int(
+        sql(stack.db_url, "SELECT count(*) FROM submissions WHERE team_id = %s", (team_id,))[0][0]
+    )
 
 
 def test_multipart_fields_after_the_file_part_refused_before_it_is_stored(
-        stack: ArenaStack, world: sec_api.World) -> None:
+    stack: ArenaStack, world: sec_api.World
+) -> None:
     """Without query parameters the target must be known when the file part
     begins: a form whose phase/track come after the file is refused (422)
     before the file is read, not stored first and checked afterwards."""
@@ -287,9 +344,14 @@ def test_multipart_fields_after_the_file_part_refused_before_it_is_stored(
     team = sec_api.create_team(stack, f"mp-late-{secrets.token_hex(3)}")
     head = _file_head()
     before = _snapshot(stack)
-    held = HeldUpload(stack.base_url, team.token, {},
-                      f"multipart/form-data; boundary={BOUNDARY}",
-                      len(head) + 64 * 1024**2, head + bytes(128 * 1024))
+    held = HeldUpload(
+        stack.base_url,
+        team.token,
+        {},
+        f"multipart/form-data; boundary={BOUNDARY}",
+        len(head) + 64 * 1024**2,
+        head + bytes(128 * 1024),
+    )
     try:
         status, headers, body = held.response()
     finally:
@@ -304,27 +366,46 @@ def _fresh_team(stack: ArenaStack, prefix: str) -> tuple[sec_api.TeamCred, int]:
     import secrets
 
     team = sec_api.create_team(stack, f"{prefix}-{secrets.token_hex(4)}")
-    phase_id = sec_api.create_phase(stack, f"{prefix}-{secrets.token_hex(3)}",
-                                    daily_quota=100, max_concurrent=100)
+    phase_id = sec_api.create_phase(
+        stack, f"{prefix}-{secrets.token_hex(3)}", daily_quota=100, max_concurrent=100
+    )
     return team, phase_id
 
 
-def _hold_raw(base_url: str, team: sec_api.TeamCred, phase_id: int,
-              first: bytes = b"\0" * 65536, length: int = 100 * 1024**2) -> HeldUpload:
-    return HeldUpload(base_url, team.token, {"phase": phase_id, "track": "execution"},
-                      "application/x-tar", length, first)
+def _hold_raw(
+    base_url: str,
+    team: sec_api.TeamCred,
+    phase_id: int,
+    first: bytes = b"\0" * 65536,
+    length: int = 100 * 1024**2,
+) -> HeldUpload:
+    return HeldUpload(
+        base_url,
+        team.token,
+        {"phase": phase_id, "track": "execution"},
+        "application/x-tar",
+        length,
+        first,
+    )
 
 
 def _wait_partials(stack: ArenaStack, before: set[str], count: int) -> set[str]:
     from sec_stack import wait_until
 
-    return set(wait_until(lambda: (_partials(stack) - before
-                                   if len(_partials(stack) - before) >= count else None),
-                          30, what=f"{count} partial upload file(s)"))
+    return set(
+        wait_until(
+            lambda: (
+                _partials(stack) - before if len(_partials(stack) - before) >= count else None
+            ),
+            30,
+            what=f"{count} partial upload file(s)",
+        )
+    )
 
 
 def test_uploads_in_flight_per_team_bounded_across_api_processes(
-        stack: ArenaStack, world: sec_api.World) -> None:
+    stack: ArenaStack, world: sec_api.World
+) -> None:
     """Two uploads in flight (default limit) on two api processes: a third,
     on either process, gets 429 too_many_uploads with Retry-After before its
     body is read; another team is not affected; a finished upload frees
@@ -356,9 +437,11 @@ def test_uploads_in_flight_per_team_bounded_across_api_processes(
         # one upload ends (client gone): its slot comes back
         held.pop(0).close()
         with stack.client(team.token, timeout=120) as c:
+
             def retry() -> httpx.Response | None:
                 r = sec_api.upload(c, archive, {"phase": phase_id, "track": "execution"})
                 return r if r.status_code != 429 else None
+
             r = wait_until(retry, 30, interval=0.5, what="a freed upload slot")
             assert r.status_code == 202, r.text
             accepted.append(sec_api.submission_id(r.json()))
@@ -389,9 +472,11 @@ def test_upload_slot_of_a_killed_api_process_expires(stack: ArenaStack) -> None:
             h.close()
     archive = sec_api.tiny_archive(stack.root)
     with stack.client(team.token, timeout=120) as c:
+
         def retry() -> httpx.Response | None:
             r = sec_api.upload(c, archive, {"phase": phase_id, "track": "execution"})
             return r if r.status_code != 429 else None
+
         r = wait_until(retry, 60, interval=0.5, what="the killed process's slots to expire")
         assert r.status_code == 202, r.text
         sec_api.cancel_all(c, [sec_api.submission_id(r.json())])
@@ -410,8 +495,14 @@ def test_orphaned_partial_files_swept_but_never_a_live_upload(stack: ArenaStack)
     other, other_phase = _fresh_team(stack, "sweep-orphan")
     archive = sec_api.tiny_archive(stack.root).read_bytes()
     before = _partials(stack)
-    live = HeldUpload(stack.base_url, team.token, {"phase": phase_id, "track": "execution"},
-                      "application/gzip", len(archive), archive[:65536])
+    live = HeldUpload(
+        stack.base_url,
+        team.token,
+        {"phase": phase_id, "track": "execution"},
+        "application/gzip",
+        len(archive),
+        archive[:65536],
+    )
     try:
         (live_part,) = _wait_partials(stack, before, 1)
         proc, doomed_api = stack.start_extra_api("api-orphaner")
@@ -421,8 +512,10 @@ def test_orphaned_partial_files_swept_but_never_a_live_upload(stack: ArenaStack)
         orphan_upload.close()
         assert orphan in _partials(stack)  # nobody cleaned up after the killed process
         sweeper, _ = stack.start_extra_api(
-            "api-sweeper", ARENA_UPLOAD_PARTIAL_MAX_AGE_SECONDS="1",
-            ARENA_UPLOAD_SWEEP_INTERVAL_SECONDS="1")
+            "api-sweeper",
+            ARENA_UPLOAD_PARTIAL_MAX_AGE_SECONDS="1",
+            ARENA_UPLOAD_SWEEP_INTERVAL_SECONDS="1",
+        )
         try:
             wait_until(lambda: orphan not in _partials(stack), 30, what="the orphan swept")
             # the live file is older than the orphan and idle as long: only its lock saved it

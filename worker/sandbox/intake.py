@@ -122,9 +122,7 @@ def _restore(client: Any, moved: dict[str, tuple[str | None, str | None]]) -> No
             log.error("could not restore server image %s: %s", ref, exc)
 
 
-def check_server_images(
-    client: Any, settings: Settings, before: dict[str, str | None]
-) -> None:
+def check_server_images(client: Any, settings: Settings, before: dict[str, str | None]) -> None:
     """Fail closed if a protected reference moved since ``before``: put the
     previous id back and raise ``ServerImageChanged``."""
     after = server_image_ids(client, settings)

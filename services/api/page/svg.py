@@ -123,6 +123,7 @@ def radar(axes: Sequence[Axis], *, title: str, chart_id: str, size: int = 220) -
             f'{escape(axis.label)}<tspan class="axis-value" x="{_f(lx)}" dy="1.1em">'
             f"{value_text}</tspan></text>"
         )
+
     def said(a: Axis) -> str:
         if a.value is None:
             return f"{a.label} not available"
