@@ -67,10 +67,23 @@ TOP = 2
 # "fresh5": sixth-round ones, written and committed before the sixth round
 # and measured once after it (--half fresh5 or all; "seen" = every half but
 # fresh5, for tuning); "fresh6": seventh-round ones, the same way ("seen" =
-# every half but fresh6 from the seventh round on). The default ("both")
+# every half but fresh6 from the seventh round on); "fresh7": eighth-round
+# ones, written by a second author who never read the detectors, committed
+# before the eighth round's evaluator changes and measured once after them
+# ("seen" = every half but fresh7 from the eighth round on). The default ("both")
 # leaves the fresh ones out so that tuning runs never show them.
-HALVES = ("tune", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6")
-UNSEEN = "fresh6"  # the batch not yet measured: --half seen leaves it out
+HALVES = (
+    "tune",
+    "heldout",
+    "fresh",
+    "fresh2",
+    "fresh3",
+    "fresh4",
+    "fresh5",
+    "fresh6",
+    "fresh7",
+)
+UNSEEN = "fresh7"  # the batch not yet measured: --half seen leaves it out
 
 
 @dataclass(frozen=True)
@@ -420,7 +433,9 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
             "after it; seen from the sixth round on) + 8 fresh5 defects (written and committed "
             "before the sixth round, measured once after it; seen from the seventh round on) + "
             "8 fresh6 defects (written and committed before the seventh round, measured once "
-            "after it). "
+            "after it; seen from the eighth round on) + fresh7 defects (written by a second "
+            "author who never read the detectors, committed before the eighth round, measured "
+            "once after it). "
             f"Runs: `{first['path']}` path, {first['set']} set, "
             f"{first['scenarios']} of {first['scenarios_in_set']} scenarios (those the "
             "defect-free baseline passes). Statements: detectors + the LLM extractor through "
@@ -443,7 +458,8 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
                     "fresh3": " (seen from round 5)",
                     "fresh4": " (seen from round 6)",
                     "fresh5": " (seen from round 7)",
-                    "fresh6": " (measured once)",
+                    "fresh6": " (seen from round 8)",
+                    "fresh7": " (measured once)",
                 }.get(half, "")
                 lines.append(
                     f"| {emb} | {half}{note} | "
