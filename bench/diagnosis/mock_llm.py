@@ -595,6 +595,34 @@ PATTERNS: dict[str, list[tuple[str, str]]] = {
             "The [computation|analysis] was right but the [final|reported] [value|number] was [rounded off|rounded] [before answering|in the reply].",
         ),
     ],
+    # wrong_sensor (second round) had no entry until the eighth round: its
+    # runs got only the generic symptoms, never a statement about the defect
+    "wrong_sensor": [
+        (
+            "Read the wrong sensor",
+            "{S} [retrieved|pulled] readings from a different sensor than the one [named in the task|the question names]{X}.",
+        ),
+        (
+            "Neighbouring measurement used",
+            "The [history|data] request [named|targeted] the [point|channel] listed next to the requested one, so the [figure|value] describes another measurement.",
+        ),
+        (
+            "Sensor mix-up",
+            "{S} [confused|mixed up] two sensors of the asset and answered from the [wrong|other] one{X}.",
+        ),
+        (
+            "Answer from an unrelated channel",
+            "[Readings|Values] came from a [measurement|tag] the [operator|user] did not ask about, although the asset and period were right.",
+        ),
+        (
+            "Incorrect sensor selected",
+            "{S} [selected|chose] the wrong sensor [when querying|for] the [history|time series]{X}.",
+        ),
+        (
+            "Off-target telemetry point",
+            "The [series|telemetry] [analysed|used] belongs to a [sibling|different] [point|tag] on the same equipment, not the [requested|named] one.",
+        ),
+    ],
     # third-round fresh defects (half "fresh2"): written before the third
     # round of evaluator changes, never looked at while tuning
     "stops_after_lookups": [
