@@ -1517,6 +1517,320 @@ PATTERNS: dict[str, list[tuple[str, str]]] = {
             "The [answer|response] [reaches|draws] the [opposite|contrary] [yes/no|boolean] [conclusion|verdict] from [correct|the right] [data|values].",
         ),
     ],
+    # eighth-round fresh defects (half "fresh7"): written by a second author
+    # who has not read the detectors, before the eighth round was measured
+    "asset_name_as_equipment_id": [
+        (
+            "Display name passed as equipment id",
+            "{S} [sent|passed] the asset's [display name|human-readable name] to the work-order tool where an equipment id was [expected|required]{X}.",
+        ),
+        (
+            "Resolved id never used",
+            "The [equipment|asset] id was [fetched|looked up] but the [maintenance|work-order] query [still named|went out with] the [plain|friendly] asset label, so it [matched nothing|found no records].",
+        ),
+        (
+            "Wrong identifier in work-order query",
+            "{S} [queried|searched] work orders [by|using] the asset name instead of its equipment [number|id]{X}.",
+        ),
+        (
+            "Name/id confusion in maintenance lookup",
+            "[Work orders|Maintenance records|Events] were [requested|filtered] with a [label|name] the [CMMS|work-order system] does not [key on|index by], [although|even though] the proper id had been retrieved.",
+        ),
+        (
+            "Asset label used as key",
+            "{S} [used|supplied] the asset label as the key for the work-order [call|request] and [reported|counted] from an [empty|unmatched] result{X}.",
+        ),
+        (
+            "Identifier mismatch between tools",
+            "{S} [did not carry|failed to carry] the [id|identifier] from the asset record into the [next|follow-up] [call|query]; the [maintenance|work-order] side [got|received] the name instead.",
+        ),
+    ],
+    "drops_filters": [
+        (
+            "Filter arguments omitted",
+            "{S} [left out|omitted] the [filter|type] arguments of its list call, so [unrelated|other kinds of] records were [counted|included]{X}.",
+        ),
+        (
+            "Unfiltered query",
+            "The [query|request] [was not restricted|had no restriction] to the [work type|event type|status] the [question|task] [specified|named], [inflating|overstating] the [count|list].",
+        ),
+        (
+            "Missing work-type filter",
+            "{S} [counted|listed] every work order instead of only the [corrective|preventive|requested] ones{X}.",
+        ),
+        (
+            "Scope too broad",
+            "[Records|Entries] of every [category|kind] [came back|were returned] because the [restricting|narrowing] [parameter|criterion] was never [passed|supplied] to the tool.",
+        ),
+        (
+            "Ignored the requested category",
+            "{S} [ignored|dropped] the [category|type|status] named in the task when [calling|querying] the tool and [reported|answered with] a [total|figure] over all [records|items]{X}.",
+        ),
+        (
+            "Constraint not forwarded to the tool",
+            "The [constraint|condition] from the [request|prompt] (a [type|status|kind]) [never reached|was not forwarded to] the [API|tool call], so the [result|answer] [mixes|blends] in [irrelevant|unrequested] rows.",
+        ),
+    ],
+    "default_analysis_settings": [
+        (
+            "Requested analysis settings not applied",
+            "{S} [ran|executed] the [forecast|analysis] with default settings instead of the [horizon|model|false-alarm rate] the task [specified|gave]{X}.",
+        ),
+        (
+            "Model choice ignored",
+            "The [user|operator] [named|asked for] a specific [model|detector] and [horizon|threshold], but the [call|request] [went out|was sent] with [none of them|the tool's defaults].",
+        ),
+        (
+            "Default parameters used",
+            "{S} [dropped|omitted] the [forecast horizon|model checkpoint|false-alarm setting] from the [tool call|request], [so|and] the [numbers|results] [come from|reflect] another configuration{X}.",
+        ),
+        (
+            "Configuration from the prompt not forwarded",
+            "[Step count|Horizon], [model|algorithm] and [sensitivity|alarm rate] given in the [question|prompt] [never appear|are absent] in the [analytics|time-series] call.",
+        ),
+        (
+            "Analysis run with wrong options",
+            "{S} [used|relied on] the [tool's|service's] default [options|configuration] rather than the [requested|stated] ones and [answered|reported] from that run{X}.",
+        ),
+        (
+            "Parameters silently defaulted",
+            "The [time-series|forecasting] [step|tool] [fell back|defaulted] to [stock|standard] parameters because the [agent|assistant] [never passed|did not pass] the [ones|values] it was given.",
+        ),
+    ],
+    "invents_dataset_id": [
+        (
+            "Made-up dataset identifier",
+            "{S} [passed|sent] a dataset id it [made up|constructed itself] to the analysis tool instead of the one [returned|provided] by the data call{X}.",
+        ),
+        (
+            "Returned handle discarded",
+            "The [history|telemetry] call [gave back|returned] a [handle|reference] for the data, yet the [forecast|anomaly] request [named|pointed to] [some other|a fabricated] [identifier|reference].",
+        ),
+        (
+            "Guessed dataset name",
+            "{S} [guessed|composed] the dataset [name|id] from the asset and sensor [names|labels] and the analysis [was rejected|failed]{X}.",
+        ),
+        (
+            "Output of the previous step not chained",
+            "[Instead of|Rather than] [reusing|chaining] the [reference|id] the [earlier|previous] step [produced|yielded], the [agent|assistant] [typed|wrote] its own, which the [service|tool] did not [know|recognise].",
+        ),
+        (
+            "Hallucinated tool argument",
+            "{S} [hallucinated|invented] an [identifier|argument] for the [time-series|analytics] call that no [tool|earlier response] had [returned|produced]{X}.",
+        ),
+        (
+            "Nonexistent dataset referenced",
+            "The [analysis|forecast|detection] [referenced|targeted] a dataset that does not exist, [because|since] its [id|key] was [synthesised|fabricated] rather than [copied|taken] from the [data|retrieval] response.",
+        ),
+    ],
+    "step_budget": [
+        (
+            "Stopped by the iteration limit",
+            "{S} [hit|reached] its [iteration|step] limit [before|ahead of] the [needed|required] calls and [returned|gave] the [framework's|loop's] stop message as its answer{X}.",
+        ),
+        (
+            "Loop cut off mid-task",
+            "The [reasoning|agent] loop [ended|was cut off] after [a couple of|two] [tool calls|steps]; the [reply|response] [is|was] only a [notice|message] that the [limit|cap] was [reached|exceeded].",
+        ),
+        (
+            "Max-iterations too low",
+            "{S} [ran out of|exhausted] its [step|iteration] budget [early|too early] and [never|did not] [reach|run] the [analysis|final] step{X}.",
+        ),
+        (
+            "Premature stop, no result",
+            "[No result|Nothing useful] was [returned|delivered]: the [run|execution] [halted|stopped] on a [step cap|call budget] [while|although] [further|more] [calls|steps] were [still needed|required].",
+        ),
+        (
+            "Answer is a stop notice",
+            "{S} [answered|replied] with a [generic|boilerplate] [iteration-limit|time-limit] notice instead of a [finding|result]{X}.",
+        ),
+        (
+            "Truncated workflow",
+            "The [workflow|task] was [truncated|abandoned] [partway|midway] because the [agent|assistant] [is|was] [configured|limited] to too few [iterations|steps] to [finish|complete] it.",
+        ),
+    ],
+    "error_text_as_answer": [
+        (
+            "Raw error returned as the answer",
+            "{S} [returned|passed on] the tool's raw error [payload|body] as its final answer{X}.",
+        ),
+        (
+            "Error message instead of a result",
+            "The [reply|response] [consists of|is] [nothing but|only] the [service's|API's] [error JSON|failure message]; [no|not a single] [retry|second attempt] or [explanation|interpretation] [followed|was given].",
+        ),
+        (
+            "Unprocessed tool failure in output",
+            "{S} [dumped|forwarded] an unhandled [error|failure] response [straight|directly] into the answer [without retrying|with no retry]{X}.",
+        ),
+        (
+            "Stack of error text shown to the user",
+            "[Instead of|Rather than] a [value|finding], the [user|operator] [gets|receives] a [machine-readable|raw] [error|fault] [string|blob] from the [backend|tool].",
+        ),
+        (
+            "Failure surfaced verbatim",
+            "{S} [did not handle|never handled] the failed call and [echoed|copied] its error [verbatim|as is] as the [response|result]{X}.",
+        ),
+        (
+            "No error handling around the call",
+            "A [failing|broken] [request|call] [ended|terminated] the [task|run] with the [tool's|server's] [own|literal] [failure|error] [text|output] as the [reply|answer].",
+        ),
+    ],
+    "simplifies_on_retry": [
+        (
+            "Retry changed the query window",
+            "{S} retried a failed call without the time window the task gave, so the [answer|result] covers another period{X}.",
+        ),
+        (
+            "Silent scope change after an error",
+            "After the [timeout|error|empty result], the [second|repeated] request [dropped|lost] its [date range|period], and the [reply|response] [does not mention|never says] that the scope changed.",
+        ),
+        (
+            "Recovery by loosening the request",
+            "{S} [recovered|worked around] a [failed|empty] call by [removing|stripping] the [start and end|date] [arguments|parameters] and [reported|answered] from the [wider|default] range{X}.",
+        ),
+        (
+            "Retried request is not the original",
+            "The [retry|fallback call] [was not|is not] the [same|original] request: [without|minus] its [window|time bounds], the [tool|service] [returned|served] data for [another|a default] [period|span].",
+        ),
+        (
+            "Window lost on retry",
+            "{S} [lost|discarded] the requested [window|period] when [retrying|re-sending] the [call|request] and [used|presented] the [result|data] as if it answered the question{X}.",
+        ),
+        (
+            "Fallback query answers a different question",
+            "[Error recovery|The fallback] [changed|altered] the [question|query] [itself|silently]: the [data|figures] [used|reported] [belong to|come from] the [tool's|service's] default [range|window], not the [one|dates] asked for.",
+        ),
+    ],
+    "history_for_forecast": [
+        (
+            "Reported history instead of forecast",
+            "{S} [computed|derived] the answer from the [input|historical] series rather than from the forecast it [requested|obtained]{X}.",
+        ),
+        (
+            "Forecast output ignored",
+            "The [prediction|forecast] call [succeeded|returned values], yet the [reported|stated] [figure|statistic] [comes from|matches] the [past|observed] readings.",
+        ),
+        (
+            "Wrong array used for the result",
+            "{S} [read|used] the [training|historical] values [where|when] the [forecasted|predicted] values were [needed|asked for]{X}.",
+        ),
+        (
+            "Observed data passed off as prediction",
+            "[What|The number] the [answer|reply] [calls|presents as] a forecast [statistic|value] is [in fact|actually] [taken|calculated] from the [last|final] [stretch|part] of the [measured|recorded] data.",
+        ),
+        (
+            "Forecast result not used",
+            "{S} [ran|called] the forecasting tool but [ignored|never used] its output in the [final|reported] answer{X}.",
+        ),
+        (
+            "Past readings reported as future",
+            "The [summary|answer] [describes|reflects] [recent|past] [measurements|observations] rather than the [predicted|forecast] [horizon|steps] the [task|question] [is about|asked about].",
+        ),
+    ],
+    "json_values_shifted": [
+        (
+            "JSON values under the wrong keys",
+            "{S} [placed|wrote] each value under the [neighbouring|next] key of the JSON answer{X}.",
+        ),
+        (
+            "Fields misaligned",
+            "[Keys|Field names] and [values|contents] of the [JSON|structured] [reply|response] are [out of step|misaligned] by one, so [every|each] [field|entry] [holds|carries] another's [value|data].",
+        ),
+        (
+            "Shuffled JSON fields",
+            "{S} [mixed up|scrambled] the values of its JSON [fields|keys]; the [data|numbers] are [right|correct] but [assigned|attached] to the wrong [names|keys]{X}.",
+        ),
+        (
+            "Off-by-one key/value pairing",
+            "[Pairing|Mapping] of [keys|names] to [values|results] is [shifted|rotated] by one [position|place], [which|and this] [breaks|corrupts] the [structured|JSON] [answer|result].",
+        ),
+        (
+            "Values swapped between fields",
+            "{S} [swapped|exchanged] the contents of the JSON fields, [so|and] the [answer|object] [contradicts|disagrees with] the [retrieved|underlying] data{X}.",
+        ),
+        (
+            "Mislabelled output values",
+            "The [output|returned] [object|record] [labels|names] [its|the] [values|figures] wrongly: [each|every] one [sits|appears] under a [different|neighbouring] [field|attribute] [than|from] the one it belongs to.",
+        ),
+    ],
+    "python_repr_json": [
+        (
+            "Python dict printed instead of JSON",
+            "{S} [printed|returned] a Python dictionary [repr|literal] (single quotes, True/False) where JSON was [required|requested]{X}.",
+        ),
+        (
+            "Invalid JSON quoting",
+            "The [object|reply] [uses|has] [single|apostrophe] quotes and [capitalised|Python-style] [booleans|literals], so a [JSON|standard] parser [rejects|cannot read] it.",
+        ),
+        (
+            "Not valid JSON",
+            "{S} [gave|produced] an answer that looks like JSON but is [not valid|unparseable] JSON [because of|due to] its [quoting|literal syntax]{X}.",
+        ),
+        (
+            "Language-native serialisation",
+            "[Output|The result] was [serialised|written out] with the [programming language's|runtime's] own [representation|string conversion] [rather than|instead of] a JSON [encoder|serializer].",
+        ),
+        (
+            "Malformed structured output",
+            "{S} [wrote|emitted] [malformed|non-standard] structured output: [single-quoted|apostrophe-quoted] keys and [True/False|None] [values|literals]{X}.",
+        ),
+        (
+            "str() instead of json.dumps",
+            "The [structured|machine-readable] [answer|reply] is a [stringified|str()] [mapping|dictionary], which [breaks|fails] [strict|standard] JSON [parsing|validation].",
+        ),
+    ],
+    "duplicated_answer": [
+        (
+            "Answer repeated twice",
+            "{S} [wrote|emitted] its [whole|full] answer twice, back to back{X}.",
+        ),
+        (
+            "Duplicated output",
+            "The [response|reply] [contains|holds] the [same|identical] [text|content] [two times|twice] [in a row|consecutively], so it [cannot be parsed|does not parse] as one [result|value].",
+        ),
+        (
+            "Doubled final answer",
+            "{S} [concatenated|appended] a [second|duplicate] copy of its answer to the first{X}.",
+        ),
+        (
+            "Repeated content in reply",
+            "[Output|The reply] [shows|has] the [result|answer] [duplicated|doubled] [without|with no] [separator|break], [as if|like] a [stream|buffer] had been [flushed|written] twice.",
+        ),
+        (
+            "Answer emitted twice",
+            "{S} [returned|gave] the [answer|result] [twice|two times] [joined|glued] together, [breaking|spoiling] the [requested|expected] format{X}.",
+        ),
+        (
+            "Concatenated duplicate result",
+            "[Two|A pair of] [identical|same] [copies|instances] of the [result|answer] [run|are run] together in the [final|returned] [message|output].",
+        ),
+    ],
+    "all_statistics": [
+        (
+            "Several statistics instead of one",
+            "{S} [listed|gave] the minimum, mean and maximum [where|when] only one [statistic|value] was [asked for|requested]{X}.",
+        ),
+        (
+            "Unclear which figure answers",
+            "The [answer|reply] [offers|presents] [three|several] [numbers|values] and [leaves|does not say] which [one|figure] [answers|responds to] the [question|request].",
+        ),
+        (
+            "Over-answered numeric request",
+            "{S} [reported|dumped] every [summary statistic|aggregate] of the [series|data] [rather than|instead of] the single [value|number] the task [wanted|named]{X}.",
+        ),
+        (
+            "Requested aggregate not singled out",
+            "[Min|Minimum], [mean|average] and [max|maximum] [all|each] [appear|show up] in the [output|response]; the [one|aggregate] [asked about|requested] is [not|never] [identified|picked out].",
+        ),
+        (
+            "Multiple candidate values",
+            "{S} [hedged|spread its answer] across [min, mean and max|several aggregates] [instead of|rather than] [committing to|giving] the requested one{X}.",
+        ),
+        (
+            "Statistic selection missing",
+            "The [computation|summary] [is|was] [right|complete] but the [agent|model] [never chose|did not pick] the [statistic|measure] the [prompt|user] [specified|named], [returning|reporting] all of them.",
+        ),
+    ],
 }
 
 # Generic symptoms any failed run may show (split the same way).

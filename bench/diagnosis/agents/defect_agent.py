@@ -432,6 +432,96 @@ def empty_means_none(tools, tool, args, expect_rows=None, lookup=False):
     return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
 
 
+# ---- fresh held-out defects, eighth round (issue 19) ----------------------------------
+# Written by a second author who has not read the detectors, with their
+# expected diagnosis in defects.yaml (half "fresh7"), before the eighth round
+# of evaluator changes was measured; measured once, after them.
+WO_ID_KEYS = ("asset_num", "equipment_id")
+
+
+def asset_name_as_equipment_id(tools, tool, args, expect_rows=None, lookup=False):
+    """Work-order calls get the asset's display name ("Chiller 9") where the
+    tool expects its equipment id ("CWC04009"); the id is still looked up
+    first, then not used."""
+    asset = b.find_asset(CURRENT["task"])
+    if asset and tool.startswith("wo."):
+        args = {k: asset if k in WO_ID_KEYS and isinstance(v, str) else v for k, v in args.items()}
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+FILTER_KEYS = ("work_type", "event_type", "status", "asset_type", "severity")
+
+
+def drops_filters(tools, tool, args, expect_rows=None, lookup=False):
+    """The filter arguments of list calls (work type, event type, status,
+    asset type) are left out, so what comes back is every kind of record."""
+    if not lookup:
+        args = {k: v for k, v in args.items() if k not in FILTER_KEYS}
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+ANALYSIS_SETTINGS = ("forecast_horizon", "model_checkpoint", "ad_model_type", "false_alarm")
+
+
+def default_analysis_settings(tools, tool, args, expect_rows=None, lookup=False):
+    """Forecasts and anomaly scans run with the tool's defaults: the horizon,
+    model and false-alarm rate the task gives are never sent."""
+    if tool.startswith("tsfm."):
+        args = {k: v for k, v in args.items() if k not in ANALYSIS_SETTINGS}
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+def invents_dataset_id(tools, tool, args, expect_rows=None, lookup=False):
+    """The analysis call names a dataset id the agent composed from the
+    asset and sensor names instead of the id the history call returned."""
+    if tool.startswith("tsfm.") and "dataset_id" in args:
+        asset = b.find_asset(CURRENT["task"]) or "asset"
+        column = (args.get("target_columns") or ["data"])[0]
+        made_up = re.sub(r"[^a-z0-9]+", "_", f"{asset} {column}".lower()).strip("_")
+        args = {**args, "dataset_id": made_up}
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+STEP_LIMIT = 2
+STEP_LIMIT_ANSWER = "Agent stopped due to iteration limit or time limit."
+
+
+def step_budget(tools, tool, args, expect_rows=None, lookup=False):
+    """An iteration cap set too low: after two tool calls the agent loop
+    stops and its framework's stop message is the answer."""
+    CURRENT["steps"] = CURRENT.get("steps", 0) + 1
+    if CURRENT["steps"] > STEP_LIMIT:
+        raise Bail(STEP_LIMIT_ANSWER)
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+def error_text_as_answer(tools, tool, args, expect_rows=None, lookup=False):
+    """One attempt per call; when a call fails, the tool's raw error body is
+    passed on as the final answer."""
+    status, data = tools._post(tool, args)
+    _record(tools, tool, args, status, data)
+    if _ok(status, data):
+        return data
+    raise Bail(json.dumps(data) if data is not None else f"HTTP {status}")
+
+
+def simplifies_on_retry(tools, tool, args, expect_rows=None, lookup=False):
+    """When a call fails or comes back empty, it is retried without its time
+    window (a "lighter" request: the tool's default range), and the answer
+    is computed from that without a word about the change."""
+    status, data = tools._post(tool, args)
+    _record(tools, tool, args, status, data)
+    if _ok(status, data) and (not expect_rows or b._nonempty(data, expect_rows)):
+        return data
+    lighter = {k: v for k, v in args.items() if k not in DATE_KEYS}
+    for _ in range(2):
+        status, data = tools._post(tool, lighter)
+        _record(tools, tool, lighter, status, data)
+        if _ok(status, data):
+            return data
+    raise Bail("I could not complete this task.")
+
+
 PATCHED_CALLS = {
     "never_retries": never_retries,
     "claims_success": claims_success,
@@ -459,6 +549,13 @@ PATCHED_CALLS = {
     "timezone_shift": timezone_shift,
     "open_window": open_window,
     "empty_means_none": empty_means_none,
+    "asset_name_as_equipment_id": asset_name_as_equipment_id,
+    "drops_filters": drops_filters,
+    "default_analysis_settings": default_analysis_settings,
+    "invents_dataset_id": invents_dataset_id,
+    "step_budget": step_budget,
+    "error_text_as_answer": error_text_as_answer,
+    "simplifies_on_retry": simplifies_on_retry,
 }
 CURRENT = {}
 
@@ -831,6 +928,39 @@ def inverted_boolean(answer):
     return json.dumps({k: (not v) if isinstance(v, bool) else v for k, v in obj.items()}) + tail
 
 
+# eighth round ("fresh7")
+def python_repr_json(answer):
+    """JSON answers written as a Python dict's repr (single quotes, True,
+    False, None): ``str(obj)`` where ``json.dumps(obj)`` was meant."""
+    if CURRENT["fmt"] != "json":
+        return answer
+    obj, tail = _json_head(answer)
+    if not obj:
+        return answer
+    return str(obj) + tail
+
+
+def duplicated_answer(answer):
+    """The answer written twice, back to back (a streamed reply whose
+    chunks were appended to a buffer that already held the whole text)."""
+    head, sep, note = answer.partition("\n(Note:")
+    if not head.strip():
+        return answer
+    return head + head + (sep + note if sep else "")
+
+
+def json_values_shifted(answer):
+    """JSON answers with every value moved to the next key (the values
+    zipped against the keys one position off)."""
+    if CURRENT["fmt"] != "json":
+        return answer
+    obj, tail = _json_head(answer)
+    if not obj or len(obj) < 2:
+        return answer
+    keys, values = list(obj), list(obj.values())
+    return json.dumps(dict(zip(keys, values[-1:] + values[:-1], strict=True))) + tail
+
+
 ANSWER_DEFECTS = {
     "wrong_format": wrong_format,
     "unit_confusion": unit_confusion,
@@ -857,6 +987,9 @@ ANSWER_DEFECTS = {
     "id_numbers_only": id_numbers_only,
     "json_missing_field": json_missing_field,
     "inverted_boolean": inverted_boolean,
+    "python_repr_json": python_repr_json,
+    "duplicated_answer": duplicated_answer,
+    "json_values_shifted": json_values_shifted,
 }
 
 
@@ -947,12 +1080,69 @@ def first_reading_patch():
     b.Agent.series = series
 
 
+def history_for_forecast_patch():
+    """A forecast question is answered from the last stretch of the input
+    series (as many readings as forecast steps) instead of the forecast the
+    tool returned: the wrong array is read after the forecast call."""
+    original_series = b.Agent.series
+    original_values = b.Agent._forecast_values
+
+    def series(self, *args, **kwargs):
+        data, rows = original_series(self, *args, **kwargs)
+        CURRENT["history"] = [v for _, v in rows]
+        return data, rows
+
+    def forecast_values(self):
+        sensor, values = original_values(self)
+        history = CURRENT.get("history")
+        if values and history:
+            return sensor, history[-len(values) :]
+        return sensor, values
+
+    b.Agent.series = series
+    b.Agent._forecast_values = forecast_values
+
+
+def _three_stats(values):
+    mean = sum(values) / len(values)
+    return f"min {b.fmt(min(values))}, mean {b.fmt(mean)}, max {b.fmt(max(values))}"
+
+
+def all_statistics_patch():
+    """Asked for one statistic of a series or a forecast, it gives the
+    minimum, the mean and the maximum, in that order, without saying which
+    one was asked for."""
+
+    def daily_stat(self):
+        got = self._dataset()
+        if isinstance(got, str):
+            return got
+        _, _, sensor, _, rows = got
+        if not rows:
+            return f"No readings of {sensor} in that period."
+        values = [v for _, v in rows]
+        return f"{_three_stats(values)} ({len(values)} readings of {sensor})"
+
+    def forecast(self):
+        sensor, values = self._forecast_values()
+        if values is None:
+            return sensor
+        if not values:
+            return "The forecast came back empty."
+        return f"{_three_stats(values)} ({len(values)} forecast steps for {sensor})"
+
+    b.Agent.daily_stat = daily_stat
+    b.Agent.forecast = forecast
+
+
 PATCHES = {
     "wrong_aggregation": wrong_aggregation_patch,
     "never_asks_back": never_asks_back_patch,
     "asks_back_always": asks_back_always_patch,
     "wrong_sensor": wrong_sensor_patch,
     "first_reading": first_reading_patch,
+    "history_for_forecast": history_for_forecast_patch,
+    "all_statistics": all_statistics_patch,
 }
 MODES = tuple(PATCHED_CALLS) + tuple(ANSWER_DEFECTS) + tuple(PATCHES)
 
