@@ -43,7 +43,7 @@ def test_every_fresh6_defect_has_an_agent_mode_and_reviewer_phrasings(agent: Mod
         assert name in agent.MODES
         assert d.get("codes") or d.get("novel")
         assert len(mock_llm.PATTERNS[name]) == 6  # 3 tune + 3 held-out phrasings
-    assert bench_diagnosis.UNSEEN == "fresh6" and "fresh6" in bench_diagnosis.HALVES
+    assert "fresh6" in bench_diagnosis.HALVES  # seen from round 8 (UNSEEN moved on)
 
 
 def test_split_names_cuts_the_asset_name_of_data_calls(agent: ModuleType, sent) -> None:
