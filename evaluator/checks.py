@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from evaluator.textparse import (
     canonical_mentions,
     canonicalise_timestamps,
+    decimal_comma_numbers,
     extract_json,
     extract_numbers,
     fold_same_length,
@@ -273,6 +274,47 @@ def check_ids(check: IdSetCheck, answer: str, pool: Sequence[str] = ()) -> Check
     return CheckOutcome(score=round(score, 6), passed=passed, reason=reason)
 
 
+_NOTE_RE = re.compile(r"\([^()]*\)")
+_BARE_ITEM_RE = re.compile(r"#?\s*(\d+)")
+
+
+def _is_note(segment: str) -> bool:
+    """A sentence of prose around a list ("the tool was retried"), not an
+    item: four words or more, no digit, not a Title-Case name."""
+    words = segment.split()
+    return (
+        len(words) >= 4
+        and not any(c.isdigit() for c in segment)
+        and not all(w[0].isupper() for w in words)
+    )
+
+
+def ids_as_bare_numbers(check: IdSetCheck, answer: str) -> bool | None:
+    """Ids asked for (each with a letter in it, "Chiller 13", "WO104498"),
+    and the answer names them by bare numbers only ("13, 14"): every item
+    of its list is a number, none is an id. ``None`` when it does not;
+    otherwise whether the numbers are exactly those of the asked ids (the
+    right ids in the wrong form) or not. Notes (in parentheses, or a
+    sentence without a number) are not items; an answer that names an
+    asked id is not of this kind."""
+    expected = [normalise_id(i) for i in check.ids if normalise_id(i)]
+    if not expected or not all(any(c.isalpha() for c in e) for e in expected):
+        return None
+    if find_ids(expected, answer)[0]:
+        return None
+    items = []
+    for seg in _SEGMENT_SPLIT_RE.split(_NOTE_RE.sub(" ", answer)):
+        seg = _LEAD_LABEL_RE.sub("", _LIST_MARKER_RE.sub("", seg)).strip(" .'\"`*[]")
+        if seg:
+            items.append(seg)
+    bare = [m for seg in items if (m := _BARE_ITEM_RE.fullmatch(seg))]
+    notes = [seg for seg in items if _is_note(seg)]
+    if not bare or len(bare) + len(notes) != len(items):
+        return None
+    asked = {int(m[-1]) for e in expected if (m := re.findall(r"\d+", e))}
+    return len(asked) == len(expected) and {int(m.group(1)) for m in bare} == asked
+
+
 # ---- facts ------------------------------------------------------------------
 _NUMERIC_RE = re.compile(r"^[-+]?\d+(?:\.(\d+))?$")
 
@@ -415,6 +457,43 @@ def check_json(check: JsonFieldsCheck, answer: str) -> CheckOutcome:
         passed=exact == len(scores) and extra == 0,
         reason=f"json:fields={exact}/{len(scores)},missing={missing},extra={extra}",
     )
+
+
+def json_fields_missing(check: JsonFieldsCheck, answer: str) -> tuple[list[str], bool] | None:
+    """The asked fields a JSON answer's object leaves out, and whether every
+    field it does give is right. ``None`` when the answer has no object.
+    Only fields named by a word ("status", "peak_forecast") are fields of
+    the requested form; a key that is itself data ("MT013" in a
+    distribution by failure code) is not."""
+    obj = extract_json(answer)
+    if not isinstance(obj, dict):
+        return None
+    missing, right = [], True
+    for key, exp in check.fields.items():
+        got = _lookup(obj, key)
+        if got is _MISSING:
+            if any(c.isdigit() for c in key):
+                right = False  # a data key left out: the content is incomplete
+            else:
+                missing.append(key)
+        elif _field_score(exp, got, check.rel_tol, check.abs_tol) < 1.0 - 1e-9:
+            right = False
+    return missing, right
+
+
+def json_decimal_comma_fields(check: JsonFieldsCheck, answer: str) -> bool:
+    """A numeric field of the answer's object given as a string with a
+    decimal comma ("0,52") that, read as a decimal, is the right value."""
+    obj = extract_json(answer)
+    if not isinstance(obj, dict):
+        return False
+    for key, exp in check.fields.items():
+        got = _lookup(obj, key)
+        if isinstance(exp, int | float) and not isinstance(exp, bool) and isinstance(got, str):
+            vals = decimal_comma_numbers(got)
+            if len(vals) == 1 and within(vals[0], float(exp), check.rel_tol, check.abs_tol):
+                return True
+    return False
 
 
 def _fold_key(key: str) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 from contracts.run import ScenarioRun
 from contracts.toollog import ToolCallRecord
+from evaluator.checks import ids_as_bare_numbers, json_decimal_comma_fields, json_fields_missing
 from evaluator.grounding import GroundingResult
 from evaluator.models import FailureStatement, ScenarioScore
 from evaluator.retrieval import DISCOVERY_TOOLS, canonical_tool
@@ -29,14 +30,26 @@ from evaluator.scoring import (
 )
 from evaluator.scrub import scrub
 from evaluator.taxonomy import NOVEL, TAXONOMY
-from evaluator.textparse import extract_numbers, normalise_id
+from evaluator.textparse import (
+    decimal_comma_numbers,
+    extract_numbers,
+    normalise_id,
+    template_placeholders,
+    within,
+)
 from hidden_scenarios.matching import (
     WINDOW_PAIRS,
     parse_time,
     plain_arguments_match,
     window_of,
 )
-from hidden_scenarios.schema import ClarifyCheck, NumberCheck, Scenario
+from hidden_scenarios.schema import (
+    ClarifyCheck,
+    IdSetCheck,
+    JsonFieldsCheck,
+    NumberCheck,
+    Scenario,
+)
 
 _REPETITION_MIN = 3  # identical calls from this many on
 _RUNAWAY_FACTOR = 4  # calls beyond this multiple of the needed ones
@@ -174,6 +187,20 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             # one number asked for, a range given: the checker finds numbers
             # in it, but the answer is not in the requested form
             codes.append("MAST-1.1-FORMAT")
+        if _ids_as_numbers(scenario, answer) is not None:
+            # ids asked for, bare numbers given ("13, 14" for Chiller 13 and
+            # Chiller 14): the format check counts them as claims, but no
+            # item of the answer is an id
+            codes.append("MAST-1.1-FORMAT")
+        if _json_fields_missing(scenario, answer)[0]:
+            # the object parses and has no field it was not asked for, but
+            # leaves out a field of the requested object
+            codes.append("MAST-1.1-FORMAT")
+        if template_placeholders(answer) or _decimal_comma(scenario, answer):
+            # the answer's template left unfilled ("{value}"), or the right
+            # value written with a decimal comma ("75,2", read as 75 and 2):
+            # not a number, ids or object in the requested form
+            codes.append("MAST-1.1-FORMAT")
     elif run.track == "planning" and failure is None:
         if not score.result_verification.met:
             codes.append("ARENA-PLAN-INVALID")
@@ -280,6 +307,20 @@ def _root_causes(
     if number_range(answer) and "MAST-1.1-FORMAT" in codes:
         # the bounds of a range given for one number are not claimed results
         drop |= _DATA_SYMPTOMS | {"MAST-3.3"}
+    if _ids_as_numbers(scenario, answer) and "MAST-1.1-FORMAT" in codes:
+        # the asked ids by their numbers: the content is right, its form is
+        # not (no "wrong result", and the ids are cited, in another form)
+        drop |= _DATA_SYMPTOMS | {"MAST-3.3"}
+    if (template_placeholders(answer) or _decimal_comma(scenario, answer)) and (
+        "MAST-1.1-FORMAT" in codes
+    ):
+        # the numbers around a placeholder ("of 96 readings") are not the
+        # result; a decimal comma's two halves are one right value
+        drop |= _DATA_SYMPTOMS | {"MAST-3.3"}
+    missing, rest_right = _json_fields_missing(scenario, answer)
+    if missing and rest_right and "MAST-1.1-FORMAT" in codes:
+        # every field given is right: the result is incomplete, not wrong
+        drop.add("MAST-3.3")
     if leaked_trace(answer):
         # values, ids and numbers of a leaked scratchpad (tool arguments, cut
         # observations) are not the answer's claims: the leak is the cause
@@ -288,6 +329,39 @@ def _root_causes(
         drop.add("MAST-1.1-FORMAT")  # the checker read the answer: not a failure to report
     kept = [c for c in codes if c not in drop]
     return kept or [c for c in codes if not (score.passed and c == "MAST-1.1-FORMAT")]
+
+
+def _ids_as_numbers(scenario: Scenario, answer: str) -> bool | None:
+    """An ids task answered by bare numbers (``checks.ids_as_bare_numbers``):
+    None when not, else whether they are the numbers of the asked ids."""
+    check = scenario.expectation.check
+    if scenario.output_format != "ids" or not isinstance(check, IdSetCheck):
+        return None
+    return ids_as_bare_numbers(check, answer)
+
+
+def _json_fields_missing(scenario: Scenario, answer: str) -> tuple[list[str], bool]:
+    """Fields of the requested JSON object the answer leaves out, and
+    whether the fields it gives are right (``checks.json_fields_missing``)."""
+    check = scenario.expectation.check
+    if scenario.output_format != "json" or not isinstance(check, JsonFieldsCheck):
+        return [], True
+    return json_fields_missing(check, answer) or ([], True)
+
+
+def _decimal_comma(scenario: Scenario, answer: str) -> bool:
+    """The asked number, in the answer's first sentence, or a numeric field
+    of the asked object, written with a decimal comma ("75,2" for 75.2)."""
+    check = scenario.expectation.check
+    if scenario.output_format == "number" and isinstance(check, NumberCheck):
+        head = _SENTENCE_END_RE.split(answer.strip(), maxsplit=1)[0]
+        return any(
+            within(v, check.value, check.rel_tol, check.abs_tol)
+            for v in decimal_comma_numbers(head)
+        )
+    if scenario.output_format == "json" and isinstance(check, JsonFieldsCheck):
+        return json_decimal_comma_fields(check, answer)
+    return False
 
 
 def _only_numbers_ungrounded(g: GroundingResult) -> bool:

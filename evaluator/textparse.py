@@ -179,6 +179,25 @@ def extract_numbers(text: str, *, skip_names: bool = True) -> list[NumberToken]:
     return out
 
 
+# A decimal comma ("75,2"): one to three digits after the comma, no other
+# comma or point around it (so "1,234,567" and "2020-06-01, 12" are not).
+_DECIMAL_COMMA_RE = re.compile(r"(?<![\w.,])([-+]?\d+),(\d{1,3})(?![\w,]|\.\d)")
+# A template placeholder left in place of a value: "{value}", "{{ asset_ids }}".
+_PLACEHOLDER_RE = re.compile(r"\{\{?\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}?")
+
+
+def decimal_comma_numbers(text: str) -> list[float]:
+    """The numbers ``text`` writes with a decimal comma, read as decimals
+    ("75,2" -> 75.2); ``extract_numbers`` reads them as two numbers."""
+    return [float(f"{a}.{b}") for a, b in _DECIMAL_COMMA_RE.findall(text)]
+
+
+def template_placeholders(text: str) -> list[str]:
+    """Unfilled template placeholders in ``text`` ("{value}", "{{name}}");
+    a JSON object's braces are not ("{"status": ...}")."""
+    return _PLACEHOLDER_RE.findall(text)
+
+
 def within(actual: float, expected: float, rel_tol: float, abs_tol: float) -> bool:
     return abs(actual - expected) <= max(abs_tol, rel_tol * abs(expected), 1e-9)
 
