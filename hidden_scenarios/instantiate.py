@@ -15,9 +15,10 @@ fault kinds, faulted tool) each slot gets.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
 from contracts.agent import Track
@@ -174,6 +175,59 @@ def _quotas(t: Template, candidates: list[Params], want: int) -> list[tuple[list
     ]
 
 
+Built = tuple[Params, Draft, random.Random]
+
+# How many candidates a balanced draw builds at most per instance wanted (a
+# kind's pool can hold thousands of parameter sets; a rare outcome is looked
+# for among the first ones of the seeded order only).
+OUTCOME_SCAN_PER_INSTANCE = 20
+OUTCOME_SCAN_MIN = 100
+
+
+def _built(
+    t: Template, ctx: Any, stratum: list[Params], pool: Pool, seed: str, limit: int | None
+) -> Iterator[Built]:
+    """Usable drafts of ``stratum`` in its (seeded) order, at most ``limit``
+    candidates looked at."""
+    for i, params in enumerate(stratum):
+        if limit is not None and i >= limit:
+            return
+        rng = random.Random(stable_hash("instance", pool, seed, t.id, param_key(params)))
+        draft = t.build(ctx, params, rng)
+        if draft is not None:
+            yield params, draft, rng
+
+
+def _draw(
+    t: Template, ctx: Any, stratum: list[Params], quota: int, pool: Pool, seed: str
+) -> list[Built]:
+    """``quota`` instances of one stratum. A kind with outcome classes
+    (``Template.outcome``) takes them in turn from each class, in an order of
+    the classes the seed picks, so that every outcome the pool supplies is
+    about equally common; otherwise the first usable ones in seeded order."""
+    if quota <= 0:
+        return []
+    if not t.has_outcomes:
+        return list(itertools.islice(_built(t, ctx, stratum, pool, seed, None), quota))
+    limit = max(OUTCOME_SCAN_MIN, quota * OUTCOME_SCAN_PER_INSTANCE)
+    classes: dict[str, list[Built]] = {}
+    for b in _built(t, ctx, stratum, pool, seed, limit):
+        label = t.outcome(b[1])
+        if label is None:
+            raise ValueError(f"template {t.id}: outcome() gave None for a draft")
+        classes.setdefault(label, []).append(b)
+        if len(classes) >= quota:  # one instance per outcome: as even as it gets
+            break
+    order = sorted(classes)
+    random.Random(stable_hash("outcomes", pool, seed, t.id)).shuffle(order)
+    picked: list[Built] = []
+    while len(picked) < quota and any(classes.values()):
+        for label in order:
+            if classes[label] and len(picked) < quota:
+                picked.append(classes[label].pop(0))
+    return picked
+
+
 def instantiate(templates: Sequence[Template], ctx: Any, pool: Pool, seed: str) -> list[Scenario]:
     seed = str(seed)
     rows: list[dict[str, Any]] = []
@@ -184,17 +238,9 @@ def instantiate(templates: Sequence[Template], ctx: Any, pool: Pool, seed: str) 
         random.Random(stable_hash("draw", pool, seed, t.id)).shuffle(candidates)
         got = 0
         for stratum, quota in _quotas(t, candidates, want):
-            drawn = 0
-            for params in stratum:
-                if drawn == quota:
-                    break
-                rng = random.Random(stable_hash("instance", pool, seed, t.id, param_key(params)))
-                draft = t.build(ctx, params, rng)
-                if draft is None:
-                    continue
+            for params, draft, rng in _draw(t, ctx, stratum, quota, pool, seed):
                 rows.append(_scenario(t, draft, params, got, rng))
                 got += 1
-                drawn += 1
         if got < want:
             raise TemplateExhausted(
                 f"template {t.id}: only {got} usable instances of {want} in the {pool} pool"

@@ -205,6 +205,11 @@ def stats(
     )
     for key in ("family", "task_type", "track", "output_format"):
         typer.echo(f"{key}: " + ", ".join(f"{k}={v}" for k, v in st[key].items()))
+    for template, share in st["answer_repeats"].items():
+        typer.echo(
+            f"warning: {template}: {share:.0%} of its instances expect the same answer "
+            "(a constant guess would pass them; give its kind outcomes or vary its slots)"
+        )
 
 
 @pack_app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -23,6 +24,32 @@ def is_evidence(s: Scenario) -> bool:
     return (s.kind or s.template).startswith("evidence.") or s.expectation.check.kind == (
         "insufficient"
     )
+
+
+# A template's instances from which a repeated answer is worth flagging, and
+# the share of them one expected answer may take before it is (a constant
+# guess would pass that share of the template without reading any data).
+ANSWER_REPEAT_MIN_INSTANCES = 4
+ANSWER_REPEAT_MAX_SHARE = 0.5
+
+
+def answer_repeats(scenarios: Sequence[Scenario]) -> dict[str, float]:
+    """Per template with at least ``ANSWER_REPEAT_MIN_INSTANCES`` instances:
+    the share of them whose expected answer (the whole check) is the most
+    common one, for the templates over ``ANSWER_REPEAT_MAX_SHARE`` only. A
+    share and a template id: no answer is shown."""
+    by: dict[str, list[str]] = {}
+    for s in scenarios:
+        check = json.dumps(s.expectation.check.model_dump(mode="json"), sort_keys=True)
+        by.setdefault(s.template, []).append(check)
+    out: dict[str, float] = {}
+    for template, checks in sorted(by.items()):
+        if len(checks) < ANSWER_REPEAT_MIN_INSTANCES:
+            continue
+        share = Counter(checks).most_common(1)[0][1] / len(checks)
+        if share > ANSWER_REPEAT_MAX_SHARE:
+            out[template] = round(share, 4)
+    return out
 
 
 def set_stats(scenarios: Sequence[Scenario]) -> dict[str, Any]:
@@ -54,6 +81,8 @@ def set_stats(scenarios: Sequence[Scenario]) -> dict[str, Any]:
         "action_share": _share(action, n),
         "evidence": evidence,
         "evidence_share": _share(evidence, n),
+        # templates whose instances mostly expect one same answer
+        "answer_repeats": answer_repeats(scenarios),
     }
 
 

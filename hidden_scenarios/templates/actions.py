@@ -18,6 +18,10 @@ from hidden_scenarios.templates import responses as R
 from hidden_scenarios.templates.base import Draft, Params, Template, retrieval, step
 from hidden_scenarios.templates.wo import year_window
 
+# Closes one task may ask for: the plant's completed-but-open orders are the
+# last 60 days' (15-20 per asset), and a run may write 50 times.
+MAX_CLOSES = 20
+
 OPEN = ("WAPPR", "APPR", "INPRG")
 NONE_WORDS = ["none", "no work order", "nothing to", "no order", "no orders", "not any"]
 
@@ -169,7 +173,7 @@ class CloseCompleted(Template):
             for w in ctx.workorders(asset_num=p["eq"], date_from=date_from, date_to=date_to)
             if w["status"] == "COMP"
         ]
-        if len(done) > 12 or not ctx.workorders(
+        if len(done) > MAX_CLOSES or not ctx.workorders(
             asset_num=p["eq"], date_from=date_from, date_to=date_to
         ):
             return None
@@ -200,6 +204,9 @@ class CloseCompleted(Template):
                 ]
             ),
         )
+
+    def outcome(self, draft: Draft) -> str:
+        return "orders to close" if draft.action and draft.action.writes else "nothing to close"
 
     def compose(self, p: Params, responses: list[dict[str, Any]]) -> str:
         done = [w["wonum"] for w in R.workorders(responses[0]) if w["status"] == "COMP"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import random
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -95,6 +96,10 @@ class Template(ABC):
     # A parameter whose values split the space into strata drawn in equal
     # shares (situation vs control), so the mix does not depend on the seed.
     stratify: ClassVar[str | None] = None
+    # The kind's pool is dominated by one answer (most work orders are
+    # closed, most windows have no gap, ...): draw distinct answers in turn
+    # (``outcome``), so the usual answer is no better a guess than another.
+    balance_answers: ClassVar[bool] = False
     # The placeholders ``build`` fills in a phrasing (docs/scenarios.md lists them).
     slots: ClassVar[tuple[str, ...]] = ()
     # Set by ``bind`` (a pack's template entry). Instances per set: the public
@@ -147,6 +152,23 @@ class Template(ABC):
     @abstractmethod
     def compose(self, params: Params, responses: list[dict[str, Any]]) -> str:
         """The oracle's answer from the reference plan's tool responses."""
+
+    @property
+    def has_outcomes(self) -> bool:
+        """Whether ``outcome`` classifies drafts (a set then balances them)."""
+        return self.balance_answers or type(self).outcome is not Template.outcome
+
+    def outcome(self, draft: Draft) -> str | None:
+        """The class of a draft's expected answer (e.g. "nothing to close" vs
+        "orders to close") for kinds whose answers would otherwise repeat
+        across instances: a set draws such a kind's instances evenly over its
+        outcomes, as far as the pool supplies them, so that a guess of the
+        usual answer is not usually right. With ``balance_answers`` every
+        distinct expected answer is its own class. None (the default) = draw
+        in the seeded order alone."""
+        if self.balance_answers:
+            return json.dumps(draft.check.model_dump(mode="json"), sort_keys=True)
+        return None
 
     # ---- helpers ---------------------------------------------------------
     def phrase(self, rng: random.Random, **values: Any) -> str:

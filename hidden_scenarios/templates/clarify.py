@@ -22,6 +22,7 @@ def _ask(what: str, options: list[str]) -> str:
 
 class WhichAsset(Template):
     id = "clarify.which_asset"
+    balance_answers = True
     family = "iot"
     task_type = "data_retrieval"
     category = "data"

@@ -24,6 +24,7 @@ def _target_text(p: Params) -> str:
 
 class AssetFailureModes(Template):
     id = "fmsr.failure_modes"
+    balance_answers = True
     family = "fmsr"
     task_type = "knowledge"
     category = "knowledge"

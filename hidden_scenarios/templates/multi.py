@@ -254,6 +254,7 @@ class ForecastThreshold(Template):
 
 class AssetCorrectiveCount(Template):
     id = "multi.asset_corrective_count"
+    balance_answers = True
     family = "multi"
     task_type = "work_order"
     category = "complex"
@@ -307,6 +308,7 @@ class AssetCorrectiveCount(Template):
 
 class AssetAlertCount(Template):
     id = "multi.asset_alert_count"
+    balance_answers = True
     family = "multi"
     task_type = "anomaly_detection"
     category = "complex"
@@ -356,6 +358,7 @@ class AssetAlertCount(Template):
 
 class AnomalyWeek(Template):
     id = "multi.anomaly_week"
+    balance_answers = True
     family = "multi"
     task_type = "anomaly_detection"
     category = "complex"

@@ -175,6 +175,7 @@ class ForecastTuned(Template):
 
 class AnomalyCount(Template):
     id = "tsfm.anomaly_count"
+    balance_answers = True
     family = "tsfm"
     task_type = "anomaly_detection"
     category = "anomaly_detection"
@@ -219,6 +220,7 @@ class AnomalyCount(Template):
 
 class AnomalyTuned(Template):
     id = "tsfm.anomaly_tuned"
+    balance_answers = True
     family = "tsfm"
     task_type = "anomaly_detection"
     category = "tuning"

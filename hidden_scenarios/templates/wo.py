@@ -244,6 +244,7 @@ class WorkorderKpi(Template):
 
 class PrioritizeOpen(Template):
     id = "wo.prioritize_open"
+    balance_answers = True
     family = "wo"
     task_type = "work_order"
     category = "inference"
@@ -320,6 +321,7 @@ class AlertRules(Template):
 
 class WorkorderDetail(Template):
     id = "wo.workorder_detail"
+    balance_answers = True
     family = "wo"
     task_type = "work_order"
     category = "data"
