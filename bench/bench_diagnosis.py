@@ -615,6 +615,12 @@ def main() -> None:
         help="the learned code mapping (evaluator.cluster.code_model_params) instead of prototypes",
     )
     ap.add_argument("--corpora", action="store_true", help="ARI of both statement corpora")
+    ap.add_argument(
+        "--reps",
+        default="",
+        help="comma-separated representations for --corpora / --ceiling (default: all); "
+        "a test half is measured once, for the configurations named before",
+    )
     ap.add_argument("--scale", action="store_true", help="10,000 statements, per embedder")
     ap.add_argument(
         "--ceiling", action="store_true", help="where the corpora's free-text ARI is lost"
@@ -683,11 +689,15 @@ def main() -> None:
             else None,
         }
         if args.ceiling:
-            out["ceiling"] = [r for sp in ("dev", "test") for r in corpora.ceiling(embedders, sp)]
+            creps = tuple(r for r in args.reps.split(",") if r) or corpora.CEILING_REPS
+            out["ceiling"] = [
+                r for sp in ("dev", "test") for r in corpora.ceiling(embedders, sp, creps)
+            ]
             for r in out["ceiling"]:
                 print(f"  ceiling {r}")
         if args.corpora:
-            out["corpora"] = corpora.measure(embedders)
+            reps = tuple(r for r in args.reps.split(",") if r) or corpora.REPRESENTATIONS
+            out["corpora"] = corpora.measure(embedders, reps)
             for r in out["corpora"]:
                 print(
                     f"  corpus {r['corpus']} {r['split']:4} {r['representation']:13} "

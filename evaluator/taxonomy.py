@@ -374,30 +374,73 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
 _MORE_EXAMPLES_FILE = Path(__file__).resolve().parent / "data" / "prototypes.yaml"
 
 
+_CONTRAST_KEY = "contrast"
+
+
+@lru_cache(maxsize=1)
+def _prototype_file() -> dict:
+    data = yaml.safe_load(_MORE_EXAMPLES_FILE.read_text(encoding="utf-8")) or {}
+    contrast = data.pop(_CONTRAST_KEY, None) or {}
+    unknown = (set(data) | set(contrast)) - set(TAXONOMY)
+    if unknown:
+        raise ValueError(f"prototypes.yaml names unknown codes: {sorted(unknown)}")
+    return {"examples": data, "contrast": contrast}
+
+
 @lru_cache(maxsize=1)
 def more_examples() -> dict[str, tuple[str, ...]]:
     """Further example phrasings per code (evaluator/data/prototypes.yaml)."""
-    data = yaml.safe_load(_MORE_EXAMPLES_FILE.read_text(encoding="utf-8")) or {}
-    unknown = set(data) - set(TAXONOMY)
-    if unknown:
-        raise ValueError(f"prototypes.yaml names unknown codes: {sorted(unknown)}")
+    data = _prototype_file()["examples"]
     return {code: tuple(str(t) for t in texts) for code, texts in data.items()}
 
 
 @lru_cache(maxsize=1)
-def _prototype_texts() -> tuple[tuple[str, str], ...]:
+def _contrast_texts() -> tuple[tuple[str, str], ...]:
+    data = _prototype_file()["contrast"]
+    return tuple((code, str(t)) for code in sorted(data) for t in data[code])
+
+
+def contrast_texts() -> list[tuple[str, str]]:
+    """(code, text) pairs that *sound like* a code but describe something
+    else, mostly its opposite ("asked for clarification when none was
+    needed" for MAST-2.2, "failed to ask"): a free-text statement closer to
+    a code's contrast texts than to its prototypes is not mapped onto that
+    code (``evaluator.cluster``; prototypes.yaml, key ``contrast``)."""
+    return list(_contrast_texts())
+
+
+_SENTENCES_FILE = Path(__file__).resolve().parent / "data" / "prototypes_sentences.yaml"
+
+
+@lru_cache(maxsize=1)
+def sentence_examples() -> dict[str, tuple[str, ...]]:
+    """Paraphrase families per code for sentence encoders
+    (evaluator/data/prototypes_sentences.yaml)."""
+    data = yaml.safe_load(_SENTENCES_FILE.read_text(encoding="utf-8")) or {}
+    unknown = set(data) - set(TAXONOMY)
+    if unknown:
+        raise ValueError(f"prototypes_sentences.yaml names unknown codes: {sorted(unknown)}")
+    return {code: tuple(str(t) for t in texts) for code, texts in data.items()}
+
+
+@lru_cache(maxsize=2)
+def _prototype_texts(sentences: bool) -> tuple[tuple[str, str], ...]:
     out: list[tuple[str, str]] = []
     extra = more_examples()
+    more = sentence_examples() if sentences else {}
     for code in sorted(TAXONOMY):
         m = TAXONOMY[code]
         out.append((code, f"{m.label}. {m.statement}"))
         out.append((code, m.description))
         out.extend((code, e) for e in EXAMPLES.get(code, ()))
         out.extend((code, e) for e in extra.get(code, ()))
+        out.extend((code, e) for e in more.get(code, ()))
     return tuple(out)
 
 
-def prototype_texts() -> list[tuple[str, str]]:
+def prototype_texts(sentences: bool = False) -> list[tuple[str, str]]:
     """(code, text) pairs used as anchors: label+statement, description,
-    examples (EXAMPLES and evaluator/data/prototypes.yaml)."""
-    return list(_prototype_texts())
+    examples (EXAMPLES and evaluator/data/prototypes.yaml); with
+    ``sentences``, also the paraphrase families of
+    evaluator/data/prototypes_sentences.yaml (sentence encoders)."""
+    return list(_prototype_texts(sentences))

@@ -192,10 +192,12 @@ CEILING_REPS = ("hash", "hash+codes", "minilm", "minilm+tfidf", "minilm+tfidf+co
 
 def _space(rep: str, texts: list[str], protos: list[str], embedders: dict[str, Any]):
     """Unique texts and prototypes in a representation's deciding space
-    (the per-submission TF-IDF space as ``cluster_statements`` builds it)."""
+    (the per-submission TF-IDF space as ``cluster_statements`` builds it,
+    blended with MiniLM at the representation's ``idf_blend``)."""
     from evaluator.cluster_space import batch_tfidf_space
 
-    p = default_params("hash")
+    emb = embedders["minilm" if rep.startswith("minilm") else "hash"]
+    p = params_for(rep, emb.id)
     sp, ps = batch_tfidf_space(texts, protos, p.idf_char_weight, p.idf_max_df, p.idf_word_weight)
     if rep.startswith("minilm"):
         m = embedders["minilm"]
@@ -203,12 +205,15 @@ def _space(rep: str, texts: list[str], protos: list[str], embedders: dict[str, A
         if rep == "minilm":
             sp, ps = et, ep
         else:
-            h = np.sqrt(0.5)
-            sp, ps = np.hstack([h * et, h * sp]), np.hstack([h * ep, h * ps])
+            w = p.idf_blend
+            sp = np.hstack([np.sqrt(w) * et, np.sqrt(1 - w) * sp])
+            ps = np.hstack([np.sqrt(w) * ep, np.sqrt(1 - w) * ps])
     return sp.astype(np.float64), ps.astype(np.float64)
 
 
-def ceiling(embedders: dict[str, Any], split: str) -> list[dict]:
+def ceiling(
+    embedders: dict[str, Any], split: str, reps: tuple[str, ...] = CEILING_REPS
+) -> list[dict]:
     """Where the free-text ARI is lost, per corpus and representation:
 
     - realised: the pipeline's free-text ARI; ``in_tax_coded_right`` /
@@ -228,7 +233,6 @@ def ceiling(embedders: dict[str, Any], split: str) -> list[dict]:
     from evaluator.cluster import _average_linkage, _normalise, _prototype_scores
     from evaluator.taxonomy import prototype_texts
 
-    protos = [t for _, t in prototype_texts()]
     rows = []
     for name, mod in CORPORA.items():
         data = mod.generate_with_patterns(PER_TYPE, seed=7, split=split)
@@ -240,12 +244,15 @@ def ceiling(embedders: dict[str, Any], split: str) -> list[dict]:
         outtax = [i for i in range(len(y)) if not tax[y[i]]]
         texts = sorted({t for t, _ in corpus})
         pos = {t: i for i, t in enumerate(texts)}
-        for rep in CEILING_REPS:
+        for rep in reps:
             emb = embedders["minilm" if rep.startswith("minilm") else "hash"]
             if emb is None:
                 continue
             st = statements(corpus, mod.TYPES, mixed=False)
-            clusters = cluster_statements(st, emb, params_for(rep, emb.id))
+            rep_params = params_for(rep, emb.id)
+            pairs = prototype_texts(rep_params.sentence_prototypes)
+            protos = [t for _, t in pairs]
+            clusters = cluster_statements(st, emb, rep_params)
             pred = np.empty(len(st), dtype=int)
             code_of: list[str | None] = [None] * len(st)
             for k, c in enumerate(clusters):
@@ -276,7 +283,7 @@ def ceiling(embedders: dict[str, Any], split: str) -> list[dict]:
                 best = (float("nan"), None)  # no prototype threshold to search
                 codes, sims, top = [], np.zeros((0, 0)), np.zeros(0)
             else:
-                codes, sims = _prototype_scores(means, ps)
+                codes, sims = _prototype_scores(means, ps, pairs)
                 best_code = [codes[j] for j in sims.argmax(1)]
                 top = sims.max(1)
             for t in np.linspace(top.min(), top.max() + 0.01, 25) if len(top) else []:
