@@ -151,6 +151,16 @@ class WindowMean(Template):
         analog = [s for s in ctx.sensors(rec["asset"]) if is_analog(s)]
         return analog[0] if analog else None
 
+    def outcome(self, draft: Draft) -> str:
+        # Missing readings (a gap, a sensor that stopped reporting: the check
+        # accepts either word for both) are most of the plant's situations:
+        # the situation side takes its kinds of cause in turn, so "readings
+        # are missing" is not the safe guess.
+        check = draft.check
+        if isinstance(check, NumberCheck):
+            return "control"
+        return "missing readings" if "missing" in check.causes else check.causes[0]
+
     def _window(self, rec: dict[str, Any]) -> tuple[datetime, datetime]:
         if rec["kind"] == "delayed":
             start = _t(rec["details"]["data_available_until"])

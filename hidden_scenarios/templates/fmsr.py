@@ -58,6 +58,7 @@ class AssetFailureModes(Template):
 
 class FailureModeCount(Template):
     id = "fmsr.failure_mode_count"
+    balance_answers = True
     family = "fmsr"
     task_type = "knowledge"
     category = "knowledge"

@@ -77,6 +77,10 @@ ADVERSARY_MODES: tuple[str, ...] = (
     # brought to 3.3 % (the window means it does fetch)
     "priors",
     "priors_plus",
+    # the same base rates after making every call the baseline would: what
+    # a task's answer prior alone passes (balanced outcomes in the scenario
+    # engine, hidden_scenarios/instantiate._draw, keep it small)
+    "priors_fetch",
 )
 REFERENCE_AGENTS: tuple[str, ...] = ("oracle", "baseline", "noop")
 # Issue 17's kind groups, written to show where rules stop (clarification

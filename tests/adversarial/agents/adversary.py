@@ -22,11 +22,14 @@ $ADVERSARY_MODE:
                 fixed true/false JSON verdicts, "data missing" for window means
 - priors_plus : (probe) priors + data-free base rates: 15-minute reading count
                 of the window, 1 anomaly, 2 failure modes, usual JSON details
+- priors_fetch: priors_plus after every call the baseline would make, none
+                of it read (the answer prior alone, with the data retrieved)
 
 These agents exist to prove that the rubric cannot be gamed (issue 15); they
 are test fixtures, not examples to follow.
 """
 
+import contextlib
 import hashlib
 import importlib.util
 import json
@@ -51,6 +54,7 @@ MODES = (
     "padding",
     "priors",
     "priors_plus",
+    "priors_fetch",
     "three_stats",
     "abstain_all",
 )
@@ -595,6 +599,23 @@ def priors_plus(scenario, client):
     return ""
 
 
+def priors_fetch(scenario, client):
+    """``priors_plus`` after making every call the example baseline would
+    make for the task (so the required data counts as retrieved under rubric
+    3), without reading any of it: the answer is still the kind's base rate.
+    What it passes is what a task's answer prior alone gives; balanced
+    outcomes in the scenario engine (Template.outcome) keep that small.
+    Tasks with no base rate: no answer."""
+    guess = priors_plus(scenario, client)
+    if not guess:
+        return ""
+    base = load_baseline()
+    agent = base.Agent(scenario)
+    with contextlib.suppress(Exception):  # its answer is thrown away anyway
+        agent.solve()
+    return _finish(agent, client, guess)
+
+
 def _series_of(scenario):
     """The baseline's own parsing of site, asset, sensor and window, and the
     window's readings (None when the task names no series)."""
@@ -655,6 +676,7 @@ def main():
         "padding": padding,
         "priors": priors,
         "priors_plus": priors_plus,
+        "priors_fetch": priors_fetch,
         "three_stats": three_stats,
         "abstain_all": abstain_all,
     }[MODE]
