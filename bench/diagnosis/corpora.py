@@ -14,7 +14,12 @@ keys stay in the embedder's fixed vectors):
 - char: the same with character n-grams only;
 - minilm: MiniLM (NumPy, packaged weights) alone;
 - minilm+tfidf: 50/50 blend of MiniLM and the TF-IDF space (MiniLM default);
-- minilm+char: 50/50 blend of MiniLM and character n-grams.
+- minilm+char: 50/50 blend of MiniLM and character n-grams;
+- ``+r8`` (hash+r8, minilm+tfidf+r8, minilm+char+r8): the same with the
+  eighth round's dev choice (``evaluator.cluster.round8_params``: scores
+  smoothed over nearest texts, and for MiniLM the sentence paraphrase
+  families, contrast texts, lower mapping / merge thresholds); opt-in,
+  not a default (test B fell).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from evaluator.cluster import (  # noqa: E402
     cluster_statements,
     code_model_params,
     default_params,
+    round8_params,
 )
 from evaluator.models import FailureStatement  # noqa: E402
 from evaluator.taxonomy import TAXONOMY  # noqa: E402
@@ -76,7 +82,11 @@ class CachingEmbedder:
 def params_for(rep: str, embedder_id: str) -> ClusterParams:
     if rep.endswith("+codes"):
         return code_model_params(embedder_id)
-    p = default_params(embedder_id)
+    if rep.endswith("+r8"):
+        rep = rep.removesuffix("+r8")
+        p = round8_params(embedder_id)
+    else:
+        p = default_params(embedder_id)
     if rep == "char" or rep == "minilm+char":
         return replace(p, idf_word_weight=0.0, idf_char_weight=1.0)
     if rep == "minilm":
