@@ -70,7 +70,9 @@ TOP = 2
 # every half but fresh6 from the seventh round on); "fresh7": eighth-round
 # ones, written by a second author who never read the detectors, committed
 # before the eighth round's evaluator changes and measured once after them
-# ("seen" = every half but fresh7 from the eighth round on). The default ("both")
+# ("seen" = every half but fresh7 from the eighth round on); "fresh8":
+# ninth-round ones, by another author who never read the detectors, the same
+# way. The default ("both")
 # leaves the fresh ones out so that tuning runs never show them.
 HALVES = (
     "tune",
@@ -82,6 +84,7 @@ HALVES = (
     "fresh5",
     "fresh6",
     "fresh7",
+    "fresh8",
 )
 UNSEEN = "fresh7"  # the batch not yet measured: --half seen leaves it out
 
