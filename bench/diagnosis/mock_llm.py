@@ -1831,6 +1831,320 @@ PATTERNS: dict[str, list[tuple[str, str]]] = {
             "The [computation|summary] [is|was] [right|complete] but the [agent|model] [never chose|did not pick] the [statistic|measure] the [prompt|user] [specified|named], [returning|reporting] all of them.",
         ),
     ],
+    # ninth-round fresh defects (half "fresh8"): written by another author
+    # who has not read the detectors, before the ninth round was measured
+    "horizon_in_hours": [
+        (
+            "Forecast horizon given in the wrong unit",
+            "{S} [requested|asked for] a forecast [a quarter as long as|four times shorter than] the one [wanted|asked for], counting the horizon in hours [rather than|instead of] 15-minute steps{X}.",
+        ),
+        (
+            "Too few forecast steps",
+            "The [prediction|forecast] [covered|spanned] only [24|a fraction of the] steps although [96 readings|a full day of readings] were [requested|asked for]; the [statistic|figure] was [taken|computed] over that [short|truncated] [stretch|run].",
+        ),
+        (
+            "Horizon converted incorrectly",
+            "{S} [converted|translated] the number of [readings|steps] into hours when [calling|invoking] the forecasting tool, so the [forecast|prediction] [stopped|ended] [early|too soon]{X}.",
+        ),
+        (
+            "Step count misread as duration",
+            "[Readings|Steps] of fifteen minutes were [treated|read] as [hours|hourly periods]: the [model|forecaster] was [asked|told] to predict [far fewer|a quarter of the] [points|values] the [question|user] [needed|wanted].",
+        ),
+        (
+            "Shortened prediction window",
+            "{S} [passed|sent] a forecast length [that does not match|inconsistent with] the [task|request] and [reported|summarised] the [mean|peak|result] of that [shorter|clipped] forecast{X}.",
+        ),
+        (
+            "Forecast length mismatch",
+            "The [number of predicted points|forecast length] in the [call|request] [differs from|does not agree with] what the [prompt|operator] [stated|specified], [because|since] {S} [divided|scaled] it as if it were [a duration|time in hours].",
+        ),
+    ],
+    "spelled_out_codes": [
+        (
+            "Filter values written as words",
+            "{S} [passed|sent] [Corrective|Preventive|Completed] [as the filter|in the filter] where the [tool|service] expects a code such as [CM|PM|COMP]{X}.",
+        ),
+        (
+            "Code values not used in the query",
+            "The [work-order|maintenance] [query|request] [used|carried] a [descriptive label|plain-English name] for the [type|status], which [matches|selects] no records, [so|and] the [count|list] [came back|was] [empty|zero].",
+        ),
+        (
+            "Wrong enumeration value",
+            "{S} [wrote out|expanded] the [work type|status] [code|abbreviation] in the tool call, so the [filter|search] found [nothing|no work orders]{X}.",
+        ),
+        (
+            "Human label instead of system code",
+            "[Rather than|Instead of] the [short|two- to five-letter] code the [CMMS|work-order system] [uses|stores], the [request|call] [named|gave] the [category|status] in [full words|words], [emptying|voiding] the result.",
+        ),
+        (
+            "Unrecognised filter value",
+            "{S} [filtered|queried] with a [work type|status] value the [service|tool] does not [know|recognise] and [reported|answered] from the [empty|unmatched] result{X}.",
+        ),
+        (
+            "Filter vocabulary mismatch",
+            "The [status|type] [argument|parameter] was [written|given] [as a word|in natural language] ([for example|e.g.] Completed, Corrective), not [in the|with the] [code|abbreviation] the [API|tool] [documents|accepts].",
+        ),
+    ],
+    "discards_retry_result": [
+        (
+            "Retried data not used",
+            "{S} [retried|re-sent] the failed call and [got|obtained] the data, but [computed|answered] from the [first|failed] attempt [instead|anyway]{X}.",
+        ),
+        (
+            "Successful retry ignored",
+            "A [second|later] attempt [returned|brought back] [valid|good] data; the [answer|reply] [still|nonetheless] [reflects|comes from] the [empty|broken] response of the [first|original] try.",
+        ),
+        (
+            "Stale result after recovery",
+            "{S} [recovered|got back] the data [on retry|after retrying] yet [kept|held on to] the [error|empty] response as its [result|input]{X}.",
+        ),
+        (
+            "Recovery without effect",
+            "[Although|Even though] the [retry|repeat request] [succeeded|worked], the [computed|final] [value|answer] [is based on|uses] [nothing|no data], [as if|like] the [call|tool] had never [answered|returned].",
+        ),
+        (
+            "Answer built from the failed attempt",
+            "{S} [reported|gave] a result [derived|computed] from the [failed|empty] first response [while|when] the retried [call|request] had [returned|delivered] the [readings|records]{X}.",
+        ),
+        (
+            "Second attempt's data lost",
+            "The [data|rows] from the [successful|working] [retry|second call] [never reached|were not passed to] the [calculation|summary]; [the agent|it] [used|kept] the [initial|first] [failure|empty payload].",
+        ),
+    ],
+    "estimates_after_failure": [
+        (
+            "Guessed value after a failed call",
+            "{S} [admitted|said] that a tool call [failed|returned nothing] and then [gave|stated] an [estimate|approximate value] that no tool had [returned|produced]{X}.",
+        ),
+        (
+            "Guess presented alongside the error",
+            '[After|Despite] [reporting|noting] the [failed|missing] [request|data], the [answer|reply] [offers|supplies] a [number|result] [drawn|taken] from "typical values" [instead of|rather than] [retrying|fetching the data].',
+        ),
+        (
+            "Fabricated fallback answer",
+            "{S} [did not retry|never retried] the [failed|empty] call and [filled the gap|filled in] with a [made-up|invented] [value|answer]{X}.",
+        ),
+        (
+            "Unsupported estimate",
+            "The [figure|values] in the [answer|response] [come from|rest on] [general|assumed] [knowledge|typical ranges], not from [retrieved|observed] data; the [data call|request] had [failed|come back empty] and was [not repeated|abandoned].",
+        ),
+        (
+            "Invented result after an error",
+            "{S} [stated|reported] an [approximate|estimated] result [without|with no] data behind it [once|after] the [service|tool] [failed|errored]{X}.",
+        ),
+        (
+            "Placeholder numbers after failure",
+            "[Instead of|Rather than] [a second attempt|trying again], the [agent|assistant] [wrote|returned] a [best guess|rough estimate] and [labelled|called] it [typical|expected], [though|while] [nothing|no tool output] [supports|backs] it.",
+        ),
+    ],
+    "reports_timestamp": [
+        (
+            "Timestamp given instead of value",
+            "{S} [answered|replied] with the time of the [reading|maximum|minimum] [rather than|instead of] the reading itself{X}.",
+        ),
+        (
+            "When instead of how much",
+            "The [question|task] asked for a [value|measurement], but the [answer|reply] [gives|states] [a date and time|the moment it occurred].",
+        ),
+        (
+            "Wrong field of the record reported",
+            "{S} [picked|selected] the right [row|reading] but [reported|returned] its [timestamp|time field] [and not|not] the [measured value|sensor value]{X}.",
+        ),
+        (
+            "Time of extreme reported",
+            "[Asked|Prompted] for the [highest|lowest|requested] [reading|temperature], the [agent|model] [returned|named] [when|the instant] it [happened|was recorded], [with no|without the] [number|magnitude].",
+        ),
+        (
+            "Answer is a time, not a measurement",
+            "{S} [output|gave] an [ISO timestamp|date-time] where a [numeric|measured] [result|value] was [expected|required]{X}.",
+        ),
+        (
+            "Mixed up time and value columns",
+            "The [reported|returned] [item|answer] [comes from|is taken from] the [time|timestamp] [column|field]; the [sensor|measurement] [column|value] of that [row|observation] [never appears|is missing].",
+        ),
+    ],
+    "drops_outliers": [
+        (
+            "Unrequested removal of extreme readings",
+            "{S} [discarded|removed] the [extreme|highest and lowest] readings [as anomalies|as noise] before computing, [which the task did not ask for|although nobody asked]{X}.",
+        ),
+        (
+            "Data trimmed before aggregation",
+            "[Part of|Some of] the [series|readings] was [cut|filtered] away [ahead of|before] the [calculation|statistic], so the [maximum|count|mean] [misses|leaves out] [real|valid] observations.",
+        ),
+        (
+            "Silent data cleaning",
+            "{S} [applied|performed] [its own|an unasked] [cleaning|filtering] step to the telemetry and [reported|answered] from the [reduced|trimmed] data{X}.",
+        ),
+        (
+            "Extremes excluded",
+            "The [peak|extreme|boundary] values [were dropped|got excluded] from the [data|series] [without mention|without saying so]; the [result|figure] [understates|misrepresents] what the [sensor|data] [recorded|shows].",
+        ),
+        (
+            "Readings filtered out",
+            "{S} [threw away|filtered out] [a share|a percentage] of the [retrieved|valid] readings and [computed|counted] [on|from] the [rest|remainder]{X}.",
+        ),
+        (
+            "Statistic on a pruned series",
+            "[Values|Observations] at both [ends|tails] of the [distribution|range] [were|got] [pruned|clipped off] [by|in] the [agent|assistant]'s [preprocessing|pipeline], [changing|altering] the [answer|reported number].",
+        ),
+    ],
+    "json_as_pairs": [
+        (
+            "JSON object sent as a list of lists",
+            "{S} [returned|wrote] the JSON as an array of [key, value] pairs [instead of|rather than] an object with named fields{X}.",
+        ),
+        (
+            "Array where an object was required",
+            "The [reply|output] is [valid JSON|parseable JSON] but [has the wrong shape|is shaped wrongly]: a [list|array] of [two-element lists|pairs], not the [object|mapping] the [task|prompt] [described|asked for].",
+        ),
+        (
+            "Wrong JSON structure",
+            "{S} [serialised|dumped] the [fields|items] of its result as [nested lists|a list of lists], so [no field|none of the fields] can be [read|looked up] by name{X}.",
+        ),
+        (
+            "Key-value tuples instead of a mapping",
+            "[Each|Every] [field|entry] [appears|is written] as a [small|two-item] [array|tuple] [inside|within] an outer [list|array]; the [requested|expected] [object|dictionary] [structure|form] is [missing|lost].",
+        ),
+        (
+            "Object flattened into an item list",
+            "{S} [flattened|converted] the [answer object|result dictionary] into [tuples|an item list] before [output|writing it], [breaking|violating] the [required|requested] JSON format{X}.",
+        ),
+        (
+            "Schema shape mismatch",
+            "The [top-level|outer] JSON [value|element] is an array, [while|whereas] the [question|specification] [called for|required] an object with [named|specific] keys.",
+        ),
+    ],
+    "raises_follow_up": [
+        (
+            "Unrequested work order created",
+            "{S} [opened|created] a [new|additional] work order [that nobody asked for|although the task asked for no change] after answering{X}.",
+        ),
+        (
+            "Write action on a read-only question",
+            "The [task|question] [only asked|asked only] for information, yet the [run|trace] [contains|ends with] a [create|write] call [in|on] the [maintenance|work-order] system.",
+        ),
+        (
+            "Side effect beyond the request",
+            "{S} [took|performed] an action the [user|operator] did not [request|authorise]: it [raised|filed] a [corrective|maintenance] work order for the asset{X}.",
+        ),
+        (
+            "Overreach into maintenance actions",
+            "[Beyond|Besides] answering, the [agent|assistant] [changed|modified] [plant|system] state by [logging|submitting] a [work order|maintenance ticket] [on its own initiative|unprompted].",
+        ),
+        (
+            "Unauthorised record creation",
+            "{S} [wrote|added] a [record|work order] to the [CMMS|work-order system] [without being asked|without permission] and [mentioned|announced] it in the answer{X}.",
+        ),
+        (
+            "Extra write after the answer",
+            "A [write|creation] [call|request] [follows|came after] the [retrievals|lookups] [although|even though] [nothing|no step] in the [request|prompt] [called for|required] [changing|creating] anything.",
+        ),
+    ],
+    "qualitative_only": [
+        (
+            "No number in the answer",
+            "{S} [described|judged] the value as [normal|unremarkable] [without|but never] [stating|giving] the [figure|number] that was asked for{X}.",
+        ),
+        (
+            "Descriptive reply to a numeric question",
+            "The [reply|answer] [says|states] [things look fine|nothing is unusual] [instead of|rather than] [reporting|giving] the [requested|computed] [measurement|value].",
+        ),
+        (
+            "Vague assessment instead of value",
+            "{S} [gave|offered] a [general|vague] [impression|assessment] of the data where a [single|specific] [number|value] was [required|expected]{X}.",
+        ),
+        (
+            "Figure omitted",
+            "The [computed|requested] [quantity|number] [never appears|is absent] in the [output|response]; [only|just] [a comment|a reassurance] about [normal|typical] [operation|behaviour] [is given|remains].",
+        ),
+        (
+            "Opinion instead of measurement",
+            "{S} [answered|responded] with [an opinion|a judgement] ([normal|no concern]) [and no|but no] [numeric|measured] result{X}.",
+        ),
+        (
+            "Reassurance without data",
+            "[A sentence|Words] of [reassurance|comfort] [replace|stand in for] the [value|figure]: the [operator|user] [cannot|has no way to] [check|use] [any number|a result].",
+        ),
+    ],
+    "copies_prompt_example": [
+        (
+            "Answer matches a template, not the data",
+            "{S} [returned|gave] [a value|values] that [match|belong to] [an example|a template] rather than the data it [retrieved|fetched]{X}.",
+        ),
+        (
+            "Result unrelated to the retrieved data",
+            "The [tools|calls] [returned|delivered] the [right|relevant] data, but the [answer|reply] [states|contains] [figures|names] that [appear|occur] in none of [those|the] [results|responses].",
+        ),
+        (
+            "Boilerplate value in the answer",
+            "{S} [answered|replied] with a [stock|boilerplate] [number|list] [instead of|rather than] the [computed|observed] [result|one]{X}.",
+        ),
+        (
+            "Few-shot answer leaked",
+            "[It looks as if|Apparently] the [worked|demonstration] [example|case] of the [prompt|instructions] [was|got] [repeated|returned] [as the answer|verbatim]; the [observed|retrieved] [values|records] [were|are] [ignored|unused].",
+        ),
+        (
+            "Ungrounded answer after correct calls",
+            "{S} [made|issued] [the right|appropriate] [calls|queries] but [reported|stated] [values|ids] [no tool returned|not found in any tool output]{X}.",
+        ),
+        (
+            "Template result reused",
+            "The [same|fixed] [figure|answer] [shows up|appears] [whatever|regardless of what] the [data|tools] [said|returned], [as if|like] a [canned|sample] [response|reply] was [pasted|sent].",
+        ),
+    ],
+    "asks_then_answers_anyway": [
+        (
+            "Asked and guessed at once",
+            "{S} [asked|requested] which [asset|option|one] was meant and [in the same reply|immediately] [answered|gave a result] for [its own|the first] [guess|choice]{X}.",
+        ),
+        (
+            "Clarification not awaited",
+            "The [reply|response] [contains|holds] [both|at once] a [clarifying question|question back] and a [result|committed answer] for [an assumed|a guessed] [candidate|reading], [without|not] [waiting for|letting] the [user|operator] [choose|answer].",
+        ),
+        (
+            "Assumption made despite asking",
+            "{S} [raised|noted] the ambiguity but [went on|proceeded] [to answer|with an answer] for the first [candidate|option] [anyway|regardless]{X}.",
+        ),
+        (
+            "Question and answer in one message",
+            "[Having|After] [listed|named] the [possible|candidate] [assets|sensors|work orders], the [agent|assistant] [picked|chose] one [by itself|on its own] and [reported|stated] its [value|outcome] in the [same|one] [message|turn].",
+        ),
+        (
+            "Premature answer to an unclear request",
+            "{S} [committed|settled] on [the first|an arbitrary] [interpretation|candidate] [while|although it was] still asking [which|what] was [intended|meant]{X}.",
+        ),
+        (
+            "Hedged clarification",
+            "[Instead of|Rather than] [only|just] [asking|posing the question], the [answer|reply] [adds|appends] \"assuming …\" and a [result|value] for [one|a chosen] [option|candidate], [preempting|pre-empting] the [user's|operator's] [choice|decision].",
+        ),
+    ],
+    "wrong_result_key": [
+        (
+            "Answer stored under an unexpected field",
+            "{S} [wrote|saved] its answer [in|under] a [field|key] the [contract|runner] does not read, so [no answer|nothing] was [recorded|picked up]{X}.",
+        ),
+        (
+            "Result file missing the answer field",
+            "The [result|output] file [has|holds] a plan and a trajectory, but the [answer|reply] [sits|is stored] under [final_answer|another name] [rather than|instead of] the [expected|required] one.",
+        ),
+        (
+            "Output contract not followed",
+            "{S} [did not follow|ignored] the [output|result-file] [contract|schema]: the [answer|response] [went|was written] [into|to] an [unexpected|unknown] [key|property]{X}.",
+        ),
+        (
+            "Answer not where the runner looks",
+            "[Whatever|What] the [agent|assistant] [concluded|found] [was lost|never arrived]: the [result|output] [document|JSON] [names|labels] it [differently|with another framework's key].",
+        ),
+        (
+            "Misnamed answer field",
+            "{S} [used|emitted] [a|the] [framework's|library's] [default|own] field name for the answer [instead of|rather than] the [one|name] the [evaluation|harness] [specifies|expects]{X}.",
+        ),
+        (
+            "Final answer unreadable by the harness",
+            "The [run|output] [ends|finished] with [a|its] result [stored|written] under an [unrecognised|unknown] key, [so|and] the [evaluator|grader] [finds|sees] [no|an empty] answer.",
+        ),
+    ],
 }
 
 # Generic symptoms any failed run may show (split the same way).

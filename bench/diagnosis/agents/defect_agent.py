@@ -522,6 +522,87 @@ def simplifies_on_retry(tools, tool, args, expect_rows=None, lookup=False):
     raise Bail("I could not complete this task.")
 
 
+# ---- fresh held-out defects, ninth round (issue 19) -----------------------------------
+# Written by another author who has not read the detectors, with their
+# expected diagnosis in defects.yaml (half "fresh8"), before the ninth round
+# of evaluator changes was measured; measured once, after them.
+def horizon_in_hours(tools, tool, args, expect_rows=None, lookup=False):
+    """The forecast horizon is sent in hours, not in the tool's 15-minute
+    steps (96 readings asked for, 24 sent), and the answer is computed from
+    that shorter forecast."""
+    steps = args.get("forecast_horizon")
+    if tool == "tsfm.run_tsfm_forecasting" and isinstance(steps, int):
+        args = {**args, "forecast_horizon": max(1, steps * 15 // 60)}
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+SPELLED_OUT = {
+    "CM": "Corrective",
+    "PM": "Preventive",
+    "WAPPR": "Waiting on approval",
+    "APPR": "Approved",
+    "INPRG": "In progress",
+    "COMP": "Completed",
+    "CLOSE": "Closed",
+    "CAN": "Cancelled",
+}
+
+
+def spelled_out_codes(tools, tool, args, expect_rows=None, lookup=False):
+    """Work-type and status codes are sent spelled out in words ("Corrective"
+    for CM, "Completed" for COMP) instead of the codes the tools take."""
+    changed = dict(args)
+    for key in ("work_type", "status"):
+        value = changed.get(key)
+        if isinstance(value, str) and value.upper() in SPELLED_OUT:
+            changed[key] = SPELLED_OUT[value.upper()]
+    return ORIGINAL_CALL(tools, tool, changed, expect_rows=expect_rows, lookup=lookup)
+
+
+def discards_retry_result(tools, tool, args, expect_rows=None, lookup=False):
+    """A failed or empty call is retried (as the baseline does), but the
+    result kept is the first attempt's: the retry's data is fetched and
+    never used."""
+    status, data = tools._post(tool, args)
+    _record(tools, tool, args, status, data)
+    if _ok(status, data) and (not expect_rows or b._nonempty(data, expect_rows)):
+        return data
+    first = data if _ok(status, data) else {}
+    ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+    return first
+
+
+def estimates_after_failure(tools, tool, args, expect_rows=None, lookup=False):
+    """One attempt per call; when a call fails or comes back empty, the
+    answer says which call failed and then gives an estimate anyway."""
+    status, data = tools._post(tool, args)
+    _record(tools, tool, args, status, data)
+    if _ok(status, data) and (not expect_rows or b._nonempty(data, expect_rows)):
+        return data
+    what = (
+        args.get("asset_id")
+        or args.get("asset_name")
+        or args.get("asset_num")
+        or args.get("equipment_id")
+        or args.get("dataset_id")
+        or "the data"
+    )
+    how = "came back empty" if _ok(status, data) else f"failed (HTTP {status})"
+    raise Bail(
+        f"The {tool} call for {what} {how}, so that data could not be retrieved. "
+        f"Estimated from typical operating values: {_estimate(CURRENT['fmt'])}"
+    )
+
+
+def _estimate(fmt):
+    """What such an agent gives as its "estimate" (nothing behind it)."""
+    return {
+        "number": "57.5",
+        "ids": "Chiller 6, Chiller 9",
+        "json": json.dumps({"exceeds": True, "peak_forecast": 57.5, "confirmed": True}),
+    }.get(fmt, "about 57.5, which is within the normal range.")
+
+
 PATCHED_CALLS = {
     "never_retries": never_retries,
     "claims_success": claims_success,
@@ -556,6 +637,10 @@ PATCHED_CALLS = {
     "step_budget": step_budget,
     "error_text_as_answer": error_text_as_answer,
     "simplifies_on_retry": simplifies_on_retry,
+    "horizon_in_hours": horizon_in_hours,
+    "spelled_out_codes": spelled_out_codes,
+    "discards_retry_result": discards_retry_result,
+    "estimates_after_failure": estimates_after_failure,
 }
 CURRENT = {}
 
@@ -961,6 +1046,67 @@ def json_values_shifted(answer):
     return json.dumps(dict(zip(keys, values[-1:] + values[:-1], strict=True))) + tail
 
 
+# ninth round ("fresh8")
+QUALITATIVE = (
+    "The {what} looks normal: in line with what this equipment usually shows, "
+    "nothing unusual and no cause for concern."
+)
+
+
+def qualitative_only(answer):
+    """A numeric answer replaced by a qualitative judgement with no figure
+    ("looks normal, nothing unusual")."""
+    head, sep, note = answer.partition("\n(Note:")
+    m = re.match(r"-?\d+(?:\.\d+)?\b(?!-)(?: \(([^)]*)\))?", head)
+    if CURRENT["fmt"] not in ("number", "text") or not m:
+        return answer
+    what = m.group(1) or "value"
+    return QUALITATIVE.format(what=what) + (sep + note if sep else "")
+
+
+EXAMPLE_VALUE = "44.6"
+EXAMPLE_IDS = "Chiller 6, Chiller 9"
+
+
+def copies_prompt_example(answer):
+    """After the data calls, the answer is the worked example of the
+    agent's own prompt: its number, its id list, its JSON values."""
+    head, sep, note = answer.partition("\n(Note:")
+    if not head.strip() or head.startswith("I could not"):
+        return answer
+    fmt_ = CURRENT["fmt"]
+    if fmt_ == "ids":
+        out = EXAMPLE_IDS
+    elif fmt_ == "json":
+        obj, _ = _json_head(head)
+        if not obj:
+            return answer
+        out = json.dumps(
+            {
+                k: float(EXAMPLE_VALUE)
+                if isinstance(v, int | float) and not isinstance(v, bool)
+                else v
+                for k, v in obj.items()
+            }
+        )
+    else:
+        out, n = re.subn(r"^-?\d+(?:\.\d+)?\b(?!-)", EXAMPLE_VALUE, head, count=1)
+        if not n:
+            return answer
+    return out + (sep + note if sep else "")
+
+
+def json_as_pairs(answer):
+    """JSON answers written as an array of [key, value] pairs (the object's
+    items serialised, ``json.dumps(list(obj.items()))``), not as an object."""
+    if CURRENT["fmt"] != "json":
+        return answer
+    obj, tail = _json_head(answer)
+    if not obj:
+        return answer
+    return json.dumps([[k, v] for k, v in obj.items()]) + tail
+
+
 ANSWER_DEFECTS = {
     "wrong_format": wrong_format,
     "unit_confusion": unit_confusion,
@@ -990,6 +1136,9 @@ ANSWER_DEFECTS = {
     "python_repr_json": python_repr_json,
     "duplicated_answer": duplicated_answer,
     "json_values_shifted": json_values_shifted,
+    "qualitative_only": qualitative_only,
+    "copies_prompt_example": copies_prompt_example,
+    "json_as_pairs": json_as_pairs,
 }
 
 
@@ -1135,6 +1284,154 @@ def all_statistics_patch():
     b.Agent.forecast = forecast
 
 
+# ninth round ("fresh8")
+def reports_timestamp_patch():
+    """Asked for the maximum or minimum of a day, or for the reading at an
+    instant, it reports the timestamp of the reading it picked instead of
+    its value (the wrong field of the row)."""
+
+    original_stat = b.Agent.daily_stat
+
+    def daily_stat(self):
+        stat = b.stat_word(self.text)
+        if stat not in ("max", "min"):
+            return original_stat(self)
+        got = self._dataset()
+        if isinstance(got, str):
+            return got
+        _, _, sensor, _, rows = got
+        if not rows:
+            return f"No readings of {sensor} in that period."
+        ts, _ = (max if stat == "max" else min)(rows, key=lambda r: r[1])
+        return f"{ts} ({stat} of {len(rows)} readings of {sensor})"
+
+    original_at = b.Agent.reading_at
+
+    def reading_at(self):
+        text = original_at(self)
+        m = re.match(r"(-?\d+(?:\.\d+)?) \(reading of (.+) at (\S+)\)$", text)
+        return f"{m.group(3)} (reading of {m.group(2)})" if m else text
+
+    b.Agent.daily_stat = daily_stat
+    b.Agent.reading_at = reading_at
+
+
+TRIM = 0.05
+
+
+def _trimmed(rows):
+    """The rows without the lowest and highest 5 % of their values (at
+    least one at each end once there are three or more)."""
+    if len(rows) < 3:
+        return rows
+    k = max(1, int(len(rows) * TRIM))
+    ranked = sorted(range(len(rows)), key=lambda i: rows[i][1])
+    dropped = set(ranked[:k]) | set(ranked[-k:])
+    return [r for i, r in enumerate(rows) if i not in dropped]
+
+
+def drops_outliers_patch():
+    """Every series is "cleaned" before use: the lowest and highest 5 % of
+    its readings are dropped as outliers, although nobody asked for that."""
+    original = b.Agent.series
+
+    def series(self, *args, **kwargs):
+        data, rows = original(self, *args, **kwargs)
+        return data, _trimmed(rows)
+
+    b.Agent.series = series
+
+
+def asks_then_answers_anyway_patch():
+    """On an ambiguous request it asks which one was meant, and in the same
+    reply answers for the first candidate anyway."""
+    original_asset = b.Agent.clarify_asset
+    original_sensor = b.Agent.clarify_sensor
+    original_wo = b.Agent.which_workorder
+
+    def clarify_asset(self):
+        question = original_asset(self)
+        m = question and re.search(r": (.+?)\. Which one", question)
+        if not m:
+            return question
+        first = m.group(1).split(", ")[0]
+        text = re.sub(
+            r"\bthe (?:\w+ )?(?:chiller|ahu|air-handling unit)\b",
+            first,
+            self.text,
+            count=1,
+            flags=re.I,
+        )
+        other = b.Agent({"task": text, "output_format": self.fmt})
+        other.tools = self.tools
+        try:
+            guess = other.solve()
+        except b.CannotAnswer:
+            return question
+        return f"{question} Assuming {first}: {guess}"
+
+    def clarify_sensor(self, site, asset):
+        question = original_sensor(self, site, asset)
+        m = re.search(r"sensors: (.+?)\. Which one", question)
+        if not m:
+            return question
+        first = m.group(1).split(", ")[0]
+        ts = re.search(b.ISO_TS, self.text)
+        if not ts:
+            return f"{question} Assuming {first}."
+        start = b.norm_ts(ts.group(0))
+        _, rows = self.series(site, asset, first, start, None)
+        at = [v for t, v in rows if t == start] or [v for _, v in rows[:1]]
+        return f"{question} Assuming {first}: {at[0] if at else 'n/a'}."
+
+    def which_workorder(self):
+        text = original_wo(self)
+        m = re.search(r"\((WO\d+)", text)
+        if not m or "Which one" not in text:
+            return text
+        return f"{text} Assuming {m.group(1)}: it was completed."
+
+    b.Agent.clarify_asset = clarify_asset
+    b.Agent.clarify_sensor = clarify_sensor
+    b.Agent.which_workorder = which_workorder
+
+
+FOLLOW_UP = "Follow-up inspection after the agent's review of {what}."
+
+
+def raises_follow_up_patch():
+    """After answering, it opens a follow-up work order (CM, priority 3) on
+    the asset or equipment the task names, although the task asks for no
+    write, and says so in its answer."""
+    original = b.Agent.solve
+
+    def solve(self):
+        answer = original(self)
+        if not isinstance(answer, str) or answer.startswith("I could not") or "?" in answer:
+            return answer
+        eq = b.EQUIP_RE.search(self.text)
+        asset = b.find_asset(self.text)
+        if eq:
+            args = {"asset_num": eq.group(1)}
+        elif asset:
+            args = {"asset_name": asset, "site_id": b.find_site(self.text)}
+        else:
+            return answer
+        what = eq.group(1) if eq else asset
+        args = {**args, "priority": 3, "work_type": "CM"}
+        args["description"] = FOLLOW_UP.format(what=what)
+        try:
+            created = self.tools.call("wo.create_workorder", args)
+        except b.CannotAnswer:
+            return answer  # the write was attempted; the answer stands
+        wonum = created.get("wonum", "a new work order") if isinstance(created, dict) else ""
+        stop = "" if answer.rstrip().endswith(".") else "."
+        note = f"I have also opened {wonum} for a follow-up inspection of {what}."
+        return f"{answer.rstrip()}{stop} {note}"
+
+    b.Agent.solve = solve
+
+
 PATCHES = {
     "wrong_aggregation": wrong_aggregation_patch,
     "never_asks_back": never_asks_back_patch,
@@ -1143,8 +1440,24 @@ PATCHES = {
     "first_reading": first_reading_patch,
     "history_for_forecast": history_for_forecast_patch,
     "all_statistics": all_statistics_patch,
+    "reports_timestamp": reports_timestamp_patch,
+    "drops_outliers": drops_outliers_patch,
+    "asks_then_answers_anyway": asks_then_answers_anyway_patch,
+    "raises_follow_up": raises_follow_up_patch,
 }
-MODES = tuple(PATCHED_CALLS) + tuple(ANSWER_DEFECTS) + tuple(PATCHES)
+
+
+# ---- defects of the result file ------------------------------------------------------------
+def wrong_result_key(result):
+    """The answer written under "final_answer" (the key of another agent
+    framework) instead of the contract's "answer"; plan and trajectory kept."""
+    out = dict(result)
+    out["final_answer"] = out.pop("answer")
+    return out
+
+
+RESULT_DEFECTS = {"wrong_result_key": wrong_result_key}
+MODES = tuple(PATCHED_CALLS) + tuple(ANSWER_DEFECTS) + tuple(PATCHES) + tuple(RESULT_DEFECTS)
 
 
 def main():
@@ -1186,6 +1499,8 @@ def main():
         "plan": agent.tools.plan[:50],
         "trajectory": agent.tools.trajectory[:200],
     }
+    if MODE in RESULT_DEFECTS:
+        result = RESULT_DEFECTS[MODE](result)
     with open(b.OUTPUT, "w", encoding="utf-8") as fh:
         json.dump(result, fh)
 
