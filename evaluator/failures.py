@@ -32,6 +32,7 @@ from evaluator.scrub import scrub
 from evaluator.taxonomy import NOVEL, TAXONOMY
 from evaluator.textparse import (
     decimal_comma_numbers,
+    doubled_text,
     extract_numbers,
     normalise_id,
     template_placeholders,
@@ -99,7 +100,7 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
     # A call of a family made before any call of a family it depends on
     # (analysis or work orders on guessed inputs): its failure is a
     # consequence of acting early, reported as ARENA-SEQUENCE below.
-    premature = _premature_calls(scenario, records)
+    premature, misused = _premature_calls(scenario, records)
     answer = run.result.answer if run.result is not None else ""
 
     # Errors: ignored feedback (same rejected call repeated), unhandled, recovery.
@@ -139,6 +140,8 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             "wrong_arguments" in retrieval_reason
             or "window_not_covered" in retrieval_reason
             or (not score.retrieval_accuracy.met and _argument_error(scenario, records))
+            or misused
+            or _retry_changed_window(scenario, records)
         ):
             codes.append("MAST-1.1-ARGS")
         if "tool_missing" in retrieval_reason and len(records) <= len(required_tools):
@@ -171,7 +174,7 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             codes.append("ARENA-HALLUCINATION")
         elif wrong_result:
             codes.append("MAST-3.3")
-        if premature or (
+        if (premature - misused) or (
             "pairs=" in score.sequence_correctness.reason
             and _all_families_present(score.sequence_correctness.reason)
             and not _all_pairs_ok(score.sequence_correctness.reason)
@@ -196,9 +199,14 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             # the object parses and has no field it was not asked for, but
             # leaves out a field of the requested object
             codes.append("MAST-1.1-FORMAT")
-        if template_placeholders(answer) or _decimal_comma(scenario, answer):
+        if (
+            template_placeholders(answer)
+            or _decimal_comma(scenario, answer)
+            or doubled_text(answer)
+        ):
             # the answer's template left unfilled ("{value}"), or the right
-            # value written with a decimal comma ("75,2", read as 75 and 2):
+            # value written with a decimal comma ("75,2", read as 75 and 2),
+            # or the answer written twice back to back ("75.2 kW75.2 kW"):
             # not a number, ids or object in the requested form
             codes.append("MAST-1.1-FORMAT")
     elif run.track == "planning" and failure is None:
@@ -311,11 +319,12 @@ def _root_causes(
         # the asked ids by their numbers: the content is right, its form is
         # not (no "wrong result", and the ids are cited, in another form)
         drop |= _DATA_SYMPTOMS | {"MAST-3.3"}
-    if (template_placeholders(answer) or _decimal_comma(scenario, answer)) and (
-        "MAST-1.1-FORMAT" in codes
-    ):
+    if (
+        template_placeholders(answer) or _decimal_comma(scenario, answer) or doubled_text(answer)
+    ) and ("MAST-1.1-FORMAT" in codes):
         # the numbers around a placeholder ("of 96 readings") are not the
-        # result; a decimal comma's two halves are one right value
+        # result; a decimal comma's two halves are one right value; a
+        # doubled answer's glued numbers ("75.275.2") are its copies
         drop |= _DATA_SYMPTOMS | {"MAST-3.3"}
     missing, rest_right = _json_fields_missing(scenario, answer)
     if missing and rest_right and "MAST-1.1-FORMAT" in codes:
@@ -449,33 +458,79 @@ _DATASET_ARGS = ("dataset_id", "file_name")
 _ID_ARGS = ("asset_num", "equipment_id", "wonum")
 
 
-def _premature_calls(scenario: Scenario, records: list[ToolCallRecord]) -> set[int]:
+def _premature_calls(
+    scenario: Scenario, records: list[ToolCallRecord]
+) -> tuple[set[int], set[int]]:
     """Seqs of calls that acted before verifying their input: made before
     the first call of a family they depend on (the scenario's expected
     family order), or passing a dataset / equipment / work-order id that
-    neither the task nor any earlier call produced. Lookups aside."""
+    neither the task nor any earlier call produced. Lookups aside.
+
+    Second set: those of them whose guessed dataset came after every family
+    they depend on had answered: the agent had the dataset the data call
+    returned and passed another (MAST-1.1-ARGS, a wrong argument), rather
+    than acting before it had its input (ARENA-SEQUENCE)."""
     order = [f for f in scenario.expectation.family_order if f != "utilities"]
     task = normalise_id(scenario.text)
     first: dict[str, int] = {}
     for r in records:
         first.setdefault(r.family, r.seq)
+    answered: dict[str, int] = {}
+    for r in records:
+        if r.status in ("ok", "warning"):
+            answered.setdefault(r.family, r.seq)
     out: set[int] = set()
+    misused: set[int] = set()
     seen: set[str] = set()
     for r in records:
         if canonical_tool(r.tool) not in DISCOVERY_TOOLS:
             before = order[: order.index(r.family)] if r.family in order else []
-            guessed = [
-                v
+            guessed = {
+                k
                 for k in _DATASET_ARGS + _ID_ARGS
                 if isinstance(v := r.arguments.get(k), str)
                 and (n := normalise_id(v))
                 and n not in seen
                 and (k in _DATASET_ARGS or n not in task)
-            ]
-            if guessed or any(f not in first or first[f] > r.seq for f in before):
+            }
+            early = any(f not in first or first[f] > r.seq for f in before)
+            if guessed or early:
                 out.add(r.seq)
+            if (
+                guessed & set(_DATASET_ARGS)
+                and not early
+                and before
+                and all(answered.get(f, r.seq) < r.seq for f in before)
+            ):
+                misused.add(r.seq)
         seen.update(normalise_id(e) for e in r.entities if e)
-    return out
+    return out, misused
+
+
+def _retry_changed_window(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
+    """A required call with the task's window failed or came back empty, and
+    the first retry that answered asked for another window (the window left
+    out, so the tool's default range, or any other): the retry answered
+    another question, and the answer rests on its data. The service logs
+    the window a call selected, defaults included."""
+    for req in scenario.expectation.required_retrievals:
+        tool = canonical_tool(req.tool)
+        pairs = [(lo, hi) for lo, hi in WINDOW_PAIRS if lo in req.arguments or hi in req.arguments]
+        if not pairs:
+            continue
+        need = [window_of(tool, req.arguments, lo, hi) for lo, hi in pairs]
+        calls = [r for r in records if canonical_tool(r.tool) == tool]
+        for i, r in enumerate(calls):
+            if r.status not in ("error", "timeout", "empty"):
+                continue
+            if [window_of(tool, r.arguments, lo, hi) for lo, hi in pairs] != need:
+                continue
+            retry = next((x for x in calls[i + 1 :] if x.status in ("ok", "warning")), None)
+            if retry is None:
+                continue
+            if [window_of(tool, retry.arguments, lo, hi) for lo, hi in pairs] != need:
+                return True
+    return False
 
 
 def _warning_handled(records: list[ToolCallRecord], i: int, answer: str) -> bool:

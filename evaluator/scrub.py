@@ -50,7 +50,10 @@ def scrub(text: str, *, scenario_texts: Iterable[str] = (), entities: Iterable[s
         for a, b in sorted(spans, reverse=True):
             out = out[:a] + "<task text>" + out[b:]
     for ent in sorted({e for e in entities if e and len(e) >= 3}, key=len, reverse=True):
-        out = re.sub(re.escape(ent), "<entity>", out, flags=re.IGNORECASE)
+        # whole words only: a site called "MAIN" must not turn "remaining"
+        # into "re<entity>ing" (nor "None" make "<entity>xistent")
+        pattern = rf"(?<![A-Za-z0-9]){re.escape(ent)}(?![A-Za-z0-9])"
+        out = re.sub(pattern, "<entity>", out, flags=re.IGNORECASE)
     out = _QUOTED_RE.sub("<text>", out)
     out = _TS_RE.sub("<time>", out)
     out = _ASSET_RE.sub("<asset>", out)

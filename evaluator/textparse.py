@@ -198,6 +198,25 @@ def template_placeholders(text: str) -> list[str]:
     return _PLACEHOLDER_RE.findall(text)
 
 
+def doubled_text(text: str, min_chars: int = 6) -> bool:
+    """``text`` opens with one passage written twice, back to back ("75.2
+    kW75.2 kW", or a JSON object followed by the same object), and the two
+    copies are most of it (a streamed reply appended to a buffer that
+    already held it), possibly followed by a note on later lines: no
+    answer in a requested form."""
+    t = text.strip()
+    # the whole answer, or its first line (a note may follow the copies)
+    for part in dict.fromkeys((t, t.split("\n", 1)[0].strip())):
+        for n in range(min_chars, len(part) - min_chars + 1):
+            if part[n] != part[0]:
+                continue
+            head = part[:n].strip()
+            rest = part[n:].lstrip()
+            if rest.startswith(head) and 3 * 2 * len(head) >= 2 * len(part):
+                return any(ch.isalnum() for ch in head)
+    return False
+
+
 def within(actual: float, expected: float, rel_tol: float, abs_tol: float) -> bool:
     return abs(actual - expected) <= max(abs_tol, rel_tol * abs(expected), 1e-9)
 

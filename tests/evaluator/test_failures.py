@@ -111,6 +111,16 @@ def test_scrub_removes_canaries_scenario_text_and_values() -> None:
     assert len(scrub("x " * 500)) <= 200
 
 
+def test_scrub_replaces_entities_as_whole_words_only() -> None:
+    """A site called MAIN is scrubbed where it stands alone, not inside
+    "remaining" or "maintenance" (which made statements and cluster labels
+    read "re<entity>ing"); next to punctuation it is still a word."""
+    text = "Never read the remaining pages of MAIN; maintenance at MAIN-annex, none of it"
+    clean = scrub(text, entities=["MAIN", "None"])
+    assert "remaining" in clean and "maintenance" in clean and "none of it" not in clean
+    assert clean.count("<entity>") == 3, clean
+
+
 def test_llm_novel_failures_are_scrubbed_with_mock_response() -> None:
     s = number_scenario()
     run = run_of(s, "Chiller 6 Tonnage averaged 400.0 tons", honest_calls())
