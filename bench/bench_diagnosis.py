@@ -86,7 +86,7 @@ HALVES = (
     "fresh7",
     "fresh8",
 )
-UNSEEN = "fresh7"  # the batch not yet measured: --half seen leaves it out
+UNSEEN = "fresh8"  # the batch not yet measured: --half seen leaves it out
 
 
 @dataclass(frozen=True)
@@ -436,9 +436,11 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
             "after it; seen from the sixth round on) + 8 fresh5 defects (written and committed "
             "before the sixth round, measured once after it; seen from the seventh round on) + "
             "8 fresh6 defects (written and committed before the seventh round, measured once "
-            "after it; seen from the eighth round on) + fresh7 defects (written by a second "
+            "after it; seen from the eighth round on) + 12 fresh7 defects (written by a second "
             "author who never read the detectors, committed before the eighth round, measured "
-            "once after it). "
+            "once after it; seen from the ninth round on) + 12 fresh8 defects (written by "
+            "another author who never read the detectors, committed before the ninth round's "
+            "evaluator changes were measured, measured once after them). "
             f"Runs: `{first['path']}` path, {first['set']} set, "
             f"{first['scenarios']} of {first['scenarios_in_set']} scenarios (those the "
             "defect-free baseline passes). Statements: detectors + the LLM extractor through "
@@ -462,7 +464,8 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
                     "fresh4": " (seen from round 6)",
                     "fresh5": " (seen from round 7)",
                     "fresh6": " (seen from round 8)",
-                    "fresh7": " (measured once)",
+                    "fresh7": " (seen from round 9)",
+                    "fresh8": " (measured once)",
                 }.get(half, "")
                 lines.append(
                     f"| {emb} | {half}{note} | "
