@@ -72,7 +72,7 @@ TOP = 2
 # before the eighth round's evaluator changes and measured once after them
 # ("seen" = every half but fresh7 from the eighth round on); "fresh8":
 # ninth-round ones, by another author who never read the detectors, the same
-# way. The default ("both")
+# way; "fresh9": tenth-round ones, likewise. The default ("both")
 # leaves the fresh ones out so that tuning runs never show them.
 HALVES = (
     "tune",
@@ -85,6 +85,7 @@ HALVES = (
     "fresh6",
     "fresh7",
     "fresh8",
+    "fresh9",
 )
 UNSEEN = "fresh8"  # the batch not yet measured: --half seen leaves it out
 
