@@ -2145,6 +2145,320 @@ PATTERNS: dict[str, list[tuple[str, str]]] = {
             "The [run|output] [ends|finished] with [a|its] result [stored|written] under an [unrecognised|unknown] key, [so|and] the [evaluator|grader] [finds|sees] [no|an empty] answer.",
         ),
     ],
+    # tenth-round fresh defects (half "fresh9"): written by another author
+    # who has not read the detectors, before the tenth round was measured
+    "last_forecast_step": [
+        (
+            "Only the final forecast point used",
+            "{S} [read|took] just the [last|final] [value|step] of the [forecast|prediction] [rather than|instead of] the [peak|mean|statistic] [asked for|requested]{X}.",
+        ),
+        (
+            "Forecast summary taken from its endpoint",
+            "The [reported|stated] [forecast figure|prediction] [is|was] the value at the [end of the horizon|final step], not the [maximum|average|peak] over [all|every] forecast [steps|points].",
+        ),
+        (
+            "Threshold judged on the last prediction",
+            "{S} [decided|judged] whether the forecast [crosses|exceeds] the threshold from its [final|closing] [point|step] only, [missing|ignoring] [higher|earlier] [values|peaks]{X}.",
+        ),
+        (
+            "Endpoint of the prediction treated as the answer",
+            "[Of|From] the [whole|full] [forecast|predicted series], [only|just] the [tail|last] [value|reading] [made it|went] into the [answer|reply]; the [peak|mean] the [user|question] [wanted|asked for] was never [computed|worked out].",
+        ),
+        (
+            "Wrong point of the forecast reported",
+            "{S} [reported|returned] [the horizon's end|the last forecast step] [as if it were|in place of] the [requested|asked-for] [aggregate|statistic] of the [forecast|prediction]{X}.",
+        ),
+        (
+            "Forecast statistic not computed over all steps",
+            "The [answer|result] [reflects|uses] a single [forecast|predicted] [point|value], the [final|last] one, [so|and] the [maximum|average|exceedance] [stated|given] [does not match|disagrees with] the [forecast|prediction] [as a whole|overall].",
+        ),
+    ],
+    "swapped_site_asset": [
+        (
+            "Site and asset arguments swapped",
+            "{S} [put|passed] the site in the asset [field|parameter] and the asset in the site [field|parameter]{X}.",
+        ),
+        (
+            "Parameters in the wrong slots",
+            "The [data|telemetry] [request|call] [named|had] [the chiller|the asset] as the site and [MAIN|ANNEX|the site] as the asset, [so|and] the [tool|service] [could not find|rejected] it.",
+        ),
+        (
+            "Arguments given in the wrong order",
+            "{S} [mixed up|confused] [which value goes where|the order of two arguments] [when calling|in its call to] the [history|data] tool{X}.",
+        ),
+        (
+            "Site field holds an asset name",
+            "[In|Looking at] the [calls|requests], [site_name|the site parameter] [contains|carries] an [asset|equipment] [name|label] [while|and] [asset_id|the asset parameter] [holds|contains] the [site|plant] [code|name].",
+        ),
+        (
+            "Transposed call parameters",
+            "{S} [transposed|reversed] the site and asset [values|arguments], [so|and] [no|none of the] [data|readings] [matched|came back]{X}.",
+        ),
+        (
+            "Location and equipment interchanged",
+            "The [query|request] [asked for|looked up] [an asset called|equipment named] [MAIN|ANNEX] at a [site|location] [named after|called] the [chiller|AHU], [which|and this] [does not exist|returns nothing].",
+        ),
+    ],
+    "hourly_aggregation": [
+        (
+            "Hourly means used instead of the readings",
+            "{S} [requested|asked for] hourly [aggregation|averages] from the history tool [although|even though] the [task|question] [wanted|was about] the [raw|individual] readings{X}.",
+        ),
+        (
+            "Unrequested resampling of the series",
+            "The [history|telemetry] [call|request] [carried|included] an aggregation [setting|parameter] nobody asked for, [so|and] the [count|maximum|value] [came from|was taken over] [hourly means|averaged buckets].",
+        ),
+        (
+            "Statistic computed on aggregated data",
+            "{S} [computed|worked out] the [answer|figure] from [one value per hour|hourly averages], which [flattens|smooths] the [peaks|extremes] and [cuts|reduces] the number of [points|readings]{X}.",
+        ),
+        (
+            "Readings averaged before use",
+            "[Instead of|Rather than] the 15-minute [readings|observations], the [agent|assistant] [worked with|used] [hour-level|hourly] [means|aggregates], so the [reported|stated] [count|peak|reading] [does not match|differs from] the [raw data|actual readings].",
+        ),
+        (
+            "Wrong aggregation parameter in the query",
+            "{S} [set|passed] the aggregation [argument|option] to [hourly|an hourly bucket] [in|on] [every|each] [history|data] [request|call]{X}.",
+        ),
+        (
+            "Too coarse a resolution",
+            "The [series|data] [behind|used for] the [answer|result] [has|is at] [a one-hour|an hourly] [resolution|granularity], [a quarter of|four times coarser than] the [sensor's|native] [cadence|sampling], [so|and] the [result|value] is [off|wrong].",
+        ),
+    ],
+    "server_error_as_rejection": [
+        (
+            "Transient error not retried",
+            "{S} [treated|took] a [server error|timeout] as if the request [itself|had been] [rejected|invalid] and [gave up|stopped] [without|with no] [retry|second attempt]{X}.",
+        ),
+        (
+            "Temporary failure reported as a rejection",
+            "The [tool|service] [answered|replied] with a [5xx|temporary] error, [yet|but] the [reply|answer] [says|claims] the tool rejected the request, and no [retry|second call] [followed|was made].",
+        ),
+        (
+            "Error class misread",
+            "{S} [confused|mixed up] a [server-side|transient] [failure|error] with a [client|validation] error, [so|and] [never|did not] [try again|retry]{X}.",
+        ),
+        (
+            "Gave up on a recoverable error",
+            "[A single|One] [timeout|service hiccup] [ended|stopped] the [task|run]: the [assistant|agent] [declared|said] the request [refused|rejected] [where|when] [a retry|trying again] would have [worked|got the data].",
+        ),
+        (
+            "No retry after a service outage",
+            "{S} [did not retry|made no further attempt] [after|on] a [service|server] [error|outage] and [reported|described] it as [a refusal|a rejected request]{X}.",
+        ),
+        (
+            "Status code handled wrongly",
+            "[Judging by|From] the [trajectory|log], [a 503|an HTTP 5xx|a timeout] [was|got] [handled|treated] [like|as] a [400|bad request]: [one|a single] attempt, then a [message|claim] that the [request|call] was [rejected|refused].",
+        ),
+    ],
+    "count_as_last_index": [
+        (
+            "Count one too low",
+            "{S} [reported|gave] a [count|number] one [less|lower] than the [records|items] the [tool|data] [returned|holds]{X}.",
+        ),
+        (
+            "Off-by-one in the total",
+            "The [number|total] in the [answer|reply] [misses|is short by] one: [the tool|the call] [returned|listed] [one more|n+1] [items|records] than [stated|reported].",
+        ),
+        (
+            "Index reported as a count",
+            "{S} [gave|returned] the [position|index] of the last [item|element], counted from zero, [instead of|rather than] how many there [are|were]{X}.",
+        ),
+        (
+            "Tally does not match the data",
+            "[Counting|Adding up] the [rows|entries] in the [tool output|response] [gives|yields] one more than the [answer|reply] [states|says]; the [assistant|agent] [undercounted|came up one short].",
+        ),
+        (
+            "Zero-based counting error",
+            "{S} [counted|numbered] from zero and [reported|stated] the [last|final] [number|index] [as|for] the [total|count]{X}.",
+        ),
+        (
+            "Answer below the retrieved total",
+            "The [tool's|service's] own [total|count] [field|figure] [exceeds|is higher than] the [number|count] in the [answer|reply] by [exactly one|one], [a sign of|pointing to] an [indexing|off-by-one] [slip|error].",
+        ),
+    ],
+    "skips_first_row": [
+        (
+            "First reading dropped",
+            "{S} [discarded|skipped] the [first|earliest] [observation|reading] of the [series|window] [as if it were|treating it as] a header{X}.",
+        ),
+        (
+            "Count one short",
+            "The [number of readings|count] [reported|stated] [is|was] one [less|fewer] than the [tool|history call] [returned|delivered], [because|since] the [opening|first] row was [lost|dropped].",
+        ),
+        (
+            "Series parsed off by one",
+            "{S} [parsed|read] the [returned|retrieved] rows [starting|beginning] at the second one, [so|and] the [statistic|value] [left out|missed] the [first|initial] [timestamp|point]{X}.",
+        ),
+        (
+            "Reading at the requested instant missing",
+            "The [value|reading] at the [very start|first timestamp] of the [window|query] [was|is] in the [data|response] [but|yet] the [agent|assistant] [said|claimed] it [found none|was not there] or [used|took] [another|a later] one.",
+        ),
+        (
+            "Leading observation ignored",
+            "{S} [ignored|threw away] the [leading|first] [row|record] of every [series|data set] before [counting|computing]{X}.",
+        ),
+        (
+            "Off-by-one in reading the rows",
+            "[Compared with|Against] the [retrieved|returned] [observations|rows], the [answer|result] [misses|omits] [exactly one|the first] [entry|point], [a sign of|consistent with] an off-by-one [in the parser|when reading the table].",
+        ),
+    ],
+    "json_as_yaml": [
+        (
+            "YAML instead of JSON",
+            "{S} [wrote|returned] [key: value lines|YAML] where a JSON object was [required|requested]{X}.",
+        ),
+        (
+            "Answer not parseable as JSON",
+            "The [reply|answer] [lists|gives] the fields one per line [without|with no] braces or quotes, [so|and] a JSON [parser|reader] [rejects|cannot read] it.",
+        ),
+        (
+            "Wrong serialisation of the result",
+            "{S} [serialised|formatted] the [result|object] in [a different|another] [markup|format] [than|from] the JSON the [task|user] [asked for|specified]{X}.",
+        ),
+        (
+            "Object written as a config file",
+            "[Instead of|Rather than] a JSON [object|document], the [agent|assistant] [printed|produced] [indented|plain] [lines|entries] [like|resembling] a [configuration|YAML] file.",
+        ),
+        (
+            "Requested JSON structure not followed",
+            "{S} [gave|produced] the [right|expected] [fields|keys] [but|only] as [colon-separated|plain] [text|lines], not [valid|proper] JSON{X}.",
+        ),
+        (
+            "Machine-readable format mismatch",
+            "The [output|answer] [uses|follows] [YAML|a line-based] syntax, [which|and this] the [downstream|consuming] [system|parser] [expecting|that wants] JSON [cannot|will not] [load|accept].",
+        ),
+    ],
+    "json_values_as_strings": [
+        (
+            "Numbers and booleans quoted",
+            "{S} [wrapped|put] every [value|number and boolean] in quotes, [so|and] the JSON [holds|contains] strings where [numbers|true/false] were [expected|required]{X}.",
+        ),
+        (
+            "Wrong value types in the JSON",
+            'The [JSON|object] [parses|is valid], [but|yet] ["true"|"57.5"] [is|arrives as] a string [instead of|not] a [boolean|number].',
+        ),
+        (
+            "Field types do not match the schema",
+            "{S} [returned|emitted] [string-typed|quoted] [values|fields] where the [requested|expected] [schema|structure] [has|wants] [numbers|booleans|typed values]{X}.",
+        ),
+        (
+            "Every value serialised as text",
+            "[All|Each of the] [fields|values] of the [answer|object] [were|are] [turned into|rendered as] [text|strings], [including|even] the [flags|booleans] and [counts|figures].",
+        ),
+        (
+            "Typed JSON answer stringified",
+            "{S} [converted|coerced] [the|its] [numeric and boolean|typed] [results|fields] to strings [before|when] [writing|serialising] the JSON{X}.",
+        ),
+        (
+            "Boolean given as a word in quotes",
+            'The [reply|response] [states|gives] the [yes/no|true/false] [field|answer] as [a quoted word|the text "true"] and the [figures|numbers] as [quoted|text] [strings|values], [which|so] a [typed|strict] [check|consumer] [fails|rejects it].',
+        ),
+    ],
+    "json_trailing_comma": [
+        (
+            "Invalid JSON: trailing comma",
+            "{S} [left|put] a comma after the last [field|member] of the JSON object, [so|and] it does not [parse|load]{X}.",
+        ),
+        (
+            "Malformed JSON object",
+            'The [answer|reply] [looks like|resembles] JSON [but|yet] [ends|closes] with [", }"|a dangling comma], which [strict|standard] [parsers|readers] [reject|refuse].',
+        ),
+        (
+            "Hand-written JSON broken",
+            "{S} [built|assembled] the JSON [by hand|field by field] and [added|wrote] a separator after [every|each] [entry|field], [including|even] the last{X}.",
+        ),
+        (
+            "Syntax error in the structured answer",
+            "[Parsing|Loading] the [response|answer] as JSON [fails|raises an error] at the [closing brace|end of the object] [because of|due to] an [extra|superfluous] comma.",
+        ),
+        (
+            "JSON output not valid",
+            "{S} [produced|returned] [almost|nearly] [valid|correct] JSON: the [keys and values|fields] are right [but|and yet] the [object|document] [is|remains] [unparseable|invalid]{X}.",
+        ),
+        (
+            "Stray separator before the closing brace",
+            "The [object|JSON] [has|contains] a [stray|spare] comma [right before|just ahead of] its [end|closing bracket], [so|and] the [consumer|grader] [cannot|could not] [read|decode] the [answer|values].",
+        ),
+    ],
+    "dated_header": [
+        (
+            "Answer prefixed with a header line",
+            "{S} [put|wrote] a [report|title] line with [a date and time|the current date] [before|ahead of] the [result|answer]{X}.",
+        ),
+        (
+            "Extra line before the value",
+            "The [reply|answer] [does not start|doesn't begin] with the [requested|asked-for] [value|result]: [a header|a dated title] [comes|is] first, [and|so] the [first number|leading figure] [read|parsed] is [the year|a date].",
+        ),
+        (
+            "Boilerplate added to the answer",
+            "{S} [added|prepended] [template|boilerplate] text with [a timestamp|today's date] to [every|each] [reply|answer]{X}.",
+        ),
+        (
+            "Run date mixed into the result",
+            "[At the top of|Before] the [answer|result] [sits|there is] a [line|heading] [naming|with] the [date|time] of the run, [which|and this] [is not|was never] [part of|asked for in] the [question|task].",
+        ),
+        (
+            "Output not just the result",
+            "{S} [did not return|failed to give] the [bare|plain] [value|JSON] [requested|asked for]: a [dated|timestamped] [report header|banner] [precedes|comes before] it{X}.",
+        ),
+        (
+            "Header breaks the expected format",
+            "The [structured|expected] [answer|output] [is|was] [preceded|led] by a [banner|header] [line|row] [containing|with] [numbers|a date], so [a parser|the checker] [takes|reads] the [wrong|header's] [figure|values] [or|and] [fails|stumbles].",
+        ),
+    ],
+    "note_replaces_answer": [
+        (
+            "Only a caveat returned",
+            "{S} [answered|replied] with [just|only] a note about a [retried|flagged] call and [left out|dropped] the [result|value] itself{X}.",
+        ),
+        (
+            "Result missing from the reply",
+            "The [answer|reply] [mentions|says] that a [tool|call] was retried or [warned|flagged], [but|yet] [gives|states] no [value|figure|answer] to the [question|task].",
+        ),
+        (
+            "Side remark instead of the answer",
+            "{S} [reported|wrote] the [retry|warning] [notice|remark] [in place of|instead of] the [computed|retrieved] [answer|result]{X}.",
+        ),
+        (
+            "Answer overwritten by a status note",
+            "[What|All that] the [agent|assistant] [returned|said] [is|was] a [status|housekeeping] [note|message] [about|on] the [calls|tool problems]; the [value|result] it [had|computed] [never|did not] [appear|make it into the reply].",
+        ),
+        (
+            "Diagnostic text given as the final answer",
+            "{S} [returned|gave] [its|a] [diagnostic|error-handling] [message|note] as the [final|whole] answer, [omitting|without] the [data|finding] [requested|asked for]{X}.",
+        ),
+        (
+            "No result despite successful retrieval",
+            "The [trajectory|log] [shows|has] the [data|readings] [retrieved|fetched] [after|despite] a [retry|warning], [yet|but] the [reply|answer] [holds|contains] [only|nothing but] a [note|remark] [about|on] that [retry|warning].",
+        ),
+    ],
+    "interim_status_answer": [
+        (
+            "Progress message given as the answer",
+            '{S} [returned|left] a ["working on it"|progress] message as its [final|only] answer, [never|without] [stating|giving] the result{X}.',
+        ),
+        (
+            "Final answer never written",
+            "The [reply|answer] [only|just] [announces|says] what the [agent|assistant] [will|is going to] query; the [result|value] of those [calls|queries] never [appears|shows up].",
+        ),
+        (
+            "Placeholder reply left in place",
+            "{S} [sent|wrote] an [interim|status] [update|note] [before|ahead of] its [data calls|queries] and [did not replace|never overwrote] it with the [finding|result]{X}.",
+        ),
+        (
+            "Answer promises a result that never comes",
+            "[Although|Even though] the [trajectory|log] [shows|has] the [calls|queries] [completed|finished], the [answer|response] [is|reads] [a promise|an announcement] to [report|reply] [shortly|later].",
+        ),
+        (
+            "Status update instead of the result",
+            "{S} [answered|replied] with [what it planned to do|its next steps] [rather than|instead of] [what it found|the outcome]{X}.",
+        ),
+        (
+            "Interim text captured as the final output",
+            'The [output|result] [holds|contains] [the first|an early] [streamed|intermediate] message of the [run|agent] [("Working on it")|about querying], not the [final|computed] [answer|value].',
+        ),
+    ],
 }
 
 # Generic symptoms any failed run may show (split the same way).

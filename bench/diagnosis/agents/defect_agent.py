@@ -603,6 +603,47 @@ def _estimate(fmt):
     }.get(fmt, "about 57.5, which is within the normal range.")
 
 
+# ---- fresh held-out defects, tenth round (issue 19) -----------------------------------
+# Written by another author who has not read the detectors, with their
+# expected diagnosis in defects.yaml (half "fresh9"), before the tenth round
+# of evaluator changes was measured; measured once, after them.
+def hourly_aggregation(tools, tool, args, expect_rows=None, lookup=False):
+    """Every history call asks for hourly aggregation (the tool's hourly
+    means), unasked, and the agent computes from those means as if they were
+    the readings."""
+    if tool == "iot.history" and "aggregation" not in args:
+        args = {**args, "aggregation": "hourly"}
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+def server_error_as_rejection(tools, tool, args, expect_rows=None, lookup=False):
+    """A server error or timeout (5xx, 408, 429, no response) is classified
+    as a client rejection: not retried, the task ends saying the tool
+    rejected the request. Empty results are still retried, and warnings
+    noted, as the baseline does."""
+    for attempt in range(b.RETRIES):
+        status, data = tools._post(tool, args)
+        _record(tools, tool, args, status, data)
+        if _ok(status, data):
+            if data.get("warning") or data.get("warnings"):  # as the baseline notes it
+                tools.problems.append(f"{tool} returned a warning, so its data may be incomplete")
+            if expect_rows and not b._nonempty(data, expect_rows) and attempt < b.RETRIES - 1:
+                tools.problems.append("a tool returned an empty result and was retried")
+                continue
+            return data
+        raise b.CannotAnswer(f"{tool} rejected the request ({status})")
+    return data
+
+
+def swapped_site_asset(tools, tool, args, expect_rows=None, lookup=False):
+    """Its data calls send the site in the asset field and the asset in the
+    site field (two positional arguments passed in the wrong order)."""
+    if tool in LOOKUPS or "site_name" not in args or "asset_id" not in args:
+        return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+    changed = {**args, "site_name": args["asset_id"], "asset_id": args["site_name"]}
+    return ORIGINAL_CALL(tools, tool, changed, expect_rows=expect_rows, lookup=lookup)
+
+
 PATCHED_CALLS = {
     "never_retries": never_retries,
     "claims_success": claims_success,
@@ -641,6 +682,9 @@ PATCHED_CALLS = {
     "spelled_out_codes": spelled_out_codes,
     "discards_retry_result": discards_retry_result,
     "estimates_after_failure": estimates_after_failure,
+    "swapped_site_asset": swapped_site_asset,
+    "hourly_aggregation": hourly_aggregation,
+    "server_error_as_rejection": server_error_as_rejection,
 }
 CURRENT = {}
 
@@ -1107,6 +1151,111 @@ def json_as_pairs(answer):
     return json.dumps([[k, v] for k, v in obj.items()]) + tail
 
 
+# tenth round ("fresh9")
+def _yaml_scalar(v):
+    if isinstance(v, bool):
+        return str(v).lower()
+    if v is None:
+        return "null"
+    return str(v)
+
+
+def json_as_yaml(answer):
+    """JSON answers written as YAML ("key: value" lines, nested objects
+    indented) instead of a JSON object."""
+    if CURRENT["fmt"] != "json":
+        return answer
+    obj, tail = _json_head(answer)
+    if not obj:
+        return answer
+    lines = []
+    for k, v in obj.items():
+        if isinstance(v, dict):
+            lines.append(f"{k}:")
+            lines += [f"  {kk}: {_yaml_scalar(vv)}" for kk, vv in v.items()]
+        else:
+            lines.append(f"{k}: {_yaml_scalar(v)}")
+    return "\n".join(lines) + tail
+
+
+def _as_strings(v):
+    if isinstance(v, dict):
+        return {k: _as_strings(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_as_strings(x) for x in v]
+    return _yaml_scalar(v)
+
+
+def json_values_as_strings(answer):
+    """JSON answers with every number, true/false and null written as a
+    string ("12.5", "true", "null")."""
+    if CURRENT["fmt"] != "json":
+        return answer
+    obj, tail = _json_head(answer)
+    if not obj:
+        return answer
+    return json.dumps(_as_strings(obj)) + tail
+
+
+def json_trailing_comma(answer):
+    """JSON answers with a comma after the last member ({"a": 1, "b": 2,}),
+    as a hand-built serialiser that writes a comma after every field does."""
+    if CURRENT["fmt"] != "json":
+        return answer
+    obj, tail = _json_head(answer)
+    if not obj:
+        return answer
+    body = "".join(f"{json.dumps(k)}: {json.dumps(v)}, " for k, v in obj.items())
+    return "{" + body.rstrip(" ") + "}" + tail
+
+
+REPORT_HEADER = "Report {day} (asset operations assistant)"
+
+
+def dated_header(answer):
+    """Every answer starts with a report header line that carries the date
+    of the run, before the result."""
+    import datetime as _dt
+
+    day = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return REPORT_HEADER.format(day=day) + "\n" + answer
+
+
+def note_replaces_answer(answer):
+    """When a call needed a retry or came back flagged, the answer is only
+    the note about that: the result before it is dropped."""
+    head, sep, note = answer.partition("\n(Note:")
+    if not sep:
+        return answer
+    return "Note:" + note.rstrip(")").rstrip(".") + "."
+
+
+COUNT_WORDS = re.compile(r"\b(?:how many|count|number of)\b")
+
+
+def count_as_last_index(answer):
+    """Asked how many, it reports the zero-based index of the last item
+    counted (one less than the count), a len()/index mix-up."""
+    m = re.match(r"\d+\b(?![.,]\d)", answer)
+    if CURRENT["fmt"] != "number" or not COUNT_WORDS.search(CURRENT["low"]) or not m:
+        return answer
+    n = int(m.group(0))
+    return str(max(n - 1, 0)) + answer[m.end() :] if n else answer
+
+
+INTERIM = "Working on it: I will query {what} and report the result shortly."
+
+
+def interim_status_answer(answer):
+    """The answer is the interim status message it sent before its first
+    data call ("Working on it ..."); the result, though computed, never
+    replaces it."""
+    tools = CURRENT.get("tools")
+    steps = [f"{p['agent']}.{p['tool']}" for p in (tools.plan if tools else [])]
+    what = ", then ".join(dict.fromkeys(steps)) or "the asset data"
+    return INTERIM.format(what=what)
+
+
 ANSWER_DEFECTS = {
     "wrong_format": wrong_format,
     "unit_confusion": unit_confusion,
@@ -1139,6 +1288,13 @@ ANSWER_DEFECTS = {
     "qualitative_only": qualitative_only,
     "copies_prompt_example": copies_prompt_example,
     "json_as_pairs": json_as_pairs,
+    "json_as_yaml": json_as_yaml,
+    "json_values_as_strings": json_values_as_strings,
+    "json_trailing_comma": json_trailing_comma,
+    "dated_header": dated_header,
+    "note_replaces_answer": note_replaces_answer,
+    "count_as_last_index": count_as_last_index,
+    "interim_status_answer": interim_status_answer,
 }
 
 
@@ -1432,6 +1588,44 @@ def raises_follow_up_patch():
     b.Agent.solve = solve
 
 
+# tenth round ("fresh9")
+def last_forecast_step_patch():
+    """Whatever statistic of a forecast is asked for (its peak, mean or
+    minimum, or whether it exceeds a threshold), it uses the forecast's
+    last step only."""
+
+    def forecast(self):
+        sensor, values = self._forecast_values()
+        if values is None:
+            return sensor
+        if not values:
+            return "The forecast came back empty."
+        return f"{b.fmt(values[-1])} (forecast for {sensor}, {len(values)} steps ahead)"
+
+    def forecast_threshold(self):
+        thr = re.search(r"(?:exceed|above) (-?\d+(?:\.\d+)?)", self.text)
+        _, values = self._forecast_values()
+        if not values:
+            return json.dumps({"exceeds": False, "peak_forecast": None})
+        last = values[-1]
+        return json.dumps({"exceeds": last > float(thr.group(1)), "peak_forecast": round(last, 4)})
+
+    b.Agent.forecast = forecast
+    b.Agent.forecast_threshold = forecast_threshold
+
+
+def skips_first_row_patch():
+    """Every retrieved series loses its first observation, read as a header
+    row (an off-by-one in the row parser), before counting or computing."""
+    original = b.Agent.series
+
+    def series(self, *args, **kwargs):
+        data, rows = original(self, *args, **kwargs)
+        return data, rows[1:]
+
+    b.Agent.series = series
+
+
 PATCHES = {
     "wrong_aggregation": wrong_aggregation_patch,
     "never_asks_back": never_asks_back_patch,
@@ -1444,6 +1638,8 @@ PATCHES = {
     "drops_outliers": drops_outliers_patch,
     "asks_then_answers_anyway": asks_then_answers_anyway_patch,
     "raises_follow_up": raises_follow_up_patch,
+    "last_forecast_step": last_forecast_step_patch,
+    "skips_first_row": skips_first_row_patch,
 }
 
 
