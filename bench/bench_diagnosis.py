@@ -496,7 +496,9 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
             "every statement uncoded, mixed = 70 % of in-taxonomy statements with their code; "
             "`+codes` = the learned code mapping, opt-in, not a default: its model is trained "
             "on the dev patterns, so its dev columns are *trained on*, and its parameters were "
-            "chosen by two-fold leave-patterns-out CV inside dev):",
+            "chosen by two-fold leave-patterns-out CV inside dev; `+r8` = the eighth round's "
+            "dev choice, `evaluator.cluster.round8_params`, opt-in: its one test measurement "
+            "lowered B):",
             "",
             "| representation | A test free | B test free | A test mixed | B test mixed | "
             "A dev free | B dev free |",
