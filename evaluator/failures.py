@@ -17,7 +17,12 @@ from typing import Any
 
 from contracts.run import ScenarioRun
 from contracts.toollog import ToolCallRecord
-from evaluator.checks import ids_as_bare_numbers, json_decimal_comma_fields, json_fields_missing
+from evaluator.checks import (
+    check_answer,
+    ids_as_bare_numbers,
+    json_decimal_comma_fields,
+    json_fields_missing,
+)
 from evaluator.grounding import GroundingResult
 from evaluator.models import FailureStatement, ScenarioScore
 from evaluator.retrieval import DISCOVERY_TOOLS, canonical_tool
@@ -26,6 +31,7 @@ from evaluator.scoring import (
     _names_the_failed_data,
     _same_target,
     answer_grounding,
+    answer_pool,
     repeated_after_success,
 )
 from evaluator.scrub import scrub
@@ -161,6 +167,7 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             not score.task_completion.met
             and score.retrieval_accuracy.met
             and not isinstance(check, ClarifyCheck)
+            and not _only_unasked_writes(scenario, records, answer, score)
         )
         claims = answer_grounding(scenario, records, answer) if score.hallucinated_claims else None
         if claims is not None and claims.checked == 0:
@@ -170,6 +177,11 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             # result" would misname it; its format (and the reviewer) say
             # what is wrong.
             codes = [c for c in codes if c != "ARENA-NO-EVIDENCE"]
+            if wrong_result and _none_found(answer) and _data_came_back(scenario, records):
+                # ... unless it says there is nothing ("0 failure modes", "no
+                # matching rules", a null field) while the data it needed
+                # came back with rows: a wrong result from the right data
+                codes.append("MAST-3.3")
         elif claims is not None and not (wrong_result and _only_numbers_ungrounded(claims)):
             codes.append("ARENA-HALLUCINATION")
         elif wrong_result:
@@ -371,6 +383,39 @@ def _decimal_comma(scenario: Scenario, answer: str) -> bool:
     if scenario.output_format == "json" and isinstance(check, JsonFieldsCheck):
         return json_decimal_comma_fields(check, answer)
     return False
+
+
+# "0 failure modes", "No matching alert rules", "None", "zero", or a JSON
+# field set to null: the answer opens by saying there is nothing
+_NONE_FOUND_RE = re.compile(r"^\W*(?:0|zero|no|none|nothing)(?![\w.])|\":\s*null\b", re.IGNORECASE)
+
+
+def _none_found(answer: str) -> bool:
+    """The answer reports that there is nothing (a zero count, "no ...",
+    "none", a null field) rather than giving up."""
+    return bool(_NONE_FOUND_RE.search(answer.strip())) and not gave_up(answer)
+
+
+def _data_came_back(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
+    """Every required tool answered with at least one record at some call."""
+    required = {canonical_tool(r.tool) for r in scenario.expectation.required_retrievals}
+    answered = {
+        canonical_tool(r.tool)
+        for r in records
+        if r.status in ("ok", "warning") and r.result_count > 0
+    }
+    return bool(required) and required <= answered
+
+
+def _only_unasked_writes(
+    scenario: Scenario, records: list[ToolCallRecord], answer: str, score: ScenarioScore
+) -> bool:
+    """The answer itself is right and the task failed for a write nobody
+    asked for (an order opened, a record changed): not a wrong result."""
+    if "unasked_writes" not in score.task_completion.reason:
+        return False
+    check = scenario.expectation.check
+    return check_answer(check, answer, answer_pool(scenario, records)).passed
 
 
 def _only_numbers_ungrounded(g: GroundingResult) -> bool:
