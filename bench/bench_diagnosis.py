@@ -72,7 +72,8 @@ TOP = 2
 # before the eighth round's evaluator changes and measured once after them
 # ("seen" = every half but fresh7 from the eighth round on); "fresh8":
 # ninth-round ones, by another author who never read the detectors, the same
-# way; "fresh9": tenth-round ones, likewise. The default ("both")
+# way; "fresh9": tenth-round ones, likewise; "fresh10": eleventh-round ones,
+# likewise. The default ("both")
 # leaves the fresh ones out so that tuning runs never show them.
 HALVES = (
     "tune",
@@ -86,8 +87,9 @@ HALVES = (
     "fresh7",
     "fresh8",
     "fresh9",
+    "fresh10",
 )
-UNSEEN = "fresh8"  # the batch not yet measured: --half seen leaves it out
+UNSEEN = "fresh9"  # the batch not yet measured: --half seen leaves it out
 
 
 @dataclass(frozen=True)
@@ -441,7 +443,8 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
             "author who never read the detectors, committed before the eighth round, measured "
             "once after it; seen from the ninth round on) + 12 fresh8 defects (written by "
             "another author who never read the detectors, committed before the ninth round's "
-            "evaluator changes were measured, measured once after them). "
+            "evaluator changes were measured, measured once after them; seen from the tenth round "
+            "on) + 12 fresh9 defects (the same way, before the tenth round). "
             f"Runs: `{first['path']}` path, {first['set']} set, "
             f"{first['scenarios']} of {first['scenarios_in_set']} scenarios (those the "
             "defect-free baseline passes). Statements: detectors + the LLM extractor through "
@@ -466,7 +469,8 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
                     "fresh5": " (seen from round 7)",
                     "fresh6": " (seen from round 8)",
                     "fresh7": " (seen from round 9)",
-                    "fresh8": " (measured once)",
+                    "fresh8": " (seen from round 10)",
+                    "fresh9": " (measured once)",
                 }.get(half, "")
                 lines.append(
                     f"| {emb} | {half}{note} | "
