@@ -496,6 +496,31 @@ def json_decimal_comma_fields(check: JsonFieldsCheck, answer: str) -> bool:
     return False
 
 
+def json_values_as_strings(check: JsonFieldsCheck, answer: str) -> bool:
+    """A number or boolean field of the answer's object given as a string
+    ("0.52", "true") that, read as its type, is the right value: the value
+    is right, its JSON type is not."""
+    obj = extract_json(answer)
+    if not isinstance(obj, dict):
+        return False
+    for key, exp in check.fields.items():
+        got = _lookup(obj, key)
+        if not isinstance(got, str):
+            continue
+        text = got.strip().lower()
+        if isinstance(exp, bool):
+            if text in ("true", "false") and (text == "true") == exp:
+                return True
+        elif isinstance(exp, int | float):
+            try:
+                value = float(text)
+            except ValueError:
+                continue
+            if within(value, float(exp), check.rel_tol, check.abs_tol):
+                return True
+    return False
+
+
 def _fold_key(key: str) -> str:
     return key.casefold().replace("-", "_").replace(" ", "_")
 

@@ -22,6 +22,7 @@ from evaluator.checks import (
     ids_as_bare_numbers,
     json_decimal_comma_fields,
     json_fields_missing,
+    json_values_as_strings,
 )
 from evaluator.grounding import GroundingResult
 from evaluator.models import FailureStatement, ScenarioScore
@@ -148,6 +149,7 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             or (not score.retrieval_accuracy.met and _argument_error(scenario, records))
             or misused
             or _retry_changed_window(scenario, records)
+            or (not score.task_completion.met and _unasked_aggregation(scenario, records))
         ):
             codes.append("MAST-1.1-ARGS")
         if "tool_missing" in retrieval_reason and len(records) <= len(required_tools):
@@ -215,6 +217,7 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             template_placeholders(answer)
             or _decimal_comma(scenario, answer)
             or doubled_text(answer)
+            or _json_strings(scenario, answer)
         ):
             # the answer's template left unfilled ("{value}"), or the right
             # value written with a decimal comma ("75,2", read as 75 and 2),
@@ -332,7 +335,10 @@ def _root_causes(
         # not (no "wrong result", and the ids are cited, in another form)
         drop |= _DATA_SYMPTOMS | {"MAST-3.3"}
     if (
-        template_placeholders(answer) or _decimal_comma(scenario, answer) or doubled_text(answer)
+        template_placeholders(answer)
+        or _decimal_comma(scenario, answer)
+        or doubled_text(answer)
+        or _json_strings(scenario, answer)
     ) and ("MAST-1.1-FORMAT" in codes):
         # the numbers around a placeholder ("of 96 readings") are not the
         # result; a decimal comma's two halves are one right value; a
@@ -416,6 +422,37 @@ def _only_unasked_writes(
         return False
     check = scenario.expectation.check
     return check_answer(check, answer, answer_pool(scenario, records)).passed
+
+
+def _json_strings(scenario: Scenario, answer: str) -> bool:
+    """A number or boolean of the asked object written as a string ("0.52",
+    "true") whose value is right (``checks.json_values_as_strings``)."""
+    check = scenario.expectation.check
+    if scenario.output_format != "json" or not isinstance(check, JsonFieldsCheck):
+        return False
+    return json_values_as_strings(check, answer)
+
+
+_NO_AGGREGATION = (None, "", "none", "raw")
+
+
+def _unasked_aggregation(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
+    """Every answered call of a required tool asked for another aggregation
+    than the task's reference call (hourly means where the readings were
+    needed, say): the data came back reshaped, and the result rests on it."""
+    plan = {
+        canonical_tool(f"{st.agent}.{st.tool}"): st.arguments.get("aggregation")
+        for st in scenario.expectation.reference_plan
+    }
+    for req in scenario.expectation.required_retrievals:
+        tool = canonical_tool(req.tool)
+        want = req.arguments.get("aggregation", plan.get(tool))
+        want = None if want in _NO_AGGREGATION else want
+        calls = [r for r in records if canonical_tool(r.tool) == tool and r.status == "ok"]
+        got = [r.arguments.get("aggregation") for r in calls]
+        if calls and all((None if g in _NO_AGGREGATION else g) != want for g in got):
+            return True
+    return False
 
 
 def _only_numbers_ungrounded(g: GroundingResult) -> bool:
