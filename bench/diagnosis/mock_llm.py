@@ -2459,6 +2459,321 @@ PATTERNS: dict[str, list[tuple[str, str]]] = {
             'The [output|result] [holds|contains] [the first|an early] [streamed|intermediate] message of the [run|agent] [("Working on it")|about querying], not the [final|computed] [answer|value].',
         ),
     ],
+    # eleventh-round fresh defects (half "fresh10"): written by another
+    # independent author who has not read the detectors, before the
+    # eleventh round was measured
+    "sensors_as_string": [
+        (
+            "Sensor list passed as text",
+            "{S} [sent|passed] the sensors [parameter|argument] as a single [string|piece of text] [rather than|instead of] a list of names{X}.",
+        ),
+        (
+            "History request with a malformed sensors field",
+            "The [history|telemetry] [request|call] [carried|had] the sensor names [joined|glued] into one [string|value], [so|and] the [tool|service] [refused|rejected] it [each time|on every attempt].",
+        ),
+        (
+            "Wrong type for the sensors argument",
+            "{S} [gave|supplied] a [string|scalar] where the [data|history] tool [expects|takes] an array of sensor names{X}.",
+        ),
+        (
+            "Sensor names not sent as an array",
+            "[Looking at|In] the [calls|trace], the [sensors|sensor] [value|field] is a [plain|comma-separated] [string|text], [not|never] a [list|JSON array], which the [server|API] [does not accept|treats as invalid].",
+        ),
+        (
+            "Argument of the wrong shape",
+            "{S} [wrapped|packed] the [requested|named] sensor into a [bare|flat] string [argument|value] [and|so] the [readings|data] never [came back|arrived]{X}.",
+        ),
+        (
+            "Data request rejected over a list field",
+            "[Every|Each] [readings|history] [query|request] [failed|bounced] [validation|schema checks] [because|since] the [list of sensors|sensor selection] was [given|written] as [text|one string].",
+        ),
+    ],
+    "zero_length_window": [
+        (
+            "Empty time window",
+            "{S} [asked for|requested] a [time window|period] whose [end|final time] [equals|is the same as] its [start|beginning]{X}.",
+        ),
+        (
+            "Query covers no time at all",
+            "The [start|from] and [end|to] [timestamps|dates] of the [request|query] are [identical|the same], [so|and] [nothing|no readings|no records] [could|can] fall inside it.",
+        ),
+        (
+            "Window collapsed to an instant",
+            "{S} [set|passed] the [end of the window|final bound] to the [start time|opening bound], [leaving|giving] a [zero-length|degenerate] [range|interval]{X}.",
+        ),
+        (
+            "Period of zero duration",
+            "[Instead of|Rather than] the [day|month|year|week] [asked for|requested], the [calls|requests] [span|cover] [no time|zero minutes], [which is why|so] the [data|result] [came back|was] [empty|missing].",
+        ),
+        (
+            "Start and end of the range coincide",
+            "{S} [queried|searched] [from|between] a [time|date] and [that same|the identical] [time|date]{X}.",
+        ),
+        (
+            "Time range has no width",
+            "The [range|interval] [sent|used] [opens and closes|begins and ends] at the [same|one] [moment|instant], [so|and] [the answer|what was reported] [rests on|is built from] [no|empty] data.",
+        ),
+    ],
+    "workorder_count_all_years": [
+        (
+            "Year filter missing from the work-order query",
+            "{S} [queried|listed] work orders [without|with no] the [date range|year] the [task|question] [specified|gave]{X}.",
+        ),
+        (
+            "Counted records from every year",
+            "The [count|figure|KPI] [includes|takes in] work orders [from|of] [all years|other years], [because|since] the [request|call] [had|carried] no [date_from|start date] or [date_to|end date].",
+        ),
+        (
+            "Date bounds dropped from the maintenance call",
+            "{S} [omitted|left out] the [start and end dates|date filter] [on|in] the [work-order|maintenance] [call|request]{X}.",
+        ),
+        (
+            "Whole history counted instead of one year",
+            "[Instead of|Rather than] [the year asked about|the requested year], the [agent|assistant] [counted|summed up] [every|all] [work order|record] on [file|record] for the [equipment|asset], [so|and] the [number|total] is [too high|inflated].",
+        ),
+        (
+            "Unbounded work-order request",
+            "{S} [sent|made] an [unbounded|open-ended] [work-order|maintenance] [query|request] [where|although] the [task|user] [named|limited it to] a [year|period]{X}.",
+        ),
+        (
+            "Time scope ignored for maintenance records",
+            "The [maintenance|work-order] [numbers|statistics] [cover|span] [the full record|all dates]; the [year|period] in the [question|request] [never|did not] [reached|make it into] the [tool call|arguments].",
+        ),
+    ],
+    "reuses_previous_result_on_error": [
+        (
+            "Stale response reused after a failure",
+            "{S} [answered|worked] from the [previous|earlier] call's [response|output] when a [later|subsequent] call [failed|errored]{X}.",
+        ),
+        (
+            "Failed call silently replaced by old data",
+            "[When|After] a [tool|request] [returned an error|failed], the [agent|assistant] [carried on|continued] with [data|a response] from [a different|an earlier] [call|tool] and [never|did not] [mention|report] the [error|failure].",
+        ),
+        (
+            "Error swallowed, wrong result used",
+            "{S} [ignored|swallowed] a [tool|server] error and [treated|used] [another|the last good] [result|response] as [if it were|though it were] the [missing|failed] one{X}.",
+        ),
+        (
+            "Answer built on the wrong response",
+            "The [values|result] in the [answer|reply] [come from|belong to] a [lookup|preceding] call, not the [failed|errored] [data request|query]; [no retry|nothing] [was attempted|followed] and the [error|failure] [goes unreported|is not disclosed].",
+        ),
+        (
+            "Leftover output used in place of a failed call",
+            "{S} [reused|fell back on] [leftover|stale] [output|data] [from|of] [an earlier|the previous] step [instead of|rather than] [retrying|handling] the [failed|broken] call{X}.",
+        ),
+        (
+            "Unhandled failure masked by old data",
+            "[A|One] [call|request] [failed|timed out], [yet|but] the [answer|run] [shows|reports] [a result|figures] [anyway|regardless], [taken|lifted] from [data|a response] that [answers|belongs to] a different [question|call].",
+        ),
+    ],
+    "sensor_kind_as_name": [
+        (
+            "Sensor named by its type",
+            "{S} [asked for|requested] the sensor by its [type|kind] [label|description] [instead of|rather than] its [full|exact] name{X}.",
+        ),
+        (
+            "Generic sensor label in the data request",
+            "The [history|telemetry] [call|request] [named|listed] a [generic|bare] [measurement|sensor] [label|type] [without|missing] the [asset prefix|equipment's name], [so|and] no [readings|data] [matched|came back].",
+        ),
+        (
+            "Sensor type used where the name belongs",
+            "{S} [passed|sent] the [kind|category] field of the sensor [list|lookup] [as|in place of] the sensor [name|identifier]{X}.",
+        ),
+        (
+            "Sensor identifier incomplete in the query",
+            "[Although|Even though] the [lookup|sensor list] [gave|returned] the [exact|full] sensor [names|identifiers], the [request|query] [used|carried] only the [type|measurement] [part|word], [which|and that] the [store|service] [does not recognise|cannot resolve].",
+        ),
+        (
+            "Wrong sensor identifier",
+            "{S} [referred to|queried] the sensor [by|with] [a shortened|an abbreviated] [type|label] [that|which] [matches|identifies] no [stored|actual] [series|sensor]{X}.",
+        ),
+        (
+            "Readings requested under a category name",
+            "The [requested|queried] [series|column] [was|is] a [measurement category|sensor type] [such as|like] a [supply|return] temperature, not [the|a] [named|specific] sensor of [that|the] [chiller|asset], [so|and] the [data|result] [is missing|came back empty].",
+        ),
+    ],
+    "work_type_swapped": [
+        (
+            "Preventive and corrective filters crossed",
+            "{S} [filtered|queried] for corrective work [when|where] preventive [was asked for|was requested], [or|and] the other way [round|around]{X}.",
+        ),
+        (
+            "Wrong work-type code",
+            "The [work-order|maintenance] [query|request] [carried|used] [the opposite|the other] work-type code ([CM|PM] [instead of|for] [PM|CM]), [so|and] the [count|records] [describe|cover] the wrong kind of work.",
+        ),
+        (
+            "Maintenance type inverted in the query",
+            "{S} [mapped|translated] the [requested|asked-for] maintenance type to [its opposite|the wrong code]{X}.",
+        ),
+        (
+            "Counted the other category of work orders",
+            "[Instead of|Rather than] the [preventive|corrective] work orders [asked about|requested], the [agent|assistant] [counted|retrieved] the [other|opposite] [category|type], [which is why|so] the [total|answer] [is wrong|does not match].",
+        ),
+        (
+            "Work-type argument reversed",
+            "{S} [sent|passed] PM [for|where] corrective [work|maintenance] [and|or] CM [for|where] preventive [work|maintenance] [was meant|was asked]{X}.",
+        ),
+        (
+            "Corrective and preventive confused",
+            "The [reported|returned] work orders [are|were] [of|the] [the wrong|the other] [maintenance|work] type: [routine|planned] [inspections|jobs] [where|when] [repairs|breakdown work] [were|was] [asked for|wanted], [or|and] [vice versa|the reverse].",
+        ),
+    ],
+    "rows_counted_twice": [
+        (
+            "Records counted twice",
+            "{S} [counted|included] [every|each] [record|row] twice, [so|and] the [reported|stated] [count|total] is [double|twice] the [real|actual] one{X}.",
+        ),
+        (
+            "Duplicated rows after merging pages",
+            "The [result|list] [the agent|the assistant] [worked from|used] [contains|holds] [each|every] [reading|record] [two times|in duplicate], [as if|like] the [page|same page] had been [appended|added] [twice|again].",
+        ),
+        (
+            "Doubled count",
+            "{S} [reported|gave] a [count|number] [exactly|precisely] twice [what|the number] the [tool|data] [returned|holds]{X}.",
+        ),
+        (
+            "Data duplicated before counting",
+            "[Comparing|Checking] the [answer|reply] with the [tool output|response] shows [a factor of two|double counting]: [each|every] [entry|item] [was|got] [added|taken] [twice|a second time] [before|when] the [count|total] was [taken|computed].",
+        ),
+        (
+            "Duplicate records in the computation",
+            "{S} [worked with|processed] a [list|series] [in which|where] [every|each] [row|record] [appears|occurs] [twice|two times]{X}.",
+        ),
+        (
+            "Total inflated by repetition",
+            "The [figure|count] [given|stated] is [inflated|too high]: the [retrieved|returned] [records|readings] [were|got] [merged|combined] [with themselves|with a copy of themselves], [so|and] [nothing|no record] [was counted|is counted] [only once|just once].",
+        ),
+    ],
+    "tool_call_as_answer": [
+        (
+            "Tool call given as the final answer",
+            "{S} [ended|finished] with a [tool-call|function-call] [object|request] [as|for] its [answer|final reply] [instead of|rather than] the result{X}.",
+        ),
+        (
+            "Answer is a pending function call",
+            "The [final|last] [message|answer] [is|contains] [a JSON|an] [invocation|call] [of|to] a [data|tool] [function|endpoint] [with|and] its arguments, [not|never] the [value|result] the [user|task] [asked for|wanted].",
+        ),
+        (
+            "Unexecuted call emitted as output",
+            "{S} [returned|output] the [name and arguments|arguments] of a [tool|function] [call|invocation] [where|when] the [answer|result] [belonged|was expected]{X}.",
+        ),
+        (
+            "Result missing, call description instead",
+            "[Instead of|Rather than] [a number|the ids|an object] [with|holding] the [result|finding], the [reply|answer] [shows|gives] [which|the] tool [and|with] [which|what] [parameters|arguments] [to call|it called], [so|and] [the question|the task] [stays|remains] [unanswered|open].",
+        ),
+        (
+            "Function-call message as the reply",
+            "{S} [handed back|submitted] a [function-calling|tool-use] [message|payload] as its [reply|answer]{X}.",
+        ),
+        (
+            "Answer stuck at the tool-use step",
+            "The [run|conversation] [stops|ends] at the [tool-use|function-call] [step|turn]: [its|the] [final|last] [output|answer] [names|lists] a tool and [its|the] arguments, [and|but] [no|the] [result|value] [is|was] [ever|never] [stated|reported].",
+        ),
+    ],
+    "json_with_comments": [
+        (
+            "Comments inside the JSON",
+            "{S} [put|added] [// comments|comment lines] [inside|into] the JSON [object|answer], [so|and] it [is not valid|does not parse]{X}.",
+        ),
+        (
+            "Annotated JSON does not parse",
+            "The [JSON|object] [returned|given] [has|carries] an [explanatory|inline] [note|comment] [after|beside] [each|every] [field|key], [which|and] [standard|strict] JSON [does not allow|rejects].",
+        ),
+        (
+            "Invalid JSON syntax",
+            "{S} [wrote|produced] JSON [with|containing] [JavaScript-style|double-slash] [comments|annotations]{X}.",
+        ),
+        (
+            "Object unreadable by a JSON parser",
+            "[Each|Every] [member|line] of the [object|answer] [ends|is followed] [with|by] a [remark|comment] [starting|beginning] with [two slashes|//], [so|and] the [answer|result] [fails|cannot pass] [parsing|a JSON parser].",
+        ),
+        (
+            "Commented JSON instead of plain JSON",
+            "{S} [returned|sent] [commented|annotated] JSON [where|when] [plain|strict] JSON was [required|requested]{X}.",
+        ),
+        (
+            "JSON answer broken by annotations",
+            "The [fields|values] [themselves|alone] [look|are] [right|correct], [but|yet] the [notes|comments] [inserted|interleaved] [between|after] them [make|render] the [whole|entire] [object|answer] [invalid|unparseable].",
+        ),
+    ],
+    "answer_base64": [
+        (
+            "Answer encoded instead of plain text",
+            "{S} [returned|gave] its answer as an [encoded|base64] [string|blob] [rather than|instead of] [readable|plain] text{X}.",
+        ),
+        (
+            "Unreadable encoded reply",
+            "The [final answer|reply] is a [run|string] of [letters, digits and padding|base64 characters] that [has to be|must be] [decoded|unpacked] before [anything|any value] [can be read|is visible].",
+        ),
+        (
+            "Output left in transport encoding",
+            "{S} [left|kept] the [response|answer] in its [transport|wire] encoding [instead of|rather than] [decoding|converting] it{X}.",
+        ),
+        (
+            "No readable value in the answer",
+            "[Nothing|No number or id] in the [answer|result] [can be|is] [read|recognised] [directly|as is]: the [text|content] [is|was] [encoded|base64-encoded], [so|and] the [requested|asked-for] format is [not met|missing].",
+        ),
+        (
+            "Encoded payload as the final answer",
+            "{S} [handed back|submitted] an [encoded|opaque] [payload|blob] as the [final|whole] answer{X}.",
+        ),
+        (
+            "Answer needs decoding to be read",
+            "The [response|answer] [appears|looks] [scrambled|garbled] [until|unless] it is [decoded|run through a base64 decoder], [after which|and then] the [actual|real] [result|value] [shows up|appears].",
+        ),
+    ],
+    "result_file_twice": [
+        (
+            "Result file written twice",
+            "{S} [wrote|appended] the result [file|record] twice, [leaving|producing] two JSON objects [back to back|one after the other]{X}.",
+        ),
+        (
+            "Result file not valid JSON",
+            "The [output|result] file [contains|holds] [a duplicated|the same] [record|object] [twice|two times] [in a row|concatenated], [so|and] [it cannot be|the harness could not] [parsed|read] as [one|a single] JSON document.",
+        ),
+        (
+            "Duplicate output written in append mode",
+            "{S} [opened|used] the result file in append mode and [wrote|saved] [it|the result] [a second time|again]{X}.",
+        ),
+        (
+            "Unparseable result document",
+            "[Reading|Loading] the [result|output] file [fails|breaks] [after|past] the [first|opening] object: [a second copy|an identical record] [follows|comes right after] it, [which|and this] [is not|makes it not] valid JSON.",
+        ),
+        (
+            "Concatenated JSON in the result file",
+            "{S} [left|produced] a result file [with|of] [concatenated|stacked] JSON [records|objects] [that|which] the [grader|evaluator] [cannot|could not] [load|read]{X}.",
+        ),
+        (
+            "Run output doubled and broken",
+            "The [answer|result] [was|is] [there|present], [but|yet] [written|saved] [twice|two times] [into|in] the [same|one] file, [so|and] the [harness|evaluation] [saw|found] [no usable|an unreadable] result.",
+        ),
+    ],
+    "answer_printed_not_saved": [
+        (
+            "Answer only printed to the console",
+            "{S} [printed|displayed] the [result|answer] [on the console|to standard output] and [saved|wrote] [only|just] a [pointer|note] to it as the answer{X}.",
+        ),
+        (
+            "Final answer refers elsewhere",
+            "The [submitted|recorded] answer [just|only] [says|states] the result was [printed|shown] [above|earlier]; the [value|result] [itself|proper] [never|does not] [appears|appear] in [it|the answer].",
+        ),
+        (
+            "Result kept out of the answer field",
+            "{S} [put|wrote] a [completion|status] message [in|into] the answer [field|slot] [instead of|rather than] the [result|value] it [computed|found]{X}.",
+        ),
+        (
+            "Answer points to console output",
+            "[Instead of|Rather than] the [number|ids|object] [asked for|requested], the [answer|reply] [tells|asks] the [reader|user] to [look at|check] the [console|log] [output|above], [which|and that] the [grader|evaluation] [never sees|does not read].",
+        ),
+        (
+            "Result missing from the submission",
+            "{S} [computed|worked out] the [result|answer] but [left|kept] it [out of|outside] the [submitted|final] answer, [reporting|writing] [only|just] that it was done{X}.",
+        ),
+        (
+            "Placeholder completion message as the answer",
+            'The [run|task] [ends|finishes] with a [generic|bare] ["done"|completion] [message|note] [as its|for the] answer; the [actual|real] [figures|result] [went|were sent] [to the terminal|to stdout] [only|instead].',
+        ),
+    ],
 }
 
 # Generic symptoms any failed run may show (split the same way).

@@ -644,6 +644,91 @@ def swapped_site_asset(tools, tool, args, expect_rows=None, lookup=False):
     return ORIGINAL_CALL(tools, tool, changed, expect_rows=expect_rows, lookup=lookup)
 
 
+# ---- fresh held-out defects, eleventh round (issue 19) --------------------------------
+# Written by another author who has not read the detectors, with their
+# expected diagnosis in defects.yaml (half "fresh10"), before the eleventh
+# round of evaluator changes was measured; measured once, after them.
+def sensors_as_string(tools, tool, args, expect_rows=None, lookup=False):
+    """The history call's sensor list is sent as one comma-joined string
+    ("Supply Temperature") instead of a list of names."""
+    if tool == "iot.history" and isinstance(args.get("sensors"), list):
+        args = {**args, "sensors": ",".join(args["sensors"])}
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+def reuses_previous_result_on_error(tools, tool, args, expect_rows=None, lookup=False):
+    """One attempt per call; when a call fails, the response of the previous
+    successful call is used in its place (a shared response variable that
+    is not reset), and nothing is said about the failure."""
+    status, data = tools._post(tool, args)
+    _record(tools, tool, args, status, data)
+    if _ok(status, data):
+        CURRENT["last_ok"] = data
+        return data
+    return CURRENT.get("last_ok", {})
+
+
+def zero_length_window(tools, tool, args, expect_rows=None, lookup=False):
+    """Every time window is sent with its end equal to its start."""
+    if tool not in LOOKUPS:
+        for lo, hi in (("start", "final"), ("date_from", "date_to")):
+            if lo in args and hi in args:
+                args = {**args, hi: args[lo]}
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+def workorder_count_all_years(tools, tool, args, expect_rows=None, lookup=False):
+    """Work-order list and KPI calls are sent without the year window the
+    task gives (date_from/date_to left out), so every year is counted."""
+    if tool.startswith("wo.") and ("date_from" in args or "date_to" in args):
+        args = {k: v for k, v in args.items() if k not in ("date_from", "date_to")}
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+def sensor_kind_as_name(tools, tool, args, expect_rows=None, lookup=False):
+    """Its history calls name each sensor by its kind from the sensor list
+    ("Supply Temperature") instead of its name ("Chiller 13 Supply
+    Temperature"), after looking the sensors up."""
+    if tool == "iot.history" and isinstance(args.get("sensors"), list):
+        kinds = CURRENT.setdefault("kinds", {})
+        args = {**args, "sensors": [kinds.get(x, x) for x in args["sensors"]]}
+    data = ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+    if tool == "iot.sensors" and isinstance(data, dict):
+        for row in data.get("sensors") or []:
+            if isinstance(row, dict) and row.get("name") and row.get("kind"):
+                CURRENT.setdefault("kinds", {})[row["name"]] = row["kind"]
+    return data
+
+
+SWAPPED_WORK_TYPES = {"PM": "CM", "CM": "PM"}
+
+
+def work_type_swapped(tools, tool, args, expect_rows=None, lookup=False):
+    """The work-type filter is sent inverted: CM (corrective) when the task
+    asks for preventive work, PM when it asks for corrective (a mapping
+    table with its two entries crossed)."""
+    if args.get("work_type") in SWAPPED_WORK_TYPES:
+        args = {**args, "work_type": SWAPPED_WORK_TYPES[args["work_type"]]}
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+ROW_KEYS = ("observations", "workorders", "failure_modes", "events", "alerts", "sensors", "rows")
+
+
+def rows_counted_twice(tools, tool, args, expect_rows=None, lookup=False):
+    """Every list of records a data call returns is merged with itself (a
+    page-merge bug that appends the first page to a buffer already holding
+    it), so each record appears, and is counted, twice."""
+    data = ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+    if lookup or tool in LOOKUPS or not isinstance(data, dict):
+        return data
+    out = dict(data)
+    for key in ROW_KEYS:
+        if isinstance(out.get(key), list):
+            out[key] = out[key] + out[key]
+    return out
+
+
 PATCHED_CALLS = {
     "never_retries": never_retries,
     "claims_success": claims_success,
@@ -685,6 +770,13 @@ PATCHED_CALLS = {
     "swapped_site_asset": swapped_site_asset,
     "hourly_aggregation": hourly_aggregation,
     "server_error_as_rejection": server_error_as_rejection,
+    "sensors_as_string": sensors_as_string,
+    "reuses_previous_result_on_error": reuses_previous_result_on_error,
+    "zero_length_window": zero_length_window,
+    "workorder_count_all_years": workorder_count_all_years,
+    "sensor_kind_as_name": sensor_kind_as_name,
+    "work_type_swapped": work_type_swapped,
+    "rows_counted_twice": rows_counted_twice,
 }
 CURRENT = {}
 
@@ -1256,6 +1348,43 @@ def interim_status_answer(answer):
     return INTERIM.format(what=what)
 
 
+# eleventh round ("fresh10")
+def json_with_comments(answer):
+    """JSON answers annotated with a // comment line after every member,
+    so they do not parse."""
+    if CURRENT["fmt"] != "json":
+        return answer
+    obj, tail = _json_head(answer)
+    if not obj:
+        return answer
+    last = len(obj) - 1
+    body = "\n".join(
+        f"  {json.dumps(k)}: {json.dumps(v)}{',' if i < last else ''}  // {k.replace('_', ' ')}"
+        for i, (k, v) in enumerate(obj.items())
+    )
+    return "{\n" + body + "\n}" + tail
+
+
+def answer_base64(answer):
+    """The answer is sent base64-encoded (the transport encoding of a
+    response body left in place), whatever format was asked for."""
+    import base64
+
+    return base64.b64encode(answer.encode("utf-8")).decode("ascii")
+
+
+def tool_call_as_answer(answer):
+    """The answer is the function-call object of its last planned tool call
+    ({"tool": ..., "arguments": ...}), emitted as the final message instead
+    of the result."""
+    tools = CURRENT.get("tools")
+    plan = tools.plan if tools else []
+    if not plan:
+        return answer
+    step = plan[-1]
+    return json.dumps({"tool": f"{step['agent']}.{step['tool']}", "arguments": step["arguments"]})
+
+
 ANSWER_DEFECTS = {
     "wrong_format": wrong_format,
     "unit_confusion": unit_confusion,
@@ -1295,6 +1424,9 @@ ANSWER_DEFECTS = {
     "note_replaces_answer": note_replaces_answer,
     "count_as_last_index": count_as_last_index,
     "interim_status_answer": interim_status_answer,
+    "json_with_comments": json_with_comments,
+    "answer_base64": answer_base64,
+    "tool_call_as_answer": tool_call_as_answer,
 }
 
 
@@ -1626,6 +1758,8 @@ def skips_first_row_patch():
     b.Agent.series = series
 
 
+# eleventh round ("fresh10")
+
 PATCHES = {
     "wrong_aggregation": wrong_aggregation_patch,
     "never_asks_back": never_asks_back_patch,
@@ -1652,7 +1786,28 @@ def wrong_result_key(result):
     return out
 
 
-RESULT_DEFECTS = {"wrong_result_key": wrong_result_key}
+def result_file_twice(result):
+    """The result file is written twice in append mode: two JSON objects
+    back to back, so the file does not parse. Returns the file's text."""
+    text = json.dumps(result)
+    return text + "\n" + text
+
+
+CONSOLE_ONLY = "Done. The result was printed to the console above."
+
+
+def answer_printed_not_saved(result):
+    """The answer is printed to standard output; the result file's answer
+    only says it was printed (plan and trajectory kept)."""
+    print(result["answer"])
+    return {**result, "answer": CONSOLE_ONLY}
+
+
+RESULT_DEFECTS = {
+    "wrong_result_key": wrong_result_key,
+    "result_file_twice": result_file_twice,
+    "answer_printed_not_saved": answer_printed_not_saved,
+}
 MODES = tuple(PATCHED_CALLS) + tuple(ANSWER_DEFECTS) + tuple(PATCHES) + tuple(RESULT_DEFECTS)
 
 
@@ -1698,7 +1853,10 @@ def main():
     if MODE in RESULT_DEFECTS:
         result = RESULT_DEFECTS[MODE](result)
     with open(b.OUTPUT, "w", encoding="utf-8") as fh:
-        json.dump(result, fh)
+        if isinstance(result, str):
+            fh.write(result)
+        else:
+            json.dump(result, fh)
 
 
 if __name__ == "__main__":
