@@ -89,7 +89,7 @@ HALVES = (
     "fresh9",
     "fresh10",
 )
-UNSEEN = "fresh9"  # the batch not yet measured: --half seen leaves it out
+UNSEEN = "fresh10"  # the batch not yet measured: --half seen leaves it out
 
 
 @dataclass(frozen=True)
@@ -444,7 +444,8 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
             "once after it; seen from the ninth round on) + 12 fresh8 defects (written by "
             "another author who never read the detectors, committed before the ninth round's "
             "evaluator changes were measured, measured once after them; seen from the tenth round "
-            "on) + 12 fresh9 defects (the same way, before the tenth round). "
+            "on) + 12 fresh9 defects (the same way, before the tenth round; seen from the "
+            "eleventh round on) + 12 fresh10 defects (the same way, before the eleventh round). "
             f"Runs: `{first['path']}` path, {first['set']} set, "
             f"{first['scenarios']} of {first['scenarios_in_set']} scenarios (those the "
             "defect-free baseline passes). Statements: detectors + the LLM extractor through "
@@ -470,7 +471,8 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
                     "fresh6": " (seen from round 8)",
                     "fresh7": " (seen from round 9)",
                     "fresh8": " (seen from round 10)",
-                    "fresh9": " (measured once)",
+                    "fresh9": " (seen from round 11)",
+                    "fresh10": " (measured once)",
                 }.get(half, "")
                 lines.append(
                     f"| {emb} | {half}{note} | "
