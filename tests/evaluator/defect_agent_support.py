@@ -36,3 +36,37 @@ class FakeTools:
     def _post(self, tool: str, args: dict[str, Any]) -> tuple[int, Any]:
         self.sent.append((tool, args))
         return self.replies.get(tool, (200, {"ok": True}))
+
+
+def record_original_calls(
+    agent: ModuleType, monkeypatch: Any, reply: Any = None
+) -> list[tuple[str, dict[str, Any]]]:
+    """Replace the baseline's own call in ``agent`` by one that records what
+    reaches it (a defect's retries included) and answers ``reply``."""
+    calls: list[tuple[str, dict[str, Any]]] = []
+
+    def original(tools, tool, args, expect_rows=None, lookup=False):
+        calls.append((tool, args))
+        return {} if reply is None else reply
+
+    monkeypatch.setattr(agent, "ORIGINAL_CALL", original)
+    return calls
+
+
+def assert_batch_complete(agent: ModuleType, half: str, count: int) -> None:
+    """Every defect of ``half`` in defects.yaml has an agent mode, expected
+    codes or ``novel``, and 3 tune + 3 held-out reviewer phrasings; the
+    benchmark knows the half; the batch has ``count`` defects at least."""
+    import yaml
+
+    from bench import bench_diagnosis
+    from bench.diagnosis import mock_llm
+
+    defects = yaml.safe_load(DEFECTS.read_text())["defects"]
+    batch = [n for n, d in defects.items() if d["half"] == half]
+    assert len(batch) >= count
+    for name in batch:
+        assert name in agent.MODES
+        assert defects[name].get("codes") or defects[name].get("novel")
+        assert len(mock_llm.PATTERNS[name]) == 6
+    assert half in bench_diagnosis.HALVES

@@ -7,6 +7,7 @@ from typing import Any
 from contracts.agent import AgentResult, PlanStep
 from contracts.run import RunFacts, ScenarioRun
 from contracts.toollog import FaultSpec, ToolCallRecord
+from evaluator import extract_failures, score_run
 from hidden_scenarios.schema import (
     Expectation,
     NumberCheck,
@@ -128,3 +129,8 @@ def with_expectation(scenario: Scenario, **fields: object) -> Scenario:
     """A copy of ``scenario`` with some expectation fields replaced."""
     expectation = scenario.expectation.model_copy(update=fields)
     return scenario.model_copy(update={"expectation": expectation})
+
+
+def codes_for(scenario: Scenario, run: ScenarioRun) -> list[str]:
+    """The taxonomy codes of a run's failure statements, in order."""
+    return [f.code for f in extract_failures(scenario, run, score_run(scenario, run))]

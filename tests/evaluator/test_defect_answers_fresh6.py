@@ -10,8 +10,12 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-import yaml
-from defect_agent_support import DEFECTS, FakeTools, load_defect_agent
+from defect_agent_support import (
+    FakeTools,
+    assert_batch_complete,
+    load_defect_agent,
+    record_original_calls,
+)
 
 
 @pytest.fixture(scope="module")
@@ -21,29 +25,12 @@ def agent() -> ModuleType:
 
 @pytest.fixture
 def sent(agent: ModuleType, monkeypatch) -> list[tuple[str, dict[str, Any]]]:
-    calls: list[tuple[str, dict[str, Any]]] = []
-
-    def original(tools, tool, args, expect_rows=None, lookup=False):
-        calls.append((tool, args))
-        return {}
-
-    monkeypatch.setattr(agent, "ORIGINAL_CALL", original)
-    return calls
+    """What reaches the baseline's own call (its retries included)."""
+    return record_original_calls(agent, monkeypatch)
 
 
 def test_every_fresh6_defect_has_an_agent_mode_and_reviewer_phrasings(agent: ModuleType) -> None:
-    from bench import bench_diagnosis
-    from bench.diagnosis import mock_llm
-
-    defects = yaml.safe_load(DEFECTS.read_text())
-    fresh6 = [n for n, d in defects["defects"].items() if d["half"] == "fresh6"]
-    assert len(fresh6) >= 8
-    for name in fresh6:
-        d = defects["defects"][name]
-        assert name in agent.MODES
-        assert d.get("codes") or d.get("novel")
-        assert len(mock_llm.PATTERNS[name]) == 6  # 3 tune + 3 held-out phrasings
-    assert "fresh6" in bench_diagnosis.HALVES  # seen from round 8 (UNSEEN moved on)
+    assert_batch_complete(agent, "fresh6", 8)
 
 
 def test_split_names_cuts_the_asset_name_of_data_calls(agent: ModuleType, sent) -> None:

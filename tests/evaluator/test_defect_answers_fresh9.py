@@ -11,8 +11,12 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-import yaml
-from defect_agent_support import DEFECTS, FakeTools, load_defect_agent
+from defect_agent_support import (
+    FakeTools,
+    assert_batch_complete,
+    load_defect_agent,
+    record_original_calls,
+)
 
 
 @pytest.fixture(scope="module")
@@ -23,14 +27,7 @@ def agent() -> ModuleType:
 @pytest.fixture
 def sent(agent: ModuleType, monkeypatch) -> list[tuple[str, dict[str, Any]]]:
     """What reaches the baseline's own call (its retries included)."""
-    calls: list[tuple[str, dict[str, Any]]] = []
-
-    def original(tools, tool, args, expect_rows=None, lookup=False):
-        calls.append((tool, args))
-        return {"from": "baseline call"}
-
-    monkeypatch.setattr(agent, "ORIGINAL_CALL", original)
-    return calls
+    return record_original_calls(agent, monkeypatch, {"from": "baseline call"})
 
 
 def _fresh(name: str) -> ModuleType:
@@ -39,18 +36,7 @@ def _fresh(name: str) -> ModuleType:
 
 
 def test_every_fresh9_defect_has_an_agent_mode_and_reviewer_phrasings(agent: ModuleType) -> None:
-    from bench import bench_diagnosis
-    from bench.diagnosis import mock_llm
-
-    defects = yaml.safe_load(DEFECTS.read_text())
-    fresh9 = [n for n, d in defects["defects"].items() if d["half"] == "fresh9"]
-    assert len(fresh9) == 12
-    for name in fresh9:
-        d = defects["defects"][name]
-        assert name in agent.MODES
-        assert d.get("codes") or d.get("novel")
-        assert len(mock_llm.PATTERNS[name]) == 6  # 3 tune + 3 held-out phrasings
-    assert "fresh9" in bench_diagnosis.HALVES
+    assert_batch_complete(agent, "fresh9", 12)
 
 
 # ---- calls -------------------------------------------------------------------------------

@@ -14,19 +14,16 @@ from __future__ import annotations
 
 from evaluator_factories import (
     HISTORY_ARGS,
+    codes_for,
     honest_calls,
     number_scenario,
     record,
     run_of,
 )
 
-from evaluator import extract_failures, score_run
+from evaluator import score_run
 
 WRONG_RESULT = "MAST-3.3"
-
-
-def codes_for(scenario, run) -> list[str]:
-    return [f.code for f in extract_failures(scenario, run, score_run(scenario, run))]
 
 
 def test_nothing_found_with_the_data_at_hand_is_a_wrong_result() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from evaluator_factories import (
     HISTORY_ARGS,
+    codes_for,
     honest_calls,
     number_scenario,
     record,
@@ -20,15 +21,11 @@ from evaluator_factories import (
     with_expectation,
 )
 
-from evaluator import extract_failures, score_run
+from evaluator import score_run
 from evaluator.checks import json_values_as_strings
 from hidden_scenarios.schema import JsonFieldsCheck, ReferenceStep
 
 FORMAT, ARGS, WRONG_RESULT = "MAST-1.1-FORMAT", "MAST-1.1-ARGS", "MAST-3.3"
-
-
-def codes_for(scenario, run) -> list[str]:
-    return [f.code for f in extract_failures(scenario, run, score_run(scenario, run))]
 
 
 def test_json_numbers_and_booleans_as_strings_are_the_wrong_format() -> None:

@@ -7,14 +7,17 @@ Detectors only name failures: the scores are unchanged."""
 
 from __future__ import annotations
 
-from evaluator_factories import HISTORY_ARGS, honest_calls, number_scenario, record, run_of
+from evaluator_factories import (
+    HISTORY_ARGS,
+    codes_for,
+    honest_calls,
+    number_scenario,
+    record,
+    run_of,
+)
 
-from evaluator import extract_failures, score_run
+from evaluator import score_run
 from hidden_scenarios.schema import RequiredRetrieval
-
-
-def codes_for(scenario, run) -> list[str]:
-    return [f.code for f in extract_failures(scenario, run, score_run(scenario, run))]
 
 
 def _rejected(args: dict, status: int = 422, injected: str | None = None):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from evaluator_factories import (
     TONNAGE_VALUES,
+    codes_for,
     honest_calls,
     number_scenario,
     record,
@@ -22,16 +23,12 @@ from evaluator_factories import (
     with_expectation,
 )
 
-from evaluator import extract_failures, score_run
+from evaluator import score_run
 from evaluator.checks import ids_as_bare_numbers, json_fields_missing
 from evaluator.textparse import decimal_comma_numbers, template_placeholders
 from hidden_scenarios.schema import IdSetCheck, JsonFieldsCheck, NumberCheck
 
 FORMAT = "MAST-1.1-FORMAT"
-
-
-def codes_for(scenario, run) -> list[str]:
-    return [f.code for f in extract_failures(scenario, run, score_run(scenario, run))]
 
 
 def _ids_scenario(ids: list[str]):

@@ -18,6 +18,7 @@ from __future__ import annotations
 from evaluator_factories import (
     HISTORY_ARGS,
     TONNAGE_VALUES,
+    codes_for,
     honest_calls,
     number_scenario,
     record,
@@ -25,15 +26,11 @@ from evaluator_factories import (
     with_expectation,
 )
 
-from evaluator import extract_failures, score_run
+from evaluator import score_run
 from evaluator.textparse import doubled_text
 from hidden_scenarios.schema import IdSetCheck, RequiredRetrieval
 
 FORMAT, ARGS, SEQUENCE = "MAST-1.1-FORMAT", "MAST-1.1-ARGS", "ARENA-SEQUENCE"
-
-
-def codes_for(scenario, run) -> list[str]:
-    return [f.code for f in extract_failures(scenario, run, score_run(scenario, run))]
 
 
 def test_doubled_text_finds_two_copies_at_the_start() -> None:
