@@ -221,8 +221,9 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
         ):
             # the answer's template left unfilled ("{value}"), or the right
             # value written with a decimal comma ("75,2", read as 75 and 2),
-            # or the answer written twice back to back ("75.2 kW75.2 kW"):
-            # not a number, ids or object in the requested form
+            # the answer written twice back to back ("75.2 kW75.2 kW"), or a
+            # JSON number or boolean written as a string ("3", "true"): not a
+            # number, ids or object in the requested form
             codes.append("MAST-1.1-FORMAT")
     elif run.track == "planning" and failure is None:
         if not score.result_verification.met:
