@@ -2774,6 +2774,321 @@ PATTERNS: dict[str, list[tuple[str, str]]] = {
             'The [run|task] [ends|finishes] with a [generic|bare] ["done"|completion] [message|note] [as its|for the] answer; the [actual|real] [figures|result] [went|were sent] [to the terminal|to stdout] [only|instead].',
         ),
     ],
+    # twelfth-round fresh defects (half "fresh11"): written by another
+    # independent author who has not read the detectors, before the
+    # twelfth round was measured
+    "site_qualified_asset": [
+        (
+            "Asset sent as a site path",
+            '{S} [passed|sent] the asset [as|in the form] [site/asset|"SITE/asset"] [rather than|instead of] the [bare|plain] asset [id|name]{X}.',
+        ),
+        (
+            "Asset identifier prefixed with the site",
+            "The [data|telemetry] [requests|calls] [name|address] the [equipment|asset] with the site [glued|prepended] [in front|before it] and a slash, [so|and] the [service|tool] [finds no such asset|does not recognise it].",
+        ),
+        (
+            "Composite asset key in the call",
+            "{S} [built|composed] a [combined|composite] [key|identifier] [from|out of] the site and the asset [and used it|for the asset argument]{X}.",
+        ),
+        (
+            "Asset field holds a hierarchy path",
+            "[In|Across] the [trace|tool calls], the asset [argument|parameter] [carries|contains] a [path|location string] like MAIN/[Chiller|AHU] [rather than|and not] the [id|name] the [lookup|asset list] returned.",
+        ),
+        (
+            "Unrecognised asset reference",
+            "{S} [referred to|addressed] the [equipment|unit] [through|by] [its site and name joined|a slash-separated path] [that|which] no [tool|endpoint] [accepts|resolves]{X}.",
+        ),
+        (
+            "Asset lookup fails on a qualified name",
+            "[Each|Every] [history|readings] [query|request] [came back|failed] [not found|with an unknown-asset error] [because|since] the asset [was|had been] [qualified|prefixed] [with|by] its site.",
+        ),
+    ],
+    "html_escaped_answer": [
+        (
+            "Answer wrapped in HTML markup",
+            "{S} [returned|gave] its answer [as|inside] [an HTML fragment|HTML tags] [rather than|instead of] [plain text|the requested format]{X}.",
+        ),
+        (
+            "Escaped entities in the output",
+            "The [reply|response] [is full of|contains] [&quot;|HTML entities] and [<p>|<br>] [tags|markup], [so|and] the [JSON|value] [cannot be parsed|does not read as asked].",
+        ),
+        (
+            "Web-page rendering leaked into the result",
+            "{S} [rendered|formatted] the [result|answer] for a [browser|chat page] [and submitted|and sent] that [markup|rendering] as the answer{X}.",
+        ),
+        (
+            "Quotes replaced by character references",
+            "[Instead of|Rather than] [a JSON object|plain output], the [output|final message] [holds|shows] [escaped|encoded] quotes and [paragraph|line-break] [tags|elements] [around|throughout] the [content|result].",
+        ),
+        (
+            "Markup instead of the requested format",
+            "{S} [wrapped|enclosed] the [output|result] in [paragraph|HTML] [tags|elements] and [escaped|encoded] its [quote|special] characters{X}.",
+        ),
+        (
+            "Output not machine-readable because of HTML",
+            "The [answer|submission] [is|was] [HTML-encoded|escaped for display]: [angle-bracket|<p>] [tags|markup] [surround|wrap] it and [its|the] quotes [appear|show up] as [entities|&quot;].",
+        ),
+    ],
+    "redacted_identifiers": [
+        (
+            "Identifiers masked in the answer",
+            "{S} [masked|blanked out] the [digits|numbers] of the [asset|equipment] [names|ids] in its answer [with asterisks|as ***]{X}.",
+        ),
+        (
+            "Asterisks in place of ids",
+            "The [reply|answer] [shows|gives] [ids|names] like [Chiller *|CWC*****] [where|in place of] the [real|actual] [identifiers|numbers] [should be|belong], [so|and] [nothing|no id] can be [checked|matched].",
+        ),
+        (
+            "Over-redacted output",
+            "{S} [applied|ran] a [privacy|redaction] [filter|step] that [hid|removed] the [equipment numbers|work-order numbers] the [task|user] [asked for|needed]{X}.",
+        ),
+        (
+            "Answer censors the requested identifiers",
+            "[Although|Even though] the [tools|data] [returned|gave] the [full|exact] [ids|names], the [final answer|response] [replaces|obscures] their [digits|numeric part] [with|by] [stars|asterisks].",
+        ),
+        (
+            "Redaction applied to non-sensitive data",
+            "{S} [treated|handled] [asset numbers|equipment identifiers] as [sensitive|personal] [data|information] and [starred them out|masked them]{X}.",
+        ),
+        (
+            "Unreadable masked identifiers",
+            "The [identifiers|names] in the [answer|result] are [partly hidden|masked], [e.g.|such as] a [chiller|work order] [written as|shown as] a [prefix|name] followed by asterisks.",
+        ),
+    ],
+    "ids_joined_without_separator": [
+        (
+            "Ids run together",
+            "{S} [wrote|listed] the [ids|asset names] [with no|without any] [separator|comma] between them{X}.",
+        ),
+        (
+            "List of ids concatenated into one string",
+            "The [answer|reply] [glues|runs] the [ids|names] [together|into one word] ([Chiller 6Chiller 9|no comma or space]), [so|and] the [list|items] cannot be [told apart|split].",
+        ),
+        (
+            "Missing delimiters in the id list",
+            "{S} [joined|concatenated] the [returned|requested] [identifiers|ids] [using|with] an empty [string|separator]{X}.",
+        ),
+        (
+            "Unsplittable list in the result",
+            "[Instead of|Rather than] a [comma-separated|delimited] list, the [output|result] [is|shows] [a single|one] [run-on|merged] string [of|holding] every [id|asset].",
+        ),
+        (
+            "Identifiers merged",
+            "{S} [gave|returned] the [assets|items] [back to back|end to end] [so that|and] [one|each] [name|id] [runs into|merges with] the next{X}.",
+        ),
+        (
+            "List format broken by a join",
+            "The [ids|asset names] [appear|come out] [stuck together|concatenated], [which|and this] [breaks|defeats] the [requested|expected] [list|ids] format.",
+        ),
+    ],
+    "result_file_utf16": [
+        (
+            "Result file in the wrong text encoding",
+            "{S} [wrote|saved] its result file in [UTF-16|a two-byte encoding] [rather than|instead of] UTF-8{X}.",
+        ),
+        (
+            "Unreadable result because of its encoding",
+            "The [output|result] file [starts with|carries] a [byte-order mark|BOM] and [null bytes|two bytes per character], [so|and] the [reader|runner] [could not decode|failed to parse] it.",
+        ),
+        (
+            "Result file encoding mismatch",
+            "{S} [used|relied on] a [platform|system] default [encoding|charset] [when|for] [writing|saving] the [result|answer] [file|JSON]{X}.",
+        ),
+        (
+            "Result JSON not decodable",
+            "[Although|Even though] the [answer|run] [looks|seems] complete, the [result|output] [file|document] [is not|was not] valid UTF-8 and [no answer|nothing] [could be|was] [read|scored].",
+        ),
+        (
+            "Output written with a BOM",
+            "{S} [produced|emitted] a [result|output] file [with|carrying] a [UTF-16|wide-character] [byte-order mark|header] the [harness|grader] [does not accept|rejects]{X}.",
+        ),
+        (
+            "Result file unreadable",
+            "The [submission|run] [has|left] a result file [in|encoded in] [the wrong|an unexpected] [encoding|character set], [so|hence] the [evaluation|grading] [found|saw] no [usable|valid] result.",
+        ),
+    ],
+    "result_file_not_renamed": [
+        (
+            "Result left in a temporary file",
+            "{S} [wrote|saved] its result [to|into] a [temporary|.tmp] file and never [moved|renamed] it [to|into] [place|the expected path]{X}.",
+        ),
+        (
+            "No result file at the expected path",
+            "The [run|agent] [finished|completed] [but|yet] [the result file|result.json] [does not exist|is missing]; [only|just] a [temporary|.tmp] [copy|file] [was written|is there].",
+        ),
+        (
+            "Atomic write left unfinished",
+            "{S} [skipped|left out] the final [rename|move] of [its|an] atomic [file write|save]{X}.",
+        ),
+        (
+            "Output written under the wrong file name",
+            "[Instead of|Rather than] the [result file|output path] the [contract|harness] [names|expects], the [answer|output] [went|was written] to a [side file|file with a .tmp suffix].",
+        ),
+        (
+            "Result never put in place",
+            "{S} [prepared|produced] the result [file|document] [but|and] [did not|never] [publish|rename] it [to|under] the [expected|required] name{X}.",
+        ),
+        (
+            "Missing output file",
+            "The [grader|runner] [found|saw] no result file [at all|in the output directory]: the [answer|result] [sits|remained] in a [temporary|scratch] file [next to it|beside it].",
+        ),
+    ],
+    "unknown_argument_added": [
+        (
+            "Call carries an unsupported parameter",
+            "{S} [added|passed] a [limit|extra] [parameter|argument] that the [tools|API] [do not|does not] [accept|define]{X}.",
+        ),
+        (
+            "Tool requests rejected for an unexpected field",
+            "The [data|tool] [requests|calls] [include|contain] an [argument|field] ([limit|an unknown key]) [outside|not in] the [tool's schema|documented parameters], [so|and] [they were|each was] [rejected|refused].",
+        ),
+        (
+            "Parameter borrowed from another API",
+            "{S} [used|sent] a [parameter|keyword] [from|of] [another|a different] [API|interface] [in|with] its [tool calls|requests]{X}.",
+        ),
+        (
+            "Invalid argument in every request",
+            "[Every|Each] [call|query] [after|beyond] the [name lookups|lookups] [carried|has] [an extra|a spurious] [argument|key] [the service|the endpoint] [does not know|rejects as invalid].",
+        ),
+        (
+            "Extra keyword breaks the call",
+            "{S} [kept|went on] [sending|passing] an [unknown|undocumented] [keyword|option] [that|which] [made|caused] the [call|request] [fail validation|to be refused]{X}.",
+        ),
+        (
+            "Schema violation in tool arguments",
+            "The [arguments|parameters] [sent|given] to the [tools|endpoints] [do not match|violate] their schema: [a|one] [field|key] [is|was] [unrecognised|not allowed].",
+        ),
+    ],
+    "epoch_window": [
+        (
+            "Timestamps sent as epoch numbers",
+            "{S} [sent|passed] the [start and end|window bounds] as [Unix|epoch] [seconds|integers] [rather than|instead of] ISO [dates|timestamps]{X}.",
+        ),
+        (
+            "Time bounds in the wrong type",
+            "The [window|time range] of the [requests|calls] [is given|was given] as [large integers|numeric epoch values], [which|and] the [tool|service] [does not accept|rejects], [so|and] no [data|readings] came back.",
+        ),
+        (
+            "Numeric time window",
+            "{S} [encoded|wrote] the [requested|task's] [period|time window] as [seconds since 1970|epoch time]{X}.",
+        ),
+        (
+            "Dates not in ISO 8601",
+            "[In|Across] the [trace|calls], the [start|from] and [final|to] [fields|values] [hold|are] [integers|numbers] [like|such as] 15xxxxxxxx [rather than|and not] [date strings|ISO timestamps].",
+        ),
+        (
+            "Window given as integers",
+            "{S} [supplied|gave] [integer|number] [timestamps|bounds] where the [tools|API] [expect|want] [date-time strings|ISO text]{X}.",
+        ),
+        (
+            "Time window rejected for its format",
+            "The [history|work-order] [calls|queries] [failed|were refused] [because|since] [the|their] [dates|time bounds] [were|are] [epoch|Unix] [numbers|seconds] [instead of|not] [the|an] [expected|ISO] [format|string].",
+        ),
+    ],
+    "daily_chunks_keep_last": [
+        (
+            "Only the last day of the window used",
+            "{S} [fetched|pulled] the [period|window] [day by day|in daily pieces] but [kept|used] only the [last|final] [day's|chunk's] [data|readings]{X}.",
+        ),
+        (
+            "Earlier chunks overwritten",
+            "The [history|telemetry] was [requested|retrieved] [in|as] [one-day|daily] [slices|chunks], [and|but] each [response|slice] [replaced|overwrote] the [previous|one before], [so|and] the [result|statistic] [covers|reflects] [one day|the final day] only.",
+        ),
+        (
+            "Split requests not combined",
+            "{S} [split|broke] the [time range|request] [into|across] [several|many] [daily|per-day] [calls|queries] and [never|did not] [merged|combine] [them|their results]{X}.",
+        ),
+        (
+            "Result computed on a fraction of the period",
+            "[Although|While] [all|the] [days|chunks] [of the window|requested] [were|had been] [fetched|queried], the [answer|value] [rests on|is based on] [the last one|a single day] [alone|only], [not|rather than] the [whole|full] [period|range].",
+        ),
+        (
+            "Chunked retrieval loses data",
+            "{S} [looped|iterated] over [days|date chunks] [and|but] [reassigned|reused] the [same|one] [variable|buffer], [discarding|losing] [earlier|previous] [results|readings]{X}.",
+        ),
+        (
+            "Partial window in the computation",
+            "The [count|mean|statistic] [is|was] [computed|taken] [from|over] [the final|one] [daily|24-hour] [request|response] [out of|among] [several|the many] [made|sent], [so|hence] it [misses|ignores] most of the [window|period asked about].",
+        ),
+    ],
+    "partial_page_as_error": [
+        (
+            "Complete result mistaken for a failure",
+            "{S} [treated|took] a [short|non-full] page of [results|records] as a [failed|broken] [transfer|call] [even though|although] the data was complete{X}.",
+        ),
+        (
+            "Good response retried and abandoned",
+            "The [history|list] [call|request] [succeeded|returned data], [yet|but] the [agent|assistant] [sent|repeated] it [again|twice more] [unchanged|identically] and then [gave up|stopped], [saying|claiming] the data was incomplete.",
+        ),
+        (
+            "Fewer rows than the page size read as an error",
+            "{S} [expected|assumed] a full page [every time|of rows] and [called|declared] [anything|any page] [shorter|with fewer rows] [incomplete|an error]{X}.",
+        ),
+        (
+            "False incomplete-data alarm",
+            "[Instead of|Rather than] [using|computing from] the [rows|records] it [received|got], the [run|agent] [ended|finished] [with|on] a [complaint|message] that the [tool|page] [returned|gave] [incomplete|truncated] data.",
+        ),
+        (
+            "Spurious retries of a successful call",
+            "{S} [retried|re-sent] [a call|the request] that had [worked|already succeeded] and [discarded|threw away] [its|the] [data|result]{X}.",
+        ),
+        (
+            "Valid data rejected as truncated",
+            "The [readings|records] [were|had been] [retrieved|returned] [in full|correctly]; the [failure|give-up] [comes from|stems from] the [agent|assistant] [misreading|misjudging] a [short|non-full] page as a [cut-off|broken] [response|download].",
+        ),
+    ],
+    "readings_shifted_one_row": [
+        (
+            "Readings paired with the wrong timestamps",
+            "{S} [matched|paired] each [timestamp|time] with the [reading|value] of the [next|following] [row|sample]{X}.",
+        ),
+        (
+            "Values offset by one sample",
+            "The [values|readings] [used|reported] [are|were] [shifted|offset] [by one row|one step] against their [timestamps|times], [so|and] the [reading at|value for] the [requested|given] [time|instant] [is|was] [wrong|off].",
+        ),
+        (
+            "Off-by-one alignment of the series",
+            "{S} [read|took] the [timestamps|time column] and the [values|value column] [one position apart|at indexes one apart]{X}.",
+        ),
+        (
+            "Misaligned time series",
+            "[After|Once] the [data|series] [came back|was retrieved], the [agent|assistant] [misaligned|mismatched] the [readings|values] and [times|timestamps], [so|and] [the answer|its result] [belongs to|refers to] the [neighbouring|adjacent] [sample|reading].",
+        ),
+        (
+            "Reported the next reading",
+            "{S} [reported|gave] the [value|reading] of the [sample|row] [after|following] the one [asked for|requested]{X}.",
+        ),
+        (
+            "Series index error",
+            "The [computed|stated] [result|figure] [comes from|uses] [readings|values] [one interval|fifteen minutes] [later|off] than their [labels|timestamps] [say|indicate], [an|a] [indexing|alignment] [mistake|slip] in [reading|parsing] the [rows|series].",
+        ),
+    ],
+    "readings_as_int": [
+        (
+            "Decimals dropped from the readings",
+            "{S} [cut off|discarded] the [decimal|fractional] part of [every|each] [reading|value] before [computing|working out] the [result|answer]{X}.",
+        ),
+        (
+            "Values truncated to whole numbers",
+            "The [readings|sensor values] [were|had been] [converted|turned] [to|into] [integers|whole numbers] [by truncation|without rounding], [so|and] the [reported|computed] [value|statistic] [is|comes out] [too low|slightly off].",
+        ),
+        (
+            "Integer parsing of sensor data",
+            "{S} [parsed|read] the [sensor|telemetry] [values|data] [as|with] [integers|int()]{X}.",
+        ),
+        (
+            "Precision lost before the calculation",
+            "[Before|Prior to] [averaging|computing] [or|and] [comparing|reporting], the [agent|assistant] [truncated|stripped] [the readings|each value] [to|down to] [an integer|whole units], [which|and that] [shifts|biases] the [result|answer].",
+        ),
+        (
+            "Result built on truncated values",
+            "{S} [computed|derived] the [statistic|result] [from|on] [truncated|integer] [copies|versions] of the [readings|retrieved values]{X}.",
+        ),
+        (
+            "Fractional part of the data ignored",
+            "The [answer|figure] [does not match|misses] the [data|retrieved series] [because|since] [every|each] [reading|sample] [lost|had] its [decimals|fraction] [removed|chopped off] [first|beforehand].",
+        ),
+    ],
 }
 
 # Generic symptoms any failed run may show (split the same way).

@@ -13,6 +13,7 @@ of each one are in bench/diagnosis/defects.yaml. These agents are bench
 fixtures, not examples to follow.
 """
 
+import calendar
 import importlib.util
 import json
 import os
@@ -729,6 +730,78 @@ def rows_counted_twice(tools, tool, args, expect_rows=None, lookup=False):
     return out
 
 
+# ---- fresh held-out defects, twelfth round (issue 19) ---------------------------------
+# Written by another author who has not read the detectors, with their
+# expected diagnosis in defects.yaml (half "fresh11"), before the twelfth
+# round of evaluator changes was measured; measured once, after them.
+
+
+def site_qualified_asset(tools, tool, args, expect_rows=None, lookup=False):
+    """Its data calls send the asset as a path qualified by its site
+    ("MAIN/Chiller 9"), composed from the lookup hierarchy, instead of the
+    asset id alone."""
+    if tool not in LOOKUPS and isinstance(args.get("asset_id"), str) and args.get("site_name"):
+        args = {**args, "asset_id": f"{args['site_name']}/{args['asset_id']}"}
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+def unknown_argument_added(tools, tool, args, expect_rows=None, lookup=False):
+    """Every data call carries an extra "limit" argument (a parameter
+    carried over from another API's schema), next to the page_size it
+    already sends."""
+    if tool not in LOOKUPS:
+        args = {**args, "limit": 100}
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+def epoch_window(tools, tool, args, expect_rows=None, lookup=False):
+    """Every timestamp bound of a window is sent as Unix epoch seconds (an
+    integer) instead of an ISO 8601 string."""
+    if tool not in LOOKUPS:
+        changed = dict(args)
+        for key in ("start", "final", "date_from", "date_to"):
+            value = changed.get(key)
+            if isinstance(value, str) and re.match(r"\d{4}-\d{2}-\d{2}", value):
+                when = b.datetime.fromisoformat(value if "T" in value else value + "T00:00:00")
+                changed[key] = calendar.timegm(when.timetuple())
+        args = changed
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+def daily_chunks_keep_last(tools, tool, args, expect_rows=None, lookup=False):
+    """A history window longer than a day is fetched one day at a time, and
+    each day's response overwrites the last (the loop variable reused), so
+    only the final day's readings are used."""
+    start, final = args.get("start"), args.get("final")
+    if tool != "iot.history" or not (isinstance(start, str) and isinstance(final, str)):
+        return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+    lo = b.datetime.fromisoformat(start[:19])
+    hi = b.datetime.fromisoformat(final[:19])
+    data = None
+    while True:
+        step = min(lo + b.timedelta(days=1), hi)
+        chunk = {**args, "start": b.iso(lo), "final": b.iso(step)}
+        data = ORIGINAL_CALL(tools, tool, chunk, expect_rows=expect_rows, lookup=lookup)
+        if step >= hi:
+            return data
+        lo = step
+
+
+def partial_page_as_error(tools, tool, args, expect_rows=None, lookup=False):
+    """A list result with fewer records than the page size it asked for is
+    taken for a transfer cut off by an error: the call is sent again, twice,
+    and then the task ends saying the tool returned incomplete data."""
+    data = ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+    size = args.get("page_size")
+    rows = data.get(expect_rows) if isinstance(data, dict) and expect_rows else None
+    if isinstance(size, int) and isinstance(rows, list) and len(rows) < size:
+        for _ in range(2):
+            status, again = tools._post(tool, args)
+            _record(tools, tool, args, status, again)
+        raise b.CannotAnswer(f"{tool} returned an incomplete page of data")
+    return data
+
+
 PATCHED_CALLS = {
     "never_retries": never_retries,
     "claims_success": claims_success,
@@ -777,6 +850,11 @@ PATCHED_CALLS = {
     "sensor_kind_as_name": sensor_kind_as_name,
     "work_type_swapped": work_type_swapped,
     "rows_counted_twice": rows_counted_twice,
+    "site_qualified_asset": site_qualified_asset,
+    "unknown_argument_added": unknown_argument_added,
+    "epoch_window": epoch_window,
+    "daily_chunks_keep_last": daily_chunks_keep_last,
+    "partial_page_as_error": partial_page_as_error,
 }
 CURRENT = {}
 
@@ -1385,6 +1463,34 @@ def tool_call_as_answer(answer):
     return json.dumps({"tool": f"{step['agent']}.{step['tool']}", "arguments": step["arguments"]})
 
 
+# twelfth round ("fresh11")
+def html_escaped_answer(answer):
+    """The answer is rendered for a chat page: HTML-escaped (quotes become
+    &quot;), line breaks as <br>, wrapped in a <p> element."""
+    import html
+
+    return "<p>" + html.escape(answer).replace("\n", "<br>") + "</p>"
+
+
+IDENT_RE = re.compile(r"\b(Chiller |[A-Z]{2,6} AHU |[A-Z]{3}|WO|EV)(\d+[A-Z]?)\b")
+
+
+def redacted_identifiers(answer):
+    """An over-eager privacy filter masks the digits of every asset name,
+    equipment id, work-order and event number in the answer ("Chiller *",
+    "CWC*****")."""
+    return IDENT_RE.sub(lambda m: m.group(1) + "*" * len(m.group(2)), answer)
+
+
+def ids_joined_without_separator(answer):
+    """When a list of ids is asked for, the ids are concatenated with no
+    separator ("Chiller 6Chiller 9"), a join with an empty string."""
+    if CURRENT["fmt"] != "ids":
+        return answer
+    head, sep, tail = answer.partition("\n")
+    return "".join(part.strip() for part in head.split(",")) + sep + tail
+
+
 ANSWER_DEFECTS = {
     "wrong_format": wrong_format,
     "unit_confusion": unit_confusion,
@@ -1427,6 +1533,9 @@ ANSWER_DEFECTS = {
     "json_with_comments": json_with_comments,
     "answer_base64": answer_base64,
     "tool_call_as_answer": tool_call_as_answer,
+    "html_escaped_answer": html_escaped_answer,
+    "redacted_identifiers": redacted_identifiers,
+    "ids_joined_without_separator": ids_joined_without_separator,
 }
 
 
@@ -1760,6 +1869,32 @@ def skips_first_row_patch():
 
 # eleventh round ("fresh10")
 
+
+# twelfth round ("fresh11")
+def readings_shifted_one_row_patch():
+    """Each timestamp of a retrieved series is paired with the next row's
+    reading (values and timestamps read from lists one position apart)."""
+    original = b.Agent.series
+
+    def series(self, *args, **kwargs):
+        data, rows = original(self, *args, **kwargs)
+        return data, [(t, v) for (t, _), (_, v) in zip(rows, rows[1:], strict=False)]
+
+    b.Agent.series = series
+
+
+def readings_as_int_patch():
+    """Every reading is parsed with int() (the decimals cut off) before
+    counting or computing."""
+    original = b.Agent.series
+
+    def series(self, *args, **kwargs):
+        data, rows = original(self, *args, **kwargs)
+        return data, [(t, int(v) if isinstance(v, float) else v) for t, v in rows]
+
+    b.Agent.series = series
+
+
 PATCHES = {
     "wrong_aggregation": wrong_aggregation_patch,
     "never_asks_back": never_asks_back_patch,
@@ -1774,6 +1909,8 @@ PATCHES = {
     "raises_follow_up": raises_follow_up_patch,
     "last_forecast_step": last_forecast_step_patch,
     "skips_first_row": skips_first_row_patch,
+    "readings_shifted_one_row": readings_shifted_one_row_patch,
+    "readings_as_int": readings_as_int_patch,
 }
 
 
@@ -1803,10 +1940,25 @@ def answer_printed_not_saved(result):
     return {**result, "answer": CONSOLE_ONLY}
 
 
+def result_file_utf16(result):
+    """The result file is written in UTF-16 with a byte-order mark (a
+    platform's default text encoding) instead of UTF-8. Returns its bytes."""
+    return json.dumps(result).encode("utf-16")
+
+
+def result_file_not_renamed(result):
+    """The result is written to a temporary file next to the result file
+    (an atomic write whose final rename was left out); the result file is
+    never created. Returns the temporary file's name and text."""
+    return (b.OUTPUT + ".tmp", json.dumps(result))
+
+
 RESULT_DEFECTS = {
     "wrong_result_key": wrong_result_key,
     "result_file_twice": result_file_twice,
     "answer_printed_not_saved": answer_printed_not_saved,
+    "result_file_utf16": result_file_utf16,
+    "result_file_not_renamed": result_file_not_renamed,
 }
 MODES = tuple(PATCHED_CALLS) + tuple(ANSWER_DEFECTS) + tuple(PATCHES) + tuple(RESULT_DEFECTS)
 
@@ -1852,6 +2004,15 @@ def main():
     }
     if MODE in RESULT_DEFECTS:
         result = RESULT_DEFECTS[MODE](result)
+    if isinstance(result, tuple):
+        path, text = result
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        return
+    if isinstance(result, bytes):
+        with open(b.OUTPUT, "wb") as fh:
+            fh.write(result)
+        return
     with open(b.OUTPUT, "w", encoding="utf-8") as fh:
         if isinstance(result, str):
             fh.write(result)
