@@ -204,6 +204,12 @@ def test_bad_parameters(client: TestClient, world: World) -> None:
         422,
         "invalid_request",
     )
+    # a catalog filter outside its two values, a NUL byte among them (found by
+    # the API fuzzer: Postgres refuses NUL in text, which was a 500)
+    for status in ("\x00", "unknown"):
+        r = client.get("/api/v1/failures/catalog", params={"status": status})
+        assert_problem(r, 422, "invalid_request")
+    assert client.get("/api/v1/failures/catalog", params={"status": "emerging"}).status_code == 200
 
 
 def test_quota_and_concurrency(client: TestClient, world: World) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Query
 
 from services.api.deps import SessionDep
@@ -17,7 +19,9 @@ def failure_catalog(
     session: SessionDep,
     page: int = Query(1, ge=1, le=100_000),
     page_size: int = Query(50, ge=1, le=200),
-    status: str | None = Query(None, max_length=32, description="filter: known / emerging"),
+    # the two statuses the evaluator writes: anything else (a NUL byte, say,
+    # which Postgres cannot compare) is a 422, not a query
+    status: Literal["known", "emerging"] | None = Query(None, description="filter"),
 ) -> CatalogPage:
     """Every failure cluster seen so far, most frequent first."""
     return service.catalog_page(session, page, page_size, status)
