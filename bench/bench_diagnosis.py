@@ -73,7 +73,8 @@ TOP = 2
 # ("seen" = every half but fresh7 from the eighth round on); "fresh8":
 # ninth-round ones, by another author who never read the detectors, the same
 # way; "fresh9": tenth-round ones, likewise; "fresh10": eleventh-round ones,
-# likewise; "fresh11": twelfth-round ones, likewise. The default ("both")
+# likewise; "fresh11": twelfth-round ones, likewise; "fresh12": thirteenth-
+# round ones, likewise. The default ("both")
 # leaves the fresh ones out so that tuning runs never show them.
 HALVES = (
     "tune",
@@ -89,8 +90,10 @@ HALVES = (
     "fresh9",
     "fresh10",
     "fresh11",
+    "fresh12",
 )
-UNSEEN = "fresh11"  # the batch not yet measured: --half seen leaves it out
+# the batches not yet measured: --half seen leaves them out
+UNSEEN = ("fresh11", "fresh12")
 
 
 @dataclass(frozen=True)
@@ -369,9 +372,10 @@ def diagnose(args: argparse.Namespace, embedder_name: str) -> dict[str, Any]:
     if args.half == "both":
         defects = [d for d in defects if d.half in ("tune", "heldout")]
     elif args.half == "seen":
-        defects = [d for d in defects if d.half != UNSEEN]
+        defects = [d for d in defects if d.half not in UNSEEN]
     elif args.half != "all":
-        defects = [d for d in defects if d.half == args.half]
+        halves = set(args.half.split(","))
+        defects = [d for d in defects if d.half in halves]
     scenarios = scenario_set(args.set)
     t0 = time.monotonic()
     runs, walls = get_runs(defects, args.set, args.path, args.cache, args.refresh)
@@ -600,6 +604,15 @@ def overlay_evaluator(rev: str, files: list[str]) -> None:
     print(f"evaluator: working tree with {', '.join(files)} from {rev} ({tmp})")
 
 
+def _halves_arg(value: str) -> str:
+    if value in ("both", "seen", "all"):
+        return value
+    unknown = set(value.split(",")) - set(HALVES)
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown half {', '.join(sorted(unknown))}")
+    return value
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--path", choices=("inprocess", "docker"), default="inprocess")
@@ -612,9 +625,10 @@ def main() -> None:
     ap.add_argument("--defects", default="", help="comma-separated subset")
     ap.add_argument(
         "--half",
-        choices=(*HALVES, "both", "seen", "all"),
+        type=_halves_arg,
         default="both",
-        help=f"both = tune + heldout (first round); seen = all but {UNSEEN}; all = every half",
+        help="a half, or several comma-separated; both = tune + heldout (first round); "
+        f"seen = all but {', '.join(UNSEEN)}; all = every half",
     )
     ap.add_argument("--runs-only", action="store_true", help="make/cache the runs, no figures")
     ap.add_argument("--evaluator-rev", default="", help="git revision for --evaluator-files")
