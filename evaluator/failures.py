@@ -46,9 +46,13 @@ from evaluator.textparse import (
     within,
 )
 from hidden_scenarios.matching import (
+    WINDOW_KEYS,
     WINDOW_PAIRS,
+    covered,
+    is_placeholder,
     parse_time,
     plain_arguments_match,
+    value_matches,
     window_of,
 )
 from hidden_scenarios.schema import (
@@ -143,6 +147,12 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
     if run.track == "execution" and failure is None:
         check = scenario.expectation.check
         retrieval_reason = reasons["retrieval_accuracy"]
+        # the result is wrong although the required data came back
+        wrong_data_result = (
+            not score.task_completion.met
+            and score.retrieval_accuracy.met
+            and not isinstance(check, ClarifyCheck)
+        )
         if (
             "wrong_arguments" in retrieval_reason
             or "window_not_covered" in retrieval_reason
@@ -150,6 +160,7 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             or misused
             or _retry_changed_window(scenario, records)
             or (not score.task_completion.met and _unasked_aggregation(scenario, records))
+            or (wrong_data_result and _off_reference_arguments(scenario, records))
         ):
             codes.append("MAST-1.1-ARGS")
         if "tool_missing" in retrieval_reason and len(records) <= len(required_tools):
@@ -452,6 +463,65 @@ def _unasked_aggregation(scenario: Scenario, records: list[ToolCallRecord]) -> b
         calls = [r for r in records if canonical_tool(r.tool) == tool and r.status == "ok"]
         got = [r.arguments.get("aggregation") for r in calls]
         if calls and all((None if g in _NO_AGGREGATION else g) != want for g in got):
+            return True
+    return False
+
+
+# Arguments that only page through a result (the rows are the same), or
+# name data an earlier call made (compared by _premature_calls instead).
+_PAGING_ARGS = frozenset({"page_size", "page", "cursor", "offset"})
+
+
+def _off_reference_arguments(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
+    """Every answered call of a data tool of the task's reference plan asked
+    for other data than the reference call does, on an argument that call
+    fixes: a value left out or different, a list sent as one string or
+    missing items, a window that does not cover the reference one or is
+    open where it is bounded (left out: every record, as the work-order
+    tools read it).
+    Asked of a run whose result is wrong although the required data came
+    back: the result rests on data of another question (every year's work
+    orders where one year's were asked, say), a wrong argument."""
+    for step in scenario.expectation.reference_plan:
+        tool = canonical_tool(f"{step.agent}.{step.tool}")
+        if tool in DISCOVERY_TOOLS or step.agent == "utilities":
+            continue
+        calls = [r for r in records if canonical_tool(r.tool) == tool and r.status == "ok"]
+        if calls and all(_off_reference(tool, step.arguments, r.arguments) for r in calls):
+            return True
+    return False
+
+
+def _off_reference(tool: str, want: dict[str, Any], have: dict[str, Any]) -> bool:
+    for lo, hi in WINDOW_PAIRS:
+        if lo not in want and hi not in want:
+            continue
+        if is_placeholder(want.get(lo)) or is_placeholder(want.get(hi)):
+            continue
+        need, got = window_of(tool, want, lo, hi), window_of(tool, have, lo, hi)
+        # a wider bounded window is a broad but harmless fetch (the
+        # baseline reads a day around one reading); an open one is not
+        if not covered([got], need) or (None not in need and None in got):
+            return True
+    for key, value in want.items():
+        if (
+            key in WINDOW_KEYS
+            or key in _PAGING_ARGS
+            or key in _DATASET_ARGS
+            or key == "aggregation"  # _unasked_aggregation, with its equivalents
+            or is_placeholder(value)
+        ):
+            continue
+        got_value = have.get(key)
+        if isinstance(value, list):
+            # left out means all items, and more items than asked for
+            # come back labelled (a sensor's column, a failure mode's
+            # row): neither changes the data of the asked ones
+            if got_value is not None and (
+                not isinstance(got_value, list) or not value_matches(value, got_value)
+            ):
+                return True
+        elif not value_matches(value, got_value):
             return True
     return False
 
