@@ -3089,6 +3089,318 @@ PATTERNS: dict[str, list[tuple[str, str]]] = {
             "The [answer|figure] [does not match|misses] the [data|retrieved series] [because|since] [every|each] [reading|sample] [lost|had] its [decimals|fraction] [removed|chopped off] [first|beforehand].",
         ),
     ],
+    "enum_values_capitalised": [
+        (
+            "Enumerated argument in the wrong case",
+            '{S} [sent|passed] [the asset type|an enum argument] [capitalised|in title case] ([like|such as] "Chiller" or "Alert") [where|although] the [tool|API] [expects|only accepts] [lower-case|lowercase] values{X}.',
+        ),
+        (
+            "Filter values written as prose",
+            "The [asset_type|event_type|aggregation] [argument|parameter] [carried|held] a [capitalised|prose-style] word [rather than|instead of] [one of the allowed values|the documented lower-case value], [so|and] the [call|request] was rejected [as invalid|with a validation error].",
+        ),
+        (
+            "Capitalised enum rejected by the tool",
+            "{S} [wrote|spelled] [the allowed values|enumerated options] [with a capital letter|capitalised] [and the tool refused them|which the tool does not accept]{X}.",
+        ),
+        (
+            "Case-sensitive option sent in the wrong case",
+            "[Every|Each] [request|call] with an [option|enum] [argument|field] [failed|came back 422] [because|since] the [value|option] was [written|sent] as [Chiller|Alert|Daily] [instead of|rather than] [its lower-case form|the lower-case value].",
+        ),
+        (
+            "Invalid choice for a typed argument",
+            "{S} [filled|supplied] [a|the] [typed|restricted] [argument|parameter] with [a value outside|something not in] its [allowed set|list of choices] [by capitalising it|in title case]{X}.",
+        ),
+        (
+            "Validation error from argument casing",
+            "The [task|run] [ended|stopped] [on|with] a [validation|422] error: the [agent|assistant] [capitalised|upper-cased the first letter of] [the type|the filter] [value|argument] the [tool|endpoint] [checks|validates] [exactly|case-sensitively].",
+        ),
+    ],
+    "total_pages_as_count": [
+        (
+            "Page count reported as the record count",
+            "{S} [reported|gave] the number of [result pages|pages] [rather than|instead of] the number of [records|work orders]{X}.",
+        ),
+        (
+            "Wrong field of the paged response",
+            "[Asked|When asked] how many [work orders|alerts] there were, the [agent|assistant] [read|took] total_pages [from|out of] the [list|paged] response [instead of|and not] total.",
+        ),
+        (
+            "Count taken from the paging metadata",
+            "{S} [answered|replied] with the [paging|pagination] [metadata|field] (total_pages) [where|when] the [task|question] [asked for|wanted] the [count|total]{X}.",
+        ),
+        (
+            "Count of one for a long list",
+            "The [reported|stated] count is 1 [although|even though] the [tool|list call] [returned|said there were] [many more|dozens of] [records|work orders]: the [number|figure] [was|is] the [page total|total of pages].",
+        ),
+        (
+            "Pages confused with items",
+            "{S} [mixed up|confused] [pages|the page count] [and|with] [items|records] [when counting|in the count]{X}.",
+        ),
+        (
+            "Misread count field",
+            "The [list|work-order] [response|data] was [right|correct], [but|yet] the [answer|count] [comes from|uses] the [wrong|neighbouring] field: the number of pages, [not|rather than] the number of matching [records|orders].",
+        ),
+    ],
+    "caches_failed_response": [
+        (
+            "Failed response replayed from a cache",
+            "{S} [cached|memoised] the [failed|error] response and [served|returned] it [to|on] every retry, so the tool was [never called again|not actually re-queried]{X}.",
+        ),
+        (
+            "Retries never reached the tool",
+            "The [trajectory|agent log] [lists|shows] [three|several] attempts of the [call|request], [but|yet] the [server|tool] log [has|records] only one: the [retries|repeats] were [answered|served] from [a cache|memory].",
+        ),
+        (
+            "Error result memoised",
+            "{S} [stored|kept] the [error|empty result] in its [response cache|memo] and [reused|replayed] it [instead of|rather than] [retrying|calling the tool again]{X}.",
+        ),
+        (
+            "Phantom retries in the trace",
+            "[Retries|Re-attempts] [reported|claimed] in the [trace|self-reported steps] [do not appear|are missing] in the [service|server-side] log; the [agent|assistant] [kept|ended up with] the [first|original] [failure|error] and [answered from it|gave up].",
+        ),
+        (
+            "Cache defeats error recovery",
+            "{S} [never recovered|did not recover] [from|after] a [transient|temporary] [error|fault] because [its|a] [cache|memo] [returned|handed back] the [same|original] [failure|bad response] [each time|on every retry]{X}.",
+        ),
+        (
+            "Stale failure reused",
+            "A [temporary|transient] [tool failure|empty response] was [recorded|saved] and [replayed|reused], so the [run|agent] [answered from|reported] [nothing|an empty result] [although|even though] a [real|genuine] retry would have [worked|returned the data].",
+        ),
+    ],
+    "forecast_lower_bound": [
+        (
+            "Lower confidence band used as the forecast",
+            "{S} [used|took] the [lower 95 %|lower] [band|bound] of the forecast [instead of|rather than] the [point forecast|forecast values]{X}.",
+        ),
+        (
+            "Wrong series of the forecast response",
+            "The [forecast|forecasting] [call|tool] [returned|gave] the [forecast|point forecast] and its [bounds|interval], [but|and] the [agent|assistant] [computed|reported] [from|on] lower_95.",
+        ),
+        (
+            "Interval bound reported as the prediction",
+            "{S} [reported|presented] a [confidence|prediction] [interval bound|band] as [if it were|though it were] the [forecast|predicted value]{X}.",
+        ),
+        (
+            "Forecast statistic systematically low",
+            "The [reported|stated] [forecast|mean|peak] is [consistently|systematically] [below|lower than] the [forecast|predicted series] [returned|in the tool output]: it [comes from|matches] the lower [bound|band].",
+        ),
+        (
+            "Misread forecast field",
+            "{S} [read|picked] the [wrong|neighbouring] [key|field] of the forecast [response|result]{X}.",
+        ),
+        (
+            "Uncertainty band mistaken for the forecast",
+            "[Instead of|Rather than] the [forecast|predicted] [values|series], the [answer|result] [was computed from|is based on] the [lower|bottom] [edge|limit] of the [uncertainty|95 %] band.",
+        ),
+    ],
+    "retry_delay_ms_as_seconds": [
+        (
+            "Retry back-off far too long",
+            "{S} [waited|slept] [minutes|hundreds of seconds] before retrying a failed call, [so|and] the run [hit|ran into] the [time limit|wall-clock limit]{X}.",
+        ),
+        (
+            "Milliseconds passed as seconds",
+            "The [retry|back-off] delay [looks|seems] [meant|intended] in milliseconds [but|yet] was [used|passed] as seconds: [after|following] the [first|transient] [error|failure] the [agent|process] [stalled|went quiet] until it was killed.",
+        ),
+        (
+            "Timed out while waiting to retry",
+            "{S} [timed out|was stopped by the timeout] [during|in] [its|a] [back-off|retry wait] [after|following] a [tool error|failed call]{X}.",
+        ),
+        (
+            "Run killed during a sleep",
+            "[No result|No answer] was [written|produced]: the [run|agent] [sat idle|slept] [after|on] a [tool error|failed request] [for longer than the run is allowed|until the wall-clock limit], [with|and there is] no [retry|further call] in the log.",
+        ),
+        (
+            "Misconfigured retry delay",
+            "{S} [misconfigured|set] [its|the] retry delay [a thousand times too long|in the wrong unit]{X}.",
+        ),
+        (
+            "Transient error turned into a timeout",
+            "A [transient|one-off] [tool error|fault] [that|which] a [quick|prompt] retry would have [fixed|recovered from] [ended in|turned into] a [timeout|killed run] [because|since] the [agent|assistant] [waited|paused] [far too long|several minutes] [first|before retrying].",
+        ),
+    ],
+    "answers_every_candidate": [
+        (
+            "Answered for all candidates instead of asking",
+            "{S} [answered|gave results] for every [possible|matching] [asset|sensor|work order] [instead of|rather than] asking which one was meant{X}.",
+        ),
+        (
+            "Ambiguity resolved by answering everything",
+            "The [request|question] [was ambiguous|could refer to several items]; the [agent|assistant] [listed|reported] a result for each [candidate|option] [instead of|and did not] [asking|ask] the user to [choose|pick one].",
+        ),
+        (
+            "No clarifying question on an ambiguous task",
+            "{S} [covered|went through] all [options|candidates] [one by one|in turn] and never [asked|requested] a clarification{X}.",
+        ),
+        (
+            "Shotgun answer to an unclear request",
+            "[Rather than|Instead of] [asking|checking] which [chiller|sensor|work order] the user [meant|had in mind], the [answer|reply] [gives|lists] [values|outcomes] for [all of them|every one].",
+        ),
+        (
+            "Skipped disambiguation",
+            "{S} [skipped|did not do] the [disambiguation|clarification] step and [returned|produced] [answers|results] for every [interpretation|reading]{X}.",
+        ),
+        (
+            "Multiple answers where a question was needed",
+            "The [task|request] [needed|called for] a clarifying question, [but|yet] the [run|agent] [returned|gave] [several|multiple] [answers|results], one per [possible|candidate] [asset|reading|order].",
+        ),
+    ],
+    "restarts_after_each_result": [
+        (
+            "Task restarted after every tool result",
+            "{S} [lost|forgot] [each|every] tool result and [started the task over|began again from the first step]{X}.",
+        ),
+        (
+            "Same first call over and over",
+            "The [log|trace] [shows|contains] the [same|identical] [lookup and data|first data] call [three times|repeatedly], [each|every] [pass|round] [starting|beginning] from [scratch|the beginning], [then|and then] an iteration-limit [stop|message].",
+        ),
+        (
+            "Memory of results not kept",
+            "{S} did not [keep|retain] [the|its] [observations|tool outputs] [between steps|from one step to the next] [and so|so it] [repeated|re-ran] the [same|first] call{X}.",
+        ),
+        (
+            "Loop ended by the iteration cap",
+            "[No|Not a single] [result|answer] was [produced|given]: the [agent|assistant] [looped|cycled] [through|over] the [same|opening] steps until [the|its] [iteration|max-iterations] [cap|limit] [stopped it|ended the run].",
+        ),
+        (
+            "Progress never carried forward",
+            "{S} [never moved|did not move] past the first [data call|step], [re-issuing|repeating] it [after|on] every [turn|iteration]{X}.",
+        ),
+        (
+            "Context reset after each step",
+            "[Every|Each] [step|turn] [appears|seems] to [start|begin] [from an empty|with a reset] [context|memory]: the [agent|run] [re-fetched|queried again] the [same|identical] data [and|but] never [got to|reached] the [analysis|answer].",
+        ),
+    ],
+    "answer_as_content_parts": [
+        (
+            "Answer field is a list, not a string",
+            '{S} [wrote|stored] the answer as a list of [content parts|message parts] ([like|such as] {"type": "text", ...}) [instead of|rather than] a string{X}.',
+        ),
+        (
+            "Result file fails the schema",
+            "The result file [parsed|was valid JSON] [but|yet] [failed|did not pass] [validation|the schema]: its answer [field|value] [is an array|was a list] of [chat|message] [parts|objects].",
+        ),
+        (
+            "Chat message format in the result file",
+            "{S} [copied|put] [a chat API's|the chat model's] message [content format|structure] [into|straight into] the result file's answer{X}.",
+        ),
+        (
+            "Answer wrapped in content-part objects",
+            "[Instead of|Rather than] [plain|the] text, the answer [is|was] [wrapped|nested] in [objects|dictionaries] with type and text [keys|fields], [so|and] the [runner|grader] [rejected|could not read] the result.",
+        ),
+        (
+            "Invalid answer type",
+            "{S} [produced|left] a result whose answer [has|had] the wrong [type|JSON type] (an array){X}.",
+        ),
+        (
+            "Unreadable result because of the answer's shape",
+            "The [run|submission] [counts as|was scored as] [having no valid result|an invalid output]: the answer [came as|was written as] a list of [text parts|message segments] [where|while] the contract [requires|asks for] a string.",
+        ),
+    ],
+    "falsy_as_null": [
+        (
+            "Zero reported as null",
+            "{S} [reported|returned] [null|None] where the [result|value] was [zero|0]{X}.",
+        ),
+        (
+            "False turned into null",
+            "A [false|negative] [result|flag] [came out|was written] as null [in the JSON answer|in the reply] [although|even though] the [data|tool output] [clearly|plainly] [gave|showed] false.",
+        ),
+        (
+            "Falsy values dropped to None",
+            "{S} [treated|handled] [zero and false|falsy values] as missing and [wrote|printed] [None|null] [instead|in their place]{X}.",
+        ),
+        (
+            "Missing value claimed for a zero result",
+            "The [answer|reply] [says|states] [None|null] [as if|as though] there [were|was] no [result|data], [while|whereas] the [tool|analysis] [returned|found] [0|zero] [anomalous windows|items].",
+        ),
+        (
+            "Zero and false lost in the answer",
+            "{S} [lost|erased] [legitimate|valid] [zero|false] [results|values] [when|while] [building|formatting] the answer{X}.",
+        ),
+        (
+            "Null instead of a boolean",
+            "The [JSON|structured] [answer|reply] [holds|contains] null [for|in] a [boolean|true/false] [field|key] [the task asked for|that should be false]: [a truthiness|an or-None] [bug|slip] in the [agent|assistant].",
+        ),
+    ],
+    "markdown_table_answer": [
+        (
+            "Answer given as a Markdown table",
+            "{S} [formatted|rendered] [its|the] answer as a Markdown table [instead of|rather than] the [requested format|format asked for]{X}.",
+        ),
+        (
+            "Table where JSON was required",
+            "The [task|request] asked for a JSON object, [but|yet] the [reply|answer] [is|was] a [pipe-delimited|Markdown] table with [Field|field] and [Value|value] columns.",
+        ),
+        (
+            "Chat-style table output",
+            "{S} [wrapped|put] the result in a [two-column|Field/Value] table [meant|suited] for a chat [display|window]{X}.",
+        ),
+        (
+            "Output format not followed",
+            "[Instead of|Rather than] [a JSON object|the requested structure], the [answer|output] [consists of|is made of] [table rows|Markdown rows], [one|a row] per [key|field], which [cannot be parsed|does not parse] as [JSON|the required format].",
+        ),
+        (
+            "Presentation markup in the answer",
+            "{S} [added|used] [presentation|Markdown] [markup|table syntax] [that|which] the [task|output format] did not [ask for|allow]{X}.",
+        ),
+        (
+            "Unparseable tabular reply",
+            "The [reply|response] [lays out|presents] [the|its] [values|fields] [in|as] a [table|grid] [with|of] [pipes and dashes|vertical bar separators]; a [machine|parser] [expecting|that expects] JSON [cannot|can not] [read|use] it.",
+        ),
+    ],
+    "script_instead_of_answer": [
+        (
+            "Code given instead of the result",
+            "{S} [answered|replied] with a Python script [to compute|that would compute] the result [instead of|rather than] the result itself{X}.",
+        ),
+        (
+            "Computation left to the user",
+            "[After fetching|Having fetched] the data, the [agent|assistant] [handed|left] the [calculation|final step] to the user: the answer is a [code snippet|script] [to run|to execute], [with no|without a] [value|figure].",
+        ),
+        (
+            "Snippet in place of an answer",
+            "{S} [returned|produced] a [code block|snippet] [that calls|calling] the [tools|API] [but never gave|and did not give] the [number|answer] asked for{X}.",
+        ),
+        (
+            "No figure, only instructions",
+            "The [final|returned] [answer|message] [tells|asks] the user to [run|execute] [a script|some code] [to get|for] the result; [no|not a single] [number|value] [from|of] the [retrieved|fetched] data [is|was] [stated|given].",
+        ),
+        (
+            "Delegated the work back to the user",
+            "{S} [delegated|pushed] the [analysis|computation] back to the user [as|in the form of] [code|a Python program]{X}.",
+        ),
+        (
+            "Answer is a program",
+            "[Instead of|Rather than] [answering|replying], the [run|agent] [wrote|emitted] a [small program|Python program] [that would|to] [fetch|query] the data [again|a second time] and [print|output] it.",
+        ),
+    ],
+    "second_thoughts": [
+        (
+            "Correct answer retracted without reason",
+            "{S} [gave|stated] [a|the] [result|value] and then [retracted|corrected] it [to|with] a [different|new] [value|answer] [that|which] no [tool|data] supports{X}.",
+        ),
+        (
+            "Self-correction with an invented value",
+            "The [answer|reply] [ends with|adds] [an on-second-thought|a self-correction] [remark|sentence] [that|which] [replaces|changes] the [result|figure] [with|by] a [number|value] [not found in|absent from] any tool output.",
+        ),
+        (
+            "Contradictory final answer",
+            "{S} [contradicted|went back on] [itself|its own result] [at the end of|in] the answer{X}.",
+        ),
+        (
+            "Unfounded revision of the result",
+            "[After|Following] [a|the] [correct|data-backed] [result|figure], the [agent|assistant] [claims|says] it [misread|mis-read] the data and [offers|gives] a [revised|corrected] [value|list] [with nothing behind it|that nothing supports].",
+        ),
+        (
+            "Second-guessed its own answer",
+            "{S} [second-guessed|doubted] [the|its] [retrieved|correct] [value|result] and [switched|changed] to a [made-up|fabricated] one{X}.",
+        ),
+        (
+            "Two answers, the last one wrong",
+            "The [reply|answer] [contains|holds] two [results|answers]: the [first|original] [matches|agrees with] the data, the [second|corrected] one, [stated|given] as [final|the correct answer], [does not match it|matches nothing retrieved].",
+        ),
+    ],
 }
 
 # Generic symptoms any failed run may show (split the same way).

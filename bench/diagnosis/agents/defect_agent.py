@@ -802,6 +802,67 @@ def partial_page_as_error(tools, tool, args, expect_rows=None, lookup=False):
     return data
 
 
+# ---- fresh held-out defects, thirteenth round (issue 19) ------------------------------
+# Written by another author who has not read the detectors, with their
+# expected diagnosis in defects.yaml (half "fresh12"), before the thirteenth
+# round of evaluator changes was measured; measured once, after them.
+ENUM_PROSE = {"chiller": "Chiller", "ahu": "AHU", "alert": "Alert", "anomaly": "Anomaly"}
+ENUM_PROSE.update(workorder="Workorder", none="None", hourly="Hourly", daily="Daily")
+ENUM_KEYS = ("asset_type", "event_type", "aggregation")
+
+
+def enum_values_capitalised(tools, tool, args, expect_rows=None, lookup=False):
+    """The enumerated arguments (asset type, event type, aggregation) are
+    sent capitalised as prose writes them ("Chiller", "AHU", "Alert",
+    "Daily") instead of the lower-case values the tools take."""
+    if any(isinstance(args.get(k), str) and args[k] in ENUM_PROSE for k in ENUM_KEYS):
+        args = {
+            k: ENUM_PROSE.get(v, v) if k in ENUM_KEYS and isinstance(v, str) else v
+            for k, v in args.items()
+        }
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+PAGED_LISTS = ("wo.list_workorders", "wo.list_events")
+
+
+def total_pages_as_count(tools, tool, args, expect_rows=None, lookup=False):
+    """Asked how many work orders or alerts, it reads the list response's
+    page count (total_pages) where it means its record count (total)."""
+    data = ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+    if tool in PAGED_LISTS and isinstance(data, dict) and isinstance(data.get("total_pages"), int):
+        return {**data, "total": data["total_pages"]}
+    return data
+
+
+def caches_failed_response(tools, tool, args, expect_rows=None, lookup=False):
+    """Every tool response is memoised by tool and arguments, failures and
+    empty results included: the baseline's retries are answered from the
+    memo, so the first, failed response is replayed to every retry (each
+    logged in its trajectory as another attempt) and the tool is never
+    called again."""
+    memo = CURRENT.setdefault("memo", {})
+    post = type(tools)._post
+
+    def memoised(name, arguments):
+        key = (name, json.dumps(arguments, sort_keys=True, default=str))
+        if key not in memo:
+            memo[key] = post(tools, name, arguments)
+        return memo[key]
+
+    tools._post = memoised
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+def forecast_lower_bound(tools, tool, args, expect_rows=None, lookup=False):
+    """Reads the forecast response's lower 95 % band ("lower_95") where it
+    means the point forecast ("forecast"), and computes from that."""
+    data = ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+    if tool == "tsfm.run_tsfm_forecasting" and isinstance(data, dict) and data.get("lower_95"):
+        return {**data, "forecast": data["lower_95"]}
+    return data
+
+
 PATCHED_CALLS = {
     "never_retries": never_retries,
     "claims_success": claims_success,
@@ -855,6 +916,10 @@ PATCHED_CALLS = {
     "epoch_window": epoch_window,
     "daily_chunks_keep_last": daily_chunks_keep_last,
     "partial_page_as_error": partial_page_as_error,
+    "enum_values_capitalised": enum_values_capitalised,
+    "total_pages_as_count": total_pages_as_count,
+    "caches_failed_response": caches_failed_response,
+    "forecast_lower_bound": forecast_lower_bound,
 }
 CURRENT = {}
 
@@ -1491,6 +1556,126 @@ def ids_joined_without_separator(answer):
     return "".join(part.strip() for part in head.split(",")) + sep + tail
 
 
+# thirteenth round ("fresh12")
+ZERO_RE = re.compile(r"^-?0(?:\.0+)?\b(?![.,]\d)")
+
+
+def falsy_as_null(answer):
+    """Every zero or false result is reported as null ("None" in a text
+    answer): the value passed through a ``value or None`` idiom."""
+    head, sep, note = answer.partition("\n(Note:")
+    tail = sep + note if sep else ""
+    if CURRENT["fmt"] == "json":
+        obj, _ = _json_head(head)
+        if not obj:
+            return answer
+        nulled = {
+            k: None if (v is False or (isinstance(v, int | float) and v == 0)) else v
+            for k, v in obj.items()
+        }
+        return json.dumps(nulled) + tail
+    return ZERO_RE.sub("None", head, count=1) + tail
+
+
+def _cell(value):
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return _yaml_scalar(value).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table_answer(answer):
+    """Every answer is rendered as a two-column Markdown table (| Field |
+    Value |): a JSON object one row per key, any other answer one row."""
+    head, sep, note = answer.partition("\n(Note:")
+    if not head.strip():
+        return answer
+    obj, _ = _json_head(head)
+    rows = list(obj.items()) if obj else [("answer", head.strip())]
+    lines = ["| Field | Value |", "| --- | --- |"] + [f"| {k} | {_cell(v)} |" for k, v in rows]
+    return "\n".join(lines) + (sep + note if sep else "")
+
+
+SCRIPT_ANSWER = """Here is a script that computes this from the data I retrieved:
+
+```python
+import json
+import os
+import urllib.request
+
+
+def call(tool, args):
+    family, name = tool.split(".", 1)
+    url = os.environ["ASSETOPS_API_URL"] + f"/{family}/{name}"
+    req = urllib.request.Request(url, data=json.dumps(args).encode(), method="POST")
+    return json.load(urllib.request.urlopen(req))
+
+
+data = call(__TOOL__, __ARGS__)
+# compute the requested figure from `data` and print it
+print(json.dumps(data, indent=2))
+```
+Run it to get the result."""
+
+
+def script_instead_of_answer(answer):
+    """After its data calls, it answers with a Python script that would
+    fetch the data and compute the result, instead of the result itself
+    (clarifying questions and failures are kept as they are)."""
+    head = answer.partition("\n(Note:")[0]
+    tools = CURRENT.get("tools")
+    plan = tools.plan if tools else []
+    if not plan or "?" in head or head.startswith("I could not"):
+        return answer
+    step = plan[-1]
+    tool = json.dumps(f"{step['agent']}.{step['tool']}")
+    return SCRIPT_ANSWER.replace("__TOOL__", tool).replace(
+        "__ARGS__", json.dumps(step["arguments"])
+    )
+
+
+SECOND_THOUGHT = "Wait, on second thought I misread the data; the correct answer is "
+
+
+def _revised(text):
+    return b.fmt(float(text) * 1.1)
+
+
+def second_thoughts(answer):
+    """After the result it adds a "second thoughts" correction that changes
+    it, with nothing behind the change: the reported number revised up by
+    10 %, an id list without its last id, a JSON answer's numbers revised."""
+    head, sep, note = answer.partition("\n(Note:")
+    tail = sep + note if sep else ""
+    if not head.strip() or head.startswith("I could not") or "?" in head:
+        return answer
+    fmt_ = CURRENT["fmt"]
+    if fmt_ == "ids":
+        ids = [x.strip() for x in head.split(",") if x.strip()]
+        if len(ids) < 2:
+            return answer
+        fixed = ", ".join(ids[:-1])
+    elif fmt_ == "json":
+        obj, _ = _json_head(head)
+        if not obj:
+            return answer
+        fixed = json.dumps(
+            {
+                k: float(_revised(v))
+                if isinstance(v, int | float) and not isinstance(v, bool)
+                else v
+                for k, v in obj.items()
+            }
+        )
+        if fixed == json.dumps(obj):
+            return answer
+    else:
+        m = re.match(r"-?\d+(?:\.\d+)?\b(?!-)", head)
+        if not m or float(m.group(0)) == 0:
+            return answer
+        fixed = _revised(m.group(0))
+    return f"{head.rstrip()}\n{SECOND_THOUGHT}{fixed}.{tail}"
+
+
 ANSWER_DEFECTS = {
     "wrong_format": wrong_format,
     "unit_confusion": unit_confusion,
@@ -1536,6 +1721,10 @@ ANSWER_DEFECTS = {
     "html_escaped_answer": html_escaped_answer,
     "redacted_identifiers": redacted_identifiers,
     "ids_joined_without_separator": ids_joined_without_separator,
+    "falsy_as_null": falsy_as_null,
+    "markdown_table_answer": markdown_table_answer,
+    "script_instead_of_answer": script_instead_of_answer,
+    "second_thoughts": second_thoughts,
 }
 
 
@@ -1895,6 +2084,136 @@ def readings_as_int_patch():
     b.Agent.series = series
 
 
+# thirteenth round ("fresh12")
+class _DelayInMilliseconds:
+    """The time module as the baseline's retry loop sees it under this
+    defect: its back-off delays are meant in milliseconds (200, 400 ms) but
+    handed to sleep() as seconds."""
+
+    def __init__(self, module):
+        self._module = module
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
+
+    def sleep(self, seconds):
+        self._module.sleep(seconds * 1000)
+
+
+def retry_delay_ms_as_seconds_patch():
+    """The retry back-off is written in milliseconds but passed to sleep()
+    as seconds: after a failed call the agent waits 200 s before retrying
+    (50 s after an empty result), so a run with a tool error hits its
+    wall-clock limit before it answers."""
+    if not isinstance(b.time, _DelayInMilliseconds):
+        b.time = _DelayInMilliseconds(b.time)
+
+
+AMBIGUOUS_RE = r"\bthe (?:\w+ )?(?:chiller|ahu|air-handling unit)\b"
+
+
+def answers_every_candidate_patch():
+    """On an ambiguous request it answers for every candidate (each asset,
+    sensor or work order that fits, one after another) instead of asking
+    which one was meant."""
+    original_asset = b.Agent.clarify_asset
+    original_sensor = b.Agent.clarify_sensor
+
+    def clarify_asset(self):
+        question = original_asset(self)
+        m = question and re.search(r": (.+?)\. Which one", question)
+        if not m:
+            return question
+        parts = []
+        for name in m.group(1).split(", "):
+            text = re.sub(AMBIGUOUS_RE, name, self.text, count=1, flags=re.I)
+            other = b.Agent({"task": text, "output_format": self.fmt})
+            other.tools = self.tools
+            try:
+                parts.append(f"{name}: {other.solve()}")
+            except b.CannotAnswer as exc:
+                parts.append(f"{name}: not available ({exc})")
+        return "; ".join(parts)
+
+    def clarify_sensor(self, site, asset):
+        question = original_sensor(self, site, asset)
+        m = re.search(r"sensors: (.+?)\. Which one", question)
+        ts = re.search(b.ISO_TS, self.text)
+        if not m or not ts:
+            return question
+        start = b.norm_ts(ts.group(0))
+        parts = []
+        for name in m.group(1).split(", "):
+            _, rows = self.series(site, asset, name, start, None)
+            at = [v for t, v in rows if t == start]
+            parts.append(f"{name}: {at[0] if at else 'n/a'}")
+        return f"At {start}: " + "; ".join(parts)
+
+    def which_workorder(self):
+        eq = b.EQUIP_RE.search(self.text)
+        date_from, date_to = b.month_window(self.text)
+        data = self.tools.call(
+            "wo.list_workorders",
+            {
+                "asset_num": eq.group(1),
+                "work_type": "CM",
+                "date_from": date_from,
+                "date_to": date_to,
+                "page_size": 500,
+            },
+        )
+        wos = data.get("workorders", [])
+        return (
+            "; ".join(
+                f"Work order {wo['wonum']} ({wo.get('status')}): {wo.get('description')}; "
+                f"failure code {wo.get('failure_code')}"
+                for wo in wos
+            )
+            or "No corrective work order in that month."
+        )
+
+    b.Agent.clarify_asset = clarify_asset
+    b.Agent.clarify_sensor = clarify_sensor
+    b.Agent.which_workorder = which_workorder
+
+
+class _Restart(Exception):
+    """A data call returned: the agent's memory of it is dropped."""
+
+
+RESTARTS = 3
+MAX_ITERATIONS_ANSWER = "Agent stopped due to max iterations."
+
+
+def restarts_after_each_result_patch():
+    """Its memory is trimmed to the task after every step (the tool results
+    are dropped), so each data call's result is lost and the agent starts
+    the task over: the same first data call again and again, until its
+    loop's cap of three passes ends the run with the framework's stop
+    message."""
+    original_call = b.Tools.call
+    original_solve = b.Agent.solve
+
+    def call(self, tool, args, *, expect_rows=None, lookup=False):
+        data = original_call(self, tool, args, expect_rows=expect_rows, lookup=lookup)
+        if not lookup and tool not in LOOKUPS:
+            raise _Restart(tool)
+        return data
+
+    def solve(self):
+        for _ in range(RESTARTS):
+            fresh = b.Agent({"task": self.text, "output_format": self.fmt})  # nothing kept
+            fresh.tools = self.tools
+            try:
+                return original_solve(fresh)
+            except _Restart:
+                continue
+        return MAX_ITERATIONS_ANSWER
+
+    b.Tools.call = call
+    b.Agent.solve = solve
+
+
 PATCHES = {
     "wrong_aggregation": wrong_aggregation_patch,
     "never_asks_back": never_asks_back_patch,
@@ -1911,6 +2230,9 @@ PATCHES = {
     "skips_first_row": skips_first_row_patch,
     "readings_shifted_one_row": readings_shifted_one_row_patch,
     "readings_as_int": readings_as_int_patch,
+    "retry_delay_ms_as_seconds": retry_delay_ms_as_seconds_patch,
+    "answers_every_candidate": answers_every_candidate_patch,
+    "restarts_after_each_result": restarts_after_each_result_patch,
 }
 
 
@@ -1953,12 +2275,20 @@ def result_file_not_renamed(result):
     return (b.OUTPUT + ".tmp", json.dumps(result))
 
 
+def answer_as_content_parts(result):
+    """The answer is written as a list of chat content parts ([{"type":
+    "text", "text": ...}], a chat API's message format) instead of the
+    string the contract asks for."""
+    return {**result, "answer": [{"type": "text", "text": result["answer"]}]}
+
+
 RESULT_DEFECTS = {
     "wrong_result_key": wrong_result_key,
     "result_file_twice": result_file_twice,
     "answer_printed_not_saved": answer_printed_not_saved,
     "result_file_utf16": result_file_utf16,
     "result_file_not_renamed": result_file_not_renamed,
+    "answer_as_content_parts": answer_as_content_parts,
 }
 MODES = tuple(PATCHED_CALLS) + tuple(ANSWER_DEFECTS) + tuple(PATCHES) + tuple(RESULT_DEFECTS)
 
