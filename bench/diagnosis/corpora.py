@@ -19,7 +19,13 @@ keys stay in the embedder's fixed vectors):
   eighth round's dev choice (``evaluator.cluster.round8_params``: scores
   smoothed over nearest texts, and for MiniLM the sentence paraphrase
   families, contrast texts, lower mapping / merge thresholds); opt-in,
-  not a default (test B fell).
+  not a default (test B fell);
+- ``+xs`` (minilm+tfidf+xs; opt-in, not in ``REPRESENTATIONS``): the code
+  mapping of ``evaluator.code_model_xs`` (a classifier over the embedder's
+  vectors and words, trained on the dev statements and the taxonomy's own
+  prototypes / definitions; ``evaluator.cluster.xs_params``), chosen by
+  ``xs_cv`` on the dev patterns only (twelfth round; test, once: A 0.696,
+  B 0.627 free text; bench/diagnosis/xs-cv-round12.json).
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ from evaluator.cluster import (  # noqa: E402
     code_model_params,
     default_params,
     round8_params,
+    xs_params,
 )
 from evaluator.models import FailureStatement  # noqa: E402
 from evaluator.taxonomy import TAXONOMY  # noqa: E402
@@ -61,6 +68,7 @@ REPRESENTATIONS = (
     "minilm+char",
 )
 PER_TYPE = 120  # 2,160 statements per corpus and half
+XS_FIELDS = ("code_model_threshold", "code_model_embed")  # what ``+xs`` adds
 
 
 class CachingEmbedder:
@@ -82,6 +90,9 @@ class CachingEmbedder:
 def params_for(rep: str, embedder_id: str) -> ClusterParams:
     if rep.endswith("+codes"):
         return code_model_params(embedder_id)
+    if rep.endswith("+xs"):
+        p = params_for(rep.removesuffix("+xs"), embedder_id)
+        return replace(p, **{k: getattr(xs_params(embedder_id), k) for k in XS_FIELDS})
     if rep.endswith("+r8"):
         rep = rep.removesuffix("+r8")
         p = round8_params(embedder_id)
@@ -145,14 +156,17 @@ def measure(embedders: dict[str, Any], reps=REPRESENTATIONS, settings=("free-tex
     return rows
 
 
-def scale(embedder_name: str, n: int = 10_000, code_model: bool = False) -> dict:
+def scale(embedder_name: str, n: int = 10_000, code_model: bool = False, xs: str = "") -> dict:
     """Embedding + clustering of ``n`` free-text statements (all patterns of
     corpus A), wall and CPU seconds, on this machine as it is. With
     ``code_model``, the learned code mapping, its training included (the
-    per-process cache is cleared before the clock starts)."""
+    per-process cache is cleared before the clock starts). With ``xs``
+    ("cold": training included, "warm": the model trained before the clock
+    starts, as in a long-running worker), ``evaluator.cluster.xs_params``."""
     import os
 
     from evaluator.code_model import default_code_model
+    from evaluator.code_model_xs import clear_cache, xs_code_model
     from evaluator.embed import get_embedder
 
     per_type = -(-n // len(corpus_a.TYPES))
@@ -162,6 +176,11 @@ def scale(embedder_name: str, n: int = 10_000, code_model: bool = False) -> dict
     emb.embed(["warm-up: load the model before the clock starts"])
     params = code_model_params(emb.id) if code_model else None
     default_code_model.cache_clear()
+    clear_cache()
+    if xs:
+        params = xs_params(emb.id)
+        if xs == "warm":
+            xs_code_model(emb)
     load_before = os.getloadavg()[0]
     t0, c0 = time.perf_counter(), time.process_time()
     clusters = cluster_statements(st, emb, params)
@@ -184,7 +203,7 @@ def scale(embedder_name: str, n: int = 10_000, code_model: bool = False) -> dict
     for k, c in enumerate(clusters):
         pred[c.members] = k
     return {
-        "embedder": emb.id + ("+codes" if code_model else ""),
+        "embedder": emb.id + ("+codes" if code_model else "") + (f"+xs ({xs})" if xs else ""),
         "statements": len(st),
         "unique": len({s.text for s in st}),
         "wall_s": round(wall, 1),
@@ -471,4 +490,81 @@ def code_model_cv(
                 }
             )
             print(f"  cv {rows[-1]}", flush=True)
+    return rows
+
+
+# ---- cross-style code mapping (issue 19, twelfth round) ---------------------------------
+XS_GRID = (
+    # (XSParams overrides, ClusterParams overrides); the last is shipped. A
+    # subset of the 72 settings tried (feature weights, C 1-64, thresholds
+    # 0.3-0.6, neighbour smoothing, remainder merge / absorb): every row in
+    # bench/diagnosis/xs-cv-round12.json.
+    ({"c": 8.0}, {"code_model_threshold": 0.3}),
+    ({"c": 8.0}, {"code_model_threshold": 0.5}),
+    ({"c": 32.0}, {"code_model_threshold": 0.5}),
+    ({"c": 16.0}, {"code_model_threshold": 0.4}),
+    ({"c": 16.0}, {"code_model_threshold": 0.6}),
+    ({"c": 16.0}, {"code_model_threshold": 0.5}),
+)
+
+
+def xs_folds() -> list[tuple[str, dict[str, set[int]], dict[str, list[tuple[str, str]]]]]:
+    """The dev-only folds: (name, training dev patterns per corpus, the
+    statements scored per corpus). ``half0`` / ``half1``: trained on one
+    half of each type's dev patterns of both corpora, scored on the other
+    half (new phrasings, known styles); ``AtoB`` / ``BtoA``: trained on
+    one corpus's dev patterns, scored on the other corpus's dev statements
+    (style transfer). The test half is not read."""
+    folds = {name: dev_folds(mod) for name, mod in CORPORA.items()}
+    dev = {n: m.generate_with_patterns(PER_TYPE, seed=7, split="dev") for n, m in CORPORA.items()}
+    out = []
+    for f in (0, 1):
+        out.append(
+            (
+                f"half{f}",
+                {n: folds[n][f] for n in CORPORA},
+                {n: [(t, k) for t, k, p in dev[n] if p in folds[n][1 - f]] for n in CORPORA},
+            )
+        )
+    alldev = {n: folds[n][0] | folds[n][1] for n in CORPORA}
+    out.append(("AtoB", {"A": alldev["A"]}, {"B": [(t, k) for t, k, _ in dev["B"]]}))
+    out.append(("BtoA", {"B": alldev["B"]}, {"A": [(t, k) for t, k, _ in dev["A"]]}))
+    return out
+
+
+def xs_cv(embedder: Any, rep: str = "minilm+tfidf+xs", grid=XS_GRID) -> list[dict]:
+    """Free-text ARI of the whole pipeline with ``evaluator.code_model_xs``
+    on the ``xs_folds`` (dev patterns only), per grid setting: the mean
+    over the two halves per corpus (halfA, halfB), the cross-corpus scores
+    (xA: trained on B, scored on A; xB), and their mean."""
+    from evaluator.code_model_xs import EmbeddingCodeModel, XSParams
+
+    folds = xs_folds()
+    rows = []
+    for xs_over, over in grid:
+        res = {}
+        for fname, sel, evals in folds:
+            pats: list[tuple[str, str]] = []
+            for name, mod in CORPORA.items():
+                if name in sel:
+                    for text, kind, p in mod.generate_with_patterns(
+                        TRAIN_PER_TYPE, TRAIN_SEED, "dev"
+                    ):
+                        if p in sel[name]:
+                            pats.append((_label(mod, kind), text))
+            model = EmbeddingCodeModel(sorted(set(pats)), embedder, XSParams(**xs_over))
+            p = replace(params_for(rep, embedder.id), **over)
+            for cn, corp in evals.items():
+                res[(fname, cn)] = _ari_with(corp, CORPORA[cn].TYPES, embedder, p, model, False)
+        row = {
+            **{f"xs_{k}": v for k, v in xs_over.items()},
+            **over,
+            "halfA": (res[("half0", "A")] + res[("half1", "A")]) / 2,
+            "halfB": (res[("half0", "B")] + res[("half1", "B")]) / 2,
+            "xA": res[("BtoA", "A")],
+            "xB": res[("AtoB", "B")],
+        }
+        row["mean"] = (row["halfA"] + row["halfB"] + row["xA"] + row["xB"]) / 4
+        rows.append({k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()})
+        print(f"  xs cv {rows[-1]}", flush=True)
     return rows
