@@ -113,6 +113,7 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
     # consequence of acting early, reported as ARENA-SEQUENCE below.
     premature, misused = _premature_calls(scenario, records)
     answer = run.result.answer if run.result is not None else ""
+    claimed = without_quoted_statuses(answer, records)
 
     # Errors: ignored feedback (same rejected call repeated), unhandled, recovery.
     ignored_feedback = False
@@ -182,7 +183,7 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             and not isinstance(check, ClarifyCheck)
             and not _only_unasked_writes(scenario, records, answer, score)
         )
-        claims = answer_grounding(scenario, records, answer) if score.hallucinated_claims else None
+        claims = answer_grounding(scenario, records, claimed) if score.hallucinated_claims else None
         if claims is not None and claims.checked == 0:
             # The score counts an answer that claims nothing where a result
             # was asked for as ungrounded. It states no value or id at all:
@@ -219,6 +220,9 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             # ids asked for, bare numbers given ("13, 14" for Chiller 13 and
             # Chiller 14): the format check counts them as claims, but no
             # item of the answer is an id
+            codes.append("MAST-1.1-FORMAT")
+        if _masked_ids(scenario, answer):
+            # the asked ids with their digits masked: named, but unusable
             codes.append("MAST-1.1-FORMAT")
         if _json_fields_missing(scenario, answer)[0]:
             # the object parses and has no field it was not asked for, but
@@ -320,6 +324,19 @@ def number_range(answer: str) -> bool:
     return bool(rng and first and rng.start() <= first.start() < rng.end())
 
 
+_STATUS_RE = re.compile(r"(?<![\w.])[45]\d\d(?![\w.])")
+
+
+def without_quoted_statuses(answer: str, records: list[ToolCallRecord]) -> str:
+    """The answer without the HTTP statuses of the run's failed calls it
+    quotes ("rejected the request (422)"): the tool's error is cited, not a
+    value claimed (an honest report of a failure is no hallucination)."""
+    failed = {str(r.http_status) for r in records if r.status in ("error", "timeout")}
+    if not failed:
+        return answer
+    return _STATUS_RE.sub(lambda m: "" if m.group(0) in failed else m.group(0), answer)
+
+
 def gave_up(answer: str) -> bool:
     """The answer states no value and says it could not do the task."""
     return bool(_GAVE_UP_RE.search(answer)) and not extract_numbers(answer)
@@ -331,7 +348,9 @@ def _root_causes(
     answer = run.result.answer if run.result is not None else ""
     roots = [c for c in codes if c in _ROOT_CAUSES]
     drop: set[str] = set()
-    if gave_up(answer) and len(set(codes) - _GAVE_UP_SYMPTOMS):
+    if gave_up(without_quoted_statuses(answer, run.tool_calls)) and len(
+        set(codes) - _GAVE_UP_SYMPTOMS
+    ):
         drop |= _GAVE_UP_SYMPTOMS
     if roots:
         drop |= _DATA_SYMPTOMS
@@ -342,7 +361,9 @@ def _root_causes(
     if number_range(answer) and "MAST-1.1-FORMAT" in codes:
         # the bounds of a range given for one number are not claimed results
         drop |= _DATA_SYMPTOMS | {"MAST-3.3"}
-    if _ids_as_numbers(scenario, answer) and "MAST-1.1-FORMAT" in codes:
+    if (_ids_as_numbers(scenario, answer) or _masked_ids(scenario, answer)) and (
+        "MAST-1.1-FORMAT" in codes
+    ):
         # the asked ids by their numbers: the content is right, its form is
         # not (no "wrong result", and the ids are cited, in another form)
         drop |= _DATA_SYMPTOMS | {"MAST-3.3"}
@@ -377,6 +398,25 @@ def _ids_as_numbers(scenario: Scenario, answer: str) -> bool | None:
     if scenario.output_format != "ids" or not isinstance(check, IdSetCheck):
         return None
     return ids_as_bare_numbers(check, answer)
+
+
+_MASK = "*#•"
+
+
+def _masked_ids(scenario: Scenario, answer: str) -> bool:
+    """An ids task answered with the asked ids' digits masked ("Chiller **",
+    "WO10####"): the ids are there, in a form no one can use."""
+    check = scenario.expectation.check
+    if not isinstance(check, IdSetCheck) or not any(c in answer for c in _MASK):
+        return False
+    for want in check.ids:
+        if not any(c.isdigit() for c in want):
+            continue
+        pattern = "".join(f"[0-9{re.escape(_MASK)}]" if c.isdigit() else re.escape(c) for c in want)
+        for m in re.finditer(pattern, answer, flags=re.IGNORECASE):
+            if any(c in m.group(0) for c in _MASK):
+                return True
+    return False
 
 
 def _json_fields_missing(scenario: Scenario, answer: str) -> tuple[list[str], bool]:
@@ -539,40 +579,80 @@ def _only_numbers_ungrounded(g: GroundingResult) -> bool:
 
 
 def _argument_error(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
-    """A call for a required retrieval that failed because of the agent's
+    """A call for a required retrieval (or a reference call) that failed because of the agent's
     arguments, not the tool: the service rejected it (4xx, no injected
     fault) and one of its entity arguments (site, asset, sensor, ...) is not
     the one the task needs (a call for the other site answers 404 for the
     asset); or its other arguments are right but its time window is wrong
     in a way the service can only refuse or answer with nothing: the window
     ends before it starts (reversed, or empty), or the service rejected it
-    and it does not overlap the window the task asks for."""
-    for req in scenario.expectation.required_retrievals:
-        tool = canonical_tool(req.tool)
-        pairs = [(lo, hi) for lo, hi in WINDOW_PAIRS if lo in req.arguments or hi in req.arguments]
+    and it does not overlap the window the task asks for; or the service
+    rejected it and it gives an argument the task's reference calls never
+    give that tool (another API's name for one, say; paging aside) or sends
+    a list argument as one value (the sensors as one string)."""
+    # arguments the task's reference calls give each tool: a rejected call
+    # that adds one of none of them ("limit" beside page_size) was
+    # rejected for it
+    known: dict[str, set[str]] = {}
+    for step in scenario.expectation.reference_plan:
+        known.setdefault(canonical_tool(f"{step.agent}.{step.tool}"), set()).update(step.arguments)
+    # the required retrievals, and the reference calls (the lookup that
+    # finds the equipment id, say) compared the same way
+    wanted = [
+        (canonical_tool(req.tool), req.arguments)
+        for req in scenario.expectation.required_retrievals
+    ]
+    wanted += [
+        (
+            canonical_tool(f"{step.agent}.{step.tool}"),
+            # a dataset comes from an earlier call: _premature_calls judges it
+            {
+                k: v
+                for k, v in step.arguments.items()
+                if k not in _PAGING_ARGS and k not in _DATASET_ARGS
+            },
+        )
+        for step in scenario.expectation.reference_plan
+    ]
+    for tool, want in wanted:
+        pairs = [(lo, hi) for lo, hi in WINDOW_PAIRS if lo in want or hi in want]
         for r in records:
             if canonical_tool(r.tool) != tool:
                 continue
             rejected = (
                 r.status == "error" and 400 <= r.http_status < 500 and r.injected_fault is None
             )
-            if not plain_arguments_match(req.arguments, r.arguments):
+            if not plain_arguments_match(want, r.arguments):
                 if rejected:
                     return True
                 continue
-            if rejected and _unreadable_window(r.arguments, pairs):
+            if rejected and (
+                _unreadable_window(r.arguments, pairs)
+                or (tool in known and _unknown_arguments(r.arguments, want, known[tool]))
+                or any(
+                    isinstance(v, list) and not isinstance(r.arguments.get(k, v), list)
+                    for k, v in want.items()
+                )
+            ):
                 return True
             for lo_key, hi_key in pairs:
                 got_lo, got_hi = window_of(tool, r.arguments, lo_key, hi_key)
                 if got_lo is not None and got_hi is not None and got_lo >= got_hi:
                     return True
-                need_lo, need_hi = window_of(tool, req.arguments, lo_key, hi_key)
+                need_lo, need_hi = window_of(tool, want, lo_key, hi_key)
                 disjoint = (got_hi is not None and need_lo is not None and got_hi <= need_lo) or (
                     got_lo is not None and need_hi is not None and got_lo >= need_hi
                 )
                 if rejected and disjoint:
                     return True
     return False
+
+
+def _unknown_arguments(args: dict[str, Any], want: dict[str, Any], known: set[str]) -> bool:
+    """The call gives an argument that neither the requirement nor any
+    reference call of its tool gives (paging, and datasets, which
+    _premature_calls judges, aside)."""
+    return bool(set(args) - set(want) - known - _PAGING_ARGS - set(_DATASET_ARGS))
 
 
 def _sibling_instead(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
@@ -595,10 +675,11 @@ def _sibling_instead(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
 
 def _unreadable_window(args: dict[str, Any], pairs: list[tuple[str, str]]) -> bool:
     """A window argument is given but is no ISO 8601 date or time (the form
-    the tools document), e.g. "04/11/2020 00:00": a call rejected with it
-    was rejected for the agent's argument."""
+    the tools document), e.g. "04/11/2020 00:00" or Unix epoch seconds as a
+    number: a call rejected with it was rejected for the agent's argument."""
     return any(
-        isinstance(v := args.get(k), str) and v.strip() and parse_time(v) is None
+        (v := args.get(k)) is not None
+        and not (isinstance(v, str) and (not v.strip() or parse_time(v) is not None))
         for pair in pairs
         for k in pair
     )
