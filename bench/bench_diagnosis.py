@@ -126,6 +126,16 @@ def scenario_set(name: str) -> list[Any]:
     return harness.scenario_set(name)
 
 
+def agent_digest() -> str:
+    """The defect agents' and the baseline's code, as part of a run's cache key."""
+    from bench.diagnosis import runs as R
+
+    h = hashlib.sha256()
+    for f in (R.DEFECT_AGENT, R.BASELINE):
+        h.update(f.read_bytes())
+    return h.hexdigest()[:8]
+
+
 def get_runs(
     defects: list[Defect], set_name: str, path: str, cache: Path, refresh: bool
 ) -> tuple[dict[str, list[ScenarioRun]], dict[str, float]]:
@@ -139,6 +149,9 @@ def get_runs(
     digest = hashlib.sha256(
         json.dumps([s.model_dump(mode="json") for s in scenarios], sort_keys=True).encode()
     ).hexdigest()[:10]
+    # ... and so is the agents' code: an edited mode is re-run, not read
+    # back from a run of the code before
+    digest += "-" + agent_digest()
     out: dict[str, list[ScenarioRun]] = {}
     walls: dict[str, float] = {}
     missing = []
@@ -175,7 +188,7 @@ def baseline_passes(set_name: str, cache: Path, refresh: bool) -> set[str]:
     digest = hashlib.sha256(
         json.dumps([s.model_dump(mode="json") for s in scenarios], sort_keys=True).encode()
     ).hexdigest()[:10]
-    f = cache / f"inprocess-{set_name}-{digest}-baseline.json"
+    f = cache / f"inprocess-{set_name}-{digest}-{agent_digest()}-baseline.json"
     if f.exists() and not refresh:
         runs = [ScenarioRun.model_validate(r) for r in json.loads(f.read_text())]
     else:
@@ -621,7 +634,11 @@ def main() -> None:
     ap.add_argument("--embedder", default="hash", help="comma-separated: hash,minilm")
     ap.add_argument("--no-llm", action="store_true", help="detectors only")
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
-    ap.add_argument("--refresh", action="store_true", help="re-run the agents")
+    ap.add_argument(
+        "--refresh",
+        action="store_true",
+        help="re-run the agents (an edit of their code is re-run without it)",
+    )
     ap.add_argument("--defects", default="", help="comma-separated subset")
     ap.add_argument(
         "--half",
