@@ -221,7 +221,7 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             # Chiller 14): the format check counts them as claims, but no
             # item of the answer is an id
             codes.append("MAST-1.1-FORMAT")
-        if _masked_ids(scenario, answer):
+        if _masked_ids(scenario, records, answer):
             # the asked ids with their digits masked: named, but unusable
             codes.append("MAST-1.1-FORMAT")
         if _json_fields_missing(scenario, answer)[0]:
@@ -361,7 +361,7 @@ def _root_causes(
     if number_range(answer) and "MAST-1.1-FORMAT" in codes:
         # the bounds of a range given for one number are not claimed results
         drop |= _DATA_SYMPTOMS | {"MAST-3.3"}
-    if (_ids_as_numbers(scenario, answer) or _masked_ids(scenario, answer)) and (
+    if (_ids_as_numbers(scenario, answer) or _masked_ids(scenario, run.tool_calls, answer)) and (
         "MAST-1.1-FORMAT" in codes
     ):
         # the asked ids by their numbers: the content is right, its form is
@@ -401,19 +401,25 @@ def _ids_as_numbers(scenario: Scenario, answer: str) -> bool | None:
 
 
 _MASK = "*#•"
+_MASK_MAX_NAMES = 500  # entities compared (a history call returns many)
 
 
-def _masked_ids(scenario: Scenario, answer: str) -> bool:
-    """An ids task answered with the asked ids' digits masked ("Chiller **",
-    "WO10####"): the ids are there, in a form no one can use."""
-    check = scenario.expectation.check
-    if not isinstance(check, IdSetCheck) or not any(c in answer for c in _MASK):
+def _masked_ids(scenario: Scenario, records: list[ToolCallRecord], answer: str) -> bool:
+    """The answer names an asked id, or an entity the run's tools returned,
+    with its digits masked ("Chiller **", "WO******", "CQPB AHU *"): the id
+    is there, in a form no one can use (whatever the answer's kind: a list,
+    a sentence, a question back)."""
+    if not any(c in answer for c in _MASK):
         return False
-    for want in check.ids:
-        if not any(c.isdigit() for c in want):
-            continue
-        pattern = "".join(f"[0-9{re.escape(_MASK)}]" if c.isdigit() else re.escape(c) for c in want)
-        for m in re.finditer(pattern, answer, flags=re.IGNORECASE):
+    check = scenario.expectation.check
+    names = set(check.ids) if isinstance(check, IdSetCheck) else set()
+    names |= {e for r in records for e in r.entities if e}
+    digits = f"[0-9{re.escape(_MASK)}]+"
+    named = sorted(n for n in names if re.search(r"[0-9]", n) and re.search(r"[^\W\d_]", n))
+    for name in named[:_MASK_MAX_NAMES]:
+        parts = re.split(r"[0-9]+", name)
+        pattern = digits.join(re.escape(p) for p in parts)
+        for m in re.finditer(rf"(?<![\w]){pattern}(?![\w])", answer, flags=re.IGNORECASE):
             if any(c in m.group(0) for c in _MASK):
                 return True
     return False

@@ -114,3 +114,13 @@ def test_masked_ids_are_the_wrong_format() -> None:
     assert FORMAT in codes
     assert FORMAT not in _codes(s, [lookup], "Chiller 12, Chiller 15")
     assert codes_for(s, run_of(s, "Chiller 13, Chiller 14", [lookup])) == []
+
+
+def test_an_entity_the_tools_returned_masked_in_any_answer_is_the_wrong_format() -> None:
+    s = number_scenario()
+    masked = "Chiller * Tonnage averaged 450.0 over the week."
+    assert FORMAT in _codes(s, honest_calls(), masked)
+    assert FORMAT not in _codes(s, honest_calls(), masked.replace("*", "6"))
+    # markdown emphasis next to a name is no mask
+    emphasis = "Chiller 6 Tonnage averaged *450.0* over the week (Chiller *is* steady)."
+    assert FORMAT not in _codes(s, honest_calls(), emphasis)
