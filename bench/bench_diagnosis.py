@@ -463,7 +463,10 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
             "another author who never read the detectors, committed before the ninth round's "
             "evaluator changes were measured, measured once after them; seen from the tenth round "
             "on) + 12 fresh9 defects (the same way, before the tenth round; seen from the "
-            "eleventh round on) + 12 fresh10 defects (the same way, before the eleventh round). "
+            "eleventh round on) + 12 fresh10 defects (the same way, before the eleventh round; "
+            "seen from the twelfth round on) + 12 fresh11 defects (the same way, before the "
+            "twelfth round; seen from the thirteenth round on) + 12 fresh12 defects (the same "
+            "way, by a sixth author, before the thirteenth round). "
             f"Runs: `{first['path']}` path, {first['set']} set, "
             f"{first['scenarios']} of {first['scenarios_in_set']} scenarios (those the "
             "defect-free baseline passes). Statements: detectors + the LLM extractor through "
@@ -490,7 +493,9 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
                     "fresh7": " (seen from round 9)",
                     "fresh8": " (seen from round 10)",
                     "fresh9": " (seen from round 11)",
-                    "fresh10": " (measured once)",
+                    "fresh10": " (seen from round 12)",
+                    "fresh11": " (seen from round 13)",
+                    "fresh12": " (measured once)",
                 }.get(half, "")
                 lines.append(
                     f"| {emb} | {half}{note} | "
