@@ -74,7 +74,7 @@ TOP = 2
 # ninth-round ones, by another author who never read the detectors, the same
 # way; "fresh9": tenth-round ones, likewise; "fresh10": eleventh-round ones,
 # likewise; "fresh11": twelfth-round ones, likewise; "fresh12": thirteenth-
-# round ones, likewise. The default ("both")
+# round ones, likewise; "fresh13": fourteenth-round ones, likewise. The default ("both")
 # leaves the fresh ones out so that tuning runs never show them.
 HALVES = (
     "tune",
@@ -91,9 +91,10 @@ HALVES = (
     "fresh10",
     "fresh11",
     "fresh12",
+    "fresh13",
 )
 # the batches not yet measured: --half seen leaves them out
-UNSEEN = ("fresh11", "fresh12")
+UNSEEN = ("fresh13",)
 
 
 @dataclass(frozen=True)
@@ -495,7 +496,8 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
                     "fresh9": " (seen from round 11)",
                     "fresh10": " (seen from round 12)",
                     "fresh11": " (seen from round 13)",
-                    "fresh12": " (measured once)",
+                    "fresh12": " (seen from round 14)",
+                    "fresh13": " (measured once)",
                 }.get(half, "")
                 lines.append(
                     f"| {emb} | {half}{note} | "
