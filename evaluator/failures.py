@@ -639,6 +639,7 @@ def _argument_error(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
                     isinstance(v, list) and not isinstance(r.arguments.get(k, v), list)
                     for k, v in want.items()
                 )
+                or _other_spelling(want, r.arguments)
             ):
                 return True
             for lo_key, hi_key in pairs:
@@ -651,6 +652,23 @@ def _argument_error(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
                 )
                 if rejected and disjoint:
                     return True
+    return False
+
+
+def _other_spelling(want: dict[str, Any], args: dict[str, Any]) -> bool:
+    """A string argument the task fixes, given in another spelling of the
+    same value ("Chiller" for chiller, "Alert" for alert): equal when
+    compared leniently, not as written. A tool that rejects it takes the
+    exact value."""
+    for k, v in want.items():
+        have = args.get(k)
+        wanted = v if isinstance(v, list) else [v]
+        given = have if isinstance(have, list) else [have]
+        for w in wanted:
+            if not isinstance(w, str) or is_placeholder(w) or w in given:
+                continue
+            if any(isinstance(h, str) and value_matches(w, h) for h in given):
+                return True
     return False
 
 

@@ -124,3 +124,14 @@ def test_an_entity_the_tools_returned_masked_in_any_answer_is_the_wrong_format()
     # markdown emphasis next to a name is no mask
     emphasis = "Chiller 6 Tonnage averaged *450.0* over the week (Chiller *is* steady)."
     assert FORMAT not in _codes(s, honest_calls(), emphasis)
+
+
+def test_an_argument_in_another_spelling_rejected_is_a_wrong_argument() -> None:
+    """Round 14, chosen on fresh12 after its one measurement: the value the
+    task fixes, written another way ("MAIN" as "Main"), and the tool, which
+    takes the exact value, rejects it."""
+    s = number_scenario()
+    codes = _codes(s, _history_rejected(site_name="Main"), GAVE_UP.format(status=422))
+    assert ARGS in codes
+    # the exact value, rejected: nothing says it was the agent's argument
+    assert ARGS not in _codes(s, _history_rejected(), GAVE_UP.format(status=422))
