@@ -3401,6 +3401,318 @@ PATTERNS: dict[str, list[tuple[str, str]]] = {
             "The [reply|answer] [contains|holds] two [results|answers]: the [first|original] [matches|agrees with] the data, the [second|corrected] one, [stated|given] as [final|the correct answer], [does not match it|matches nothing retrieved].",
         ),
     ],
+    "page_advanced_on_retry": [
+        (
+            "Retry requested the next page",
+            "{S} [retried|resent] the failed [call|request] [with|for] the [next|following] page [instead of|rather than] the [page|one] that failed{X}.",
+        ),
+        (
+            "Paging cursor moved on a failed request",
+            "After the [first|initial] [request|call] [failed|timed out], the [retry|next attempt] [asked for|fetched] page 2, [so|and] the [first page|records of page 1] [were|was] never [retrieved|obtained].",
+        ),
+        (
+            "Retries went to a later page",
+            "{S} [incremented|advanced] the page [number|index] on [every|each] [retry|attempt]{X}.",
+        ),
+        (
+            "Recovery skipped the data it lost",
+            "The [recovery|retry] [request|call] [differed from|did not repeat] the [failed|original] one: its page [argument|parameter] [had moved on|was one higher], [so|and] it [came back empty|returned no records].",
+        ),
+        (
+            "Wrong page after an error",
+            "{S} [fetched|requested] [page 2|a later page] after [a tool error|the failure], [missing|losing] the [data|records] it needed{X}.",
+        ),
+        (
+            "Retry with a shifted page number",
+            "[Each|Every] [retry|repeat] of the [history|list] [call|request] [carried|used] a [higher|larger] page number than the [attempt|request] [before it|it replaced], [so|and] the [answer|result] [rests on|was computed from] an empty page.",
+        ),
+    ],
+    "reads_truncated_observation": [
+        (
+            "Computed from a truncated tool output",
+            "{S} [computed|worked out] the [answer|result] from a [truncated|cut-off] [copy|text] of the tool [output|response]{X}.",
+        ),
+        (
+            "Only the first records of the response used",
+            "The [response|tool result] [held|contained] [hundreds of|many] records, but the [agent|assistant] [used|read] only the [few|handful] [that fit|visible] in the first [600|few hundred] characters of its [log|observation].",
+        ),
+        (
+            "Answer based on a clipped observation",
+            "{S} [relied on|parsed] its [clipped|shortened] observation [string|text] [instead of|rather than] the full [response|payload]{X}.",
+        ),
+        (
+            "Data lost to observation truncation",
+            "The [logged|recorded] observation [was cut|stops] [mid-record|in the middle of the JSON], and the [agent|run] [took|treated] [what was left|the fragment] as the [whole|complete] [result|data set].",
+        ),
+        (
+            "Partial data treated as complete",
+            "{S} [treated|used] a [partial|fragmentary] [tool result|response] as if it were [complete|the whole result]{X}.",
+        ),
+        (
+            "Counts and values from a fragment of the data",
+            "The [numbers|counts] in the [answer|reply] [match|correspond to] only the [first few|opening] [rows|records] of the [retrieved|returned] data, [as if|like] the [response|payload] had been [cut short|truncated] before [use|parsing].",
+        ),
+    ],
+    "zero_based_page": [
+        (
+            "Page index started at zero",
+            "{S} [requested|asked for] page 0 [although|while] the [tools|API] [number|count] pages from 1{X}.",
+        ),
+        (
+            "Paged calls rejected for page 0",
+            "[Every|Each] [history|list] [call|request] [carried|sent] a page [number|argument] of 0, [and|so] the [tool|service] [rejected|refused] it [as|for being] [below its minimum|out of range].",
+        ),
+        (
+            "Zero-based paging",
+            "{S} [used|applied] zero-based [page numbers|paging] with [an API|tools] that [expect|use] one-based [ones|pages]{X}.",
+        ),
+        (
+            "Invalid page argument",
+            "The [data|paged] [requests|calls] [failed|were refused] [validation|at validation] [because|as] the page [parameter|value] was 0, [so|and] no [records|data] [came back|were returned].",
+        ),
+        (
+            "First page requested as page zero",
+            "{S} [asked|queried] for [page zero|the zeroth page] [instead of|rather than] page one{X}.",
+        ),
+        (
+            "Out-of-range page number",
+            "The [tool|service] [answered|responded] with a validation error [about|on] the page [number|field] (it must be at least 1), and the [agent|run] [gave up|ended the task] [there|without data].",
+        ),
+    ],
+    "asks_without_candidates": [
+        (
+            "Clarifying question names no options",
+            "{S} [asked|inquired] which one was meant without [listing|naming] the [candidates|options]{X}.",
+        ),
+        (
+            "Vague clarification request",
+            "The [agent|assistant] [found|looked up] [several|the] [matching|possible] [chillers|sensors|work orders] but its question [names none of them|gives no choices], [so|and] the user [cannot|could not] [pick|answer] [it|easily].",
+        ),
+        (
+            "Question without choices",
+            "{S} [posed|asked] a [clarifying|follow-up] question that [offers|lists] no [choices|alternatives]{X}.",
+        ),
+        (
+            "Options withheld from the user",
+            "[Although|While] the [lookup|listing] [returned|gave] the [possible|candidate] [assets|sensors|work orders], the [question|reply] [only says|merely says] there are several and [asks which one|leaves the user to guess].",
+        ),
+        (
+            "Unhelpful clarification",
+            "{S} [asked for|requested] clarification [but|yet] did not [say|state] [which|what] [options|candidates] [exist|were found]{X}.",
+        ),
+        (
+            "Ambiguity flagged without the alternatives",
+            "The [reply|answer] [flags|notes] the [ambiguity|request as ambiguous] but [does not name|omits] [the|any of the] [alternatives|candidate ids] the tools returned.",
+        ),
+    ],
+    "retries_off_by_one": [
+        (
+            "Gave up after two attempts",
+            "{S} [gave up|stopped retrying] after [two|a second] [attempts|failed attempts]{X}.",
+        ),
+        (
+            "Retry budget one short",
+            "The [call|request] [failed|timed out] twice and the [agent|assistant] [ended|abandoned] the task [there|at that point], [one|a single] retry short of [the data|recovering], [as if|although] its [budget|limit] were three attempts.",
+        ),
+        (
+            "Retries stopped too early",
+            "{S} [stopped|ceased] retrying [too early|one attempt too soon]{X}.",
+        ),
+        (
+            "Transient failure not recovered",
+            "[A|The] [transient|temporary] [failure|timeout] [lasted|was injected for] two [calls|attempts]; the [agent|run] [retried|tried] only once and [never|did not] [got|get] the [data|result].",
+        ),
+        (
+            "Recovery abandoned after one retry",
+            "{S} [abandoned|dropped] [recovery|the retry] after [a single|one] retry{X}.",
+        ),
+        (
+            "Too few attempts to recover",
+            "The [run|agent] [made|sent] [only|just] two attempts at the [failing|unavailable] [tool|call] and [then|then simply] [reported|said] that it kept failing.",
+        ),
+    ],
+    "guessed_equipment_id": [
+        (
+            "Equipment id guessed from the asset name",
+            "{S} [made up|guessed] the equipment id from the asset name [instead of|rather than] looking it up{X}.",
+        ),
+        (
+            "Invented identifier used for work orders",
+            "The work-order [query|request] [used|named] [CWC00009|an equipment id] that no [lookup|tool] returned, [composed|built] from the [asset's number|digits of the asset name].",
+        ),
+        (
+            "Skipped the asset lookup",
+            "{S} [skipped|never made] the [asset|equipment] lookup and [assumed|invented] an id{X}.",
+        ),
+        (
+            "Fabricated equipment number",
+            "The [agent|assistant] [built|formed] the equipment [number|id] [from|by padding] the [asset's|chiller's] number [with zeros|to five digits], so the [work orders|alerts] it [counted|found] [belong to no such asset|are none].",
+        ),
+        (
+            "Wrong equipment id from a naming guess",
+            "{S} [queried|called] the maintenance tools [with|for] a [guessed|pattern-made] equipment id{X}.",
+        ),
+        (
+            "Identifier not taken from the asset record",
+            "[Instead of|Rather than] [reading|taking] the equipment id from the asset [record|metadata], the [run|agent] [assumed|derived] it from the [name|label], and the [id|number] it [cites|reports] [appears|is found] in no tool output.",
+        ),
+    ],
+    "failure_mode_fallback_first": [
+        (
+            "Wrong failure mode used from the mapping",
+            "{S} [used|answered for] the [first|wrong] failure mode of the mapping [instead of|rather than] the one [asked about|named]{X}.",
+        ),
+        (
+            "Named failure mode not matched",
+            "The [mapping|catalog] [contained|listed] the failure mode the task [named|asked about], but the [agent|assistant] [did not match it|failed to find it] and [silently|quietly] [took|used] [another|the first one].",
+        ),
+        (
+            "Sensors listed for another failure mode",
+            "{S} [listed|recommended] sensors [belonging to|of] a different failure mode{X}.",
+        ),
+        (
+            "Case-sensitive lookup fell back to a default",
+            "The [failure-mode|mode] name [lookup|match] [compared|mixed] [lower-case|normalised] task text with [capitalised|original] catalog names, [found nothing|missed], and [fell back|defaulted] to the first [entry|mode].",
+        ),
+        (
+            "Answered about the wrong failure mode",
+            "{S} [answered|replied] about a failure mode the [user|task] did not [ask|mention]{X}.",
+        ),
+        (
+            "Default failure mode substituted",
+            "The [sensors|answer] [given|reported] [match|belong to] the mapping's first failure mode, not the [one|mode] in the question, and the [reply|answer] does not say [a substitution|a default] was made.",
+        ),
+    ],
+    "plan_steps_as_text": [
+        (
+            "Plan written as strings",
+            "{S} [wrote|saved] its plan as [call strings|plain text lines] [instead of|rather than] step objects{X}.",
+        ),
+        (
+            "Result file fails the contract",
+            "The result [file|JSON] [holds|carries] a plan of [strings like iot.history(...)|function-call strings], [so|and] the [runner|validator] [rejected|could not read] the [result|file].",
+        ),
+        (
+            "Invalid plan field",
+            "{S} [serialised|rendered] the plan steps as [text|strings] that the [contract|schema] does not [accept|allow]{X}.",
+        ),
+        (
+            "Unreadable result because of the plan",
+            "The [answer|result] [itself|text] [was|looked] fine, but the plan [entries|steps] [were|are] [strings|text] [where|when] objects with agent, tool and arguments [were|are] required, [so|and] [the whole result|nothing] [was|could be] scored.",
+        ),
+        (
+            "Plan steps not structured",
+            "{S} [emitted|produced] [unstructured|string] plan steps{X}.",
+        ),
+        (
+            "Malformed result because of plan format",
+            "The [runner|evaluator] [refused|failed to parse] the result [file|output]: its plan [field|list] [contains|holds] [call strings|strings], not [step records|the step objects the contract defines].",
+        ),
+    ],
+    "horizon_from_first_number": [
+        (
+            "Forecast horizon taken from the asset name",
+            "{S} [used|sent] the number in the asset's name as the forecast horizon{X}.",
+        ),
+        (
+            "Forecast far shorter than asked",
+            "The task [asked for|wanted] [48|96] forecast steps, but the forecasting [call|request] [asked for|carried] a horizon of [4|2|a few] steps, the [digit|number] of the [chiller|AHU] it [names|is about].",
+        ),
+        (
+            "Wrong horizon parsed from the task",
+            "{S} [parsed|picked] the [wrong|first] number of the task as the [horizon|number of steps]{X}.",
+        ),
+        (
+            "Horizon argument does not match the request",
+            "The forecast [covers|spans] only [a handful of|a few] steps [because|as] the [agent|assistant] [read|extracted] the horizon from the first number in the [question|text], [which|and that] was part of the [equipment|asset] name.",
+        ),
+        (
+            "Forecast steps miscounted",
+            "{S} [requested|ran] a forecast with [the wrong|an unrelated] number of steps{X}.",
+        ),
+        (
+            "Statistic of a truncated forecast",
+            "The [peak|mean|lowest value] [reported|given] [comes from|is computed over] a forecast [with|of] [as many steps as the asset's number|a horizon equal to the asset number], not the horizon [stated|given] in the task.",
+        ),
+    ],
+    "sensor_names_shortened": [
+        (
+            "Sensor names given without the asset",
+            "{S} [gave|listed] the sensor names without [the|their] asset prefix{X}.",
+        ),
+        (
+            "Short display names instead of sensor ids",
+            "The [answer|reply] [lists|names] sensors [as|like] [Supply Fan Power|Supply Temperature] [rather than|instead of] their full names [with|including] the [asset|equipment] [in front|prefix], [so|and] they [do not match|are not] the [ids|names] the tools use.",
+        ),
+        (
+            "Truncated sensor identifiers",
+            "{S} [shortened|truncated] the sensor [identifiers|names] in its answer{X}.",
+        ),
+        (
+            "Asset prefix stripped from sensor names",
+            "[Every|Each] sensor in the [answer|list] [lost|is missing] the [asset|chiller or AHU] [part|prefix] of its name, [which|so it] no longer [identifies|names] the [exact|full] sensor.",
+        ),
+        (
+            "Sensor ids not in full",
+            "{S} [did not give|omitted] the full sensor names [asked for|expected]{X}.",
+        ),
+        (
+            "Sensor list in short form",
+            "The [sensors|measurement points] [are|were] [reported|listed] by their [kind|short label] only, [not|rather than] by the [complete|full] names the [mapping|sensor list] [returned|gave].",
+        ),
+    ],
+    "timestamp_in_target_columns": [
+        (
+            "Timestamp column sent as a target",
+            "{S} [included|passed] the timestamp column [among|in] the target columns{X}.",
+        ),
+        (
+            "Analysis rejected for a non-numeric target",
+            "The [forecast|anomaly detection] [call|request] [listed|named] [timestamp|the time column] as a column to [model|analyse], [and|so] the [tool|service] [rejected|refused] it.",
+        ),
+        (
+            "Wrong target columns for the model",
+            "{S} [sent|passed] the [whole|full] column list as target_columns [instead of|rather than] the sensor alone{X}.",
+        ),
+        (
+            "Dataframe columns passed as targets",
+            "The [agent|assistant] [passed|handed] the [dataset's|data frame's] columns [whole|as they were], time column included, [as|for] the [targets|target list] of the [forecasting|analysis] tool, [which|and it] [failed|could not run].",
+        ),
+        (
+            "Invalid target column argument",
+            "{S} [named|gave] an invalid target column ([timestamp|the time index]){X}.",
+        ),
+        (
+            "Forecast never produced because of its targets",
+            "[No|Neither] forecast [nor|or] anomaly [result|scan] [came back|was produced]: [each|every] [request|call] [asked|wanted] the [tool|model] to [predict|score] the timestamp [as well|too].",
+        ),
+    ],
+    "failure_mode_filters_ignored": [
+        (
+            "Filter of the question ignored",
+            "{S} [listed|counted] all failure modes of the asset [ignoring|without] the [component|sensor] the task [named|restricted them to]{X}.",
+        ),
+        (
+            "Whole catalog instead of the subset asked for",
+            "The task [asked|wanted] only the [failure modes|modes] of [one component|the evaporator|one sensor], but the [answer|reply] [gives|covers] the [asset's|chiller's] [entire|whole] catalog.",
+        ),
+        (
+            "Unfiltered failure-mode answer",
+            "{S} [answered|replied] from the unfiltered [catalog|mapping]{X}.",
+        ),
+        (
+            "Restriction dropped from the result",
+            "[Although|While] the [agent|assistant] [made|sent] the filtered [call|request], its [answer|count] [includes|counts] [every|all] failure [mode|modes] of the asset, not [just|only] those [of the component|detected by the sensor].",
+        ),
+        (
+            "Too many failure modes reported",
+            "{S} [reported|returned] more failure modes than [match|fit] the question{X}.",
+        ),
+        (
+            "Count or list covers the wrong scope",
+            "The [number|list] of failure modes [reported|given] [matches|corresponds to] the [full|complete] [catalog|mapping] for the asset, [so|and] the [component|sensor] condition of the question [was|is] [lost|never applied].",
+        ),
+    ],
 }
 
 # Generic symptoms any failed run may show (split the same way).
