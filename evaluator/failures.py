@@ -412,12 +412,21 @@ def _masked_ids(scenario: Scenario, records: list[ToolCallRecord], answer: str) 
     if not any(c in answer for c in _MASK):
         return False
     check = scenario.expectation.check
-    names = set(check.ids) if isinstance(check, IdSetCheck) else set()
-    names |= {e for r in records for e in r.entities if e}
+    asked = list(check.ids) if isinstance(check, IdSetCheck) else []
+    returned = sorted({e for r in records for e in r.entities if e} - set(asked))
+    # the asked ids first: a history's many timestamps (no ids) must not
+    # push them past the bound
+    named = [
+        n
+        for n in dict.fromkeys([*asked, *returned])
+        if re.search(r"[0-9]", n) and re.search(r"[^\W\d_]", n) and parse_time(n) is None
+    ]
     digits = f"[0-9{re.escape(_MASK)}]+"
-    named = sorted(n for n in names if re.search(r"[0-9]", n) and re.search(r"[^\W\d_]", n))
+    text = answer.casefold()
     for name in named[:_MASK_MAX_NAMES]:
         parts = re.split(r"[0-9]+", name)
+        if parts[0].casefold() not in text:
+            continue  # a match starts with the name's text before its digits
         pattern = digits.join(re.escape(p) for p in parts)
         for m in re.finditer(rf"(?<![\w]){pattern}(?![\w])", answer, flags=re.IGNORECASE):
             if any(c in m.group(0) for c in _MASK):

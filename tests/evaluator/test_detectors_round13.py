@@ -135,3 +135,18 @@ def test_an_argument_in_another_spelling_rejected_is_a_wrong_argument() -> None:
     assert ARGS in codes
     # the exact value, rejected: nothing says it was the agent's argument
     assert ARGS not in _codes(s, _history_rejected(), GAVE_UP.format(status=422))
+
+
+def test_a_masked_name_is_found_beside_a_long_history() -> None:
+    """A history returns thousands of timestamps (no ids): they must not push
+    the names the answer masks past the bound on names compared."""
+    s = number_scenario()
+    stamps = [
+        f"2020-06-0{d}T{h:02d}:{m:02d}:00"
+        for d in range(1, 8)
+        for h in range(24)
+        for m in (0, 15, 30, 45)
+    ]
+    calls = honest_calls()
+    calls[1] = calls[1].model_copy(update={"entities": [*stamps, *calls[1].entities]})
+    assert FORMAT in _codes(s, calls, "Chiller * Tonnage averaged 450.0 over the week.")
