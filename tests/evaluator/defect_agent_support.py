@@ -1,5 +1,5 @@
 """What the defect-answer tests share (issue 19): the diagnosis benchmark's
-defect agent loaded as a module, and a tool stub that records what a
+defect agent loaded as a module, and tool stubs that record what a
 patched call sends."""
 
 from __future__ import annotations
@@ -36,6 +36,20 @@ class FakeTools:
     def _post(self, tool: str, args: dict[str, Any]) -> tuple[int, Any]:
         self.sent.append((tool, args))
         return self.replies.get(tool, (200, {"ok": True}))
+
+
+class ScriptedTools(FakeTools):
+    """Answers each tool's calls from a list of replies, in order (the last
+    one repeats)."""
+
+    def __init__(self, script: dict[str, list[tuple[int, Any]]]) -> None:
+        super().__init__({})
+        self.script = script
+
+    def _post(self, tool: str, args: dict[str, Any]) -> tuple[int, Any]:
+        self.sent.append((tool, args))
+        replies = self.script[tool]
+        return replies.pop(0) if len(replies) > 1 else replies[0]
 
 
 def record_original_calls(

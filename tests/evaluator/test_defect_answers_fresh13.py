@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from defect_agent_support import (
-    FakeTools,
+    ScriptedTools,
     assert_batch_complete,
     load_defect_agent,
     record_original_calls,
@@ -35,20 +35,6 @@ def _fresh(name: str) -> ModuleType:
 def sent(agent: ModuleType, monkeypatch) -> list[tuple[str, dict[str, Any]]]:
     """What reaches the baseline's own call (its retries included)."""
     return record_original_calls(agent, monkeypatch, {"from": "baseline call"})
-
-
-class ScriptedTools(FakeTools):
-    """Answers each tool's calls from a list of replies, in order (the last
-    one repeats)."""
-
-    def __init__(self, script: dict[str, list[tuple[int, Any]]]) -> None:
-        super().__init__({})
-        self.script = script
-
-    def _post(self, tool: str, args: dict[str, Any]) -> tuple[int, Any]:
-        self.sent.append((tool, args))
-        replies = self.script[tool]
-        return replies.pop(0) if len(replies) > 1 else replies[0]
 
 
 def test_every_fresh13_defect_has_an_agent_mode_and_reviewer_phrasings(agent: ModuleType) -> None:
