@@ -522,8 +522,8 @@ def _unasked_aggregation(scenario: Scenario, records: list[ToolCallRecord]) -> b
     return False
 
 
-# Arguments that only page through a result (the rows are the same), or
-# name data an earlier call made (compared by _premature_calls instead).
+# Arguments that only page through a result (the rows are the same); with
+# datasets, which _premature_calls judges, they are _NOT_COMPARED (below).
 _PAGING_ARGS = frozenset({"page_size", "page", "cursor", "offset"})
 
 
@@ -561,8 +561,7 @@ def _off_reference(tool: str, want: dict[str, Any], have: dict[str, Any]) -> boo
     for key, value in want.items():
         if (
             key in WINDOW_KEYS
-            or key in _PAGING_ARGS
-            or key in _DATASET_ARGS
+            or key in _NOT_COMPARED
             or key == "aggregation"  # _unasked_aggregation, with its equivalents
             or is_placeholder(value)
         ):
@@ -621,11 +620,7 @@ def _argument_error(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
         (
             canonical_tool(f"{step.agent}.{step.tool}"),
             # a dataset comes from an earlier call: _premature_calls judges it
-            {
-                k: v
-                for k, v in step.arguments.items()
-                if k not in _PAGING_ARGS and k not in _DATASET_ARGS
-            },
+            {k: v for k, v in step.arguments.items() if k not in _NOT_COMPARED},
         )
         for step in scenario.expectation.reference_plan
     ]
@@ -685,7 +680,7 @@ def _unknown_arguments(args: dict[str, Any], want: dict[str, Any], known: set[st
     """The call gives an argument that neither the requirement nor any
     reference call of its tool gives (paging, and datasets, which
     _premature_calls judges, aside)."""
-    return bool(set(args) - set(want) - known - _PAGING_ARGS - set(_DATASET_ARGS))
+    return bool(set(args) - set(want) - known - _NOT_COMPARED)
 
 
 def _sibling_instead(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
@@ -723,6 +718,8 @@ def _unreadable_window(args: dict[str, Any], pairs: list[tuple[str, str]]) -> bo
 # or the task. Used before that, they were guessed.
 _DATASET_ARGS = ("dataset_id", "file_name")
 _ID_ARGS = ("asset_num", "equipment_id", "wonum")
+# Not compared with the reference call's: paging, and datasets (above)
+_NOT_COMPARED = _PAGING_ARGS | frozenset(_DATASET_ARGS)
 
 
 def _premature_calls(
