@@ -74,7 +74,8 @@ TOP = 2
 # ninth-round ones, by another author who never read the detectors, the same
 # way; "fresh9": tenth-round ones, likewise; "fresh10": eleventh-round ones,
 # likewise; "fresh11": twelfth-round ones, likewise; "fresh12": thirteenth-
-# round ones, likewise; "fresh13": fourteenth-round ones, likewise. The default ("both")
+# round ones, likewise; "fresh13": fourteenth-round ones, likewise; "fresh14":
+# fifteenth-round ones, likewise. The default ("both")
 # leaves the fresh ones out so that tuning runs never show them.
 HALVES = (
     "tune",
@@ -92,9 +93,10 @@ HALVES = (
     "fresh11",
     "fresh12",
     "fresh13",
+    "fresh14",
 )
 # the batches not yet measured: --half seen leaves them out
-UNSEEN = ("fresh13",)
+UNSEEN = ("fresh13", "fresh14")
 
 
 @dataclass(frozen=True)
@@ -498,6 +500,7 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
                     "fresh11": " (seen from round 13)",
                     "fresh12": " (seen from round 14)",
                     "fresh13": " (measured once)",
+                    "fresh14": " (measured once)",
                 }.get(half, "")
                 lines.append(
                     f"| {emb} | {half}{note} | "
