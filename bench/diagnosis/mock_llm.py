@@ -3713,6 +3713,318 @@ PATTERNS: dict[str, list[tuple[str, str]]] = {
             "The [number|list] of failure modes [reported|given] [matches|corresponds to] the [full|complete] [catalog|mapping] for the asset, [so|and] the [component|sensor] condition of the question [was|is] [lost|never applied].",
         ),
     ],
+    "stats_over_all_columns": [
+        (
+            "Statistic taken over every sensor column",
+            "{S} [computed|took] the [maximum|statistic] over [all|every] sensor [column|channel] of the asset [instead of|rather than] the one the [task|question] [named|asked about]{X}.",
+        ),
+        (
+            "Whole-frame aggregate reported",
+            "The history [request|call] [omitted|left out] the sensor [list|selection], and the [value|figure] in the [reply|answer] [mixes|pools] readings of [unrelated|other] [measurements|sensors] such as flows and temperatures.",
+        ),
+        (
+            "Values of other sensors mixed in",
+            "{S} [pooled|flattened] the readings of [several|many] sensors into one [list|series] before [counting|aggregating]{X}.",
+        ),
+        (
+            "Reading count multiplied by the sensor count",
+            "The [count|number] of readings [reported|given] is [many times|a multiple of] the [real|actual] one, [because|since] [every|each] [column|value] of [every|each] row was [counted|treated as a reading].",
+        ),
+        (
+            "Wrong column used for the result",
+            "{S} [read|picked] [a value|the figure] from [another|the wrong] sensor's column [although|while] the [right|requested] sensor's data was [in the response|retrieved]{X}.",
+        ),
+        (
+            "Aggregation ignored the requested measurement",
+            "[Instead of|Rather than] [restricting|limiting] the [calculation|aggregation] to the [requested|named] measurement, the [run|agent] [aggregated|summarised] the [entire|complete] [table|frame] of the asset's [telemetry|readings].",
+        ),
+    ],
+    "model_from_memory": [
+        (
+            "Nonexistent model requested",
+            "{S} [asked for|requested] a model the [service|tool] does not [offer|provide] [instead of|rather than] [using the default|checking the model list]{X}.",
+        ),
+        (
+            "Model name recalled, not looked up",
+            "No model was [named|specified] in the [task|request], yet the [analysis|forecasting] call [carried|included] a [well-known|popular] [checkpoint|detector] name that is not in the [catalog|model list], and the call was [rejected|refused].",
+        ),
+        (
+            "Invented model checkpoint",
+            "{S} [filled in|supplied] the model [argument|parameter] with [chronos-t5-small|isolation_forest|a public model name] that [does not exist here|is unknown to the tool]{X}.",
+        ),
+        (
+            "Analysis blocked by an unknown model",
+            "The [forecast|anomaly scan] [never ran|did not run]: the [agent|assistant] [picked|chose] a model [from memory|it had seen elsewhere] and the tool [answered|responded] [404|unknown model].",
+        ),
+        (
+            "Model list never consulted",
+            "{S} [did not consult|skipped] the [available models|model catalog] and [sent|passed] [an unsupported|an unavailable] model [identifier|id]{X}.",
+        ),
+        (
+            "Unsupported model argument",
+            "[A|The] model [argument|setting] the [task|user] never [gave|mentioned] was [added|attached] to the [call|request], [naming|pointing to] something the [service|platform] [does not serve|cannot run].",
+        ),
+    ],
+    "over_clarifies_by_quantity": [
+        (
+            "Asked about a sensor that was named exactly",
+            "{S} [asked|wanted to know] which sensor was meant [even though|although] the [task|request] [named|gave] the [sensor|measurement] [exactly|in full]{X}.",
+        ),
+        (
+            "Needless clarification question",
+            "The [question|request] was [clear|unambiguous]; the [agent|assistant] still [replied|answered] with a [question|list of options] [because|since] the asset has [several|other] sensors of the same [kind|type].",
+        ),
+        (
+            "False ambiguity over the measured quantity",
+            "{S} [treated|took] the [request|task] as ambiguous [whenever|because] [several|other] sensors [measure|share] the same quantity{X}.",
+        ),
+        (
+            "Clarification instead of an answer",
+            "[Rather than|Instead of] [computing|reporting] the [value|result], the [reply|answer] [lists|offers] [every|all] [temperature|flow] sensors of the [asset|unit] and asks the user to [choose|pick] one, though the [wanted|requested] one was [spelled out|given].",
+        ),
+        (
+            "Over-eager disambiguation",
+            "{S} [asked for|requested] [clarification|disambiguation] that the [task|wording] did not [need|call for]{X}.",
+        ),
+        (
+            "Unneeded choice put back to the user",
+            "The [user|operator] had [already|clearly] [specified|identified] the sensor; [asking|the question] which [one|sensor] they meant [left the task unanswered|stalled the task].",
+        ),
+    ],
+    "ranking_reversed": [
+        (
+            "Ranking in the wrong direction",
+            "{S} [sorted|ordered] the [candidates|results] [ascending|from low to high] [when|where] the [highest|top] one was [wanted|asked for]{X}.",
+        ),
+        (
+            "Least relevant sensor recommended",
+            "The sensor [recommended|put forward] [first|as the best] has the [lowest|smallest] relevance [score|value] in the [mapping|data], [not|rather than] the [highest|largest].",
+        ),
+        (
+            "Opposite end of the ordering reported",
+            "{S} [reported|returned] the [minimum|bottom] of the [ranking|list] as if it were the [maximum|top]{X}.",
+        ),
+        (
+            "Lowest and highest swapped",
+            "[Asked for|For] the [day|date] with the lowest [average|value], the [answer|reply] [gives|names] the [day|date] with the highest, [as if|like] the [sort|ordering] had been [flipped|inverted].",
+        ),
+        (
+            "Inverted sort order",
+            "{S} [picked|selected] the [wrong|opposite] [end|extreme] of a [sorted|ranked] [list|series]{X}.",
+        ),
+        (
+            "Ranking read upside down",
+            "The [data|values] [retrieved|returned] were [right|correct], but the [choice|selection] [made|taken] from them [came from|was taken at] the [bottom|wrong end] of the [order|ranking].",
+        ),
+    ],
+    "asks_user_for_equipment_id": [
+        (
+            "Asked the user for a lookup it could do",
+            "{S} asked the user for the equipment id [instead of|rather than] [looking it up|retrieving it] with the asset tools{X}.",
+        ),
+        (
+            "Stopped to request an identifier",
+            "The [run|task] ended with a [question|request] for the [asset's|unit's] equipment [id|number], [although|while] the [tools|platform] could have [provided|returned] it in one call.",
+        ),
+        (
+            "Work-order lookup never attempted",
+            "{S} [never called|did not call] [iot.get_asset|the asset lookup] and [handed|passed] the [identifier|id] question back to the [user|operator]{X}.",
+        ),
+        (
+            "User asked for data the agent could fetch",
+            "[No|Not a single] work-order or event [call|query] was made: the [assistant|agent] [wanted|waited for] the [user|operator] to [supply|tell it] the equipment [id|number] [first|before continuing].",
+        ),
+        (
+            "Delegated a lookup to the user",
+            "{S} [offloaded|pushed] a [simple|routine] [lookup|resolution] step onto the [user|operator]{X}.",
+        ),
+        (
+            "Task abandoned for a missing id",
+            "[Because|Since] the equipment [id|number] was not [in the task|stated], the [agent|model] [gave up|stopped] and [asked|requested] it, [leaving|with] the [count|question] [unanswered|open].",
+        ),
+    ],
+    "adds_unasked_status_filter": [
+        (
+            "Unrequested status filter",
+            "{S} [restricted|limited] the work-order [query|list] to [completed|COMP] orders, a [filter|condition] the [task|user] never [asked for|mentioned]{X}.",
+        ),
+        (
+            "Work orders in other statuses left out",
+            "The [count|list] of work orders [misses|leaves out] [closed|approved|in-progress] ones [because|since] the [call|request] [carried|sent] status=COMP.",
+        ),
+        (
+            "Extra filter narrowed the query",
+            "{S} [added|attached] a status [argument|parameter] that [narrowed|shrank] the [result|records] [below|under] what the question [covers|asks about]{X}.",
+        ),
+        (
+            "Count too low after a status restriction",
+            "[Only|Just] [completed|COMP-status] work orders were [counted|returned]; the [question|task] [asked for|wanted] [all|every] work [order|orders] of the [type|period], whatever [their|its] status.",
+        ),
+        (
+            "Query narrower than the question",
+            "{S} [narrowed|tightened] the work-order [search|query] with an [assumed|invented] status condition{X}.",
+        ),
+        (
+            "Assumed 'completed only' in the list call",
+            "The [agent|assistant] [assumed|decided] that [only|just] finished work [counts|matters] and [filtered|restricted] the [list|listing] [accordingly|that way], [dropping|losing] most of the [records|orders].",
+        ),
+    ],
+    "fiscal_year_window": [
+        (
+            "Year read as a fiscal year",
+            "{S} [queried|used] October to September [instead of|rather than] the calendar year the [task|question] [named|meant]{X}.",
+        ),
+        (
+            "Work-order window shifted by a quarter",
+            "The [date range|window] of the work-order [calls|queries] [starts|began] on 1 October of the [previous|prior] year and [ends|stops] on 30 September, [so|and] [three months|a quarter] of the [asked|requested] year [are missing|were left out].",
+        ),
+        (
+            "Fiscal-year window used",
+            "{S} [applied|assumed] a fiscal-year [convention|calendar] to the [date filters|period]{X}.",
+        ),
+        (
+            "KPI computed for the wrong twelve months",
+            "[The KPI|The count] [covers|spans] a twelve-month [period|window] that [does not match|differs from] the year [stated|given] in the [request|task], [mixing in|including] the [previous|prior] year's last quarter.",
+        ),
+        (
+            "Date filters misaligned with the year",
+            "{S} [sent|passed] date_from and date_to [that do not match|not matching] the [requested|named] year{X}.",
+        ),
+        (
+            "Year boundary misplaced",
+            "[January|The first of January] was not the [start|beginning] of the [window|period] [queried|used]; the [run|agent] [counted|took] the year from [October|autumn] [to|through] [September|the end of summer].",
+        ),
+    ],
+    "failure_modes_by_type": [
+        (
+            "Queried the asset type, not the asset",
+            "{S} [asked|queried] the failure-mode [catalog|tools] for the [generic|whole] asset type [instead of|rather than] the [specific|named] asset{X}.",
+        ),
+        (
+            "Generic catalog instead of the unit's",
+            'The failure-mode [calls|requests] [carried|used] ["chiller"|"ahu"|a type name] as the asset, [so|and] the [answer|sensor list] [comes from|reflects] the type\'s [generic|template] [catalog|mapping], [without|lacking] the unit\'s own sensor names.',
+        ),
+        (
+            "Asset generalised to its type",
+            "{S} [generalised|widened] the [asset|unit] to its [equipment class|type] in the [fmsr|failure-mode] [queries|calls]{X}.",
+        ),
+        (
+            "Sensor names without the asset",
+            "The [sensors|names] [listed|given] [are|were] the [type-level|generic] [ones|names] (\"Supply Temperature\") [instead of|not] the [unit's|asset's] [own|full] [sensor|point] names, [because|as] the [mapping|catalog] was [read|fetched] for the [type|class].",
+        ),
+        (
+            "Wrong scope for the failure-mode lookup",
+            "{S} [used|looked at] the [wrong|broader] [scope|level] when [retrieving|reading] failure modes and their sensors{X}.",
+        ),
+        (
+            "Type-level lookup missed the asset's sensor",
+            "A [sensor|point] of the [named|specific] asset could not be [found|matched] in the [mapping|failure-mode data] the [agent|assistant] [fetched|loaded], [which|since it] [belonged to|described] the asset [type|class] as a whole.",
+        ),
+    ],
+    "json_extra_fields": [
+        (
+            "Unrequested keys in the JSON",
+            "{S} [added|included] [keys|fields] the [task|request] did not [ask for|name] to the JSON [object|answer]{X}.",
+        ),
+        (
+            "JSON has more members than asked",
+            'The [reply|answer] [object|JSON] [carries|holds] "source" and "retrieved" [next to|besides] the [requested|expected] [fields|keys], [so|and] it [no longer|does not] [match|fit] the [asked-for|specified] shape.',
+        ),
+        (
+            "Metadata fields appended to the answer",
+            "{S} [appended|attached] [metadata|bookkeeping] [fields|members] such as the source tool to [its|the] JSON [output|reply]{X}.",
+        ),
+        (
+            "Answer object not limited to the named keys",
+            "[The task|The question] [named|listed] the [exact|precise] keys of the [object|JSON], yet the [output|answer] [contains|has] [extra|additional] ones [about|describing] where the data came from.",
+        ),
+        (
+            "Schema drift in the JSON output",
+            "{S} [returned|wrote] a JSON [object|answer] whose [keys|members] [differ from|go beyond] the [requested|given] schema{X}.",
+        ),
+        (
+            "Distribution polluted by extra entries",
+            '[Beside|Next to] the [counts|values] [asked for|requested], the [JSON|object] [gained|got] [entries|members] that are not [part of|in] the [data|result], [such as|like] a "source" key [holding|naming] a tool.',
+        ),
+    ],
+    "clarifies_with_guessed_candidates": [
+        (
+            "Clarification offered made-up options",
+            "{S} [asked|wanted to know] which one was meant but [offered|listed] [options|candidates] it [guessed|made up] [instead of|rather than] the ones the tools [return|list]{X}.",
+        ),
+        (
+            "Candidates in the question do not exist",
+            "The [clarifying|follow-up] question [names|mentions] Chiller 1 and Chiller 2 [although|while] the site has [neither|no such chillers]; the [agent|assistant] never [listed|looked up] the site's [assets|chillers].",
+        ),
+        (
+            "Guessed choices in the clarifying question",
+            "{S} [presented|put forward] [guessed|invented] [choices|alternatives] in [its|the] clarifying question{X}.",
+        ),
+        (
+            "Sensor options that are not real",
+            "The sensors [offered|proposed] as [options|choices] (a Supply and a Return [one|variant]) do not [appear|exist] in the asset's sensor list, [so|and] the [user|operator] [cannot|could not] [pick|choose] a real one.",
+        ),
+        (
+            "Ungrounded candidates",
+            "{S} [named|mentioned] [assets|sensors] that [no tool returned|were never observed] [when|while] asking for [clarification|disambiguation]{X}.",
+        ),
+        (
+            "Question built on assumed names",
+            "[Instead of|Rather than] [checking|looking up] what [exists|is installed], the [assistant|agent] [built|phrased] its [question|disambiguation] [around|on] [typical|assumed] [names|numbering] that [do not match|differ from] the plant.",
+        ),
+    ],
+    "workorders_counted_from_events": [
+        (
+            "Work orders counted from the event log",
+            "{S} [counted|tallied] work orders [from|in] the [event log|equipment events] [instead of|rather than] [listing|querying] the work orders{X}.",
+        ),
+        (
+            "Wrong tool for the count",
+            "The [count|number] [came from|was taken from] [wo.list_events|the events tool] with [event type workorder|workorder events], which [cannot|does not] [filter|distinguish] [corrective from preventive|by work type], so [every|all] order of the year was [counted|included].",
+        ),
+        (
+            "Event records used as work orders",
+            "{S} [treated|used] [event|log] records as [a substitute for|if they were] the work-order [list|records]{X}.",
+        ),
+        (
+            "Work type ignored by the chosen tool",
+            "[Asked|When asked] for [preventive|corrective] work orders, the [agent|assistant] [went to|used] a tool that [knows|has] no work type, [and|so] the [figure|total] [includes|covers] [orders of every type|all kinds of orders].",
+        ),
+        (
+            "Unsuitable tool chosen",
+            "{S} [chose|picked] a tool that [cannot|does not] answer the question [as asked|precisely]{X}.",
+        ),
+        (
+            "Work-order list tool never used",
+            "wo.list_workorders was never [called|used]; the [answer|total] [rests|relies] on the [event|activity] [history|log] of the equipment, which [overcounts|counts more than] the [requested|asked] kind of [order|work].",
+        ),
+    ],
+    "declines_long_windows": [
+        (
+            "Declined a multi-day window",
+            "{S} [refused|declined] to [fetch|retrieve] a [window|period] longer than a day and asked for a shorter one{X}.",
+        ),
+        (
+            "Self-imposed data limit",
+            "The [agent|assistant] [said|claimed] the [period|window] held [too much data|more data than it could handle] and [stopped|ended] [before|without] [any|a single] history [call|request], [asking|telling] the user to [narrow|shorten] it.",
+        ),
+        (
+            "Refused to process the requested period",
+            "{S} [gave up|stopped] on the [task|request] [because|since] the [time window|date range] [spanned|covered] [several days|more than a day]{X}.",
+        ),
+        (
+            "Request pushed back to the user",
+            "[Instead of|Rather than] [paging|retrieving] the [data|readings], the [reply|answer] [asks|requests] a [shorter|smaller] [window|range] of one day at most, [so|and] [nothing|no result] was [computed|delivered].",
+        ),
+        (
+            "Stopped without retrieving telemetry",
+            "{S} [ended|closed] the [run|task] [without|before] [retrieving|querying] the [telemetry|readings] the [question|task] [needed|required]{X}.",
+        ),
+        (
+            "Window length treated as a blocker",
+            "A [week|two weeks] of [readings|data] is [well|easily] within what the [tools|service] [return|serve], yet the [agent|model] [treated|took] the [length|size] of the [window|period] as a [reason|cause] to [stop|decline].",
+        ),
+    ],
 }
 
 # Generic symptoms any failed run may show (split the same way).

@@ -960,6 +960,50 @@ def timestamp_in_target_columns(tools, tool, args, expect_rows=None, lookup=Fals
     return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
 
 
+# ---- fresh held-out defects, fifteenth round (issue 19) --------------------------------
+# Written by another author who has not read the detectors, with their
+# expected diagnosis in defects.yaml (half "fresh14"), before the fifteenth
+# round of evaluator changes was measured; measured once, after them.
+REMEMBERED_MODELS = {
+    "tsfm.run_tsfm_forecasting": ("model_checkpoint", "chronos-t5-small"),
+    "tsfm.run_tsad": ("ad_model_type", "isolation_forest"),
+}
+
+
+def model_from_memory(tools, tool, args, expect_rows=None, lookup=False):
+    """When the task names no model, fills the model argument with one it
+    knows from elsewhere (a public forecasting checkpoint, a scikit-learn
+    detector) instead of leaving the tool's default or reading the model
+    list."""
+    key, remembered = REMEMBERED_MODELS.get(tool, (None, None))
+    if key and not args.get(key):
+        args = {**args, key: remembered}
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+ASSUMED_STATUS = "COMP"
+
+
+def adds_unasked_status_filter(tools, tool, args, expect_rows=None, lookup=False):
+    """Adds status COMP ("completed work only") to its work-order list
+    calls, a filter the task never asked for."""
+    if tool == "wo.list_workorders" and "status" not in args:
+        args = {**args, "status": ASSUMED_STATUS}
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+FMSR_TOOLS = ("fmsr.get_failure_modes", "fmsr.get_failure_mode_sensor_mapping")
+
+
+def failure_modes_by_type(tools, tool, args, expect_rows=None, lookup=False):
+    """Sends the asset's type ("chiller", "ahu") instead of the asset the
+    task names to its failure-mode and sensor-mapping calls."""
+    name = args.get("asset_name", "")
+    if tool in FMSR_TOOLS and b.ASSET_RE.fullmatch(name):
+        args = {**args, "asset_name": "chiller" if name.lower().startswith("chiller") else "ahu"}
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
 PATCHED_CALLS = {
     "never_retries": never_retries,
     "claims_success": claims_success,
@@ -1022,6 +1066,9 @@ PATCHED_CALLS = {
     "zero_based_page": zero_based_page,
     "horizon_from_first_number": horizon_from_first_number,
     "timestamp_in_target_columns": timestamp_in_target_columns,
+    "model_from_memory": model_from_memory,
+    "adds_unasked_status_filter": adds_unasked_status_filter,
+    "failure_modes_by_type": failure_modes_by_type,
 }
 CURRENT = {}
 
@@ -1789,6 +1836,24 @@ def sensor_names_shortened(answer):
     return re.sub(re.escape(asset) + r" (?=[A-Z%])", "", answer)
 
 
+# fifteenth round ("fresh14")
+def json_extra_fields(answer):
+    """Adds fields nobody asked for to a JSON answer: "source" (the data
+    tool its last result came from) and "retrieved": true."""
+    if CURRENT["fmt"] != "json":
+        return answer
+    head, sep, note = answer.partition("\n(Note:")
+    try:
+        obj = json.loads(head)
+    except ValueError:
+        return answer
+    if not isinstance(obj, dict):
+        return answer
+    steps = [s["tool"] for s in CURRENT["tools"].trajectory if s["tool"] not in LOOKUPS]
+    obj.update(source=steps[-1] if steps else None, retrieved=bool(steps))
+    return json.dumps(obj) + sep + note
+
+
 ANSWER_DEFECTS = {
     "wrong_format": wrong_format,
     "unit_confusion": unit_confusion,
@@ -1839,6 +1904,7 @@ ANSWER_DEFECTS = {
     "script_instead_of_answer": script_instead_of_answer,
     "second_thoughts": second_thoughts,
     "sensor_names_shortened": sensor_names_shortened,
+    "json_extra_fields": json_extra_fields,
 }
 
 
@@ -2405,6 +2471,198 @@ def failure_mode_filters_ignored_patch():
     b.Agent.modes_for_sensor = modes_for_sensor
 
 
+# fifteenth round ("fresh14")
+def stats_over_all_columns_patch():
+    """Asks its history calls for every sensor of the asset and computes
+    from all the values of each row (a whole frame's max, mean or count),
+    not from the column of the sensor the task names."""
+
+    def series(self, site, asset, sensor, start, final, **extra):
+        args = {
+            "site_name": site,
+            "asset_id": asset,
+            "start": start,
+            "final": final,
+            "page_size": 5000,
+            **extra,
+        }
+        data = self.tools.call("iot.history", args, expect_rows="observations")
+        rows = [
+            (r["timestamp"], v)
+            for r in data.get("observations", [])
+            for k, v in r.items()
+            if k != "timestamp" and isinstance(v, int | float) and not isinstance(v, bool)
+        ]
+        return data, rows
+
+    b.Agent.series = series
+
+
+def _quantity(name):
+    return name.split()[-1].lower() if name else ""
+
+
+def over_clarifies_by_quantity_patch():
+    """Takes a task as ambiguous whenever other sensors of the asset measure
+    the same quantity (the last word of the name: Temperature, Flow) as the
+    one it names, and asks which sensor was meant."""
+    original = b.Agent.sensor
+
+    def sensor(self, site, asset):
+        name = original(self, site, asset)
+        if not name:
+            return name
+        names = [r["name"] for r in self.sensors(site, asset)]
+        same = [n for n in names if n != name and _quantity(n) == _quantity(name)]
+        return None if same else name
+
+    b.Agent.sensor = sensor
+
+
+def ranking_reversed_patch():
+    """Its rankings are sorted ascending where it means descending (a sort
+    without reverse=True): the least relevant sensor comes first, and the
+    day or failure code reported as the highest (lowest) is the lowest
+    (highest)."""
+
+    def ranked_sensors(self, asset):
+        full = self._mapping(asset)
+        fm = self._mode_in_text(full)
+        if not fm:
+            raise b.CannotAnswer("failure mode not found in the catalog")
+        return fm, sorted(full["fm_to_sensors"][fm], key=lambda x: x["relevance"])
+
+    def peak_day(self):
+        got = self._dataset(aggregation="daily")
+        if isinstance(got, str):
+            return got
+        site, asset, sensor, _, rows = got
+        if not rows:
+            return f"No readings of {sensor} that week."
+        ranked = sorted(rows, key=lambda r: r[1])  # meant: highest first
+        lowest = any(w in self.low for w in ("lowest", "minimum"))
+        ts, v = ranked[-1] if lowest else ranked[0]
+        return f"{ts[:10]} (daily mean {b.fmt(v)})"
+
+    def top_failure_code(self):
+        dist = self._distribution()
+        if not dist:
+            return "No work orders with a failure code were found in that period."
+        code, n = sorted(dist.items(), key=lambda kv: kv[1])[0]  # meant: most first
+        return f"{code} was the most frequent failure code ({n} work orders)."
+
+    b.Agent._ranked_sensors = ranked_sensors
+    b.Agent.peak_day = peak_day
+    b.Agent.top_failure_code = top_failure_code
+
+
+ASK_EQUIPMENT_ID = (
+    "To look up the work orders and events I need the equipment id of {asset} "
+    "(site {site}). Could you tell me its equipment id?"
+)
+
+
+def asks_user_for_equipment_id_patch():
+    """When the task names an asset but not its equipment id, asks the user
+    for the id instead of looking it up (iot.get_asset), and stops there."""
+
+    def equipment(self, site, asset):
+        raise Bail(ASK_EQUIPMENT_ID.format(asset=asset, site=site))
+
+    b.Agent.equipment = equipment
+
+
+def fiscal_year_window_patch():
+    """Reads a year in the task as a fiscal year, October of the year before
+    to September of that year, in its work-order, KPI and failure-code
+    windows."""
+
+    def year_window(text):
+        m = re.search(r"\b(19|20)(\d{2})\b", text)
+        if not m:
+            return None, None
+        y = int(m.group(0))
+        return f"{y - 1}-10-01", f"{y}-09-30"
+
+    b.year_window = year_window
+
+
+QUANTITIES = ("temperature", "flow", "power", "pressure", "position", "speed", "humidity")
+
+
+def clarifies_with_guessed_candidates_patch():
+    """On an ambiguous request asks which one was meant offering candidates
+    it guessed, not those the tools list: "Chiller 1 or Chiller 2" without
+    listing the site's chillers, a Supply and a Return sensor of the
+    quantity the task names."""
+
+    def clarify_asset(self):
+        site = self.site()
+        if "chiller" in self.low:
+            return f"Site {site} has several chillers: Chiller 1, Chiller 2. Which one do you mean?"
+        return f"Site {site} has several AHUs: AHU 1, AHU 2. Which one do you mean?"
+
+    def clarify_sensor(self, site, asset):
+        word = next((q for q in QUANTITIES if q in self.low), "reading")
+        guessed = [f"{asset} {side} {word.title()}" for side in ("Supply", "Return")]
+        return f"{asset} has several matching sensors: {', '.join(guessed)}. Which one do you mean?"
+
+    b.Agent.clarify_asset = clarify_asset
+    b.Agent.clarify_sensor = clarify_sensor
+
+
+def workorders_counted_from_events_patch():
+    """Counts an equipment's work orders from its event log (wo.list_events,
+    event type workorder) instead of listing them (wo.list_workorders): the
+    work type and status of the orders play no part in the count."""
+    original_corrective = b.Agent.asset_corrective
+
+    def _from_events(self, eq):
+        date_from, date_to = b.year_window(self.text)
+        args = {"equipment_id": eq, "event_type": "workorder", "page_size": 1000}
+        if date_from:
+            args.update(date_from=date_from, date_to=date_to)
+        return self.tools.call("wo.list_events", args, expect_rows="events").get("total", 0)
+
+    def workorder_count(self):
+        eq = b.EQUIP_RE.search(self.text)
+        if not eq:
+            raise b.CannotAnswer("no equipment id")
+        return f"{_from_events(self, eq.group(1))} work orders"
+
+    def asset_corrective(self):
+        asset = b.find_asset(self.text)
+        if not asset:
+            return original_corrective(self)
+        eq = self.equipment(self.site(), asset)
+        return f"{_from_events(self, eq)} corrective work orders for {asset} ({eq})"
+
+    b.Agent.workorder_count = workorder_count
+    b.Agent.asset_corrective = asset_corrective
+
+
+LONGEST_WINDOW = 1  # day
+DECLINE = (
+    "The period from {start} to {final} holds more data than I can process at once. "
+    "Could you ask for a shorter window, one day at most?"
+)
+
+
+def declines_long_windows_patch():
+    """Declines every telemetry window longer than a day before fetching it:
+    it answers that the period holds too much data and asks for a shorter
+    one."""
+    original = b.Agent.series
+
+    def series(self, site, asset, sensor, start, final, **extra):
+        span = b.datetime.fromisoformat(final) - b.datetime.fromisoformat(start)
+        if span > b.timedelta(days=LONGEST_WINDOW):
+            raise Bail(DECLINE.format(start=start, final=final))
+        return original(self, site, asset, sensor, start, final, **extra)
+
+    b.Agent.series = series
+
+
 PATCHES = {
     "wrong_aggregation": wrong_aggregation_patch,
     "never_asks_back": never_asks_back_patch,
@@ -2429,6 +2687,14 @@ PATCHES = {
     "guessed_equipment_id": guessed_equipment_id_patch,
     "failure_mode_fallback_first": failure_mode_fallback_first_patch,
     "failure_mode_filters_ignored": failure_mode_filters_ignored_patch,
+    "stats_over_all_columns": stats_over_all_columns_patch,
+    "over_clarifies_by_quantity": over_clarifies_by_quantity_patch,
+    "ranking_reversed": ranking_reversed_patch,
+    "asks_user_for_equipment_id": asks_user_for_equipment_id_patch,
+    "fiscal_year_window": fiscal_year_window_patch,
+    "clarifies_with_guessed_candidates": clarifies_with_guessed_candidates_patch,
+    "workorders_counted_from_events": workorders_counted_from_events_patch,
+    "declines_long_windows": declines_long_windows_patch,
 }
 
 
