@@ -157,7 +157,7 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
         if (
             "wrong_arguments" in retrieval_reason
             or "window_not_covered" in retrieval_reason
-            or (not score.retrieval_accuracy.met and _argument_error(scenario, records))
+            or (not score.retrieval_accuracy.met and _argument_error(scenario, records, premature))
             or misused
             or _retry_changed_window(scenario, records)
             or (not score.task_completion.met and _unasked_aggregation(scenario, records))
@@ -592,24 +592,16 @@ def _only_numbers_ungrounded(g: GroundingResult) -> bool:
     return g.hallucinated > 0 and all(k == "number" for k in g.kinds)
 
 
-def _argument_error(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
-    """A call for a required retrieval (or a reference call) that failed because of the agent's
-    arguments, not the tool: the service rejected it (4xx, no injected
-    fault) and one of its entity arguments (site, asset, sensor, ...) is not
-    the one the task needs (a call for the other site answers 404 for the
-    asset); or its other arguments are right but its time window is wrong
-    in a way the service can only refuse or answer with nothing: the window
-    ends before it starts (reversed, or empty), or the service rejected it
-    and it does not overlap the window the task asks for; or the service
-    rejected it and it gives an argument the task's reference calls never
-    give that tool (another API's name for one, say; paging aside) or sends
-    a list argument as one value (the sensors as one string)."""
-    # arguments the task's reference calls give each tool: a rejected call
-    # that adds one of none of them ("limit" beside page_size) was
-    # rejected for it
-    known: dict[str, set[str]] = {}
-    for step in scenario.expectation.reference_plan:
-        known.setdefault(canonical_tool(f"{step.agent}.{step.tool}"), set()).update(step.arguments)
+def _argument_error(scenario: Scenario, records: list[ToolCallRecord], premature: set[int]) -> bool:
+    """A call for a required retrieval (or a reference call) that failed
+    because of the agent's arguments, not the tool: the service refused its
+    input (``_refused_input``) and it is not the task's call as written, so
+    what it does differently was refused (an entity the service does not
+    have, a window it cannot read, an argument the tool does not take, a
+    page 0, a value in another spelling); or its arguments are the task's
+    but its time window ends before it starts (reversed, or empty), which
+    the service can only answer with nothing. ``premature``: the calls that
+    acted before verifying their input (_premature_calls)."""
     # the required retrievals, and the reference calls (the lookup that
     # finds the equipment id, say) compared the same way
     wanted = [
@@ -629,58 +621,40 @@ def _argument_error(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
         for r in records:
             if canonical_tool(r.tool) != tool:
                 continue
-            rejected = (
-                r.status == "error" and 400 <= r.http_status < 500 and r.injected_fault is None
-            )
+            refused = _refused_input(r) and r.arguments != want
             if not plain_arguments_match(want, r.arguments):
-                if rejected:
+                if refused:
                     return True
                 continue
-            if rejected and (
-                _unreadable_window(r.arguments, pairs)
-                or (tool in known and _unknown_arguments(r.arguments, want, known[tool]))
-                or any(
-                    isinstance(v, list) and not isinstance(r.arguments.get(k, v), list)
-                    for k, v in want.items()
-                )
-                or _other_spelling(want, r.arguments)
-            ):
+            if refused and r.seq not in premature:
+                # the task's arguments, refused for another one; a dataset
+                # guessed before the data call is _premature_calls' to judge
                 return True
             for lo_key, hi_key in pairs:
                 got_lo, got_hi = window_of(tool, r.arguments, lo_key, hi_key)
                 if got_lo is not None and got_hi is not None and got_lo >= got_hi:
                     return True
-                need_lo, need_hi = window_of(tool, want, lo_key, hi_key)
-                disjoint = (got_hi is not None and need_lo is not None and got_hi <= need_lo) or (
-                    got_lo is not None and need_hi is not None and got_lo >= need_hi
-                )
-                if rejected and disjoint:
-                    return True
     return False
 
 
-def _other_spelling(want: dict[str, Any], args: dict[str, Any]) -> bool:
-    """A string argument the task fixes, given in another spelling of the
-    same value ("Chiller" for chiller, "Alert" for alert): equal when
-    compared leniently, not as written. A tool that rejects it takes the
-    exact value."""
-    for k, v in want.items():
-        have = args.get(k)
-        wanted = v if isinstance(v, list) else [v]
-        given = have if isinstance(have, list) else [have]
-        for w in wanted:
-            if not isinstance(w, str) or is_placeholder(w) or w in given:
-                continue
-            if any(isinstance(h, str) and value_matches(w, h) for h in given):
-                return True
-    return False
+# 4xx answers that are not about a call's input: an unknown run token (the
+# harness's), a run closed for its budget (the agent's steps, not arguments)
+_NOT_ABOUT_INPUT = frozenset({401, 429})
 
 
-def _unknown_arguments(args: dict[str, Any], want: dict[str, Any], known: set[str]) -> bool:
-    """The call gives an argument that neither the requirement nor any
-    reference call of its tool gives (paging, and datasets, which
-    _premature_calls judges, aside)."""
-    return bool(set(args) - set(want) - known - _NOT_COMPARED)
+def _refused_input(record: ToolCallRecord) -> bool:
+    """The service refused the call's input: a 4xx answer about the input
+    (not about the run) that no injected fault produced. The task's own calls
+    are answered, so when the call differs from them the difference is what
+    was refused, whichever argument it was (issue 19, fifteenth round: this
+    replaced a rule per kind of argument seen, which each new batch of
+    defects outran)."""
+    return (
+        record.status == "error"
+        and 400 <= record.http_status < 500
+        and record.http_status not in _NOT_ABOUT_INPUT
+        and record.injected_fault is None
+    )
 
 
 def _sibling_instead(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
@@ -699,18 +673,6 @@ def _sibling_instead(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
         if any(t.split(".", 1)[0] == family and t not in required for t in answered):
             return True
     return False
-
-
-def _unreadable_window(args: dict[str, Any], pairs: list[tuple[str, str]]) -> bool:
-    """A window argument is given but is no ISO 8601 date or time (the form
-    the tools document), e.g. "04/11/2020 00:00" or Unix epoch seconds as a
-    number: a call rejected with it was rejected for the agent's argument."""
-    return any(
-        (v := args.get(k)) is not None
-        and not (isinstance(v, str) and (not v.strip() or parse_time(v) is not None))
-        for pair in pairs
-        for k in pair
-    )
 
 
 # Arguments that name data another call produces: a dataset only ever comes
