@@ -315,6 +315,28 @@ def ids_as_bare_numbers(check: IdSetCheck, answer: str) -> bool | None:
     return len(asked) == len(expected) and {int(m.group(1)) for m in bare} == asked
 
 
+def ids_shortened(check: IdSetCheck, answer: str) -> bool:
+    """Ids asked for, and the answer names them shortened: no asked id in
+    full, and every item of its list is a part of an asked id (a run of its
+    words: "Supply Temperature" for "Chiller 13 Supply Temperature"), at
+    least one of them. The ids are there, in a form that names nothing
+    (which chiller's supply temperature?). Notes are not items."""
+    expected = [normalise_id(i) for i in check.ids if normalise_id(i)]
+    if not expected or find_ids(expected, answer)[0]:
+        return False
+    items = []
+    for seg in _SEGMENT_SPLIT_RE.split(_NOTE_RE.sub(" ", answer)):
+        seg = _LEAD_LABEL_RE.sub("", _LIST_MARKER_RE.sub("", seg)).strip(" .'\"`*[]")
+        if seg and not _is_note(seg):
+            items.append(normalise_id(seg))
+    if not items:
+        return False
+    padded = [f" {e} " for e in expected]
+    return all(
+        item and any(f" {item} " in e and f" {item} " != e for e in padded) for item in items
+    )
+
+
 # ---- facts ------------------------------------------------------------------
 _NUMERIC_RE = re.compile(r"^[-+]?\d+(?:\.(\d+))?$")
 

@@ -20,6 +20,7 @@ from contracts.toollog import ToolCallRecord
 from evaluator.checks import (
     check_answer,
     ids_as_bare_numbers,
+    ids_shortened,
     json_decimal_comma_fields,
     json_fields_missing,
     json_values_as_strings,
@@ -221,8 +222,10 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             # Chiller 14): the format check counts them as claims, but no
             # item of the answer is an id
             codes.append("MAST-1.1-FORMAT")
-        if _masked_ids(scenario, records, answer):
-            # the asked ids with their digits masked: named, but unusable
+        if _masked_ids(scenario, records, answer) or _ids_shortened(scenario, answer):
+            # the asked ids with their digits masked, or without the words
+            # that say whose they are ("Supply Temperature" for "Chiller 13
+            # Supply Temperature"): named, but unusable
             codes.append("MAST-1.1-FORMAT")
         if _json_fields_missing(scenario, answer)[0]:
             # the object parses and has no field it was not asked for, but
@@ -361,9 +364,11 @@ def _root_causes(
     if number_range(answer) and "MAST-1.1-FORMAT" in codes:
         # the bounds of a range given for one number are not claimed results
         drop |= _DATA_SYMPTOMS | {"MAST-3.3"}
-    if (_ids_as_numbers(scenario, answer) or _masked_ids(scenario, run.tool_calls, answer)) and (
-        "MAST-1.1-FORMAT" in codes
-    ):
+    if (
+        _ids_as_numbers(scenario, answer)
+        or _masked_ids(scenario, run.tool_calls, answer)
+        or _ids_shortened(scenario, answer)
+    ) and ("MAST-1.1-FORMAT" in codes):
         # the asked ids by their numbers: the content is right, its form is
         # not (no "wrong result", and the ids are cited, in another form)
         drop |= _DATA_SYMPTOMS | {"MAST-3.3"}
@@ -389,6 +394,14 @@ def _root_causes(
         drop.add("MAST-1.1-FORMAT")  # the checker read the answer: not a failure to report
     kept = [c for c in codes if c not in drop]
     return kept or [c for c in codes if not (score.passed and c == "MAST-1.1-FORMAT")]
+
+
+def _ids_shortened(scenario: Scenario, answer: str) -> bool:
+    """An ids task answered by parts of the asked ids (``checks.ids_shortened``)."""
+    check = scenario.expectation.check
+    if scenario.output_format != "ids" or not isinstance(check, IdSetCheck):
+        return False
+    return ids_shortened(check, answer)
 
 
 def _ids_as_numbers(scenario: Scenario, answer: str) -> bool | None:
@@ -735,10 +748,11 @@ def _premature_calls(
 
 def _retry_changed_window(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
     """A required call with the task's window failed or came back empty, and
-    the first retry that answered asked for another window (the window left
-    out, so the tool's default range, or any other): the retry answered
-    another question, and the answer rests on its data. The service logs
-    the window a call selected, defaults included."""
+    the first retry that answered (with data or with nothing) asked for
+    another window (the window left out, so the tool's default range, or
+    any other) or another page: the retry answered another question, and
+    the answer rests on its data. The service logs the window a call
+    selected, defaults included."""
     for req in scenario.expectation.required_retrievals:
         tool = canonical_tool(req.tool)
         pairs = [(lo, hi) for lo, hi in WINDOW_PAIRS if lo in req.arguments or hi in req.arguments]
@@ -751,12 +765,25 @@ def _retry_changed_window(scenario: Scenario, records: list[ToolCallRecord]) -> 
                 continue
             if [window_of(tool, r.arguments, lo, hi) for lo, hi in pairs] != need:
                 continue
-            retry = next((x for x in calls[i + 1 :] if x.status in ("ok", "warning")), None)
+            answered = ("ok", "warning", "empty")
+            retry = next((x for x in calls[i + 1 :] if x.status in answered), None)
             if retry is None:
                 continue
             if [window_of(tool, retry.arguments, lo, hi) for lo, hi in pairs] != need:
                 return True
+            if r.status != "empty" and _page_of(retry.arguments) != _page_of(r.arguments):
+                # a failed page asked again as the next one (an empty page
+                # may honestly end a listing: the next is not asked again)
+                return True
     return False
+
+
+# Where a paged call starts when it gives no paging argument
+_PAGE_DEFAULTS: dict[str, Any] = {"page": 1, "page_num": 1, "offset": 0, "cursor": None}
+
+
+def _page_of(args: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(args.get(k, default) for k, default in _PAGE_DEFAULTS.items())
 
 
 def _warning_handled(records: list[ToolCallRecord], i: int, answer: str) -> bool:
