@@ -278,6 +278,17 @@ _NOTE_RE = re.compile(r"\([^()]*\)")
 _BARE_ITEM_RE = re.compile(r"#?\s*(\d+)")
 
 
+def _list_items(answer: str) -> list[str]:
+    """The answer's list items: its segments without parenthesised notes,
+    list markers or a leading label (sentences of prose among them)."""
+    items = []
+    for seg in _SEGMENT_SPLIT_RE.split(_NOTE_RE.sub(" ", answer)):
+        seg = _LEAD_LABEL_RE.sub("", _LIST_MARKER_RE.sub("", seg)).strip(" .'\"`*[]")
+        if seg:
+            items.append(seg)
+    return items
+
+
 def _is_note(segment: str) -> bool:
     """A sentence of prose around a list ("the tool was retried"), not an
     item: four words or more, no digit, not a Title-Case name."""
@@ -302,11 +313,7 @@ def ids_as_bare_numbers(check: IdSetCheck, answer: str) -> bool | None:
         return None
     if find_ids(expected, answer)[0]:
         return None
-    items = []
-    for seg in _SEGMENT_SPLIT_RE.split(_NOTE_RE.sub(" ", answer)):
-        seg = _LEAD_LABEL_RE.sub("", _LIST_MARKER_RE.sub("", seg)).strip(" .'\"`*[]")
-        if seg:
-            items.append(seg)
+    items = _list_items(answer)
     bare = [m for seg in items if (m := _BARE_ITEM_RE.fullmatch(seg))]
     notes = [seg for seg in items if _is_note(seg)]
     if not bare or len(bare) + len(notes) != len(items):
@@ -324,11 +331,7 @@ def ids_shortened(check: IdSetCheck, answer: str) -> bool:
     expected = [normalise_id(i) for i in check.ids if normalise_id(i)]
     if not expected or find_ids(expected, answer)[0]:
         return False
-    items = []
-    for seg in _SEGMENT_SPLIT_RE.split(_NOTE_RE.sub(" ", answer)):
-        seg = _LEAD_LABEL_RE.sub("", _LIST_MARKER_RE.sub("", seg)).strip(" .'\"`*[]")
-        if seg and not _is_note(seg):
-            items.append(normalise_id(seg))
+    items = [normalise_id(seg) for seg in _list_items(answer) if not _is_note(seg)]
     if not items:
         return False
     padded = [f" {e} " for e in expected]

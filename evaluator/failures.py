@@ -765,8 +765,7 @@ def _retry_changed_window(scenario: Scenario, records: list[ToolCallRecord]) -> 
                 continue
             if [window_of(tool, r.arguments, lo, hi) for lo, hi in pairs] != need:
                 continue
-            answered = ("ok", "warning", "empty")
-            retry = next((x for x in calls[i + 1 :] if x.status in answered), None)
+            retry = next((x for x in calls[i + 1 :] if x.status in _ANSWERED), None)
             if retry is None:
                 continue
             if [window_of(tool, retry.arguments, lo, hi) for lo, hi in pairs] != need:
@@ -778,6 +777,8 @@ def _retry_changed_window(scenario: Scenario, records: list[ToolCallRecord]) -> 
     return False
 
 
+# A retry that answered: with data, flagged data, or nothing
+_ANSWERED = ("ok", "warning", "empty")
 # Where a paged call starts when it gives no paging argument
 _PAGE_DEFAULTS: dict[str, Any] = {"page": 1, "page_num": 1, "offset": 0, "cursor": None}
 
