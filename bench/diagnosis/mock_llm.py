@@ -4025,6 +4025,321 @@ PATTERNS: dict[str, list[tuple[str, str]]] = {
             "A [week|two weeks] of [readings|data] is [well|easily] within what the [tools|service] [return|serve], yet the [agent|model] [treated|took] the [length|size] of the [window|period] as a [reason|cause] to [stop|decline].",
         ),
     ],
+    # sixteenth-round fresh defects (half "fresh15"): written by another
+    # independent author who has not read the detectors, before the
+    # sixteenth round was measured
+    "equipment_id_as_integer": [
+        (
+            "Leading zeros stripped from the equipment id",
+            "{S} [sent|passed] the equipment id [without|minus] its leading zeros (CWC4003 [for|instead of] CWC04003){X}.",
+        ),
+        (
+            "Equipment identifier treated as a number",
+            "The [numeric|digit] part of the [equipment|asset] [identifier|code] was [converted to|parsed as] an integer and [written back|re-serialised], so the work-order [service|tools] [could not find|did not recognise] the [unit|equipment].",
+        ),
+        (
+            "Malformed equipment id in work-order queries",
+            "{S} [queried|called] the [maintenance|work-order] tools with an equipment id [in a shape|in a form] that [no asset has|matches no asset]{X}.",
+        ),
+        (
+            "Unknown equipment after id normalisation",
+            "[Every|Each] [event|work-order] [request|lookup] [came back|returned] [unknown equipment|404]: the [identifier|id] had lost [the zeros|its zero padding] that [are part of|belong to] it.",
+        ),
+        (
+            "Identifier padding lost",
+            "{S} [normalised|reformatted] an identifier that must be [kept verbatim|used exactly as listed], [breaking|spoiling] the [lookup|query]{X}.",
+        ),
+        (
+            "Id shortened by integer conversion",
+            "[An|The] id such as AHU05002 [became|turned into] AHU5002 [on its way to|before it reached] the [tool|API], [as if|like] it had [passed through|gone through] a [numeric|number] [field|column].",
+        ),
+    ],
+    "forecast_joined_to_history": [
+        (
+            "Statistic computed over history plus forecast",
+            "{S} [computed|took] the [forecast|predicted] [mean|minimum|peak] over the [training data|input series] and the forecast [together|combined]{X}.",
+        ),
+        (
+            "Input series mixed into the forecast summary",
+            "The [reported|stated] [figure|value] [blends|mixes] [observed|past] readings with [predicted|forecast] steps; only the [forecast|predicted horizon] should have been [summarised|aggregated].",
+        ),
+        (
+            "Forecast concatenated with its context",
+            "{S} [appended|concatenated] the [predictions|forecast values] to the [history|context window] and [aggregated|summarised] the [whole|entire] [array|series]{X}.",
+        ),
+        (
+            "Past readings counted as forecast steps",
+            "[The number of|How many] forecast steps the [answer|reply] [mentions|cites] [far exceeds|is much larger than] the horizon [asked for|requested], [because|since] the [history|observed data] was [counted|included] [as well|too].",
+        ),
+        (
+            "Wrong series summarised after forecasting",
+            "{S} [summarised|aggregated] [more than|something other than] the forecast [output|result] [when|while] answering the question about [it|the prediction]{X}.",
+        ),
+        (
+            "Peak taken from observed data",
+            "[The|A] [peak|lowest value] [attributed to|reported for] the forecast [actually|in fact] [comes from|belongs to] the [training window|readings fed to the model], [which|and this] [changes|flips] the [threshold verdict|result].",
+        ),
+    ],
+    "smooths_series": [
+        (
+            "Readings smoothed before answering",
+            "{S} [applied a rolling mean to|ran a moving average over] the [readings|series] [before|prior to] [computing|reporting] the [result|value]{X}.",
+        ),
+        (
+            "Moving average replaced the raw data",
+            "[No|Nothing in the] [task|question] [asked for|called for] smoothing, yet the [maximum|reading|count] [reported|given] [comes from|was taken from] a four-reading moving average [rather than|instead of] the [raw|actual] [measurements|values].",
+        ),
+        (
+            "Unrequested smoothing",
+            "{S} [preprocessed|filtered] the telemetry with a [smoothing|averaging] window nobody [requested|asked for]{X}.",
+        ),
+        (
+            "Peak flattened by averaging",
+            "[Averaging|Smoothing] [neighbouring|adjacent] readings [lowered|flattened] the [peak|extreme], [and|so] the [daily|reported] maximum is [below|smaller than] the [highest|largest] [value|reading] [actually recorded|the sensor logged].",
+        ),
+        (
+            "Series altered before the calculation",
+            "{S} [changed|transformed] the [retrieved|returned] series [before|ahead of] the [calculation|statistic]{X}.",
+        ),
+        (
+            "First readings lost to the rolling window",
+            "[The first few|Three] readings of the window [vanished|were lost] [because|as] the [rolling|moving] window [had not filled|was incomplete] there, so the [count|reading at the requested instant] [is missing|comes out wrong].",
+        ),
+    ],
+    "asks_permission_for_models": [
+        (
+            "Asked for permission to run the model",
+            "{S} [stopped|paused] [to ask|and asked] whether it [may|should] run the [forecast|anomaly detection|model] [instead of|rather than] running it{X}.",
+        ),
+        (
+            "Analysis step never executed",
+            "The [telemetry|data] was [retrieved|fetched], but the [forecasting|anomaly] tool was never [called|invoked]: the [reply|answer] is a request for [confirmation|approval] to [continue|go ahead].",
+        ),
+        (
+            "Needless confirmation before analysis",
+            "{S} [requested|sought] [approval|sign-off] for a [routine|standard] [analysis|model run] the [task|user] had [already|explicitly] asked for{X}.",
+        ),
+        (
+            "Run ended on a permission question",
+            "[Instead of|Rather than] a [number|result], the [run|assistant] [closed|ended] with [a question|asking] [whether|if] the [compute-intensive|costly] step [should|may] [proceed|be run].",
+        ),
+        (
+            "Did not finish the requested analysis",
+            "{S} [halted|ended] [before|without] the [modelling|analysis] step the [question|request] [depends on|needs]{X}.",
+        ),
+        (
+            "Cost concern blocked the task",
+            "A [perceived|supposed] [cost|compute] [concern|worry] [made|led] the [agent|model] [hand back|return] the [decision|choice] to the [user|operator], [leaving|with] the [forecast|scan] [unrun|not run].",
+        ),
+    ],
+    "clarifies_the_wrong_detail": [
+        (
+            "Clarified the wrong aspect",
+            "{S} [asked|wanted to know] which [statistic|figure|time] was meant [while|when] the [real|actual] ambiguity was which [asset|sensor|work order] to [use|look at]{X}.",
+        ),
+        (
+            "Question misses the actual ambiguity",
+            "The [follow-up|clarifying] question [concerns|is about] [average versus maximum|an instant versus an hourly mean|status versus failure code]; it never [asks|mentions] which of the [candidates|several units] the [user|operator] [meant|had in mind].",
+        ),
+        (
+            "Disambiguated the wrong parameter",
+            "{S} [sought|requested] [clarification|a choice] on a [parameter|detail] that was not [unclear|in doubt]{X}.",
+        ),
+        (
+            "Candidates found but not offered",
+            "[Although|Even though] the [agent|assistant] [listed|looked up] [the site's chillers|the matching sensors|the work orders of the month], its question [offers|names] [none of them|no candidate] and [asks|inquires] about something else.",
+        ),
+        (
+            "Misidentified what was unclear",
+            "{S} [misjudged|misread] [which part|what] of the request was ambiguous{X}.",
+        ),
+        (
+            "Irrelevant follow-up question",
+            "[Answering|Replying to] the [question|follow-up] would not [settle|resolve] the [request|task]: the [user|operator] would still have to [say|state] which [unit|sensor|order] they [meant|were asking about].",
+        ),
+    ],
+    "sensors_by_name_similarity": [
+        (
+            "Relevance judged by name overlap",
+            "{S} [chose|ranked] sensors [by|according to] the words their names share with the failure mode [instead of|rather than] the [relevance mapping|failure-mode sensor mapping]{X}.",
+        ),
+        (
+            "Failure-mode mapping never consulted",
+            "[No|Not a single] [call|request] to the [sensor mapping|failure-mode-to-sensor tool] was made; the [list|answer] [rests|is based] on [keyword|word] matches between [failure-mode|mode] names and sensor names.",
+        ),
+        (
+            "Keyword heuristic instead of domain data",
+            "{S} [guessed|inferred] which [sensors|failure modes] [belong together|are related] from [wording|their names] alone{X}.",
+        ),
+        (
+            "Wrong sensor picked by a shared word",
+            "The [recommended|chosen] sensor [merely|only] [shares|has] a word such as 'supply' or 'condenser' with the failure mode, [while|whereas] the [mapping|catalog] [ranks|rates] [another|a different] sensor [highest|as most relevant].",
+        ),
+        (
+            "String matching used for a relevance question",
+            "{S} [answered|handled] a [relevance|detection] question [with|by] [string|text] matching [where|when] a [dedicated|purpose-built] tool [existed|was available]{X}.",
+        ),
+        (
+            "Failure modes listed for their wording",
+            "[Many|Several] failure modes in the [answer|list] [cannot|are not able to] be [detected|seen] by the sensor; they [appear|were included] [only|just] [because|since] their [names|descriptions] [mention|contain] [water|temperature|condenser].",
+        ),
+    ],
+    "claims_no_access_to_work_orders": [
+        (
+            "Claimed to lack work-order access",
+            "{S} [said|stated] it [had no access|could not connect] to the [work-order|maintenance] system although those tools [were available|are part of its toolset]{X}.",
+        ),
+        (
+            "Maintenance records never queried",
+            "The [reply|answer] [refers|sends] the [user|operator] to the maintenance team; [no|not one] work-order, event or KPI [call|request] was [attempted|tried] [first|beforehand].",
+        ),
+        (
+            "False belief about available tools",
+            "{S} [wrongly|mistakenly] [believed|assumed] a [tool family|set of tools] was [out of reach|unavailable] and [declined|refused] the [task|request]{X}.",
+        ),
+        (
+            "Refused without trying the tools",
+            "[Without|Before] a [single|first] [attempt|try], the [agent|assistant] [declared|announced] that the maintenance [records|history] [were|was] [inaccessible|beyond its reach], [so|and] the [count|question] [stayed|remained] [unanswered|open].",
+        ),
+        (
+            "Gave up on an answerable maintenance question",
+            "{S} [abandoned|dropped] a [maintenance|work-order] question it [could|was able to] answer with its [tools|own tools]{X}.",
+        ),
+        (
+            "Capability misjudged",
+            "[The run|Its answer] [shows|reveals] a [misunderstanding|misjudgement] of what the [agent|assistant] [can|is able to] do: [the|its] work-order [functions|endpoints] [exist|work] but were [treated|regarded] as [missing|unavailable].",
+        ),
+    ],
+    "false_alarm_as_percent": [
+        (
+            "False-alarm rate sent as a percentage",
+            "{S} [passed|sent] the false-alarm rate [as a percentage|in percent] ([1 for 1 %|0.1 for 0.001]) [where|while] the tool [expects|takes] a fraction{X}.",
+        ),
+        (
+            "Anomaly scan rejected for its false-alarm value",
+            "The [anomaly|detection] [call|request] [carried|used] false_alarm=1, [outside|beyond] the [allowed|valid] range, [and|so] the [tool|service] [rejected|refused] it [before|without] [scanning|analysing] anything.",
+        ),
+        (
+            "Scaling error in a detection parameter",
+            "{S} [multiplied|scaled] a [detection|model] [parameter|setting] by a hundred [before|when] [sending|passing] it{X}.",
+        ),
+        (
+            "Detector run a hundred times looser",
+            "[With|Given] [a|the] [rate|false-alarm setting] of 0.1 [instead of|in place of] 0.001, the [scan|detector] [flagged|reported] [far more|many more] windows than the [requested|specified] [setting|sensitivity] [would|should] [give|yield].",
+        ),
+        (
+            "Units of a tool argument confused",
+            "{S} [confused|mixed up] [percent and fraction|the unit] of [an argument|a parameter] of the [anomaly|analysis] tool{X}.",
+        ),
+        (
+            "Default sensitivity written in the wrong unit",
+            "[Even|Also] [when|where] the [task|user] [gave|named] no [rate|sensitivity], the [agent|assistant] [supplied|added] one, [in percent|as a percentage], that [the tool|the API] [cannot|does not] accept.",
+        ),
+    ],
+    "last_page_skipped": [
+        (
+            "Last page of results never fetched",
+            "{S} [paged|iterated] through the [history|readings] but [stopped|quit] one page [short|early], [never|without] [fetching|reading] the last one{X}.",
+        ),
+        (
+            "Off-by-one page loop",
+            "The paging loop [ran|went] to total_pages [exclusive|minus one]; [readings|observations] on the [final|last] page were [missing|absent] from the [computation|calculation] [although|while] the [response|tool] [reported|announced] [more|them].",
+        ),
+        (
+            "Partial series treated as complete",
+            "{S} [computed|answered] from [part|only part] of the [window|series] as if [it had everything|the data were complete]{X}.",
+        ),
+        (
+            "Count short by a page of readings",
+            "[The|Its] [count|number] of readings [falls short of|is below] the total_observations the [tool|history call] [stated|returned], [by|missing] [one|a whole] page [worth|of readings].",
+        ),
+        (
+            "Incomplete paging",
+            "{S} did not [retrieve|collect] [every|all] page of a [paged|multi-page] result [before|ahead of] [answering|computing]{X}.",
+        ),
+        (
+            "Maximum missed on the unread page",
+            "[The day's|The window's] [highest|maximum] [reading|value] [lay|sat] on the page the [agent|loop] never [requested|asked for], so the [reported|stated] maximum is [lower|too low] [and|yet] [stated|presented] [with confidence|as final].",
+        ),
+    ],
+    "asset_regex_one_digit": [
+        (
+            "Asset number cut to one digit",
+            "{S} [read|parsed] the asset name [with only|keeping only] its first digit ([Chiller 1 for Chiller 13|CQPA AHU 2 for CQPA AHU 2B]){X}.",
+        ),
+        (
+            "Name parser dropped part of the asset",
+            "The [pattern|regular expression] [used|applied] to [find|extract] the asset [matched|captured] [a single digit|one digit] and [no|not the] [letter|suffix], [so|and] a [different|nonexistent] [unit|asset] was [queried|requested].",
+        ),
+        (
+            "Wrong asset from a parsing error",
+            "{S} [extracted|took] the [wrong|an incomplete] asset [identifier|name] from the [task|request] [text|wording]{X}.",
+        ),
+        (
+            "Truncated asset name sent to the tools",
+            "[Tools|Calls] [received|got] [Chiller 1|CQPA AHU 2] [where|when] the [user|task] [wrote|named] [Chiller 14|Chiller 13|CQPA AHU 2B]; the [lookup|sensor list] [failed|belongs to another unit].",
+        ),
+        (
+            "Asset misidentified",
+            "{S} [ended up|wound up] [working on|looking at] an asset [other than|different from] the one [named|mentioned]{X}.",
+        ),
+        (
+            "Multi-digit and suffixed names misread",
+            "[Only|Just] assets with a [one-digit|single-digit] number and no [suffix|letter] were [read|recognised] [correctly|right]; [two-digit|double-digit] [chillers|units] and [lettered|suffixed] AHUs [went wrong|were confused].",
+        ),
+    ],
+    "escalates_errors_to_operator": [
+        (
+            "Escalated a transient error to the operator",
+            "{S} [asked the operator|turned to the operator to ask] how to proceed [after|when] a [call|request] [failed|timed out] [instead of|rather than] [retrying|trying again]{X}.",
+        ),
+        (
+            "Human asked to handle a tool failure",
+            "[A|One] [temporary|transient] [outage|error] [prompted|triggered] a question to the [user|operator]; the [reply|answer] said [to continue|to proceed], yet the [agent|assistant] [stopped|ended] [waiting for|asking for] instructions.",
+        ),
+        (
+            "No retry, only escalation",
+            "{S} [handed|passed] a [recoverable|retryable] failure to a human [without|and never made] a [second attempt|retry]{X}.",
+        ),
+        (
+            "Operator guidance did not recover the data",
+            "[Asking|Consulting] the operator [brought|produced] no [data|readings]: the [missing|failed] [result|call] was [never|not] [requested|sent] again, [so|and] the [task|question] [ends|closed] [without|with no] [an answer|a result].",
+        ),
+        (
+            "Ineffective escalation",
+            "{S} [relied on|leaned on] [escalation|the operator] as its [only|sole] [recovery|error handling] step{X}.",
+        ),
+        (
+            "Waited for instructions after an error",
+            "[The|Its] [final|closing] [message|answer] [quotes|repeats] the operator's [reply|response] and [promises|says] to [wait|await further instructions]; the [failed|broken] [request|step] was [simply|just] [abandoned|left].",
+        ),
+    ],
+    "retry_drops_run_token": [
+        (
+            "Retries sent without authentication",
+            "{S} [retried|resent] the failed [call|request] without the run-token header, [so|and] [every|each] retry was [refused|rejected] [as unauthorised|with 401]{X}.",
+        ),
+        (
+            "Credentials lost on the retry path",
+            "[Only|Just] the first attempt [carried|had] the X-Run-Token; the [retry|second attempt] [came back|returned] 401 [unknown run token|unauthorised], [and|so] the [data|result] was never [obtained|recovered].",
+        ),
+        (
+            "Broken retry request",
+            "{S} [built|constructed] its retry [requests|calls] [differently from|unlike] the [original|first] one, [missing|without] a [required|mandatory] header{X}.",
+        ),
+        (
+            "Transient failure turned into an authorisation error",
+            "A [timeout|server error] that a [plain|simple] retry would have [fixed|cured] [ended|finished] the [run|task] as [a 401|an authorisation failure], [because|since] the [retry|resent request] [lacked|was missing] the [token|credentials].",
+        ),
+        (
+            "Retry failed for a new reason",
+            "{S} [retried|tried again], but the [retry|new attempt] [failed|was rejected] for a reason of its own [making|doing]{X}.",
+        ),
+        (
+            "Unauthorised retries in the trajectory",
+            "[The|Its] trajectory [shows|lists] retries [answered|met] with HTTP 401 that the [server's|service's] [run log|call log] [does not|never] [attribute|credit] to the run; the [missing|failed] [data|call] was [never|not] [recovered|fetched].",
+        ),
+    ],
 }
 
 # Generic symptoms any failed run may show (split the same way).

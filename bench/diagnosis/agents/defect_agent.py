@@ -1004,6 +1004,139 @@ def failure_modes_by_type(tools, tool, args, expect_rows=None, lookup=False):
     return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
 
 
+# ---- fresh held-out defects, sixteenth round (issue 19) --------------------------------
+# Written by another author who has not read the detectors, with their
+# expected diagnosis in defects.yaml (half "fresh15"), before the sixteenth
+# round of evaluator changes was measured; measured once, after them.
+EQUIPMENT_ID_RE = re.compile(r"([A-Z]{3})(\d{5})")
+
+
+def equipment_id_as_integer(tools, tool, args, expect_rows=None, lookup=False):
+    """Reads the number of an equipment id as an integer and writes it back
+    ("CWC4003" for "CWC04003"), as a spreadsheet or a typed id field does,
+    in every work-order and event call."""
+    if tool.startswith("wo."):
+        changed = dict(args)
+        for key in WO_ID_KEYS:
+            m = isinstance(changed.get(key), str) and EQUIPMENT_ID_RE.fullmatch(changed[key])
+            if m:
+                changed[key] = f"{m.group(1)}{int(m.group(2))}"
+        args = changed
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+ASK_PERMISSION = (
+    "I have retrieved the data of {what}. Running the {model} is a compute-intensive step: "
+    "shall I go ahead and run it? Please confirm and I will continue."
+)
+
+
+def asks_permission_for_models(tools, tool, args, expect_rows=None, lookup=False):
+    """Retrieves the telemetry, then, instead of running the forecast or
+    anomaly model the task asks for, asks the user for permission to run it
+    and ends the task with that question."""
+    if tool in ANALYSIS_TOOLS:
+        what = ", ".join(args.get("target_columns") or []) or "the asset"
+        model = "forecasting model" if tool.endswith("forecasting") else "anomaly detection model"
+        raise Bail(ASK_PERMISSION.format(what=what, model=model))
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+NO_WO_ACCESS = (
+    "I don't have access to the work-order system, so I can't look up the maintenance "
+    "records (work orders, events, KPIs or alert rules) this question needs. Please check "
+    "them in the maintenance management system or ask the maintenance team."
+)
+
+
+def claims_no_access_to_work_orders(tools, tool, args, expect_rows=None, lookup=False):
+    """Believes it has no access to the work-order tools: the first
+    work-order, event, KPI or alert-rule call it would make ends the task
+    with a statement that it cannot reach the maintenance records."""
+    if tool.startswith("wo."):
+        raise Bail(NO_WO_ACCESS)
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+DEFAULT_FALSE_ALARM = 0.01  # its own default, 1 %
+
+
+def false_alarm_as_percent(tools, tool, args, expect_rows=None, lookup=False):
+    """Sends the anomaly scan's false-alarm rate as a percentage where the
+    tool takes a fraction: 1 for its default of 1 %, 0.1 for 0.001."""
+    if tool == "tsfm.run_tsad":
+        rate = args.get("false_alarm", DEFAULT_FALSE_ALARM)
+        args = {**args, "false_alarm": round(rate * 100, 6)}
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+def retry_drops_run_token(tools, tool, args, expect_rows=None, lookup=False):
+    """Its retry path builds a fresh request without the run-token header
+    (only the first attempt carries it), so every retry of a failed, timed
+    out or empty call is refused as unauthorised (401)."""
+    post = tools._post
+    sent = []
+
+    def posting(name, arguments):
+        sent.append(name)
+        if len(sent) == 1:
+            return post(name, arguments)
+        token, b.TOKEN = b.TOKEN, ""  # the retry's request has no X-Run-Token
+        try:
+            return post(name, arguments)
+        finally:
+            b.TOKEN = token
+
+    tools._post = posting
+    try:
+        return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+    finally:
+        del tools._post
+
+
+def _send(tools, tool, args, lookup):
+    status, data = tools._post(tool, args)
+    family, name = tool.split(".", 1)
+    step = {"agent": family, "tool": name, "arguments": args}
+    if not lookup and step not in tools.plan:
+        tools.plan.append(step)
+    tools.trajectory.append(
+        {"tool": tool, "arguments": args, "observation": f"HTTP {status}: {json.dumps(data)[:600]}"}
+    )
+    return status, data
+
+
+ESCALATE_QUESTION = (
+    "The {tool} call failed ({reason}) while I was working on your task. How should I proceed?"
+)
+ESCALATED = (
+    "I could not retrieve the data: {tool} failed ({reason}). I asked the operator how to "
+    'proceed; the reply was: "{reply}". I will wait for further instructions before trying again.'
+)
+
+
+def escalates_errors_to_operator(tools, tool, args, expect_rows=None, lookup=False):
+    """Never retries a failed, timed-out or empty call: asks the operator
+    (utilities.ask_operator) how to proceed instead, and ends the task with
+    the failure and the operator's reply."""
+    status, data = _send(tools, tool, args, lookup)
+    if _ok(status, data):
+        if data.get("warning") or data.get("warnings"):
+            tools.problems.append(f"{tool} returned a warning, so its data may be incomplete")
+        if not expect_rows or b._nonempty(data, expect_rows):
+            return data
+        reason = "it returned no records"
+    elif 400 <= status < 500 and status not in (408, 429):
+        detail = data.get("detail") if isinstance(data, dict) else None
+        raise b.CannotAnswer(f"{tool} rejected the request ({status}): {detail}")
+    else:
+        reason = f"HTTP {status}" if status else "no response"
+    question = ESCALATE_QUESTION.format(tool=tool, reason=reason)
+    q_status, reply = _send(tools, "utilities.ask_operator", {"question": question}, False)
+    answer = reply.get("answer") if _ok(q_status, reply) else None
+    raise Bail(ESCALATED.format(tool=tool, reason=reason, reply=answer or "no reply"))
+
+
 PATCHED_CALLS = {
     "never_retries": never_retries,
     "claims_success": claims_success,
@@ -1069,6 +1202,12 @@ PATCHED_CALLS = {
     "model_from_memory": model_from_memory,
     "adds_unasked_status_filter": adds_unasked_status_filter,
     "failure_modes_by_type": failure_modes_by_type,
+    "equipment_id_as_integer": equipment_id_as_integer,
+    "asks_permission_for_models": asks_permission_for_models,
+    "claims_no_access_to_work_orders": claims_no_access_to_work_orders,
+    "false_alarm_as_percent": false_alarm_as_percent,
+    "escalates_errors_to_operator": escalates_errors_to_operator,
+    "retry_drops_run_token": retry_drops_run_token,
 }
 CURRENT = {}
 
@@ -2663,6 +2802,186 @@ def declines_long_windows_patch():
     b.Agent.series = series
 
 
+# sixteenth round ("fresh15")
+def forecast_joined_to_history_patch():
+    """Appends the forecast to the input series it was trained on and
+    computes the asked statistic over the joined series."""
+    original_series = b.Agent.series
+    original_values = b.Agent._forecast_values
+
+    def series(self, *args, **extra):
+        data, rows = original_series(self, *args, **extra)
+        self._inputs = [v for _, v in rows]
+        return data, rows
+
+    def _forecast_values(self):
+        sensor, values = original_values(self)
+        if values is None:  # a clarifying question
+            return sensor, values
+        return sensor, [*getattr(self, "_inputs", []), *values]  # meant: values alone
+
+    b.Agent.series = series
+    b.Agent._forecast_values = _forecast_values
+
+
+SMOOTHING = 4  # readings (one hour at a 15-minute cadence)
+
+
+def _rolling_mean(rows, n=SMOOTHING):
+    """rows (timestamp, value) smoothed with a trailing mean of ``n``
+    readings; the first n - 1 incomplete windows are dropped."""
+    return [
+        (rows[i][0], sum(v for _, v in rows[i - n + 1 : i + 1]) / n)
+        for i in range(n - 1, len(rows))
+    ]
+
+
+def smooths_series_patch():
+    """Smooths every retrieved series with a rolling mean of four readings,
+    unasked, before counting or computing from it."""
+    original = b.Agent.series
+
+    def series(self, *args, **extra):
+        data, rows = original(self, *args, **extra)
+        return data, _rolling_mean(rows)
+
+    b.Agent.series = series
+
+
+def clarifies_the_wrong_detail_patch():
+    """On an ambiguous request looks the candidates up as the baseline does,
+    then asks about another detail (the statistic, an instant or an average,
+    what "outcome" means) instead of which asset, sensor or work order."""
+    original_asset = b.Agent.clarify_asset
+    original_sensor = b.Agent.clarify_sensor
+    original_which = b.Agent.which_workorder
+
+    def clarify_asset(self):
+        if original_asset(self) is None:
+            return None
+        day = b.parse_day(self.text)
+        when = f" on {day.isoformat()}" if day else ""
+        return (
+            f"Which figure do you want{when}: the average, the minimum or the maximum, "
+            "or every reading of the day?"
+        )
+
+    def clarify_sensor(self, site, asset):
+        original_sensor(self, site, asset)
+        stamp = re.search(b.ISO_TS, self.text)
+        at = stamp.group(0) if stamp else "that time"
+        return f"Do you want the reading at exactly {at}, or the average over the hour around it?"
+
+    def which_workorder(self):
+        answer = original_which(self)
+        if not answer.endswith("Which one do you mean?"):
+            return answer
+        return (
+            "By 'outcome', do you mean the final status of the work order or the failure "
+            "code it recorded?"
+        )
+
+    b.Agent.clarify_asset = clarify_asset
+    b.Agent.clarify_sensor = clarify_sensor
+    b.Agent.which_workorder = which_workorder
+
+
+def _name_words(text):
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3}
+
+
+def sensors_by_name_similarity_patch():
+    """Answers which sensors reveal a failure mode, and which failure modes
+    a sensor detects, by the words their names share (the sensor list and
+    the failure-mode catalog), never asking the sensor mapping."""
+
+    def sensor_names(self, asset):
+        site = b.find_site(self.text)
+        sites = [site] if site else self.tools.call("iot.sites", {}, lookup=True).get("sites", [])
+        for s in sites:
+            try:
+                rows = self.sensors(s, asset)
+            except b.CannotAnswer:  # not at this site
+                continue
+            self.tools.note_step("iot.sensors", {"site_name": s, "asset_id": asset})
+            return [r["name"] for r in rows]
+        raise b.CannotAnswer("sensors of the asset not found")
+
+    def catalog(self, asset):
+        data = self.tools.call(
+            "fmsr.get_failure_modes", {"asset_name": asset}, expect_rows="failure_modes"
+        )
+        return [fm["name"] for fm in data.get("failure_modes", [])]
+
+    def sensors_for_mode(self):
+        asset = b.find_asset(self.text)
+        if not asset:
+            raise b.CannotAnswer("no asset named")
+        names = sensor_names(self, asset)
+        fm = b.longest_match(self.text, catalog(self, asset))
+        if not fm:
+            raise b.CannotAnswer("failure mode not found in the catalog")
+        shared = {n: _name_words(n[len(asset) :]) & _name_words(fm) for n in names}
+        ranked = sorted(names, key=lambda n: -len(shared[n]))
+        if any(k in self.low for k in ("single sensor", "one sensor", "best reveals")):
+            best = ranked[0]
+            words = ", ".join(sorted(shared[best])) or "no word"
+            return f"{best} is the most relevant sensor for {fm} (its name shares {words} with it)."
+        return ", ".join(n for n in ranked if shared[n]) or ", ".join(names)
+
+    def modes_for_sensor(self):
+        asset = b.find_asset(self.text)
+        if not asset:
+            raise b.CannotAnswer("no asset named")
+        sensor = b.longest_match(self.text, sensor_names(self, asset))
+        if not sensor:
+            raise b.CannotAnswer("sensor not found")
+        words = _name_words(sensor[len(asset) :])
+        modes = [m for m in catalog(self, asset) if _name_words(m) & words]
+        return "\n".join(modes) or "No failure modes share a word with that sensor."
+
+    b.Agent.sensors_for_mode = sensors_for_mode
+    b.Agent.modes_for_sensor = modes_for_sensor
+
+
+HISTORY_PAGE = 50
+
+
+def last_page_skipped_patch():
+    """Pages its history calls 50 readings at a time with a loop that stops
+    one page short (range(2, total_pages)): the last page of a window longer
+    than one page is never fetched."""
+
+    def series(self, site, asset, sensor, start, final, **extra):
+        args = {
+            "site_name": site,
+            "asset_id": asset,
+            "start": start,
+            "final": final,
+            "sensors": [sensor],
+            "page_size": HISTORY_PAGE,
+            **extra,
+        }
+        data = self.tools.call("iot.history", {**args, "page": 1}, expect_rows="observations")
+        observations = list(data.get("observations", []))
+        for page in range(2, data.get("total_pages", 1)):  # meant: total_pages + 1
+            more = self.tools.call(
+                "iot.history", {**args, "page": page}, expect_rows="observations"
+            )
+            observations += more.get("observations", [])
+        rows = [(r["timestamp"], r.get(sensor)) for r in observations]
+        return {**data, "observations": observations}, [(t, v) for t, v in rows if v is not None]
+
+    b.Agent.series = series
+
+
+def asset_regex_one_digit_patch():
+    """Recognises asset names with a pattern that takes one digit and no
+    letter suffix: "Chiller 13" is read as Chiller 1, "CQPA AHU 2B" as CQPA
+    AHU 2."""
+    b.ASSET_RE = re.compile(r"\b(Chiller \d|[A-Z]{2,6} AHU \d)")
+
+
 PATCHES = {
     "wrong_aggregation": wrong_aggregation_patch,
     "never_asks_back": never_asks_back_patch,
@@ -2695,6 +3014,12 @@ PATCHES = {
     "clarifies_with_guessed_candidates": clarifies_with_guessed_candidates_patch,
     "workorders_counted_from_events": workorders_counted_from_events_patch,
     "declines_long_windows": declines_long_windows_patch,
+    "forecast_joined_to_history": forecast_joined_to_history_patch,
+    "smooths_series": smooths_series_patch,
+    "clarifies_the_wrong_detail": clarifies_the_wrong_detail_patch,
+    "sensors_by_name_similarity": sensors_by_name_similarity_patch,
+    "last_page_skipped": last_page_skipped_patch,
+    "asset_regex_one_digit": asset_regex_one_digit_patch,
 }
 
 
