@@ -17,6 +17,7 @@ from typing import Any
 
 from contracts.run import ScenarioRun
 from contracts.toollog import ToolCallRecord
+from contracts.tools import TOOL_ARGS
 from evaluator.checks import (
     check_answer,
     ids_as_bare_numbers,
@@ -556,6 +557,36 @@ def _off_reference_arguments(scenario: Scenario, records: list[ToolCallRecord]) 
             continue
         calls = [r for r in records if canonical_tool(r.tool) == tool and r.status == "ok"]
         if calls and all(_off_reference(tool, step.arguments, r.arguments) for r in calls):
+            return True
+        # an empty answer is an answer too: a filter nobody asked for can
+        # leave nothing to read ("0 work orders" from completed ones only)
+        answered = [r for r in records if canonical_tool(r.tool) == tool and r.status in _ANSWERED]
+        asked = _asked_keys(scenario, tool)
+        if answered and all(_unasked_filter(tool, asked, r.arguments) for r in answered):
+            return True
+    return False
+
+
+def _asked_keys(scenario: Scenario, tool: str) -> set[str]:
+    """The arguments any reference call or required retrieval of ``tool`` gives."""
+    steps = [
+        (canonical_tool(f"{st.agent}.{st.tool}"), st.arguments)
+        for st in scenario.expectation.reference_plan
+    ] + [(canonical_tool(r.tool), r.arguments) for r in scenario.expectation.required_retrievals]
+    return {key for name, arguments in steps if name == tool for key in arguments}
+
+
+def _unasked_filter(tool: str, asked: set[str], have: dict[str, Any]) -> bool:
+    """The call sets an argument no reference call of the task gives, to a
+    value other than the tool's default: a narrowing the task never asked
+    for (a status, priority or work type filter on a listing). Window,
+    paging and dataset arguments are judged elsewhere (_off_reference,
+    _premature_calls)."""
+    fields = TOOL_ARGS[tool].model_fields if tool in TOOL_ARGS else {}
+    for key, value in have.items():
+        if key in asked or key in WINDOW_KEYS or key in _NOT_COMPARED or key not in fields:
+            continue
+        if value is not None and value != fields[key].default:
             return True
     return False
 
