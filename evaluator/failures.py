@@ -42,6 +42,7 @@ from evaluator.taxonomy import NOVEL, TAXONOMY
 from evaluator.textparse import (
     decimal_comma_numbers,
     doubled_text,
+    extract_json,
     extract_numbers,
     normalise_id,
     template_placeholders,
@@ -193,10 +194,16 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             # result" would misname it; its format (and the reviewer) say
             # what is wrong.
             codes = [c for c in codes if c != "ARENA-NO-EVIDENCE"]
-            if wrong_result and _none_found(answer) and _data_came_back(scenario, records):
+            if (
+                wrong_result
+                and (_none_found(answer) or _states_wrong_result(scenario, answer, score))
+                and _data_came_back(scenario, records)
+            ):
                 # ... unless it says there is nothing ("0 failure modes", "no
-                # matching rules", a null field) while the data it needed
-                # came back with rows: a wrong result from the right data
+                # matching rules", a null field), or states a result the
+                # grounding does not check (a count, a JSON field) and the
+                # checker read it as wrong, while the data it needed came
+                # back with rows: a wrong result from the right data
                 codes.append("MAST-3.3")
         elif claims is not None and not (wrong_result and _only_numbers_ungrounded(claims)):
             codes.append("ARENA-HALLUCINATION")
@@ -481,6 +488,40 @@ def _none_found(answer: str) -> bool:
     """The answer reports that there is nothing (a zero count, "no ...",
     "none", a null field) rather than giving up."""
     return bool(_NONE_FOUND_RE.search(answer.strip())) and not gave_up(answer)
+
+
+# what the checker read from an answer that does state a result, a wrong
+# one: a number off the expected value; ids, some right and some not asked
+# for (not an answer naming no asked id, nor one that only leaves some out);
+# an object with every field, some values wrong
+_WRONG_NUMBER_OR_IDS_RE = re.compile(r"^(?:number:mismatch|ids:f1=[\d.]+,tp=[1-9]\d*,fp=[1-9])")
+_WRONG_FIELDS_RE = re.compile(r"^json:fields=(\d+)/(\d+),missing=0\b")
+
+
+def _states_wrong_result(scenario: Scenario, answer: str, score: ScenarioScore) -> bool:
+    """The checker read a stated result from the answer, and it is wrong. A
+    JSON field of another type than asked ("zero point five" for a number)
+    is a form the checker could not read, not a wrong value."""
+    reason = score.task_completion.reason
+    if _WRONG_NUMBER_OR_IDS_RE.match(reason):
+        return True
+    m = _WRONG_FIELDS_RE.match(reason)
+    check = scenario.expectation.check
+    if m is None or m.group(1) == m.group(2) or not isinstance(check, JsonFieldsCheck):
+        return False
+    obj = extract_json(answer)
+    if not isinstance(obj, dict):
+        return False
+    given = {str(k).lower(): v for k, v in obj.items()}
+    return all(
+        _json_kind(given.get(key.lower())) == _json_kind(want) for key, want in check.fields.items()
+    )
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return type(value).__name__
+    return "number" if isinstance(value, int | float) else type(value).__name__
 
 
 def _data_came_back(scenario: Scenario, records: list[ToolCallRecord]) -> bool:

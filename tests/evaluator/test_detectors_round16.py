@@ -18,7 +18,14 @@ from typing import Any
 from evaluator_factories import codes_for, number_scenario, record, run_of
 
 from evaluator import score_run
-from hidden_scenarios.schema import Expectation, NumberCheck, ReferenceStep, RequiredRetrieval
+from hidden_scenarios.schema import (
+    Expectation,
+    IdSetCheck,
+    JsonFieldsCheck,
+    NumberCheck,
+    ReferenceStep,
+    RequiredRetrieval,
+)
 
 ARGS = "MAST-1.1-ARGS"
 WO_ARGS = {
@@ -80,3 +87,52 @@ def test_the_right_result_and_arguments_the_tool_does_not_take_are_left_alone() 
     assert _codes("8 work orders", _listing(0, 8, status="COMP")) == ["passed"]
     assert ARGS not in _codes("3 work orders", _listing(0, 3, colour="blue"))
     assert ARGS not in _codes("3 work orders", _listing(0, 3, status=None))
+
+
+# The second rule of the round: an answer that states a result the grounding
+# does not check (a count, a JSON field) was counted by the score as
+# ungrounded, and the detector took it for an answer that claims nothing: no
+# code at all. When the checker read a result from it, and a wrong one,
+# while the data came back with rows, it is a wrong result from the right
+# data (MAST-3.3), as any other wrong result is.
+WRONG = "MAST-3.3"
+MODES = ["Compressor Overheating", "Evaporator Fouling", "Condenser Fouling"]
+
+
+def _count_codes(answer: str, check: Any = None, output_format: str = "number") -> list[str]:
+    args = {"asset_name": "Chiller 3"}
+    s = number_scenario(
+        family="fmsr",
+        output_format=output_format,
+        text="Count the failure modes of Chiller 3 that concern the component 'Evaporator'.",
+        expectation=Expectation(
+            check=check or NumberCheck(value=1.0, rel_tol=0.0),
+            required_retrievals=[RequiredRetrieval(tool="fmsr.get_failure_modes", arguments=args)],
+            family_order=["fmsr"],
+            reference_plan=[ReferenceStep(agent="fmsr", tool="get_failure_modes", arguments=args)],
+        ),
+    )
+    call = record(0, "fmsr.get_failure_modes", args, entities=["Chiller 3", *MODES])
+    run = run_of(s, answer, [call])
+    score = score_run(s, run)
+    assert not score.passed and score.hallucinated_claims > 0
+    return codes_for(s, run)
+
+
+def test_a_wrong_count_of_the_right_data_is_a_wrong_result() -> None:
+    assert _count_codes("-1 failure modes") == [WRONG]
+    assert _count_codes("2 failure modes") == [WRONG]
+
+
+def test_ids_some_asked_some_not_are_a_wrong_result() -> None:
+    check = IdSetCheck(ids=["Evaporator Fouling"])
+    answer = "Evaporator Fouling, Compressor Overheating"
+    assert _count_codes(answer, check, "ids") == [WRONG]
+
+
+def test_a_json_field_of_another_type_or_an_answer_that_states_nothing_is_not() -> None:
+    check = JsonFieldsCheck(fields={"count": 1})
+    assert WRONG in _count_codes('{"count": 2}', check, "json")
+    assert WRONG not in _count_codes('{"count": "one"}', check, "json")
+    assert WRONG not in _count_codes("Done. The result was printed to the console above.")
+    assert WRONG not in _count_codes("I could not complete this task: the count failed.")
