@@ -75,8 +75,8 @@ TOP = 2
 # way; "fresh9": tenth-round ones, likewise; "fresh10": eleventh-round ones,
 # likewise; "fresh11": twelfth-round ones, likewise; "fresh12": thirteenth-
 # round ones, likewise; "fresh13": fourteenth-round ones, likewise; "fresh14":
-# fifteenth-round ones, likewise; "fresh15": sixteenth-round ones, likewise.
-# The default ("both")
+# fifteenth-round ones, likewise; "fresh15": sixteenth-round ones, likewise;
+# "fresh16": seventeenth-round ones, likewise. The default ("both")
 # leaves the fresh ones out so that tuning runs never show them.
 HALVES = (
     "tune",
@@ -96,9 +96,10 @@ HALVES = (
     "fresh13",
     "fresh14",
     "fresh15",
+    "fresh16",
 )
 # the batches not yet measured: --half seen leaves them out
-UNSEEN: tuple[str, ...] = ("fresh15",)
+UNSEEN: tuple[str, ...] = ("fresh16",)
 
 
 @dataclass(frozen=True)
@@ -474,7 +475,8 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
             "way, by a sixth author, before the thirteenth round; seen from the fourteenth round "
             "on) + 12 fresh13 defects (by a seventh author, before the fourteenth round) + 12 "
             "fresh14 defects (by an eighth author, before the fifteenth round) + 12 fresh15 "
-            "defects (by a ninth author, before the sixteenth round) where measured. "
+            "defects (by a ninth author, before the sixteenth round) + 12 fresh16 defects (by "
+            "a tenth author, before the seventeenth round) where measured. "
             f"Runs: `{first['path']}` path, {first['set']} set, "
             f"{first['scenarios']} of {first['scenarios_in_set']} scenarios (those the "
             "defect-free baseline passes). Statements: detectors + the LLM extractor through "
@@ -506,7 +508,8 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
                     "fresh12": " (seen from round 14)",
                     "fresh13": " (seen from round 15)",
                     "fresh14": " (seen from round 16)",
-                    "fresh15": " (measured once)",
+                    "fresh15": " (seen from round 17)",
+                    "fresh16": " (measured once)",
                 }.get(half, "")
                 lines.append(
                     f"| {emb} | {half}{note} | "
