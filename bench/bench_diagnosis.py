@@ -508,7 +508,7 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
                     "fresh12": " (seen from round 14)",
                     "fresh13": " (seen from round 15)",
                     "fresh14": " (seen from round 16)",
-                    "fresh15": " (seen from round 17)",
+                    "fresh15": " (measured once, round 16; seen from round 17)",
                     "fresh16": " (measured once)",
                 }.get(half, "")
                 lines.append(
