@@ -4340,6 +4340,321 @@ PATTERNS: dict[str, list[tuple[str, str]]] = {
             "[The|Its] trajectory [shows|lists] retries [answered|met] with HTTP 401 that the [server's|service's] [run log|call log] [does not|never] [attribute|credit] to the run; the [missing|failed] [data|call] was [never|not] [recovered|fetched].",
         ),
     ],
+    # seventeenth-round fresh defects (half "fresh16"): written by another
+    # independent author who has not read the detectors, before the
+    # seventeenth round was measured
+    "invents_count_tool": [
+        (
+            "Called a counting tool that does not exist",
+            "{S} [invoked|called] a [made-up|non-existent] tool such as wo.count_workorders [to get|for] the count instead of [listing the records|using the catalog's list tool]{X}.",
+        ),
+        (
+            "Hallucinated tool name",
+            "The [tool name|endpoint] in the [request|call] is not [part of|listed in] the tool catalog; the [service|API] answered 404 and [nothing was counted|no count was ever obtained].",
+        ),
+        (
+            "Unknown tool requested for a count",
+            "{S} [guessed|assumed] a [dedicated|convenience] counting [endpoint|tool] [existed|was available] and [stopped|ended the task] when it was [refused|rejected]{X}.",
+        ),
+        (
+            "Count question routed to an imaginary API",
+            "[Asked|When asked] how many [readings|alerts|failure modes|anomalous windows] there were, the [agent|assistant] [reached for|tried] a tool [named after|called after] the quantity, which the [plant's|arena's] catalog [does not offer|lacks], [instead of|rather than] counting what the real [list|data] tool returns.",
+        ),
+        (
+            "404 from an invented tool",
+            "{S} [ended|finished] with a 404 [refusal|error] for a tool it [made up|invented], [never calling|without ever trying] the [tool|function] that [holds|returns] the records{X}.",
+        ),
+        (
+            "Plan step names a non-existent tool",
+            "[The|Its] plan [contains|lists] a step for a [count_*|counting] tool that the [catalog|tool list] does not [define|contain], so the [step|plan] could not [run|be executed] and the [count|number] was [never produced|not produced].",
+        ),
+    ],
+    "leading_question": [
+        (
+            "Leading yes/no clarification",
+            "{S} [asked|put] a yes/no question about [one|a single] candidate (Did you mean Chiller 3?) [instead of|rather than] [listing|naming] the [options|candidates] it had found{X}.",
+        ),
+        (
+            "Clarifying question presupposes an answer",
+            "[Faced with|Given] an ambiguous request the [agent|assistant] [proposed|suggested] [just|only] the first [match|candidate] as [the likely|its guessed] meaning, [leaving out|omitting] the other [assets|sensors|work orders] [the user could have meant|that fit].",
+        ),
+        (
+            "Only one candidate offered",
+            "{S} [looked up|retrieved] [every candidate|all the candidates] but [offered|mentioned] [only one|just one] of them in its [question|reply]{X}.",
+        ),
+        (
+            "Confirmation question instead of a choice",
+            "[Rather than|Instead of] [asking which one was meant|letting the user choose], the [reply|answer] [asks the user to confirm|seeks confirmation of] a [guess|first pick], [so|and] the [user|operator] [never sees|is not shown] the [alternatives|other options].",
+        ),
+        (
+            "Biased disambiguation",
+            "{S} [steered|nudged] the user toward [the first|one] [asset|sensor|work order] [when|while] [disambiguating|clarifying]{X}.",
+        ),
+        (
+            "Candidate list withheld",
+            "The [question|clarification] [hides|withholds] the [list of|set of] [matching|possible] [chillers|sensors|work orders] and [asks|requests] a [yes or no|simple yes/no] [about|on] the first [one|entry], [which|a question that] [does not|cannot] [resolve|settle] the ambiguity.",
+        ),
+    ],
+    "anomalies_from_event_log": [
+        (
+            "Anomaly count taken from the event log",
+            "{S} [counted|reported] the anomaly events [logged|recorded] in the [maintenance|work-order] system [instead of|rather than] running anomaly detection on the [telemetry|sensor data]{X}.",
+        ),
+        (
+            "Detector never run",
+            "[No|Not a single] anomaly [scan|detection] [call|run] [appears|was made]; the [reported|stated] number of anomalous windows [comes from|is] the count of [logged|recorded] anomaly events [for the equipment|of the equipment id].",
+        ),
+        (
+            "Logged events mistaken for detected anomalies",
+            "{S} [treated|took] [alarm-log|event-log] entries as [the output of|equivalent to] an anomaly [model|scan]{X}.",
+        ),
+        (
+            "Wrong source for the anomaly question",
+            "[The|This] question [asked for|called for] an anomaly [scan|analysis] of the [sensor's|named sensor's] [readings|series], [but|yet] the [agent|assistant] [queried|listed] the work-order events [of type anomaly|tagged as anomalies] and [reported|gave] their [number|count].",
+        ),
+        (
+            "Telemetry analysis skipped",
+            "{S} [skipped|bypassed] the [time-series|telemetry] analysis and [answered|replied] from [maintenance|historical] records{X}.",
+        ),
+        (
+            "Anomalies looked up instead of computed",
+            "[Instead of|Rather than] [computing|detecting] [anomalous windows|anomalies] [from|over] the [requested|given] [period|window] of data, the [agent|model] [looked them up|fetched them] [in|from] the event [history|log], which [records|holds] a different [thing|set of events].",
+        ),
+    ],
+    "assumes_cutoff_date": [
+        (
+            "Refused a past date as the future",
+            "{S} [declined|refused] the task [because|claiming] the date [lies|was] in the future, [although|while] the plant's clock [is later|had already passed it]{X}.",
+        ),
+        (
+            "Assumed today is its training cutoff",
+            "The [agent|assistant] [never checked|did not ask] the [current date|simulated clock] and [assumed|took] [today|the present] to be [the start of 2020|its knowledge cutoff], so [requests|questions] about [2020|later] [data|dates] were [rejected|turned down].",
+        ),
+        (
+            "Wrong notion of the current date",
+            "{S} [reasoned|argued] that no [data|readings] could exist [yet|so far] for the [requested|given] [date|period]{X}.",
+        ),
+        (
+            "Clock tool not consulted",
+            "[A|The] [utilities.current_date_time|date-and-time] tool was [available|at hand] but [never called|not used]; [instead|rather] the [agent|model] [relied on|used] its own [belief|assumption] about the date and [stopped|gave up] [before|without] [querying|fetching] [anything|any data].",
+        ),
+        (
+            "Valid historical request declined",
+            "{S} [turned down|rejected] a [legitimate|valid] request about [recorded|historical] data [as premature|as impossible]{X}.",
+        ),
+        (
+            "No data retrieved because of a date belief",
+            "[Every|Each] [question|task] [mentioning|naming] a [day|month] after [its cutoff|the end of 2019] [ended|finished] with [an explanation|a note] that the [period|date] had not happened yet, [with no|without any] tool [call|query] [made|sent].",
+        ),
+    ],
+    "tool_call_object_as_body": [
+        (
+            "Tool-call wrapper sent as the request body",
+            "{S} [posted|sent] the [whole|entire] function-call object (a name and its arguments) to the tool [instead of|rather than] [its arguments|the arguments alone]{X}.",
+        ),
+        (
+            "Every call rejected for unknown fields",
+            "[All|Every one of the] [requests|tool calls] [came back|failed with] 422 [because|since] the body [carried|held] [name and arguments keys|a name and an arguments field] the [tool|schema] does not [accept|know].",
+        ),
+        (
+            "Malformed request envelope",
+            "{S} [wrapped|nested] the [parameters|arguments] [one level too deep|inside an extra object] when [calling|invoking] the [tools|API]{X}.",
+        ),
+        (
+            "Arguments never reached the tool",
+            "The [site, asset and window|actual parameters] [were|sat] [inside|under] an 'arguments' [member|key], so the [service|tool] [saw|received] [none of them|only unknown fields] and [validation failed|refused the call] [on every call|each time].",
+        ),
+        (
+            "Request schema violated on every call",
+            "{S} [did not|failed to] [unwrap|strip] the [LLM's|model's] tool-call [structure|format] before [sending|dispatching] it{X}.",
+        ),
+        (
+            "Integration bug between model output and HTTP client",
+            "[The|Its] [client|glue code] [forwarded|passed on] the [model's|LLM's] tool call [verbatim|as is] [as the|for the] [POST|request] body, [so|and] no [tool|call] [succeeded|returned data] [during the run|in the whole run].",
+        ),
+    ],
+    "rejects_values_as_implausible": [
+        (
+            "Valid readings rejected as implausible",
+            "{S} [declared|called] the sensor [faulty|broken] [because|as] its [readings|values] [fell outside|exceeded] a [metric|Celsius] plausibility range{X}.",
+        ),
+        (
+            "Unit of the sensor ignored in a sanity check",
+            "The [sensor|series] [reports|is in] degF [or|and] gpm, yet the [agent|assistant] [checked|judged] the values against [ranges|limits] for [degrees Celsius|°C] and [litres per second|L/s] and [refused to answer|withheld the result].",
+        ),
+        (
+            "Over-strict data validation",
+            "{S} [refused|declined] to report [a result|the value] after [a range check|a validation step] [flagged|marked] [normal|ordinary] data as [impossible|out of range]{X}.",
+        ),
+        (
+            "Healthy sensor reported as miscalibrated",
+            "[Readings|Values] [such as|like] 75 [degF|degrees] or 1500 gpm are [normal|typical] for this [plant|equipment], but the [answer|reply] [calls|labels] them [physically implausible|impossible] and [recommends|asks for] a sensor check [instead of|rather than] [answering|the requested figure].",
+        ),
+        (
+            "Answer withheld on a false data-quality alarm",
+            "{S} [raised|issued] a [data-quality|sensor-fault] [warning|alarm] that the data does not [support|justify] and [gave|provided] no [number|result]{X}.",
+        ),
+        (
+            "Plausibility limits in the wrong unit",
+            "[The|Its] [limits|thresholds] [assume|presume] [metric|SI] units [that|which] the [plant's|site's] [telemetry|sensors] [do not use|never use], so [most|nearly all] [readings|values] [look|appear] [out of range|implausible] and the task [is abandoned|goes unanswered].",
+        ),
+    ],
+    "codes_as_labels": [
+        (
+            "Codes replaced by their labels",
+            "{S} [wrote|gave] [descriptions|human-readable labels] [where|in place of] the [codes|identifiers] the task asked for (Closed for CLOSE, Medium for priority 3){X}.",
+        ),
+        (
+            "Ids swapped for names in the answer",
+            "The [list|answer] [contains|gives] the [alert rules'|rules'] [names|titles] and the [failure codes'|codes'] descriptions [rather than|instead of] their [ids|codes], so [it does not|the result cannot] [match|be matched against] the [expected|requested] identifiers.",
+        ),
+        (
+            "Enumerated values spelled out",
+            "{S} [translated|expanded] [status|work-type|priority] [codes|values] into [prose|words] in a [JSON|structured] answer{X}.",
+        ),
+        (
+            "JSON keys are descriptions, not codes",
+            "[The|Its] [summary|distribution] [object|JSON] is keyed by [what each failure code means|the code descriptions] [instead of|rather than] [the codes themselves|MT013 and the like], [which|and this] [breaks|defeats] the [requested|asked-for] [structure|mapping].",
+        ),
+        (
+            "Display labels instead of raw values",
+            "{S} [returned|answered with] [display|user-facing] [labels|text] [for|of] [fields|values] that were [asked for|requested] as [raw|stored] [codes|values]{X}.",
+        ),
+        (
+            "Over-friendly rendering of identifiers",
+            "[Trying|In an effort] to be [readable|helpful], the [agent|assistant] [rendered|rewrote] every [code|identifier] as [its meaning|a label] (PM as Preventive maintenance, a rule id as its title), [losing|dropping] the [values|ids] the [question|task] [needed|wanted].",
+        ),
+    ],
+    "retries_previous_call": [
+        (
+            "Retry replayed the wrong call",
+            "{S} [retried|re-sent] the call made before the failed one [instead of|rather than] the failed call itself{X}.",
+        ),
+        (
+            "Off-by-one in the retry history",
+            "[When|After] a [request|call] [failed|timed out|came back empty], the [retry|second attempt] [repeated|replayed] the [previous|earlier] [step|request] ([the sensor lookup|the history query]), and its [response|result] was [used as|taken for] the [missing|failed] [data|result].",
+        ),
+        (
+            "Failed call never recovered",
+            "{S} [never|did not] [repeat|re-issue] the [failing|failed] [request|call], so the [data|result] it [needed|required] was never [obtained|retrieved]{X}.",
+        ),
+        (
+            "Answer computed from another call's response",
+            "[The|Its] [final|reported] [figure|answer] [was derived|comes] from the [response|payload] of a different [tool call|request] (the [lookup|history call] before it), [which|and it] [reads|shows] as [zero readings|an empty forecast|no data].",
+        ),
+        (
+            "Retries target the wrong request",
+            "{S} [aimed|directed] its retries at [a previous|an earlier] [request|call] [and|then] [reported|presented] the [outcome|result] as if the [failed|original] [call|request] had [succeeded|come back]{X}.",
+        ),
+        (
+            "Trajectory misattributes observations",
+            "[The|Its] trajectory [credits|attributes] the [replayed|repeated] [earlier|previous] call's [observation|output] to the [failed|retried] [tool|call], [while|whereas] the [server's|service's] log [shows|records] [a different|the earlier] tool [answering|being called].",
+        ),
+    ],
+    "legacy_field_names": [
+        (
+            "Response fields read under outdated names",
+            "{S} [read|parsed] the [response|result] with [field names|keys] from an [older|previous] API version (count [instead of|for] total){X}.",
+        ),
+        (
+            "Missing field defaulted to zero",
+            "[Because|As] the [key|field] it [looked for|expected] [does not exist|is absent] in the [current|returned] [response|payload], the [agent|parser] [silently|quietly] [used|fell back to] 0 and [reported|stated] [zero|a count of 0].",
+        ),
+        (
+            "Schema drift in the result parser",
+            "{S} [relied on|used] a [result|response] [schema|format] the tools no longer [return|follow]{X}.",
+        ),
+        (
+            "Count present in the data but reported as 0",
+            "The [tool|service] [returned|gave] the [total|number of windows|KPI] [correctly|in its response], [yet|but] the [answer|reply] [states|gives] 0 [because|since] [it was read|the value was looked up] under [another|an old] [name|key].",
+        ),
+        (
+            "Stale API field mapping",
+            "{S} [mapped|translated] the [response|result] through an [outdated|obsolete] [field table|key mapping] [before|ahead of] [answering|computing the answer]{X}.",
+        ),
+        (
+            "Zero from a renamed field",
+            "[Values|Figures] such as the [work-order total|anomalous-window count|mean response time] [come out as|become] 0: the [parser|code] [asks for|reads] [anomaly_count|mean_response_time|count], [names|keys] the [current|present] tools [do not use|have dropped].",
+        ),
+    ],
+    "ignores_single_point_anomalies": [
+        (
+            "Single-reading anomalies discarded",
+            "{S} [discarded|filtered out] every anomalous window [made of|consisting of] a single reading as noise before [counting|reporting]{X}.",
+        ),
+        (
+            "Unrequested noise filter on the detector output",
+            "[Nothing in|No part of] the [task|request] [asked for|called for] a minimum [window length|duration], yet [one-point|one-reading] windows the [detector|scan] [flagged|returned] were [removed|dropped], [lowering|reducing] the [count|number of windows] [to zero|below the detector's].",
+        ),
+        (
+            "Detected anomalies thrown away",
+            "{S} [threw away|dismissed] [anomalies|windows] the [model|scan] [found|reported], [judging|deeming] them too short to [matter|count]{X}.",
+        ),
+        (
+            "Anomaly verdict flipped by post-filtering",
+            "[Since|Because] every [flagged|detected] window was [only|just] one [point|reading] long, the [post-processing|clean-up step] [left nothing|removed all of them] and the [answer|reply] [says|claims] the series [behaved normally|had no anomalies].",
+        ),
+        (
+            "Scan result altered before answering",
+            "{S} [changed|edited] the anomaly scan's [result|output] [according to|with] a [rule|threshold] of its own{X}.",
+        ),
+        (
+            "Window count under-reported",
+            "The [reported|stated] number of anomalous windows is [smaller than|below] the [total_windows|window count] the [tool|scan] [gave|returned], [because|since] [isolated|single-point] [spikes|detections] were [ignored|excluded] as [glitches|sensor noise].",
+        ),
+    ],
+    "analyses_the_preview": [
+        (
+            "Analysis run on the preview dataset",
+            "{S} [ran|sent] the [forecast|anomaly scan] on the dataset id of a [small|one-day] preview [instead of|rather than] the dataset of the [requested|full] window{X}.",
+        ),
+        (
+            "Stale dataset id reused",
+            "[A|The] [preview|sample] [query|history call] of the first day [set|stored] the dataset id, and the [variable|value] was [never updated|not refreshed] [after|when] the [full|window's] history [arrived|came back], so the [model|analysis] [saw|used] [one day|a single day] of data.",
+        ),
+        (
+            "Model trained on too little data",
+            "{S} [trained|fitted] the [model|forecast] on [a fraction|a small part] of the [period|window] the task [named|gave]{X}.",
+        ),
+        (
+            "Full-window history fetched but not analysed",
+            "[Although|While] the [history|telemetry] [for|of] the [whole|entire] [window|period] was [retrieved|fetched], the [forecasting|anomaly] [tool|call] [was given|received] the [sample|preview]'s dataset [id|identifier], [which|and that] [covers|spans] only [its first day|the first 24 hours].",
+        ),
+        (
+            "Wrong dataset passed downstream",
+            "{S} [passed|handed] [the wrong|another] dataset [id|reference] to the [analysis|time-series] [step|tool]{X}.",
+        ),
+        (
+            "Exploratory sample leaked into the result",
+            "[The|An] [exploratory|look-ahead] [sample|preview] [meant|intended] only to [inspect|check] the [data|series] [ended up|became] the [input|data] of the [forecast|scan], [so|and] the [result|answer] [describes|reflects] [a different|the wrong] [period|stretch of time].",
+        ),
+    ],
+    "dates_read_day_first": [
+        (
+            "Day and month swapped in dates",
+            "{S} [read|parsed] ISO dates day-first, [so|and] 2019-07-01 [became|turned into] 7 January{X}.",
+        ),
+        (
+            "Date parser configured for day-first",
+            "[A|The] date [parser|normaliser] [set to|with] dayfirst [read|interpreted] [every|each] ISO date whose day is 12 or less as [year-day-month|YDM], [moving|shifting] the [window|period] to [another|a different] [month|season].",
+        ),
+        (
+            "Query window in the wrong month",
+            "{S} [queried|requested] [data|readings] for [months|dates] [other than|different from] those [named|given] in the [task|question]{X}.",
+        ),
+        (
+            "Transposed dates in tool arguments",
+            "The [start|end] [timestamps|dates] [sent|passed] to the [history|data] tool [have|show] [month and day|the day and the month] [transposed|swapped], [which|and this] [yields|gives] a [window|period] with [no|other] [readings|data] or [one|a window] whose [ends are|bounds are] [reversed|out of order].",
+        ),
+        (
+            "Locale-dependent date parsing",
+            "{S} [applied|used] a [European|day-first] date convention to [ISO 8601|year-month-day] [dates|timestamps]{X}.",
+        ),
+        (
+            "Window built from misread dates",
+            "[Only|Just] [dates|days] [after|past] the 12th of a month [survived|came through] [unchanged|intact]; [every|each] [other|earlier] [one|date] [was|got] [read|turned] into [a different|another] [month|date], [so|and] the [analysis|count] [covers|spans] the wrong [weeks|days].",
+        ),
+    ],
 }
 
 # Generic symptoms any failed run may show (split the same way).

@@ -1137,6 +1137,125 @@ def escalates_errors_to_operator(tools, tool, args, expect_rows=None, lookup=Fal
     raise Bail(ESCALATED.format(tool=tool, reason=reason, reply=answer or "no reply"))
 
 
+# ---- fresh held-out defects, seventeenth round (issue 19) ------------------------------
+# Written by another author who has not read the detectors, with their
+# expected diagnosis in defects.yaml (half "fresh16"), before the seventeenth
+# round of evaluator changes was measured; measured once, after them.
+COUNT_RE = re.compile(r"\b(?:how many|count|number of)\b")
+COUNTING_TOOLS = (  # what the task counts, the catalog's tool, the tool the agent imagines
+    ("anomal", "tsfm.run_tsad", "tsfm.count_anomalies"),
+    ("reading", "iot.history", "iot.count_readings"),
+    ("failure mode", "fmsr.get_failure_modes", "fmsr.count_failure_modes"),
+    ("alert", "wo.list_events", "wo.count_events"),
+    ("work order", "wo.list_workorders", "wo.count_workorders"),
+)
+
+
+def _counting_tool(low):
+    """(catalog tool, imagined counting tool) of a how-many task, else Nones."""
+    if COUNT_RE.search(low):
+        for word, real, imagined in COUNTING_TOOLS:
+            if word in low:
+                return real, imagined
+    return None, None
+
+
+def invents_count_tool(tools, tool, args, expect_rows=None, lookup=False):
+    """For a how-many question calls a counting tool the catalog does not
+    have, named after what it counts (wo.count_workorders for
+    wo.list_workorders), with the real tool's arguments; the unknown tool is
+    refused (404)."""
+    real, imagined = _counting_tool(CURRENT.get("low", ""))
+    if tool == real:
+        tool = imagined
+    return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+
+def tool_call_object_as_body(tools, tool, args, expect_rows=None, lookup=False):
+    """Posts the whole tool-call object its model produced ({"name": ...,
+    "arguments": {...}}) as the request body instead of the arguments alone;
+    the tools refuse the unknown fields (422)."""
+    post = tools._post
+
+    def posting(name, arguments):
+        return post(name, {"name": name, "arguments": arguments})
+
+    tools._post = posting
+    try:
+        return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+    finally:
+        del tools._post
+
+
+def retries_previous_call(tools, tool, args, expect_rows=None, lookup=False):
+    """Its retry re-sends the call made before the failed one (history[-2]
+    where history[-1] was meant) and takes that response as the failed
+    call's result."""
+    history = CURRENT.setdefault("calls", [])
+    history.append((tool, args))
+    previous = history[-2] if len(history) > 1 else history[-1]  # meant: history[-1]
+    post = tools._post
+    sent = []
+
+    def posting(name, arguments):
+        sent.append(name)
+        if len(sent) == 1:
+            return post(name, arguments)
+        return post(*previous)
+
+    tools._post = posting
+    try:
+        return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+    finally:
+        del tools._post
+
+
+LEGACY_FIELDS = {  # a field the tools return now -> the name its old parser reads
+    "total": "count",
+    "total_windows": "anomaly_count",
+    "total_observations": "observation_count",
+    "mean_response_hours": "mean_response_time",
+    "mttr_hours": "mttr",
+}
+
+
+def _legacy_view(data):
+    """A response as a parser written for an older version of the tools sees
+    it: each field read under its old name, a missing one as 0."""
+    if isinstance(data, list):
+        return [_legacy_view(x) for x in data]
+    if not isinstance(data, dict):
+        return data
+    out = {k: _legacy_view(v) for k, v in data.items()}
+    for field, old in LEGACY_FIELDS.items():
+        if field in out:
+            out[field] = out.get(old, 0)
+    return out
+
+
+def legacy_field_names(tools, tool, args, expect_rows=None, lookup=False):
+    """Reads every response through a parser for an older version of the
+    tools (count for total, anomaly_count for total_windows, ...), which
+    takes a field it cannot find as 0."""
+    return _legacy_view(ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup))
+
+
+def ignores_single_point_anomalies(tools, tool, args, expect_rows=None, lookup=False):
+    """Drops every anomalous window of a single reading from the anomaly
+    scan's result as noise, unasked, before the windows are counted."""
+    data = ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+    if tool != "tsfm.run_tsad" or not isinstance(data, dict):
+        return data
+    results = []
+    for r in data.get("results") or []:
+        kept = [w for w in r.get("windows", []) if w.get("points", 1) > 1]
+        points = sum(w.get("points", 1) for w in kept)
+        results.append(
+            {**r, "windows": kept, "total_windows": len(kept), "anomalous_points": points}
+        )
+    return {**data, "results": results}
+
+
 PATCHED_CALLS = {
     "never_retries": never_retries,
     "claims_success": claims_success,
@@ -1208,6 +1327,11 @@ PATCHED_CALLS = {
     "false_alarm_as_percent": false_alarm_as_percent,
     "escalates_errors_to_operator": escalates_errors_to_operator,
     "retry_drops_run_token": retry_drops_run_token,
+    "invents_count_tool": invents_count_tool,
+    "tool_call_object_as_body": tool_call_object_as_body,
+    "retries_previous_call": retries_previous_call,
+    "legacy_field_names": legacy_field_names,
+    "ignores_single_point_anomalies": ignores_single_point_anomalies,
 }
 CURRENT = {}
 
@@ -2982,6 +3106,254 @@ def asset_regex_one_digit_patch():
     b.ASSET_RE = re.compile(r"\b(Chiller \d|[A-Z]{2,6} AHU \d)")
 
 
+# seventeenth round ("fresh16")
+LISTED_RE = re.compile(r"(?::\s|\s?\()(.+?)\)?\. Which one do you mean\?$")
+
+
+def _leading(question):
+    """The baseline's "...: A, B, C. Which one do you mean?" as a yes/no
+    question about A alone."""
+    listed = question and LISTED_RE.search(question)
+    if not listed:
+        return question
+    first = listed.group(1).split(", ")[0]
+    return f"{question[: listed.start()]}. Did you mean {first}?"
+
+
+def leading_question_patch():
+    """On an ambiguous request looks the candidates up, then asks a yes/no
+    question about the first one only ("Did you mean Chiller 3?")."""
+    original_asset = b.Agent.clarify_asset
+    original_sensor = b.Agent.clarify_sensor
+    original_which = b.Agent.which_workorder
+
+    b.Agent.clarify_asset = lambda self: _leading(original_asset(self))
+    b.Agent.clarify_sensor = lambda self, site, asset: _leading(original_sensor(self, site, asset))
+    b.Agent.which_workorder = lambda self: _leading(original_which(self))
+
+
+def anomalies_from_event_log_patch():
+    """Answers an anomaly question from the anomaly events logged in the
+    work-order system over the task's dates, never running the anomaly
+    model; the logged events are reported as the anomalous windows."""
+
+    def anomalies(self):
+        site, asset, sensor = self.asset_and_sensor()
+        if not sensor:
+            return self.clarify_sensor(site, asset)
+        start, final = b.time_window(self.text)
+        if not start:
+            raise b.CannotAnswer("no time window")
+        eq = self.equipment(site, asset)
+        last = b.datetime.fromisoformat(final) - b.timedelta(days=1)  # inclusive dates
+        args = {
+            "equipment_id": eq,
+            "date_from": start[:10],
+            "date_to": last.date().isoformat(),
+            "event_type": "anomaly",
+            "page_size": 1000,
+        }
+        n = self.tools.call("wo.list_events", args, expect_rows="events").get("total", 0)
+        if self.fmt == "json":
+            return json.dumps({"anomalous": n > 0, "windows": n})
+        return f"{n} anomalous windows in {sensor}"
+
+    b.Agent.anomalies = anomalies
+
+
+BELIEVED_TODAY = b.date(2020, 1, 1)  # the end of its training data
+MONTH_YEAR_RE = re.compile(r"\b({}) (\d{{4}})\b".format("|".join(b.MONTHS).title()), re.I)
+FUTURE = (
+    "I can't answer this yet: {day} is after today ({today}), so no readings, work orders "
+    "or analysis results can exist for it. Please ask about a past period."
+)
+
+
+def _days_named(text):
+    days = [b.date.fromisoformat(d) for d in re.findall(b.ISO_DAY, text)]
+    days += [b.datetime.strptime(d, "%B %d, %Y").date() for d in re.findall(b.HUMAN_DAY, text)]
+    days += [
+        b.date(int(m.group(2)), b.MONTHS[m.group(1).lower()], 1)
+        for m in MONTH_YEAR_RE.finditer(text)
+    ]
+    return days
+
+
+def assumes_cutoff_date_patch():
+    """Takes the end of its training data for today, never asking the
+    plant's clock, and declines every task about a later date as a question
+    about the future."""
+    original = b.Agent.solve
+
+    def solve(self):
+        later = [d for d in _days_named(self.text) if d > BELIEVED_TODAY]
+        if later:
+            day = max(later).isoformat()
+            raise Bail(FUTURE.format(day=day, today=BELIEVED_TODAY.isoformat()))
+        return original(self)
+
+    b.Agent.solve = solve
+
+
+PLAUSIBLE = (  # (word of the sensor's name, lowest, highest, the unit it assumes)
+    ("temperature", -40.0, 50.0, "°C"),
+    ("flow", 0.0, 500.0, "L/s"),
+)
+IMPLAUSIBLE = (
+    "{n} of the {total} readings of {sensor} lie outside the plausible range for a "
+    "{word} ({lo:g} to {hi:g} {unit}), for example {value}. The sensor looks faulty or "
+    "miscalibrated, so I won't report a result from its data; please have it checked."
+)
+
+
+def rejects_values_as_implausible_patch():
+    """Checks every retrieved series against metric plausibility ranges,
+    never reading the sensor's unit (degF, gpm), and declines to answer from
+    a series outside them."""
+    original = b.Agent.series
+
+    def series(self, site, asset, sensor, start, final, **extra):
+        data, rows = original(self, site, asset, sensor, start, final, **extra)
+        for word, lo, hi, unit in PLAUSIBLE:
+            if word in sensor.lower():
+                bad = [v for _, v in rows if not lo <= v <= hi]
+                if bad:
+                    raise Bail(
+                        IMPLAUSIBLE.format(
+                            n=len(bad),
+                            total=len(rows),
+                            sensor=sensor,
+                            word=word,
+                            lo=lo,
+                            hi=hi,
+                            unit=unit,
+                            value=b.fmt(bad[0]),
+                        )
+                    )
+                break
+        return data, rows
+
+    b.Agent.series = series
+
+
+STATUS_LABELS = {
+    "WAPPR": "Waiting for approval",
+    "APPR": "Approved",
+    "INPRG": "In progress",
+    "COMP": "Completed",
+    "CLOSE": "Closed",
+    "CAN": "Cancelled",
+}
+WORK_TYPE_LABELS = {"PM": "Preventive maintenance", "CM": "Corrective maintenance"}
+PRIORITY_LABELS = {1: "Urgent", 2: "High", 3: "Medium", 4: "Low", 5: "Planned"}
+
+
+def _label(key, value, record):
+    """The label a code of ``record`` stands for (the code when unknown)."""
+    if key == "status":
+        return STATUS_LABELS.get(value, value)
+    if key == "work_type":
+        return WORK_TYPE_LABELS.get(value, value)
+    if key == "priority":
+        return PRIORITY_LABELS.get(value, value)
+    if key in ("failure_code", "failure_mode"):
+        name = "failure_code_description" if key == "failure_code" else "failure_mode_name"
+        return record.get(name) or value
+    return value
+
+
+def codes_as_labels_patch():
+    """Writes every code of its answer as the label it stands for: status,
+    work type and priority spelled out, a failure code as its description,
+    an alert rule as its name."""
+
+    def workorder_detail(self):
+        m = re.search(r"\b(WO\d+)\b", self.text)
+        if not m:
+            raise b.CannotAnswer("no work order number")
+        wo = self.tools.call("wo.get_workorder", {"wonum": m.group(1)})
+        keys = [k for k in b.WO_FIELDS if re.search(rf"\b{k}\b", self.text)]
+        keys = keys or ["status", "priority", "work_type"]
+        return json.dumps({k: _label(k, wo.get(k), wo) for k in keys})
+
+    def _distribution(self):
+        date_from, date_to = b.year_window(self.text)
+        args = {**self._scope(), "date_from": date_from, "date_to": date_to}
+        data = self.tools.call("wo.get_failure_code_distribution", args, expect_rows="distribution")
+        return {
+            r.get("description") or r.get("failure_code") or r.get("code"): r["count"]
+            for r in data.get("distribution", [])
+        }
+
+    def alert_rules(self):
+        eq = b.EQUIP_RE.search(self.text)
+        sev = re.search(r"\b(critical|major|minor|warning|info)\b", self.low)
+        data = self.tools.call(
+            "wo.list_alert_rules", {"equipment_id": eq.group(1)} if eq else {}, expect_rows="rules"
+        )
+        rules = [r for r in data.get("rules", []) if not sev or r.get("severity") == sev.group(1)]
+        return ", ".join(r.get("name") or r["rule_id"] for r in rules) or "No matching alert rules."
+
+    b.Agent.workorder_detail = workorder_detail
+    b.Agent._distribution = _distribution
+    b.Agent.alert_rules = alert_rules
+
+
+ISO_DAY_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?=T|\b)")  # timestamps too
+
+
+def _day_first(m):
+    """An ISO date as a day-first parser reads it (dateutil's parse with
+    dayfirst=True): year, then day, then month whenever the third number
+    can be a month."""
+    year, month, day = m.group(1), m.group(2), m.group(3)
+    return f"{year}-{day}-{month}" if int(day) <= 12 else m.group(0)
+
+
+def dates_read_day_first_patch():
+    """Normalises the dates of the task with a day-first date parser before
+    solving it: an ISO date whose day is 12 or less comes out with day and
+    month swapped (2019-07-01 as 7 January)."""
+    original = b.Agent.__init__
+
+    def __init__(self, scenario):
+        original(self, scenario)
+        self.text = ISO_DAY_RE.sub(_day_first, self.text)
+        self.low = self.text.lower()
+
+    b.Agent.__init__ = __init__
+
+
+PREVIEW_ROWS = 20
+
+
+def analyses_the_preview_patch():
+    """Fetches a small preview of the series' first day before the window's
+    history call, and keeps the preview's dataset id for the forecast or
+    anomaly scan (a variable set once and never updated)."""
+    original = b.Agent.series
+
+    def series(self, site, asset, sensor, start, final, **extra):
+        day = b.iso(b.datetime.fromisoformat(start) + b.timedelta(days=1))
+        preview = self.tools.call(
+            "iot.history",
+            {
+                "site_name": site,
+                "asset_id": asset,
+                "start": start,
+                "final": min(day, final),
+                "sensors": [sensor],
+                "page_size": PREVIEW_ROWS,
+                **extra,
+            },
+            expect_rows="observations",
+        )
+        data, rows = original(self, site, asset, sensor, start, final, **extra)
+        return {**data, "dataset_id": preview.get("dataset_id", data.get("dataset_id"))}, rows
+
+    b.Agent.series = series
+
+
 PATCHES = {
     "wrong_aggregation": wrong_aggregation_patch,
     "never_asks_back": never_asks_back_patch,
@@ -3020,6 +3392,13 @@ PATCHES = {
     "sensors_by_name_similarity": sensors_by_name_similarity_patch,
     "last_page_skipped": last_page_skipped_patch,
     "asset_regex_one_digit": asset_regex_one_digit_patch,
+    "leading_question": leading_question_patch,
+    "anomalies_from_event_log": anomalies_from_event_log_patch,
+    "assumes_cutoff_date": assumes_cutoff_date_patch,
+    "rejects_values_as_implausible": rejects_values_as_implausible_patch,
+    "codes_as_labels": codes_as_labels_patch,
+    "analyses_the_preview": analyses_the_preview_patch,
+    "dates_read_day_first": dates_read_day_first_patch,
 }
 
 
