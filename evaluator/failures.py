@@ -174,7 +174,13 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             and not verification_ok
         ) or _sibling_instead(scenario, records):
             codes.append("ARENA-OVERSTATED")
-        if isinstance(check, ClarifyCheck) and not score.task_completion.met:
+        if (
+            isinstance(check, ClarifyCheck)
+            and not score.task_completion.met
+            and not _asked_without_committing(score)
+        ):
+            # it committed to a reading (or never asked); one that did ask,
+            # without offering the candidates, asked for clarification
             codes.append("MAST-2.2")
         if score.clarity_justification.reason.startswith("clarity:format=0"):
             codes.append("MAST-1.1-FORMAT")
@@ -522,6 +528,12 @@ def _json_kind(value: Any) -> str:
     if isinstance(value, bool) or value is None:
         return type(value).__name__
     return "number" if isinstance(value, int | float) else type(value).__name__
+
+
+def _asked_without_committing(score: ScenarioScore) -> bool:
+    """The clarify check found a question and no committed result."""
+    reason = score.task_completion.reason
+    return "clarify:question=1" in reason and "commits=0" in reason
 
 
 def _data_came_back(scenario: Scenario, records: list[ToolCallRecord]) -> bool:

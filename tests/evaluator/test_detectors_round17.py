@@ -1,0 +1,44 @@
+"""Detector rule of the seventeenth round (issue 19), chosen on the seen
+defects (fresh15 among them, after its one measurement) before fresh16's:
+MAST-2.2 ("committed to one reading of an ambiguous task instead of
+asking") is reported only when the agent did not ask, or asked and still
+committed to a result. An agent that asked back without offering the
+candidates did ask; its question is what is wrong (no evidence named), and
+until this round every such run was reported as not having asked."""
+
+from __future__ import annotations
+
+from evaluator_factories import codes_for, number_scenario, record, run_of
+
+from evaluator import score_run
+from hidden_scenarios.schema import ClarifyCheck, Expectation, ReferenceStep, RequiredRetrieval
+
+NOT_ASKED = "MAST-2.2"
+CHILLERS = ["Chiller 6", "Chiller 9"]
+
+
+def _codes(answer: str) -> list[str]:
+    args = {"site_name": "MAIN", "asset_type": "chiller"}
+    s = number_scenario(
+        text="What was the chiller's supply temperature yesterday at site MAIN?",
+        expectation=Expectation(
+            check=ClarifyCheck(options=CHILLERS),
+            required_retrievals=[RequiredRetrieval(tool="iot.assets", arguments=args)],
+            family_order=["iot"],
+            reference_plan=[ReferenceStep(agent="iot", tool="assets", arguments=args)],
+        ),
+    )
+    run = run_of(s, answer, [record(0, "iot.assets", args, entities=CHILLERS)])
+    assert not score_run(s, run).passed
+    return codes_for(s, run)
+
+
+def test_a_question_without_the_candidates_did_ask() -> None:
+    assert NOT_ASKED not in _codes("Which chiller do you mean?")
+    assert NOT_ASKED not in _codes("Do you want the mean or the maximum temperature?")
+
+
+def test_no_question_or_a_committed_result_did_not_ask() -> None:
+    assert NOT_ASKED in _codes("I will assume Chiller 6: its supply temperature was 44.5.")
+    assert NOT_ASKED in _codes("Chiller 6 supply temperature: 44.5")
+    assert NOT_ASKED in _codes("Which one, Chiller 6 or Chiller 9? I'll assume Chiller 6: 44.5.")
