@@ -167,12 +167,19 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             or (wrong_data_result and _off_reference_arguments(scenario, records))
         ):
             codes.append("MAST-1.1-ARGS")
+        # the rest of a paged listing never fetched: the result rests on part
+        # of the data (overstated), not on the right data read wrongly
+        partial_listing = wrong_data_result and _full_page_left(scenario, records)
         if "tool_missing" in retrieval_reason and len(records) <= len(required_tools):
             codes.append("MAST-3.1")
         elif (
-            ("tool_missing" in retrieval_reason or "tool_failed" in retrieval_reason)
-            and not verification_ok
-        ) or _sibling_instead(scenario, records):
+            (
+                ("tool_missing" in retrieval_reason or "tool_failed" in retrieval_reason)
+                and not verification_ok
+            )
+            or _sibling_instead(scenario, records)
+            or partial_listing
+        ):
             codes.append("ARENA-OVERSTATED")
         if (
             isinstance(check, ClarifyCheck)
@@ -213,7 +220,7 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
                 codes.append("MAST-3.3")
         elif claims is not None and not (wrong_result and _only_numbers_ungrounded(claims)):
             codes.append("ARENA-HALLUCINATION")
-        elif wrong_result:
+        elif wrong_result and not partial_listing:
             codes.append("MAST-3.3")
         if (premature - misused) or (
             "pairs=" in score.sequence_correctness.reason
@@ -865,6 +872,32 @@ def _retry_changed_window(scenario: Scenario, records: list[ToolCallRecord]) -> 
 _ANSWERED = ("ok", "warning", "empty")
 # Where a paged call starts when it gives no paging argument
 _PAGE_DEFAULTS: dict[str, Any] = {"page": 1, "page_num": 1, "offset": 0, "cursor": None}
+
+
+def _full_page_left(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
+    """A call of a required tool came back with a full page (as many rows as
+    its page size) and no later call of the tool asked for another page of
+    the same data: the rest of the listing was never retrieved."""
+    required = {canonical_tool(r.tool) for r in scenario.expectation.required_retrievals}
+    for i, r in enumerate(records):
+        tool = canonical_tool(r.tool)
+        if tool not in required or r.status not in ("ok", "warning") or tool not in TOOL_ARGS:
+            continue
+        size_field = TOOL_ARGS[tool].model_fields.get("page_size")
+        if size_field is None:
+            continue
+        size = r.arguments.get("page_size", size_field.default)
+        if not isinstance(size, int) or r.result_count < size or r.result_count == 0:
+            continue
+        rest = {k: v for k, v in r.arguments.items() if k not in _PAGING_ARGS}
+        if not any(
+            canonical_tool(x.tool) == tool
+            and {k: v for k, v in x.arguments.items() if k not in _PAGING_ARGS} == rest
+            and _page_of(x.arguments) != _page_of(r.arguments)
+            for x in records[i + 1 :]
+        ):
+            return True
+    return False
 
 
 def _page_of(args: dict[str, Any]) -> tuple[Any, ...]:

@@ -4,11 +4,13 @@ MAST-2.2 ("committed to one reading of an ambiguous task instead of
 asking") is reported only when the agent did not ask, or asked and still
 committed to a result. An agent that asked back without offering the
 candidates did ask; its question is what is wrong (no evidence named), and
-until this round every such run was reported as not having asked."""
+until this round every such run was reported as not having asked. And a
+full page never followed by the next one is a listing left unread
+(ARENA-OVERSTATED), below."""
 
 from __future__ import annotations
 
-from evaluator_factories import codes_for, number_scenario, record, run_of
+from evaluator_factories import HISTORY_ARGS, codes_for, number_scenario, record, run_of
 
 from evaluator import score_run
 from hidden_scenarios.schema import ClarifyCheck, Expectation, ReferenceStep, RequiredRetrieval
@@ -42,3 +44,41 @@ def test_no_question_or_a_committed_result_did_not_ask() -> None:
     assert NOT_ASKED in _codes("I will assume Chiller 6: its supply temperature was 44.5.")
     assert NOT_ASKED in _codes("Chiller 6 supply temperature: 44.5")
     assert NOT_ASKED in _codes("Which one, Chiller 6 or Chiller 9? I'll assume Chiller 6: 44.5.")
+
+
+# The second rule of the round: a call of a required tool that came back
+# with a full page (as many rows as its page size) and was never followed by
+# a call for another page of the same data left the rest of the listing
+# unread; a wrong result resting on it is ARENA-OVERSTATED (a result claimed
+# although required data was never retrieved), not MAST-3.3 (the right data
+# read wrongly), which is what such runs were reported as before.
+PARTIAL = "ARENA-OVERSTATED"
+READ_WRONGLY = "MAST-3.3"
+
+
+def _paged_codes(answer: str, pages: list[tuple[int, int]]) -> list[str]:
+    """``pages``: (page, rows) of each history call, page size 5."""
+    s = number_scenario()
+    calls = [
+        record(
+            i,
+            "iot.history",
+            {**HISTORY_ARGS, "page_size": 5, "page": page},
+            values=[350.0 + 10 * k for k in range(rows)],
+        )
+        for i, (page, rows) in enumerate(pages)
+    ]
+    run = run_of(s, answer, calls)
+    return codes_for(s, run) if not score_run(s, run).passed else ["passed"]
+
+
+def test_a_full_page_never_followed_leaves_the_rest_unread() -> None:
+    codes = _paged_codes("The average tonnage was 370.0 over 5 readings.", [(1, 5)])
+    assert PARTIAL in codes and READ_WRONGLY not in codes
+    codes = _paged_codes("The average tonnage was 370.0 over 10 readings.", [(1, 5), (2, 5)])
+    assert PARTIAL in codes
+
+
+def test_a_short_page_or_a_listing_read_to_its_end_is_not_partial() -> None:
+    assert PARTIAL not in _paged_codes("The average tonnage was 360.0.", [(1, 3)])
+    assert PARTIAL not in _paged_codes("The average tonnage was 365.0.", [(1, 5), (2, 3)])
