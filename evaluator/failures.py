@@ -537,10 +537,17 @@ def _json_kind(value: Any) -> str:
     return "number" if isinstance(value, int | float) else type(value).__name__
 
 
+_LEADING_RE = re.compile(r"options=1/([2-9]|\d\d)")
+
+
 def _asked_without_committing(score: ScenarioScore) -> bool:
-    """The clarify check found a question and no committed result."""
+    """The clarify check found a question and no committed result, and the
+    question does not name exactly one of several candidates ("did you mean
+    Chiller 3?" offers one reading as the answer)."""
     reason = score.task_completion.reason
-    return "clarify:question=1" in reason and "commits=0" in reason
+    return (
+        "clarify:question=1" in reason and "commits=0" in reason and not _LEADING_RE.search(reason)
+    )
 
 
 def _data_came_back(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
@@ -890,14 +897,28 @@ def _full_page_left(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
         if not isinstance(size, int) or r.result_count < size or r.result_count == 0:
             continue
         rest = {k: v for k, v in r.arguments.items() if k not in _PAGING_ARGS}
+        later = [x for x in records[i + 1 :] if canonical_tool(x.tool) == tool]
         if not any(
-            canonical_tool(x.tool) == tool
-            and {k: v for k, v in x.arguments.items() if k not in _PAGING_ARGS} == rest
+            {k: v for k, v in x.arguments.items() if k not in _PAGING_ARGS} == rest
             and _page_of(x.arguments) != _page_of(r.arguments)
-            for x in records[i + 1 :]
-        ):
+            for x in later
+        ) and not any(_read_in_full(tool, x, r) for x in later):
             return True
     return False
+
+
+def _read_in_full(tool: str, x: ToolCallRecord, r: ToolCallRecord) -> bool:
+    """``x`` answered with less than a full page over a window that covers
+    ``r``'s (a preview fetched first, the whole window read after it)."""
+    size_field = TOOL_ARGS[tool].model_fields["page_size"]
+    size = x.arguments.get("page_size", size_field.default)
+    if x.status not in ("ok", "warning") or not isinstance(size, int) or x.result_count >= size:
+        return False
+    pairs = [(lo, hi) for lo, hi in WINDOW_PAIRS if lo in r.arguments or hi in r.arguments]
+    return bool(pairs) and all(
+        covered([window_of(tool, x.arguments, lo, hi)], window_of(tool, r.arguments, lo, hi))
+        for lo, hi in pairs
+    )
 
 
 def _page_of(args: dict[str, Any]) -> tuple[Any, ...]:
