@@ -82,3 +82,22 @@ def test_a_full_page_never_followed_leaves_the_rest_unread() -> None:
 def test_a_short_page_or_a_listing_read_to_its_end_is_not_partial() -> None:
     assert PARTIAL not in _paged_codes("The average tonnage was 360.0.", [(1, 3)])
     assert PARTIAL not in _paged_codes("The average tonnage was 365.0.", [(1, 5), (2, 3)])
+
+
+# Narrowed after fresh16's one measurement showed each rule firing wider than
+# it means (round 18): a question naming exactly one of several candidates
+# ("did you mean Chiller 6?") offers one reading as the answer and keeps
+# MAST-2.2; a full page followed later by a call that reads the same window
+# in full (a short preview fetched first) left nothing unread.
+def test_a_leading_question_about_one_candidate_did_not_ask_which() -> None:
+    assert NOT_ASKED in _codes("Did you mean Chiller 6?")
+
+
+def test_a_preview_page_then_the_whole_window_is_not_a_partial_listing() -> None:
+    s = number_scenario()
+    values = [350.0 + 10 * k for k in range(8)]
+    preview_args = {**HISTORY_ARGS, "final": "2020-06-02T00:00:00", "page_size": 5}
+    preview = record(0, "iot.history", preview_args, values=values[:5])
+    whole = record(1, "iot.history", {**HISTORY_ARGS, "page_size": 500}, values=values)
+    run = run_of(s, "The average tonnage was 370.0.", [preview, whole])
+    assert PARTIAL not in codes_for(s, run)
