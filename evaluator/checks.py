@@ -546,6 +546,26 @@ def json_values_as_strings(check: JsonFieldsCheck, answer: str) -> bool:
     return False
 
 
+def json_fields_of_asked_types(check: JsonFieldsCheck, answer: str) -> bool:
+    """The answer's object gives every asked field with a value of the asked
+    JSON type (a number for a number, a list for a list...): whatever the
+    checker found wrong in it is a value, not a form it could not read."""
+    obj = extract_json(answer)
+    if not isinstance(obj, dict):
+        return False
+    return all(
+        _json_kind(_lookup(obj, key)) == _json_kind(exp) for key, exp in check.fields.items()
+    )
+
+
+def _json_kind(value: Any) -> str:
+    if value is _MISSING:
+        return "missing"
+    if isinstance(value, bool) or value is None:
+        return type(value).__name__
+    return "number" if isinstance(value, int | float) else type(value).__name__
+
+
 def _fold_key(key: str) -> str:
     return key.casefold().replace("-", "_").replace(" ", "_")
 

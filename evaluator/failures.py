@@ -24,6 +24,7 @@ from evaluator.checks import (
     ids_shortened,
     json_decimal_comma_fields,
     json_fields_missing,
+    json_fields_of_asked_types,
     json_values_as_strings,
 )
 from evaluator.grounding import GroundingResult
@@ -42,7 +43,6 @@ from evaluator.taxonomy import NOVEL, TAXONOMY
 from evaluator.textparse import (
     decimal_comma_numbers,
     doubled_text,
-    extract_json,
     extract_numbers,
     normalise_id,
     template_placeholders,
@@ -522,19 +522,7 @@ def _states_wrong_result(scenario: Scenario, answer: str, score: ScenarioScore) 
     check = scenario.expectation.check
     if m is None or m.group(1) == m.group(2) or not isinstance(check, JsonFieldsCheck):
         return False
-    obj = extract_json(answer)
-    if not isinstance(obj, dict):
-        return False
-    given = {str(k).lower(): v for k, v in obj.items()}
-    return all(
-        _json_kind(given.get(key.lower())) == _json_kind(want) for key, want in check.fields.items()
-    )
-
-
-def _json_kind(value: Any) -> str:
-    if isinstance(value, bool) or value is None:
-        return type(value).__name__
-    return "number" if isinstance(value, int | float) else type(value).__name__
+    return json_fields_of_asked_types(check, answer)
 
 
 _LEADING_RE = re.compile(r"options=1/([2-9]|\d\d)")
@@ -888,13 +876,10 @@ def _full_page_left(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
     required = {canonical_tool(r.tool) for r in scenario.expectation.required_retrievals}
     for i, r in enumerate(records):
         tool = canonical_tool(r.tool)
-        if tool not in required or r.status not in ("ok", "warning") or tool not in TOOL_ARGS:
+        if tool not in required or r.status not in ("ok", "warning"):
             continue
-        size_field = TOOL_ARGS[tool].model_fields.get("page_size")
-        if size_field is None:
-            continue
-        size = r.arguments.get("page_size", size_field.default)
-        if not isinstance(size, int) or r.result_count < size or r.result_count == 0:
+        size = _page_size(tool, r.arguments)
+        if size is None or r.result_count < size or r.result_count == 0:
             continue
         rest = {k: v for k, v in r.arguments.items() if k not in _PAGING_ARGS}
         later = [x for x in records[i + 1 :] if canonical_tool(x.tool) == tool]
@@ -907,12 +892,20 @@ def _full_page_left(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
     return False
 
 
+def _page_size(tool: str, args: dict[str, Any]) -> int | None:
+    """The page size a call of a paged tool asked for (the tool's default
+    when left out); None for a tool that does not page or a size that is
+    not a number."""
+    field = TOOL_ARGS[tool].model_fields.get("page_size") if tool in TOOL_ARGS else None
+    size = None if field is None else args.get("page_size", field.default)
+    return size if isinstance(size, int) else None
+
+
 def _read_in_full(tool: str, x: ToolCallRecord, r: ToolCallRecord) -> bool:
     """``x`` answered with less than a full page over a window that covers
     ``r``'s (a preview fetched first, the whole window read after it)."""
-    size_field = TOOL_ARGS[tool].model_fields["page_size"]
-    size = x.arguments.get("page_size", size_field.default)
-    if x.status not in ("ok", "warning") or not isinstance(size, int) or x.result_count >= size:
+    size = _page_size(tool, x.arguments)
+    if x.status not in ("ok", "warning") or size is None or x.result_count >= size:
         return False
     pairs = [(lo, hi) for lo, hi in WINDOW_PAIRS if lo in r.arguments or hi in r.arguments]
     return bool(pairs) and all(
