@@ -76,7 +76,8 @@ TOP = 2
 # likewise; "fresh11": twelfth-round ones, likewise; "fresh12": thirteenth-
 # round ones, likewise; "fresh13": fourteenth-round ones, likewise; "fresh14":
 # fifteenth-round ones, likewise; "fresh15": sixteenth-round ones, likewise;
-# "fresh16": seventeenth-round ones, likewise. The default ("both")
+# "fresh16": seventeenth-round ones, likewise; "fresh17": nineteenth-round
+# ones, likewise. The default ("both")
 # leaves the fresh ones out so that tuning runs never show them.
 HALVES = (
     "tune",
@@ -97,9 +98,10 @@ HALVES = (
     "fresh14",
     "fresh15",
     "fresh16",
+    "fresh17",
 )
 # the batches not yet measured: --half seen leaves them out
-UNSEEN: tuple[str, ...] = ()
+UNSEEN: tuple[str, ...] = ("fresh17",)
 
 
 @dataclass(frozen=True)
@@ -476,7 +478,8 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
             "on) + 12 fresh13 defects (by a seventh author, before the fourteenth round) + 12 "
             "fresh14 defects (by an eighth author, before the fifteenth round) + 12 fresh15 "
             "defects (by a ninth author, before the sixteenth round) + 12 fresh16 defects (by "
-            "a tenth author, before the seventeenth round) where measured. "
+            "a tenth author, before the seventeenth round) + 12 fresh17 defects (by an "
+            "eleventh author, before the nineteenth round) where measured. "
             f"Runs: `{first['path']}` path, {first['set']} set, "
             f"{first['scenarios']} of {first['scenarios_in_set']} scenarios (those the "
             "defect-free baseline passes). Statements: detectors + the LLM extractor through "
@@ -510,6 +513,7 @@ def to_markdown(out: dict[str, Any], cmd: str) -> str:
                     "fresh14": " (seen from round 16)",
                     "fresh15": " (measured once, round 16; seen from round 17)",
                     "fresh16": " (measured once, round 17; seen from round 18)",
+                    "fresh17": " (measured once)",
                 }.get(half, "")
                 lines.append(
                     f"| {emb} | {half}{note} | "
