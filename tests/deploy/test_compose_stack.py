@@ -149,18 +149,25 @@ def build_agent(tag: str, variant: str) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def claimed_submissions(container: str) -> set[str]:
-    """Submission ids this worker logged as claimed (JSON log lines)."""
+def worker_records(container: str) -> list[dict]:
+    """The worker's JSON log records, in order."""
     done = subprocess.run(["docker", "logs", container], capture_output=True, text=True)
-    found = set()
+    records = []
     for line in (done.stdout + done.stderr).splitlines():
         try:
             record = json.loads(line)
         except ValueError:
             continue
-        if isinstance(record, dict) and record.get("msg") == "claimed":
-            found.add(str(record.get("submission_id")))
-    return found
+        if isinstance(record, dict):
+            records.append(record)
+    return records
+
+
+def claimed_submissions(container: str) -> set[str]:
+    """Submission ids this worker logged as claimed."""
+    return {
+        str(r.get("submission_id")) for r in worker_records(container) if r.get("msg") == "claimed"
+    }
 
 
 def test_two_submissions_are_scored_end_to_end_by_two_workers(stack: Stack) -> None:
@@ -215,9 +222,18 @@ def test_two_submissions_are_scored_end_to_end_by_two_workers(stack: Stack) -> N
         assert body["status"] == "finished", body["failure"]
         assert body["scores"] is not None and body["scenarios_done"] == body["scenarios_total"] > 0
 
+    workers = stack.containers()["worker"]
+    events = {
+        w["Id"][:12]: [
+            {k: r.get(k) for k in ("msg", "submission_id", "attempt", "code", "error", "exc_where")}
+            for r in worker_records(w["Id"])
+            if r.get("msg") in ("claimed", "evaluation error", "lease refused; stopping", "stopped")
+        ]
+        for w in workers
+    }
     # each worker claimed one: the second submission did not wait for the first
-    claims = [sorted(claimed_submissions(w["Id"]) & set(ids)) for w in stack.containers()["worker"]]
-    assert sorted(len(c) for c in claims) == [1, 1], claims
+    claims = [sorted(claimed_submissions(w["Id"]) & set(ids)) for w in workers]
+    assert sorted(len(c) for c in claims) == [1, 1], events
 
     status, board = stack.get("/api/v1/leaderboard?track=execution")
     assert status == 200

@@ -252,6 +252,51 @@ def test_intake_loads_a_real_docker_save(docker_client: Any, tmp_path: Path) -> 
         load_image(docker_client, tar_path, Settings())
 
 
+def test_intake_survives_the_owner_removing_their_tag_during_the_load(
+    docker_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On one host (the demo) the participant's own engine is the worker's:
+    `docker image rm -f` of their tag right after `assetops submit` must not
+    delete the image the worker is loading (it once failed the attempt with
+    an infrastructure error between the load and the internal tag)."""
+    from worker.sandbox import intake
+    from worker.sandbox.build import build_image
+
+    context = tmp_path / "ctx"
+    context.mkdir()
+    (context / "hello.txt").write_text(f"hello {time.time()}")
+    (context / "Dockerfile").write_text(
+        'FROM scratch\nCOPY hello.txt /hello.txt\nENTRYPOINT ["/hello.txt"]\n'
+    )
+    owner_tag = "arena-test-intake-owner:latest"
+    image_id = build_image(
+        docker_client, context, owner_tag, extra_labels={"org.assetops.test": "sandbox"}
+    )
+    tar_path = tmp_path / "image.tar"
+    with tar_path.open("wb") as fh:
+        for chunk in docker_client.images.get(image_id).save(named=True):
+            fh.write(chunk)
+    real_post = intake._post_load
+
+    def load_then_owner_removes_tag(*args: Any) -> list[str]:
+        messages = real_post(*args)
+        docker_client.images.remove(owner_tag, force=True)
+        return messages
+
+    monkeypatch.setattr(intake, "_post_load", load_then_owner_removes_tag)
+    try:
+        loaded = intake.load_image(docker_client, tar_path, Settings(), label="intake-race")
+        assert loaded.image_id == image_id and loaded.preexisting
+        assert docker_client.images.get(image_id).tags == [loaded.reference]
+        intake.remove_image(docker_client, loaded)
+        # nothing names it any more: it went with our reference
+        with pytest.raises(docker.errors.ImageNotFound):
+            docker_client.images.get(image_id)
+    finally:
+        with contextlib.suppress(docker.errors.ImageNotFound):
+            docker_client.images.remove(image_id, force=True)
+
+
 def test_janitor_reaps_images_of_a_dead_attempt(docker_client: Any, tmp_path: Path) -> None:
     """A worker that died after the load leaves its image tagged with the
     attempt's internal reference; the janitor removes it, and only it."""

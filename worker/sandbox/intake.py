@@ -193,12 +193,18 @@ def load_image(
     facts = inspect(path, limits)
     image_id = facts.image_id
     before = server_image_ids(client, settings)
+    reference = internal_reference(label or "local")
+    repo, _, tag = reference.rpartition(":")
     # An image already in the engine (e.g. our base image re-tagged and
-    # submitted) must survive this submission's cleanup.
+    # submitted) must survive this submission's cleanup. It is pinned under
+    # the internal reference before the load: on a shared engine (the demo,
+    # one host) its owner may remove their own tag meanwhile, which would
+    # delete it between the load and our tag.
     try:
         tags_before = set(client.images.get(image_id).tags)
+        client.api.tag(image_id, repo, tag)
         preexisting = True
-    except docker.errors.ImageNotFound:
+    except docker.errors.NotFound:  # not there, or gone before the pin
         tags_before, preexisting = set(), False
     try:
         try:
@@ -224,12 +230,14 @@ def load_image(
             log.warning("unexpected docker load output", extra={"messages": messages[:5]})
             raise IntakeError("load_failed", "the engine did not load exactly the inspected image")
     except BaseException:
-        if not preexisting:
+        if preexisting:
+            with contextlib.suppress(docker.errors.ImageNotFound):
+                client.images.remove(reference, noprune=True)
+        else:
             _drop(client, image_id)
         raise
-    reference = internal_reference(label or "local")
-    repo, _, tag = reference.rpartition(":")
-    client.api.tag(image_id, repo, tag)
+    if not preexisting:
+        client.api.tag(image_id, repo, tag)
     image = client.images.get(image_id)
     result = LoadedImage(
         image_id=image.id,
