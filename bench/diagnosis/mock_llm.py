@@ -4655,6 +4655,321 @@ PATTERNS: dict[str, list[tuple[str, str]]] = {
             "[Only|Just] [dates|days] [after|past] the 12th of a month [survived|came through] [unchanged|intact]; [every|each] [other|earlier] [one|date] [was|got] [read|turned] into [a different|another] [month|date], [so|and] the [analysis|count] [covers|spans] the wrong [weeks|days].",
         ),
     ],
+    # nineteenth-round fresh defects (half "fresh17"): written by another
+    # independent author who has not read the detectors, before the
+    # nineteenth round was measured
+    "browses_site_context": [
+        (
+            "Unrequested site survey appended",
+            "{S} [listed|looked up] the work orders in progress at the site and [appended|tacked on] them to the answer, [although|even though] the question [was about|concerned] something else{X}.",
+        ),
+        (
+            "Drifted into the maintenance backlog",
+            "[Once|After] the [question|task] was answered the [agent|assistant] kept going: it [queried|pulled] the [site's|plant's] open maintenance work and [reported|quoted] work-order numbers [nobody asked for|that have nothing to do with the request].",
+        ),
+        (
+            "Irrelevant context in the reply",
+            "{S} [padded|extended] its [reply|answer] with a 'for context' line about [in-progress|open] work orders{X}.",
+        ),
+        (
+            "Off-topic tool call",
+            "[One|An extra] call [fetched|retrieved] [records|data] [unrelated to|outside the scope of] the question (the site's [active|in-progress] work orders), and [their ids|the ids it returned] [ended up|landed] in the final answer.",
+        ),
+        (
+            "Scope creep after the result",
+            "{S} did not stop at the [result|requested value]; it [surveyed|browsed] the [site|plant] and [mentioned|added] [unrelated|extraneous] maintenance records{X}.",
+        ),
+        (
+            "Answer mixes in unrelated records",
+            "[Besides|Next to] the [requested|asked-for] figure, the [response|output] [cites|names] work orders [in progress|currently open] at the site, [which|and these] [no tool call for the question|none of the task's data] [supports|explains].",
+        ),
+    ],
+    "homemade_analytics": [
+        (
+            "Forecast computed without the model",
+            "{S} [never called|did not call] the forecasting tool and [carried the last reading forward|repeated the last observed value] as its forecast{X}.",
+        ),
+        (
+            "Own heuristic instead of the anomaly detector",
+            "[Rather than|Instead of] [running|invoking] the anomaly [detection tool|model], the [agent|assistant] [applied|used] a [three-sigma|3-standard-deviation] rule to the raw [history|readings] and [reported|gave] its count as the [detector's|model's] result.",
+        ),
+        (
+            "Analytics tool skipped",
+            "{S} [answered|replied] from a [hand-rolled|home-made] [calculation|estimate] without [using|calling] the time-series [tools|models]{X}.",
+        ),
+        (
+            "Naive persistence forecast",
+            "The [forecast|predicted values] [is|are] just the [final|last] [observation|reading] repeated over the [horizon|requested steps]; [no|not one] model [call|run] [appears in|shows up in] the [log|trace].",
+        ),
+        (
+            "Result not produced by the required tool",
+            "{S} [presented|stated] a [forecast|anomaly count] [as if|as though] a model had [produced|computed] it, [but|while] the [TSFM|time-series] tools were never [invoked|used]{X}.",
+        ),
+        (
+            "Anomalies flagged by a crude threshold",
+            "[Readings|Points] more than three standard deviations from the mean were [counted|treated] as [anomalous windows|anomalies] by the [agent's|assistant's] own [code|arithmetic], [bypassing|skipping] the [detector|anomaly tool] the task [named|called for].",
+        ),
+    ],
+    "drops_parenthesised_details": [
+        (
+            "Parenthesised details discarded",
+            "{S} [removed|stripped] the text in parentheses from the request, [losing|dropping] the site [given|stated] there{X}.",
+        ),
+        (
+            "Site lost while condensing the request",
+            "[When|While] [rewriting|condensing] the [task|question], the [agent|assistant] [treated|took] '(site MAIN)' [and similar|and other] [asides|bracketed notes] as [noise|non-essential], then [said|claimed] that no site had been [named|given].",
+        ),
+        (
+            "Ignored information in brackets",
+            "{S} [overlooked|ignored] [details|constraints] the user [put|wrote] in [parentheses|brackets]{X}.",
+        ),
+        (
+            "Claimed a detail was missing that the task gave",
+            "The [answer|reply] [says|states] the [site|plant location] was not [specified|mentioned], [yet|although] the [task|request] [named|spelled out] it in [parentheses|a parenthetical].",
+        ),
+        (
+            "Over-aggressive request simplification",
+            "{S} [simplified|shortened] the [prompt|request] [too much|aggressively] and [gave up|stopped] [for lack of|without] [information|a detail] it had [deleted|thrown away] itself{X}.",
+        ),
+        (
+            "Bracketed qualifiers dropped from the task",
+            "[Every|Each] [parenthetical|bracketed] [qualifier|remark] ([the site|the step size|the work type]) [disappeared|vanished] from the [agent's|assistant's] [working copy|reading] of the [task|question], [so|and] the [lookups|calls] it needed [could not|did not] [start|happen].",
+        ),
+    ],
+    "asks_operator_not_user": [
+        (
+            "Clarifying question sent to the operator tool",
+            "{S} [put|sent] its [clarifying|disambiguation] question to utilities.ask_operator instead of [asking the user|putting it in the answer]{X}.",
+        ),
+        (
+            "Question asked through the wrong channel",
+            "[The|Its] [question|request] about which [asset|sensor|work order] was meant [went|was routed] to the [operator|back-office] [tool|channel]; the user [never saw|was never shown] it, and [the agent|it] [picked|took] the first [candidate|option] [when|after] the operator [said|replied] the task was clear.",
+        ),
+        (
+            "Proceeded with the first candidate",
+            "{S} [went ahead|continued] with the first [match|candidate] after an [uninformative|generic] reply from the operator{X}.",
+        ),
+        (
+            "Disambiguation delegated to the wrong party",
+            "[Faced with|Given] [several|multiple] [candidates|possible matches], the [agent|assistant] [asked|consulted] the operator [rather than|instead of] the [requester|user] and [answered|reported] [a value|a result] for [one|a single] [guessed|arbitrary] candidate.",
+        ),
+        (
+            "Committed after asking the wrong person",
+            "{S} [did|made] ask, but not the [user|person who asked]: the [operator's|tool's] 'task is clear' [reply|answer] was [taken|read] as [permission|licence] to [choose|pick] [by itself|on its own]{X}.",
+        ),
+        (
+            "User never asked which one was meant",
+            "The [final|returned] [answer|reply] [commits to|settles on] the first [chiller|sensor|work order] [listed|found]; the only [clarifying question|question about it] [went to|was addressed to] a [tool|side channel] [the user does not read|outside the conversation].",
+        ),
+    ],
+    "polls_for_job_status": [
+        (
+            "Polled a synchronous tool",
+            "{S} [treated|took] the forecasting or anomaly call as an asynchronous job and [re-sent|repeated] it [several times|four times] [to check|waiting] for a completion status{X}.",
+        ),
+        (
+            "Waited for a job status that never comes",
+            "The [model|analysis] [tool|call] [answered|returned] its result [at once|immediately], [but|yet] the [agent|assistant] [expected|looked for] a 'completed' status field, [polled|called again] with [identical|the same] arguments, and [ended|finished] [by saying|claiming] the job was still running.",
+        ),
+        (
+            "Result discarded while polling",
+            "{S} [received|had] the [forecast|scan] result [but|and still] [ignored|did not use] it, [repeating|resending] the [call|request] [until it gave up|in a loop]{X}.",
+        ),
+        (
+            "Identical model calls in a polling loop",
+            "[The|Its] [trace|log] [shows|contains] the same [forecasting|anomaly detection] [request|call] [five|several] times in a row [with|using] [unchanged|identical] arguments, [each|every] one [returning|with] [a full|a complete] result that [went unused|was never read].",
+        ),
+        (
+            "Told the user to come back later",
+            "{S} [answered|replied] that the [analysis|job] was still [running|in progress] and [asked|told] the user to [check back|try again] later, [although|even though] the tool had [already finished|finished|already returned]{X}.",
+        ),
+        (
+            "Assumed an async job API",
+            "[Believing|Assuming] the [time-series|TSFM] tools [work like|behave as] [job queues|asynchronous jobs], the [agent|assistant] [kept|went on] [polling|re-submitting] [rather than|instead of] [reading|using] the [result|response] it [got|already had].",
+        ),
+    ],
+    "null_optional_arguments": [
+        (
+            "Null values for optional parameters",
+            "{S} [sent|passed] null for [every|each] optional [argument|parameter] it had no value for, [and|so] the tools [rejected|refused] the [calls|requests]{X}.",
+        ),
+        (
+            "Schema defaults overridden with null",
+            "[Instead of|Rather than] [leaving out|omitting] [unset|unused] [fields|arguments] such as aggregation, page or timestamp_column, the [agent|assistant] [wrote|filled] them [in as|with] null, [which|and] the [validation|schema check] [does not accept|refuses].",
+        ),
+        (
+            "Validation errors from explicit nulls",
+            "{S} [got|received] 422 [errors|responses] because its [requests|calls] [carried|contained] null [values|entries] for [optional|defaulted] [fields|arguments]{X}.",
+        ),
+        (
+            "Unset fields serialised as null",
+            "[Each|Every] [history|model|list] [request|call] [included|listed] the [tool's|schema's] optional [parameters|fields] with null [values|entries]; [none of|no] [these|those] calls [succeeded|went through], [so|and] [no data|nothing] was [retrieved|returned].",
+        ),
+        (
+            "Malformed tool arguments",
+            "{S} [built|constructed] [invalid|malformed] [arguments|payloads] by [setting|sending] [optional|unneeded] [parameters|fields] to null{X}.",
+        ),
+        (
+            "Explicit nulls broke the data calls",
+            "[Only|Just] the [lookups|calls] [without|lacking] [defaulted|optional] [integers|enumerations] [succeeded|worked]; [every|each] [history|time-series|work-order list] call [failed|was rejected] on a null page, aggregation or timestamp column [argument|field].",
+        ),
+    ],
+    "falls_back_to_raw_reader": [
+        (
+            "Fell back to the raw file reader",
+            "{S} [did not retry|never retried] the failed call and [asked|tried] utilities.json_reader [instead|as a fallback], which [had no such file|could not serve the request]{X}.",
+        ),
+        (
+            "Fallback tool cannot provide the data",
+            "[After|Following] a [timeout|server error], the [agent|assistant] [switched|turned] to a [raw-data|file] reader [with|passing] the [dataset id|tool's name] as [a file name|the file], [got|received] [an error|raw rows] [back|in return] and never [re-issued|repeated] the [original|failed] request.",
+        ),
+        (
+            "Recovery went to another tool",
+            "{S} [tried to recover|attempted recovery] [through|via] a different tool [rather than|instead of] [repeating|retrying] the [call that failed|failed request]{X}.",
+        ),
+        (
+            "Raw rows taken for a model result",
+            "[When|Once] the [forecast|analysis|KPI] call [timed out|failed], the [reader's|file reader's] [raw|unprocessed] [rows|table] [stood in|were used] for its [response|output], [so|and] the [answer|result] [has|contains] [no|nothing from the] [forecast|requested computation].",
+        ),
+        (
+            "Failed call never repeated",
+            "{S} [abandoned|dropped] the [failed|timed-out] request after one attempt and [relied|counted] on a [fallback|substitute] that [could not|did not] [return|deliver] [it|the data]{X}.",
+        ),
+        (
+            "Wrong fallback after a transient error",
+            "A [transient|temporary] [failure|error] [that a retry would have fixed|that repeating the call would have cured] [led|sent] the [agent|assistant] to a [file-reading|raw data] [utility|tool] that [knows|has] [no file|nothing] by that name; the [missing|needed] data [stayed|remained] [missing|unrecovered].",
+        ),
+    ],
+    "lists_instead_of_counting": [
+        (
+            "Listed records instead of counting them",
+            "{S} [answered|replied to] a how-many question with the [list|enumeration] of the records [rather than|instead of] their number{X}.",
+        ),
+        (
+            "No count in the answer",
+            "[Asked|When asked] for a [number|count], the [agent|assistant] [printed|returned] work-order numbers, [timestamps|event ids] or [window spans|mode names] [one after another|in a long list] and [never stated|did not give] [how many|the total].",
+        ),
+        (
+            "Enumeration where a number was expected",
+            "{S} [gave|produced] an enumeration where [a single integer|one number] was [requested|expected]{X}.",
+        ),
+        (
+            "Count left for the reader to work out",
+            "[The|Its] [response|reply] [leaves|lets] the user [to count|count] the [items|entries] [themselves|on their own]: [it is|what it gives is] a [list|dump] of [ids|records], [not|rather than] the [number|figure] the [question|task] asked for.",
+        ),
+        (
+            "Wrong answer type for a count",
+            "{S} [misread|misunderstood] 'how many' as 'which ones' and [listed|enumerated] [them|the matches]{X}.",
+        ),
+        (
+            "Anomalous windows listed, not counted",
+            "[Instead of|Rather than] [a number of windows|a window count], the [JSON|answer] [holds|carries] a [list|series] of [start-to-end|time] spans, [and|so] the [field|value] that should be [a number|an integer] [is not one|is a list].",
+        ),
+    ],
+    "mapping_read_backwards": [
+        (
+            "Mapping directions swapped",
+            "{S} [looked up|searched for] the failure mode among the [sensor keys|sensor entries] of the mapping and the sensor among the failure-mode keys{X}.",
+        ),
+        (
+            "Failure mode not found despite being mapped",
+            "The [mapping|sensor-to-failure-mode table] [did|does] [contain|list] the [failure mode|sensor] the task [named|asked about], but the [agent|assistant] [read|consulted] the [wrong half|opposite direction] of it and [reported|concluded] that it was [missing|not found].",
+        ),
+        (
+            "Wrong side of the relation",
+            "{S} [used|read] the sensor-to-failure-mode [side|direction] where the failure-mode-to-sensor [side|direction] was [needed|required]{X}.",
+        ),
+        (
+            "False 'not in the mapping' answer",
+            "[Although|Even though] the [mapping call|tool call] [succeeded|returned data], the [reply|answer] [says|states] [no such|the] [failure mode|sensor] [exists|is not] in [it|the mapping], [because|since] [keys|entries] were [looked up|matched] in the [wrong|opposite] [dictionary|table].",
+        ),
+        (
+            "Relation read in reverse",
+            "{S} [inverted|reversed] the failure-mode sensor relation [when|while] reading the [response|tool output] and [found|matched] nothing{X}.",
+        ),
+        (
+            "Sensors for a failure mode not reported",
+            "[Asked|When asked] which sensors [reveal|detect] a failure mode, or which [modes|failure modes] a sensor [detects|reveals], the [agent|assistant] [came back|returned] [empty-handed|with nothing], [having|after] [searched|looking in] the [mapping's|relation's] other [direction|index].",
+        ),
+    ],
+    "general_intent_first": [
+        (
+            "Answered a broader question than asked",
+            "{S} [matched|routed] the task on a broad [keyword|word] such as 'work orders' or 'forecast' and [answered|replied to] a more general question than the one asked{X}.",
+        ),
+        (
+            "Specific request misrouted",
+            "[Phrases|Wording] that [pin down|narrow] the request ('by primary failure code', 'exceed', 'which sensors should I watch') were [ignored|passed over] [because|since] a [broader|more generic] intent [word|term] [matched|fired] first, [so|and] the [wrong|generic] [handler|procedure] [ran|answered].",
+        ),
+        (
+            "Task type misidentified",
+            "{S} [misclassified|misidentified] the [task|request] and [ran|carried out] a [generic|more general] [procedure|workflow] for it{X}.",
+        ),
+        (
+            "Generic answer to a specific question",
+            "[Instead of|Rather than] [the distribution|the threshold verdict|the requested record], the [reply|answer] [gives|offers] [a plain count|a forecast mean|a generic listing] [that fits|matching] [only|just] the [broad|general] [topic|subject] of the [question|task].",
+        ),
+        (
+            "Keyword routing picked the wrong intent",
+            "{S} [let|allowed] the [first|broadest] [keyword|term] it [recognised|spotted] decide what to do, [missing|overlooking] what was [actually|really] [asked|requested]{X}.",
+        ),
+        (
+            "Answer to a neighbouring question",
+            "The [response|result] [answers|addresses] a [related|neighbouring] [question|request] — the [total|overall] count, the [mean forecast|plain forecast], the [asset's|full] sensor list — [not|rather than] the [specific|precise] one in the [task|prompt].",
+        ),
+    ],
+    "counts_distinct_values": [
+        (
+            "Counted distinct values instead of records",
+            "{S} [deduplicated|collapsed] the records by their description or value before counting, [so|and] [repeated|recurring] [work orders|alerts|readings] were counted once{X}.",
+        ),
+        (
+            "Undercount from deduplication",
+            "[Work orders|Alerts] that [share|repeat] a description and readings that [share|repeat] a value were [merged|treated as one], [so|and] the [reported|stated] count is [far|much] [lower|smaller] than the number of records the tool [returned|listed].",
+        ),
+        (
+            "Distinct count where a total was asked",
+            "{S} [reported|gave] the number of [distinct|unique] [descriptions|values] [rather than|instead of] the number of [records|items]{X}.",
+        ),
+        (
+            "Set semantics applied to a count",
+            "[Putting|Turning] the [records|results] into a set [before|prior to] counting [threw away|discarded] [duplicates|every repeat] that were [separate|distinct] [events|records]; [recurring|routine] preventive [tasks|work] and [equal|identical] [readings|measurements] [vanished|disappeared] from the [total|count].",
+        ),
+        (
+            "Repeated records treated as duplicates",
+            "{S} [mistook|took] [recurring|repeated] [records|entries] for duplicate rows and [dropped|removed] them from the count{X}.",
+        ),
+        (
+            "Count of kinds, not of occurrences",
+            "The [answer|number] [counts|gives] [kinds|types] of [work order|alert|reading] ([one per|a single one for each] description or value), [not|instead of] [occurrences|how many there were], [although|even though] the [task|question] [asked for|wanted] [how many there were|the number of records].",
+        ),
+    ],
+    "filters_as_lists": [
+        (
+            "Filter values sent as lists",
+            "{S} [wrapped|put] [each|every] filter value in a one-item list (a work type of PM sent as a list holding PM) where the tool [expects|takes] a single value{X}.",
+        ),
+        (
+            "Array given for a scalar parameter",
+            "[Filter|Selection] [arguments|parameters] such as work_type, status, asset_type and event_type [went out|were sent] as [one-item arrays|single-element lists], [and|so] the [tools|service] [answered|responded] with validation errors [and no data|instead of records].",
+        ),
+        (
+            "Wrong argument type for filters",
+            "{S} [passed|sent] list-typed [filters|filter arguments] to [tools|endpoints] that [accept|take] [strings|a string]{X}.",
+        ),
+        (
+            "Rejected list calls",
+            "[Every|Each] [list|listing] call with a [filter|restriction] [failed|was refused] ([HTTP 422|a 422 error]) [because|since] its [filter|type or status] [was|came] [bracketed|wrapped in brackets] [as an array|in a list]; the [count|answer] [could not|was never] [be computed|computed].",
+        ),
+        (
+            "Schema mismatch in filter arguments",
+            "{S} [assumed|believed] the [filters|filter fields] [accept|take] [several|multiple] values and [formatted|encoded] [them|each one] as [arrays|lists]{X}.",
+        ),
+        (
+            "One-element lists broke the queries",
+            "[Queries|Requests] for [chillers|preventive work orders|alert events] [never|did not] [ran|run] [because|since] the [agent|assistant] [wrote|gave] the [asset type|work type|event type] as a single-element list, [which|a form] the [schema|tool] [refuses|rejects].",
+        ),
+    ],
 }
 
 # Generic symptoms any failed run may show (split the same way).

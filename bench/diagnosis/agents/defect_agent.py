@@ -1256,6 +1256,109 @@ def ignores_single_point_anomalies(tools, tool, args, expect_rows=None, lookup=F
     return {**data, "results": results}
 
 
+# ---- fresh held-out defects, nineteenth round (issue 19) -------------------------------
+# Written by another author who has not read the detectors, with their
+# expected diagnosis in defects.yaml (half "fresh17"), before the nineteenth
+# round of evaluator changes was measured; measured once, after them.
+JOB_DONE = ("completed", "complete", "done", "succeeded", "finished")
+POLLS = 4
+POLL_SECONDS = 0.1
+STILL_RUNNING = (
+    "The {what} job I started ({tool} on {target}) has not reported completion after "
+    "{polls} status checks, so it is probably still running. Please ask again in a few "
+    "minutes and I will give you its result."
+)
+
+
+def polls_for_job_status(tools, tool, args, expect_rows=None, lookup=False):
+    """Takes the forecasting and anomaly tools for asynchronous jobs: a
+    result without a job status is "not finished yet", so the identical call
+    is sent again to poll for completion, and after four polls the task ends
+    saying the job is still running (the result it had is never used)."""
+    data = ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+    if tool not in ANALYSIS_TOOLS:
+        return data
+    for _ in range(POLLS):
+        if isinstance(data, dict) and str(data.get("status", "")).lower() in JOB_DONE:
+            return data
+        b.time.sleep(POLL_SECONDS)
+        status, data = tools._post(tool, args)
+        _record(tools, tool, args, status, data)
+    what = "forecasting" if tool.endswith("forecasting") else "anomaly detection"
+    target = ", ".join(args.get("target_columns") or []) or args.get("dataset_id", "the data")
+    raise Bail(STILL_RUNNING.format(what=what, tool=tool, target=target, polls=POLLS))
+
+
+OPTIONAL_ARGUMENTS = {  # the catalog's optional arguments of each tool (docs/tools-reference.md)
+    "iot.assets": ("asset_type",),
+    "iot.history": ("final", "sensors", "aggregation", "page", "page_size"),
+    "utilities.json_reader": ("page", "page_size"),
+    "fmsr.get_failure_mode_sensor_mapping": ("failure_modes", "sensors"),
+    "tsfm.run_tsfm_forecasting": ("forecast_horizon", "timestamp_column", "model_checkpoint"),
+    "tsfm.run_tsad": ("timestamp_column", "false_alarm", "ad_model_type"),
+    "wo.list_workorders": (
+        "site_id",
+        "asset_num",
+        "status",
+        "priority",
+        "work_type",
+        "failure_code",
+        "date_from",
+        "date_to",
+        "page_size",
+        "page_num",
+    ),
+    "wo.get_workorder": ("site_id",),
+    "wo.list_events": ("date_from", "date_to", "event_type", "page_size", "page_num"),
+    "wo.list_alert_rules": ("equipment_id",),
+    "wo.get_workorder_kpis": ("asset_num", "date_from", "date_to", "period_months"),
+    "wo.get_failure_code_distribution": ("site_id", "asset_num", "date_from", "date_to"),
+}
+
+
+def null_optional_arguments(tools, tool, args, expect_rows=None, lookup=False):
+    """Every optional argument it has no value for is sent as null, as a
+    function-calling model emits the unset fields of a tool's schema."""
+    filled = {**{k: None for k in OPTIONAL_ARGUMENTS.get(tool, ())}, **args}
+    return ORIGINAL_CALL(tools, tool, filled, expect_rows=expect_rows, lookup=lookup)
+
+
+RAW_READER = "utilities.json_reader"
+
+
+def falls_back_to_raw_reader(tools, tool, args, expect_rows=None, lookup=False):
+    """When a call fails or times out it is not repeated: the raw-data
+    reader (utilities.json_reader) is asked instead, with the request's
+    dataset id or, without one, the failed tool's name, and what it returns
+    is taken as the failed call's result."""
+    status, data = tools._post(tool, args)
+    _record(tools, tool, args, status, data)
+    if _ok(status, data):
+        if expect_rows and not b._nonempty(data, expect_rows):
+            return ORIGINAL_CALL(tools, tool, args, expect_rows=expect_rows, lookup=lookup)
+        if data.get("warning") or data.get("warnings"):
+            tools.problems.append(f"{tool} returned a warning, so its data may be incomplete")
+        return data
+    if 400 <= status < 500 and status not in (408, 429):
+        detail = data.get("detail") if isinstance(data, dict) else None
+        raise b.CannotAnswer(f"{tool} rejected the request ({status}): {detail}")
+    reader = {"file_name": args.get("dataset_id") or tool}
+    r_status, raw = tools._post(RAW_READER, reader)
+    _record(tools, RAW_READER, reader, r_status, raw)
+    if _ok(r_status, raw):
+        return raw  # the reader's rows, taken for the failed call's response
+    raise b.CannotAnswer(
+        f"{tool} failed (HTTP {status}) and the raw-data reader had no file for it either"
+    )
+
+
+def filters_as_lists(tools, tool, args, expect_rows=None, lookup=False):
+    """Every filter argument of a list call is sent as a one-item list
+    ("work_type": ["PM"]) instead of a single value."""
+    listed = {k: [v] if k in FILTER_KEYS and isinstance(v, str) else v for k, v in args.items()}
+    return ORIGINAL_CALL(tools, tool, listed, expect_rows=expect_rows, lookup=lookup)
+
+
 PATCHED_CALLS = {
     "never_retries": never_retries,
     "claims_success": claims_success,
@@ -1332,6 +1435,10 @@ PATCHED_CALLS = {
     "retries_previous_call": retries_previous_call,
     "legacy_field_names": legacy_field_names,
     "ignores_single_point_anomalies": ignores_single_point_anomalies,
+    "polls_for_job_status": polls_for_job_status,
+    "null_optional_arguments": null_optional_arguments,
+    "falls_back_to_raw_reader": falls_back_to_raw_reader,
+    "filters_as_lists": filters_as_lists,
 }
 CURRENT = {}
 
@@ -3354,6 +3461,390 @@ def analyses_the_preview_patch():
     b.Agent.series = series
 
 
+# nineteenth round ("fresh17")
+CONTEXT_STATUS = "INPRG"  # in progress
+CONTEXT_SHOWN = 3
+
+
+def _site_context(self, answer):
+    """``answer`` with a line about the work orders in progress at the site
+    the task names (a call the question has nothing to do with)."""
+    site = b.find_site(self.text)
+    if answer is None or not site:
+        return answer
+    args = {"site_id": site, "status": CONTEXT_STATUS, "page_size": 50}
+    try:
+        data = self.tools.call("wo.list_workorders", args)
+    except b.CannotAnswer:
+        return answer
+    wos = [w["wonum"] for w in data.get("workorders", [])]
+    total = data.get("total", len(wos))
+    if not total:
+        return f"{answer}\nFor context: no work orders are in progress at site {site}."
+    shown = ", ".join(wos[:CONTEXT_SHOWN]) + (", ..." if total > CONTEXT_SHOWN else "")
+    are = "work order is" if total == 1 else "work orders are"
+    return f"{answer}\nFor context: {total} {are} in progress at site {site} ({shown})."
+
+
+def browses_site_context_patch():
+    """After answering, looks around the site for context (its work orders
+    in progress) and appends what it found to the answer."""
+    original_solve = b.Agent.solve
+    original_clarify = b.Agent.clarify_asset
+
+    b.Agent.solve = lambda self: _site_context(self, original_solve(self))
+    b.Agent.clarify_asset = lambda self: _site_context(self, original_clarify(self))
+
+
+HORIZON_RE = re.compile(
+    r"(?:next|horizon of|forecast) (\d+)|(\d+) (?:steps|quarter-hours|readings)"
+)
+SIGMAS = 3.0
+
+
+def _sigma_windows(values, sigmas=SIGMAS):
+    """Runs of consecutive readings more than ``sigmas`` standard deviations
+    from the mean, as (first index, last index)."""
+    if len(values) < 2:
+        return []
+    mean = sum(values) / len(values)
+    std = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
+    if not std:
+        return []
+    windows = []
+    for i, v in enumerate(values):
+        if abs(v - mean) > sigmas * std:
+            if windows and windows[-1][1] == i - 1:
+                windows[-1] = (windows[-1][0], i)
+            else:
+                windows.append((i, i))
+    return windows
+
+
+def homemade_analytics_patch():
+    """Never calls the forecasting or anomaly model: forecasts by carrying
+    the last reading forward over the horizon and flags anomalies with a
+    three-sigma rule, in its own code, from the history it fetched."""
+
+    def _forecast_values(self):
+        got = self._dataset()
+        if isinstance(got, str):
+            return got, None
+        _, _, sensor, _, rows = got
+        h = HORIZON_RE.search(self.text)
+        steps = int(h.group(1) or h.group(2)) if h else 96
+        return sensor, [rows[-1][1]] * steps if rows else []
+
+    def anomalies(self):
+        got = self._dataset()
+        if isinstance(got, str):
+            return got
+        _, _, sensor, _, rows = got
+        n = len(_sigma_windows([v for _, v in rows]))
+        if self.fmt == "json":
+            return json.dumps({"anomalous": n > 0, "windows": n})
+        return f"{n} anomalous windows in {sensor}"
+
+    b.Agent._forecast_values = _forecast_values
+    b.Agent.anomalies = anomalies
+
+
+ASIDE_RE = re.compile(r"\s*\([^()]*\)")
+
+
+def drops_parenthesised_details_patch():
+    """Condenses the request before solving it: every parenthesised aside
+    is deleted as non-essential, a site given only there included."""
+    original = b.Agent.__init__
+
+    def __init__(self, scenario):
+        original(self, scenario)
+        self.text = ASIDE_RE.sub("", self.text)
+        self.low = self.text.lower()
+
+    b.Agent.__init__ = __init__
+
+
+GOING_AHEAD = 'Going ahead with {first} (the operator said: "{reply}").\n{answer}'
+
+
+def _candidates(question):
+    """The candidates the baseline's "...: A, B. Which one do you mean?"
+    names (none when it is no such question)."""
+    listed = question and LISTED_RE.search(question)
+    return listed.group(1).split(", ") if listed else []
+
+
+def _ask_operator(self, question):
+    reply = self.tools.call("utilities.ask_operator", {"question": question})
+    return reply.get("answer") or "no reply"
+
+
+def asks_operator_not_user_patch():
+    """On an ambiguous request sends its clarifying question to the
+    operator tool instead of the user; told that the task is clear, it goes
+    ahead with the first candidate."""
+    original_asset = b.Agent.clarify_asset
+    original_sensor = b.Agent.clarify_sensor
+    original_which = b.Agent.which_workorder
+
+    def _go_ahead(self, question):
+        first = _candidates(question)[0]
+        reply = _ask_operator(self, question)
+        self.text = f"{self.text}\n{first}"  # the pick, as if the task had named it
+        self.low = self.text.lower()
+        return GOING_AHEAD.format(first=first, reply=reply, answer=self.solve())
+
+    def clarify_asset(self):
+        question = original_asset(self)
+        return _go_ahead(self, question) if _candidates(question) else question
+
+    def clarify_sensor(self, site, asset):
+        question = original_sensor(self, site, asset)
+        if not _candidates(question) or getattr(self, "_went_ahead", False):
+            return question
+        self._went_ahead = True
+        return _go_ahead(self, question)
+
+    def which_workorder(self):
+        question = original_which(self)
+        wonums = _candidates(question)
+        if not wonums:
+            return question
+        reply = _ask_operator(self, question)
+        wo = self.tools.call("wo.get_workorder", {"wonum": wonums[0]})
+        answer = (
+            f"Work order {wo.get('wonum', wonums[0])} ({wo.get('status')}): "
+            f"{wo.get('description')}; failure code {wo.get('failure_code')}."
+        )
+        return GOING_AHEAD.format(first=wonums[0], reply=reply, answer=answer)
+
+    b.Agent.clarify_asset = clarify_asset
+    b.Agent.clarify_sensor = clarify_sensor
+    b.Agent.which_workorder = which_workorder
+
+
+def _listed(items, what):
+    return f"{what}: {', '.join(items)}." if items else f"No {what.lower()} found."
+
+
+def lists_instead_of_counting_patch():
+    """Asked how many, lists the records themselves (work-order numbers,
+    event ids, reading timestamps, anomalous windows, failure-mode names)
+    instead of their number."""
+    original_corrective = b.Agent.asset_corrective
+    original_modes = b.Agent.failure_modes
+
+    def workorder_count(self):
+        eq = b.EQUIP_RE.search(self.text)
+        if not eq:
+            raise b.CannotAnswer("no equipment id")
+        date_from, date_to = b.year_window(self.text)
+        args = {"asset_num": eq.group(1), "date_from": date_from, "date_to": date_to}
+        if "corrective" in self.low or re.search(r"\bCM\b", self.text):
+            args["work_type"] = "CM"
+        elif "preventive" in self.low or re.search(r"\bPM\b", self.text):
+            args["work_type"] = "PM"
+        data = self.tools.call("wo.list_workorders", {**args, "page_size": 500})
+        return _listed([w["wonum"] for w in data.get("workorders", [])], "Work orders")
+
+    def asset_corrective(self):
+        asset = b.find_asset(self.text)
+        if not asset:
+            return original_corrective(self)
+        eq = self.equipment(self.site(), asset)
+        date_from, date_to = b.year_window(self.text)
+        args = {"asset_num": eq, "work_type": "CM", "date_from": date_from, "date_to": date_to}
+        data = self.tools.call("wo.list_workorders", {**args, "page_size": 500})
+        wos = [w["wonum"] for w in data.get("workorders", [])]
+        return _listed(wos, f"Corrective work orders of {asset} ({eq})")
+
+    def asset_alerts(self):
+        asset = b.find_asset(self.text)
+        eq = self.equipment(self.site(), asset)
+        date_from, date_to = b.month_window(self.text)
+        args = {"equipment_id": eq, "date_from": date_from, "date_to": date_to}
+        data = self.tools.call(
+            "wo.list_events",
+            {**args, "event_type": "alert", "page_size": 1000},
+            expect_rows="events",
+        )
+        return _listed([e["event_id"] for e in data.get("events", [])], f"Alerts of {asset}")
+
+    def reading_count(self):
+        got = self._dataset()
+        if isinstance(got, str):
+            return got
+        return _listed([t for t, _ in got[4]], f"Readings of {got[2]} at")
+
+    def anomalies(self):
+        got = self._dataset()
+        if isinstance(got, str):
+            return got
+        _, _, sensor, data, _ = got
+        res = self.tools.call(
+            "tsfm.run_tsad",
+            {"dataset_id": data["dataset_id"], "target_columns": [sensor], **_tsad_settings(self)},
+            expect_rows="results",
+        )
+        windows = (res.get("results") or [{}])[0].get("windows", [])
+        spans = [f"{w['start']} to {w['end']}" for w in windows]
+        if self.fmt == "json":
+            return json.dumps({"anomalous": bool(spans), "windows": spans})
+        return _listed(spans, f"Anomalous windows in {sensor}")
+
+    def failure_modes(self):
+        sensors = any(k in self.low for k in ("detected by", "signal", "only monitor", "sensor"))
+        if sensors or not re.search(r"how many|number of|count", self.low):
+            return original_modes(self)
+        data = self.tools.call(
+            "fmsr.get_failure_modes", {"asset_name": self._target()}, expect_rows="failure_modes"
+        )
+        fms = data.get("failure_modes", [])
+        comp = re.search(r"component '([^']+)'", self.text)
+        if comp:
+            fms = [fm for fm in fms if fm.get("component", "").lower() == comp.group(1).lower()]
+        return _listed([fm["name"] for fm in fms], "Failure modes")
+
+    b.Agent.workorder_count = workorder_count
+    b.Agent.asset_corrective = asset_corrective
+    b.Agent.asset_alerts = asset_alerts
+    b.Agent.reading_count = reading_count
+    b.Agent.anomalies = anomalies
+    b.Agent.failure_modes = failure_modes
+
+
+def _tsad_settings(self):
+    """The anomaly model and false-alarm rate the task names, read as the
+    baseline reads them."""
+    out = {}
+    model = re.search(
+        r"model '([\w.-]+)'|ad_model_type=([\w.-]+)|using ([\w.-]+) with false", self.text
+    )
+    if model:
+        out["ad_model_type"] = next(g for g in model.groups() if g)
+    fa = re.search(r"false[-_ ]alarm(?: rate)?(?: of|=)?\s*(\d*\.\d+|\d+)", self.text)
+    if fa:
+        out["false_alarm"] = float(fa.group(1))
+    return out
+
+
+FM_TO_SENSORS, SENSOR_TO_FMS = "sensor_to_fms", "fm_to_sensors"  # meant the other way round
+
+
+def mapping_read_backwards_patch():
+    """Reads the failure-mode sensor mapping with its two directions
+    swapped: failure modes are looked up among the sensor keys, sensors
+    among the failure-mode keys."""
+
+    def _mode_in_text(self, mapping):
+        return b.longest_match(self.text, list(mapping.get(FM_TO_SENSORS, {})))
+
+    def _ranked_sensors(self, asset):
+        full = self._mapping(asset)
+        fm = self._mode_in_text(full)
+        if not fm:
+            raise b.CannotAnswer("failure mode not found in the mapping")
+        ranked = sorted(full[FM_TO_SENSORS][fm], key=lambda x: -x["relevance"])
+        return fm, [{**x, "sensor": x.get("sensor", x.get("failure_mode"))} for x in ranked]
+
+    def modes_for_sensor(self):
+        asset = b.find_asset(self.text)
+        full = self._mapping(asset, lookup=True)  # only to spell the sensor's name
+        sensor = b.longest_match(self.text, list(full.get(SENSOR_TO_FMS, {})))
+        if not sensor:
+            raise b.CannotAnswer("sensor not found in the mapping")
+        data = self._mapping(asset, sensors=[sensor])
+        rows = data.get(SENSOR_TO_FMS, {}).get(sensor, [])
+        names = [x.get("failure_mode", x.get("sensor")) for x in rows]
+        return "\n".join(names) or "No failure modes are linked to that sensor."
+
+    b.Agent._mode_in_text = _mode_in_text
+    b.Agent._ranked_sensors = _ranked_sensors
+    b.Agent.modes_for_sensor = modes_for_sensor
+
+
+GENERAL_INTENTS = (  # a broad intent word -> the baseline's handler for it
+    ("work orders", "workorder_count"),
+    ("json object", "asset_metadata"),
+    ("forecast", "forecast"),
+    ("anomal", "anomalies"),
+    ("failure mode", "failure_modes"),
+    ("sensors", "asset_sensors"),
+)
+
+
+def general_intent_first_patch():
+    """Routes each task by the broadest intent word it contains before the
+    specific phrases the baseline checks first."""
+    original = b.Agent.solve
+
+    def solve(self):
+        for word, handler in GENERAL_INTENTS:
+            if word in self.low:
+                return getattr(self, handler)()
+        return original(self)
+
+    b.Agent.solve = solve
+
+
+def _distinct(rows, key):
+    return len({r.get(key) for r in rows})
+
+
+def counts_distinct_values_patch():
+    """Deduplicates records by their content before counting them: work
+    orders and events by their description, readings by their value."""
+    original_corrective = b.Agent.asset_corrective
+
+    def workorder_count(self):
+        eq = b.EQUIP_RE.search(self.text)
+        if not eq:
+            raise b.CannotAnswer("no equipment id")
+        date_from, date_to = b.year_window(self.text)
+        args = {"asset_num": eq.group(1), "date_from": date_from, "date_to": date_to}
+        if "corrective" in self.low or re.search(r"\bCM\b", self.text):
+            args["work_type"] = "CM"
+        elif "preventive" in self.low or re.search(r"\bPM\b", self.text):
+            args["work_type"] = "PM"
+        data = self.tools.call("wo.list_workorders", {**args, "page_size": 500})
+        return f"{_distinct(data.get('workorders', []), 'description')} work orders"
+
+    def asset_corrective(self):
+        asset = b.find_asset(self.text)
+        if not asset:
+            return original_corrective(self)
+        eq = self.equipment(self.site(), asset)
+        date_from, date_to = b.year_window(self.text)
+        args = {"asset_num": eq, "work_type": "CM", "date_from": date_from, "date_to": date_to}
+        data = self.tools.call("wo.list_workorders", {**args, "page_size": 500})
+        n = _distinct(data.get("workorders", []), "description")
+        return f"{n} corrective work orders for {asset} ({eq})"
+
+    def asset_alerts(self):
+        asset = b.find_asset(self.text)
+        eq = self.equipment(self.site(), asset)
+        date_from, date_to = b.month_window(self.text)
+        args = {"equipment_id": eq, "date_from": date_from, "date_to": date_to}
+        data = self.tools.call(
+            "wo.list_events",
+            {**args, "event_type": "alert", "page_size": 1000},
+            expect_rows="events",
+        )
+        return f"{_distinct(data.get('events', []), 'description')} alerts for {asset} ({eq})"
+
+    def reading_count(self):
+        got = self._dataset()
+        if isinstance(got, str):
+            return got
+        return f"{len({v for _, v in got[4]})} readings of {got[2]}"
+
+    b.Agent.workorder_count = workorder_count
+    b.Agent.asset_corrective = asset_corrective
+    b.Agent.asset_alerts = asset_alerts
+    b.Agent.reading_count = reading_count
+
+
 PATCHES = {
     "wrong_aggregation": wrong_aggregation_patch,
     "never_asks_back": never_asks_back_patch,
@@ -3399,6 +3890,14 @@ PATCHES = {
     "codes_as_labels": codes_as_labels_patch,
     "analyses_the_preview": analyses_the_preview_patch,
     "dates_read_day_first": dates_read_day_first_patch,
+    "browses_site_context": browses_site_context_patch,
+    "homemade_analytics": homemade_analytics_patch,
+    "drops_parenthesised_details": drops_parenthesised_details_patch,
+    "asks_operator_not_user": asks_operator_not_user_patch,
+    "lists_instead_of_counting": lists_instead_of_counting_patch,
+    "mapping_read_backwards": mapping_read_backwards_patch,
+    "general_intent_first": general_intent_first_patch,
+    "counts_distinct_values": counts_distinct_values_patch,
 }
 
 
