@@ -5,9 +5,12 @@ patched call sends."""
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 AGENT = ROOT / "bench" / "diagnosis" / "agents" / "defect_agent.py"
@@ -21,6 +24,38 @@ def load_defect_agent(module_name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def defect_agent_fixture(half: str) -> Any:
+    """A batch file's module-scoped ``agent`` fixture: the defect agent
+    loaded once for the file (``agent = defect_agent_fixture("fresh16")``)."""
+
+    @pytest.fixture(scope="module", name="agent")
+    def agent() -> ModuleType:
+        return load_defect_agent(f"defect_agent_{half}")
+
+    return agent
+
+
+def fresh_agent_loader(half: str) -> Callable[[str], ModuleType]:
+    """``fresh(name)``: a defect agent with its own copy of the baseline
+    (patches stay local to the test that made them)."""
+
+    def fresh(name: str) -> ModuleType:
+        return load_defect_agent(f"defect_agent_{half}_{name}")
+
+    return fresh
+
+
+def original_calls_fixture(reply: Any = None) -> Any:
+    """A batch file's ``sent`` fixture: what reaches the baseline's own call
+    of the file's ``agent`` (its retries included), answered ``reply``."""
+
+    @pytest.fixture(name="sent")
+    def sent(agent: ModuleType, monkeypatch: Any) -> list[tuple[str, dict[str, Any]]]:
+        return record_original_calls(agent, monkeypatch, reply)
+
+    return sent
 
 
 class FakeTools:
@@ -84,3 +119,37 @@ def assert_batch_complete(agent: ModuleType, half: str, count: int) -> None:
         assert defects[name].get("codes") or defects[name].get("novel")
         assert len(mock_llm.PATTERNS[name]) == 6
     assert half in bench_diagnosis.HALVES
+
+
+def scripted_agent(
+    mod: ModuleType, task: str, script: dict[str, list[tuple[int, Any]]], fmt: str = "text"
+) -> tuple[Any, ScriptedTools]:
+    """A baseline Agent (with whatever ``mod`` patched) whose tool client is
+    the module's current call (the baseline's loop, or a mode installed by
+    ``install_call``) over a ScriptedTools stub."""
+    tools = ScriptedTools(script)
+    tools.call = lambda tool, args, **kw: mod.b.Tools.call(tools, tool, args, **kw)
+    tools.note_step = lambda tool, args: mod.b.Tools.note_step(tools, tool, args)
+    agent = mod.b.Agent({"task": task, "output_format": fmt})
+    agent.tools = tools
+    return agent, tools
+
+
+def install_call(mod: ModuleType, mode: str) -> None:
+    """Install a call-level mode as the agent's main() does."""
+    patched = mod.PATCHED_CALLS[mode]
+
+    def call(self, tool, args, *, expect_rows=None, lookup=False):
+        return patched(self, tool, args, expect_rows=expect_rows, lookup=lookup)
+
+    mod.b.Tools.call = call
+
+
+def no_sleep(mod: ModuleType, monkeypatch: Any) -> None:
+    """The baseline's retry back-off without waiting."""
+    monkeypatch.setattr(mod.b.time, "sleep", lambda s: None)
+
+
+def tools_of(sent: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """The tools of the calls ``sent``, in order."""
+    return [t for t, _ in sent]

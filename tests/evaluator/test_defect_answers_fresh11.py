@@ -14,20 +14,12 @@ import pytest
 from defect_agent_support import (
     FakeTools,
     assert_batch_complete,
-    load_defect_agent,
-    record_original_calls,
+    defect_agent_fixture,
+    original_calls_fixture,
 )
 
-
-@pytest.fixture(scope="module")
-def agent() -> ModuleType:
-    return load_defect_agent("defect_agent_fresh11")
-
-
-@pytest.fixture
-def sent(agent: ModuleType, monkeypatch) -> list[tuple[str, dict[str, Any]]]:
-    """What reaches the baseline's own call (its retries included)."""
-    return record_original_calls(agent, monkeypatch, {"from": "baseline call"})
+agent = defect_agent_fixture("fresh11")
+sent = original_calls_fixture({"from": "baseline call"})
 
 
 def test_every_fresh11_defect_has_an_agent_mode_and_reviewer_phrasings(agent: ModuleType) -> None:

@@ -9,32 +9,21 @@ from __future__ import annotations
 
 import json
 from types import ModuleType
-from typing import Any
 
 import pytest
 from defect_agent_support import (
     ScriptedTools,
     assert_batch_complete,
-    load_defect_agent,
+    defect_agent_fixture,
+    fresh_agent_loader,
+    original_calls_fixture,
     record_original_calls,
 )
 from pydantic import ValidationError
 
-
-@pytest.fixture(scope="module")
-def agent() -> ModuleType:
-    return load_defect_agent("defect_agent_fresh13")
-
-
-def _fresh(name: str) -> ModuleType:
-    """A defect agent with its own copy of the baseline (patches stay local)."""
-    return load_defect_agent(f"defect_agent_fresh13_{name}")
-
-
-@pytest.fixture
-def sent(agent: ModuleType, monkeypatch) -> list[tuple[str, dict[str, Any]]]:
-    """What reaches the baseline's own call (its retries included)."""
-    return record_original_calls(agent, monkeypatch, {"from": "baseline call"})
+agent = defect_agent_fixture("fresh13")
+sent = original_calls_fixture({"from": "baseline call"})
+_fresh = fresh_agent_loader("fresh13")
 
 
 def test_every_fresh13_defect_has_an_agent_mode_and_reviewer_phrasings(agent: ModuleType) -> None:

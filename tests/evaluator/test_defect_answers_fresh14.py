@@ -10,44 +10,20 @@ from __future__ import annotations
 
 import json
 from types import ModuleType
-from typing import Any
 
 import pytest
 from defect_agent_support import (
     ScriptedTools,
     assert_batch_complete,
-    load_defect_agent,
-    record_original_calls,
+    defect_agent_fixture,
+    fresh_agent_loader,
+    original_calls_fixture,
+    scripted_agent,
 )
 
-
-@pytest.fixture(scope="module")
-def agent() -> ModuleType:
-    return load_defect_agent("defect_agent_fresh14")
-
-
-def _fresh(name: str) -> ModuleType:
-    """A defect agent with its own copy of the baseline (patches stay local)."""
-    return load_defect_agent(f"defect_agent_fresh14_{name}")
-
-
-@pytest.fixture
-def sent(agent: ModuleType, monkeypatch) -> list[tuple[str, dict[str, Any]]]:
-    """What reaches the baseline's own call (its retries included)."""
-    return record_original_calls(agent, monkeypatch, {"from": "baseline call"})
-
-
-def _scripted_agent(
-    mod: ModuleType, task: str, script: dict[str, list[tuple[int, Any]]]
-) -> tuple[Any, ScriptedTools]:
-    """A baseline Agent (with whatever ``mod`` patched) whose tool client is
-    the baseline's own call loop over a ScriptedTools stub."""
-    tools = ScriptedTools(script)
-    tools.call = lambda tool, args, **kw: mod.b.Tools.call(tools, tool, args, **kw)
-    tools.note_step = lambda tool, args: mod.b.Tools.note_step(tools, tool, args)
-    agent = mod.b.Agent({"task": task})
-    agent.tools = tools
-    return agent, tools
+agent = defect_agent_fixture("fresh14")
+sent = original_calls_fixture({"from": "baseline call"})
+_fresh = fresh_agent_loader("fresh14")
 
 
 def test_every_fresh14_defect_has_an_agent_mode_and_reviewer_phrasings(agent: ModuleType) -> None:
@@ -142,13 +118,13 @@ def test_stats_over_all_columns_aggregates_the_whole_frame() -> None:
     sensor = "Chiller 4 Return Temperature"
     window = ("2020-04-11T00:00:00", "2020-04-12T00:00:00")
     base = _fresh("frame_base")
-    agent, tools = _scripted_agent(base, task, {"iot.history": [(200, HISTORY)]})
+    agent, tools = scripted_agent(base, task, {"iot.history": [(200, HISTORY)]})
     _, rows = agent.series("MAIN", "Chiller 4", sensor, *window)
     assert [v for _, v in rows] == [52.0, 54.5]  # baseline: the one sensor
     assert tools.sent[0][1]["sensors"] == [sensor]
     mod = _fresh("frame")
     mod.stats_over_all_columns_patch()
-    agent, tools = _scripted_agent(mod, task, {"iot.history": [(200, HISTORY)]})
+    agent, tools = scripted_agent(mod, task, {"iot.history": [(200, HISTORY)]})
     data, rows = agent.series("MAIN", "Chiller 4", sensor, *window)
     assert "sensors" not in tools.sent[0][1]
     assert sorted(v for _, v in rows) == [52.0, 54.5, 1500.0, 1510.0]
@@ -172,7 +148,7 @@ def test_over_clarifies_by_quantity_asks_although_the_sensor_is_named() -> None:
     assert base.sensor("MAIN", "Chiller 4") == "Chiller 4 Return Temperature"
     mod = _fresh("quantity")
     mod.over_clarifies_by_quantity_patch()
-    agent, tools = _scripted_agent(mod, task, {})
+    agent, tools = scripted_agent(mod, task, {})
     agent._sensors["Chiller 4"] = SENSORS
     assert agent.sensor("MAIN", "Chiller 4") is None  # another Temperature exists
     question = agent.reading_at()
@@ -199,13 +175,11 @@ MAPPING = {
 def test_ranking_reversed_takes_the_other_end() -> None:
     task = "For early warning of 'Supply fan motor bearing wear' on CQPB AHU 1, which one sensor?"
     script = {"fmsr.get_failure_mode_sensor_mapping": [(200, MAPPING)]}
-    base, _ = _scripted_agent(_fresh("rank_base"), task, script)
+    base, _ = scripted_agent(_fresh("rank_base"), task, script)
     assert base.sensors_for_mode().startswith("CQPB AHU 1 Supply Fan Power is")
     mod = _fresh("rank")
     mod.ranking_reversed_patch()
-    agent, _ = _scripted_agent(
-        mod, task, {"fmsr.get_failure_mode_sensor_mapping": [(200, MAPPING)]}
-    )
+    agent, _ = scripted_agent(mod, task, {"fmsr.get_failure_mode_sensor_mapping": [(200, MAPPING)]})
     assert agent.sensors_for_mode() == (
         "CQPB AHU 1 Supply Fan Speed is the most relevant sensor for Supply fan motor "
         "bearing wear (relevance 0.30)."
@@ -233,11 +207,11 @@ def test_asks_user_for_equipment_id_instead_of_looking_it_up() -> None:
     )
     ok = {"equipment_id": "AHU05002"}
     script = {"iot.get_asset": [(200, ok)], "wo.list_workorders": [(200, {"total": 8})]}
-    base, base_tools = _scripted_agent(_fresh("eq_base"), task, script)
+    base, base_tools = scripted_agent(_fresh("eq_base"), task, script)
     assert base.asset_corrective() == "8 corrective work orders for CQPA AHU 2B (AHU05002)"
     mod = _fresh("eq")
     mod.asks_user_for_equipment_id_patch()
-    agent, tools = _scripted_agent(mod, task, script)
+    agent, tools = scripted_agent(mod, task, script)
     with pytest.raises(mod.Bail) as asked:
         agent.asset_corrective()
     assert asked.value.answer == (
@@ -255,7 +229,7 @@ def test_fiscal_year_window_runs_october_to_september() -> None:
     mod.fiscal_year_window_patch()
     assert mod.b.year_window(task) == ("2018-10-01", "2019-09-30")
     assert mod.b.year_window("no year here") == (None, None)
-    agent, tools = _scripted_agent(mod, task, {"wo.list_workorders": [(200, {"total": 5})]})
+    agent, tools = scripted_agent(mod, task, {"wo.list_workorders": [(200, {"total": 5})]})
     assert agent.workorder_count() == "5 work orders"
     args = tools.sent[0][1]
     assert (args["date_from"], args["date_to"]) == ("2018-10-01", "2019-09-30")
@@ -264,11 +238,11 @@ def test_fiscal_year_window_runs_october_to_september() -> None:
 def test_clarifies_with_guessed_candidates_names_no_real_asset() -> None:
     task = "How did the chiller's tonnage at MAIN look on October 19, 2019?"
     assets = {"assets": [{"asset_id": f"Chiller {n}"} for n in (3, 4, 6, 9)]}
-    base, _ = _scripted_agent(_fresh("guess_base"), task, {"iot.assets": [(200, assets)]})
+    base, _ = scripted_agent(_fresh("guess_base"), task, {"iot.assets": [(200, assets)]})
     assert "Chiller 3, Chiller 4, Chiller 6, Chiller 9" in base.clarify_asset()
     mod = _fresh("guess")
     mod.clarifies_with_guessed_candidates_patch()
-    agent, tools = _scripted_agent(mod, task, {"iot.assets": [(200, assets)]})
+    agent, tools = scripted_agent(mod, task, {"iot.assets": [(200, assets)]})
     assert agent.clarify_asset() == (
         "Site MAIN has several chillers: Chiller 1, Chiller 2. Which one do you mean?"
     )
@@ -289,12 +263,12 @@ def test_workorders_counted_from_events_uses_the_event_log() -> None:
         "wo.list_workorders": [(200, {"total": 113})],
         "wo.list_events": [(200, {"total": 122, "events": [{}]})],
     }
-    base, base_tools = _scripted_agent(_fresh("events_base"), task, script)
+    base, base_tools = scripted_agent(_fresh("events_base"), task, script)
     assert base.workorder_count() == "113 work orders"
     assert base_tools.sent[0][1]["work_type"] == "PM"
     mod = _fresh("events")
     mod.workorders_counted_from_events_patch()
-    agent, tools = _scripted_agent(mod, task, script)
+    agent, tools = scripted_agent(mod, task, script)
     assert agent.workorder_count() == "122 work orders"
     assert tools.sent == [
         (
@@ -315,7 +289,7 @@ def test_workorders_counted_from_events_uses_the_event_log() -> None:
         "iot.get_asset": [(200, {"equipment_id": "AHU05002"})],
         "wo.list_events": [(200, {"total": 107, "events": [{}]})],
     }
-    agent, tools = _scripted_agent(mod, cm, script)
+    agent, tools = scripted_agent(mod, cm, script)
     assert agent.asset_corrective() == "107 corrective work orders for CQPA AHU 2B (AHU05002)"
     assert [t for t, _ in tools.sent] == ["iot.get_asset", "wo.list_events"]
 
@@ -324,7 +298,7 @@ def test_declines_long_windows_before_fetching() -> None:
     mod = _fresh("declines")
     mod.declines_long_windows_patch()
     task = "Using Chiller 4 Condenser Water Flow data at site MAIN, forecast the next 96 readings."
-    agent, tools = _scripted_agent(mod, task, {"iot.history": [(200, HISTORY)]})
+    agent, tools = scripted_agent(mod, task, {"iot.history": [(200, HISTORY)]})
     week = ("2019-10-29T00:00:00", "2019-11-05T00:00:00")
     with pytest.raises(mod.Bail) as declined:
         agent.series("MAIN", "Chiller 4", "Chiller 4 Condenser Water Flow", *week)
@@ -335,7 +309,7 @@ def test_declines_long_windows_before_fetching() -> None:
     day = ("2020-04-11T00:00:00", "2020-04-12T00:00:00")
     _, rows = agent.series("MAIN", "Chiller 4", "Chiller 4 Return Temperature", *day)
     assert [v for _, v in rows] == [52.0, 54.5]  # a day is fetched as the baseline does
-    base, base_tools = _scripted_agent(
+    base, base_tools = scripted_agent(
         _fresh("declines_base"), task, {"iot.history": [(200, HISTORY)]}
     )
     base.series("MAIN", "Chiller 4", "Chiller 4 Return Temperature", *week)

@@ -15,53 +15,17 @@ import pytest
 from defect_agent_support import (
     ScriptedTools,
     assert_batch_complete,
-    load_defect_agent,
-    record_original_calls,
+    defect_agent_fixture,
+    fresh_agent_loader,
+    install_call,
+    no_sleep,
+    original_calls_fixture,
+    scripted_agent,
 )
 
-
-@pytest.fixture(scope="module")
-def agent() -> ModuleType:
-    return load_defect_agent("defect_agent_fresh15")
-
-
-def _fresh(name: str) -> ModuleType:
-    """A defect agent with its own copy of the baseline (patches stay local)."""
-    return load_defect_agent(f"defect_agent_fresh15_{name}")
-
-
-@pytest.fixture
-def sent(agent: ModuleType, monkeypatch) -> list[tuple[str, dict[str, Any]]]:
-    """What reaches the baseline's own call (its retries included)."""
-    return record_original_calls(agent, monkeypatch, {"from": "baseline call"})
-
-
-def _scripted_agent(
-    mod: ModuleType, task: str, script: dict[str, list[tuple[int, Any]]]
-) -> tuple[Any, ScriptedTools]:
-    """A baseline Agent (with whatever ``mod`` patched) whose tool client is
-    the module's current call (the baseline's loop, or a mode installed by
-    ``_install_call``) over a ScriptedTools stub."""
-    tools = ScriptedTools(script)
-    tools.call = lambda tool, args, **kw: mod.b.Tools.call(tools, tool, args, **kw)
-    tools.note_step = lambda tool, args: mod.b.Tools.note_step(tools, tool, args)
-    agent = mod.b.Agent({"task": task})
-    agent.tools = tools
-    return agent, tools
-
-
-def _install_call(mod: ModuleType, mode: str) -> None:
-    """Install a call-level mode as the agent's main() does."""
-    patched = mod.PATCHED_CALLS[mode]
-
-    def call(self, tool, args, *, expect_rows=None, lookup=False):
-        return patched(self, tool, args, expect_rows=expect_rows, lookup=lookup)
-
-    mod.b.Tools.call = call
-
-
-def _no_sleep(mod: ModuleType, monkeypatch) -> None:
-    monkeypatch.setattr(mod.b.time, "sleep", lambda s: None)
+agent = defect_agent_fixture("fresh15")
+sent = original_calls_fixture({"from": "baseline call"})
+_fresh = fresh_agent_loader("fresh15")
 
 
 def test_every_fresh15_defect_has_an_agent_mode_and_reviewer_phrasings(agent: ModuleType) -> None:
@@ -118,12 +82,12 @@ def test_asks_permission_for_models_stops_before_the_analysis(monkeypatch) -> No
         "iot.history": [(200, HISTORY)],
         "tsfm.run_tsfm_forecasting": [(200, FORECAST)],
     }
-    base, _ = _scripted_agent(_fresh("permission_base"), FORECAST_TASK, dict(script))
+    base, _ = scripted_agent(_fresh("permission_base"), FORECAST_TASK, dict(script))
     base._sensors["Chiller 4"] = SENSORS
     assert base.forecast().startswith("1620 (mean of 2 forecast steps")
     mod = _fresh("permission")
-    _install_call(mod, "asks_permission_for_models")
-    agent, tools = _scripted_agent(mod, FORECAST_TASK, dict(script))
+    install_call(mod, "asks_permission_for_models")
+    agent, tools = scripted_agent(mod, FORECAST_TASK, dict(script))
     agent._sensors["Chiller 4"] = SENSORS
     with pytest.raises(mod.Bail) as asked:
         agent.forecast()
@@ -152,11 +116,11 @@ def test_claims_no_access_to_work_orders_never_tries_them(agent: ModuleType, sen
         "iot.get_asset": [(200, {"equipment_id": "AHU05002"})],
         "wo.list_workorders": [(200, {"total": 8})],
     }
-    base, _ = _scripted_agent(_fresh("access_base"), task, dict(script))
+    base, _ = scripted_agent(_fresh("access_base"), task, dict(script))
     assert base.asset_corrective() == "8 corrective work orders for CQPA AHU 2B (AHU05002)"
     mod = _fresh("access")
-    _install_call(mod, "claims_no_access_to_work_orders")
-    flow, tools = _scripted_agent(mod, task, dict(script))
+    install_call(mod, "claims_no_access_to_work_orders")
+    flow, tools = scripted_agent(mod, task, dict(script))
     with pytest.raises(mod.Bail):
         flow.asset_corrective()
     assert [t for t, _ in tools.sent] == ["iot.get_asset"]
@@ -189,7 +153,7 @@ OPERATOR = (200, {"answer": "The task is clear as stated; please proceed.", "cla
 
 def test_escalates_errors_to_operator_asks_instead_of_retrying(monkeypatch) -> None:
     mod = _fresh("escalate")
-    _no_sleep(mod, monkeypatch)
+    no_sleep(mod, monkeypatch)
     args = {"site_name": "ANNEX", "asset_id": "Chiller 13", "start": "2019-07-01T00:00:00"}
     # the baseline retries and gets the data
     base = ScriptedTools({"iot.history": [FAILED, (200, HISTORY)]})
@@ -245,7 +209,7 @@ class TokenTools(ScriptedTools):
 
 def test_retry_drops_run_token_sends_retries_without_the_header(monkeypatch) -> None:
     mod = _fresh("token")
-    _no_sleep(mod, monkeypatch)
+    no_sleep(mod, monkeypatch)
     monkeypatch.setattr(mod.b, "TOKEN", "run-token-1")
     args = {"site_name": "ANNEX", "asset_id": "Chiller 13", "start": "2019-07-01T00:00:00"}
     base = TokenTools(mod, {"iot.history": [FAILED, (200, HISTORY)]})
@@ -269,12 +233,12 @@ def test_forecast_joined_to_history_summarises_history_and_forecast() -> None:
         "iot.history": [(200, HISTORY)],
         "tsfm.run_tsfm_forecasting": [(200, FORECAST)],
     }
-    base, _ = _scripted_agent(_fresh("joined_base"), FORECAST_TASK, dict(script))
+    base, _ = scripted_agent(_fresh("joined_base"), FORECAST_TASK, dict(script))
     base._sensors["Chiller 4"] = SENSORS
     assert base.forecast() == "1620 (mean of 2 forecast steps for Chiller 4 Condenser Water Flow)"
     mod = _fresh("joined")
     mod.forecast_joined_to_history_patch()
-    agent, _ = _scripted_agent(mod, FORECAST_TASK, dict(script))
+    agent, _ = scripted_agent(mod, FORECAST_TASK, dict(script))
     agent._sensors["Chiller 4"] = SENSORS
     # (1500 + 1520 + 1600 + 1640) / 4
     assert agent.forecast() == "1565 (mean of 4 forecast steps for Chiller 4 Condenser Water Flow)"
@@ -284,12 +248,12 @@ def test_forecast_joined_to_history_changes_the_threshold_verdict() -> None:
     threshold = FORECAST_TASK.replace("What is the mean of the forecast?", "Does it exceed 1510?")
     low = {"forecast": {"Chiller 4 Condenser Water Flow": [1490.0, 1505.0]}}
     script = {"iot.history": [(200, HISTORY)], "tsfm.run_tsfm_forecasting": [(200, low)]}
-    base, _ = _scripted_agent(_fresh("verdict_base"), threshold, dict(script))
+    base, _ = scripted_agent(_fresh("verdict_base"), threshold, dict(script))
     base._sensors["Chiller 4"] = SENSORS
     assert base.forecast_threshold() == '{"exceeds": false, "peak_forecast": 1505.0}'
     mod = _fresh("verdict")
     mod.forecast_joined_to_history_patch()
-    agent, _ = _scripted_agent(mod, threshold, dict(script))
+    agent, _ = scripted_agent(mod, threshold, dict(script))
     agent._sensors["Chiller 4"] = SENSORS
     assert agent.forecast_threshold() == '{"exceeds": true, "peak_forecast": 1520.0}'
 
@@ -311,20 +275,20 @@ RETURN = [{"name": "Chiller 4 Return Temperature", "kind": "Return Temperature"}
 def test_smooths_series_computes_from_a_rolling_mean(agent: ModuleType) -> None:
     rows = [(str(i), v) for i, v in enumerate([1.0, 2.0, 3.0, 4.0, 5.0, 10.0])]
     assert agent._rolling_mean(rows) == [("3", 2.5), ("4", 3.5), ("5", 5.5)]
-    base, _ = _scripted_agent(_fresh("smooth_base"), DAY_TASK, {"iot.history": [(200, DAY)]})
+    base, _ = scripted_agent(_fresh("smooth_base"), DAY_TASK, {"iot.history": [(200, DAY)]})
     base._sensors["Chiller 4"] = RETURN
     assert base.daily_stat().startswith("60 (max of 6 readings")
     mod = _fresh("smooth")
     mod.smooths_series_patch()
-    agent, _ = _scripted_agent(mod, DAY_TASK, {"iot.history": [(200, DAY)]})
+    agent, _ = scripted_agent(mod, DAY_TASK, {"iot.history": [(200, DAY)]})
     agent._sensors["Chiller 4"] = RETURN
     # windows (52, 54, 60, 50) -> 54, (54, 60, 50, 48) -> 53, (60, 50, 48, 56) -> 53.5
     assert agent.daily_stat().startswith("54 (max of 3 readings")
     at = "What was the Chiller 4 Return Temperature at site MAIN at exactly 2020-04-11T00:00:00?"
-    agent, _ = _scripted_agent(mod, at, {"iot.history": [(200, DAY)]})
+    agent, _ = scripted_agent(mod, at, {"iot.history": [(200, DAY)]})
     agent._sensors["Chiller 4"] = RETURN
     assert agent.reading_at().startswith("No reading of Chiller 4 Return Temperature")
-    base, _ = _scripted_agent(_fresh("smooth_at_base"), at, {"iot.history": [(200, DAY)]})
+    base, _ = scripted_agent(_fresh("smooth_at_base"), at, {"iot.history": [(200, DAY)]})
     base._sensors["Chiller 4"] = RETURN
     assert base.reading_at().startswith("52.0 (reading of")
 
@@ -346,23 +310,21 @@ def test_last_page_skipped_never_requests_the_last_page() -> None:
     mod = _fresh("pages")
     mod.last_page_skipped_patch()
     script = {"iot.history": [(200, _page(1, 3)), (200, _page(2, 3)), (200, _page(3, 3))]}
-    agent, tools = _scripted_agent(mod, DAY_TASK, script)
+    agent, tools = scripted_agent(mod, DAY_TASK, script)
     data, rows = agent.series("MAIN", "Chiller 4", sensor, *window)
     assert [a["page"] for _, a in tools.sent] == [1, 2]  # page 3 of 3 never asked for
     assert all(a["page_size"] == 50 for _, a in tools.sent)
     assert len(rows) == 100 and max(v for _, v in rows) == 249.0
     assert data["dataset_id"] == "ds-3"
     two = {"iot.history": [(200, _page(1, 2)), (200, _page(2, 2))]}
-    agent, tools = _scripted_agent(mod, DAY_TASK, two)
+    agent, tools = scripted_agent(mod, DAY_TASK, two)
     _, rows = agent.series("MAIN", "Chiller 4", sensor, *window)
     assert len(tools.sent) == 1 and len(rows) == 50  # of 100
     one = {"iot.history": [(200, _page(1, 1, size=7))]}
-    agent, tools = _scripted_agent(mod, DAY_TASK, one)
+    agent, tools = scripted_agent(mod, DAY_TASK, one)
     _, rows = agent.series("MAIN", "Chiller 4", sensor, *window)
     assert len(rows) == 7  # a single page is read whole
-    base, base_tools = _scripted_agent(
-        _fresh("pages_base"), DAY_TASK, {"iot.history": [(200, DAY)]}
-    )
+    base, base_tools = scripted_agent(_fresh("pages_base"), DAY_TASK, {"iot.history": [(200, DAY)]})
     base.series("MAIN", "Chiller 4", sensor, *window)
     assert base_tools.sent[0][1]["page_size"] == 5000 and "page" not in base_tools.sent[0][1]
 
@@ -373,11 +335,11 @@ ASSETS = {"assets": [{"asset_id": f"Chiller {n}"} for n in (3, 4, 6, 9)]}
 
 def test_clarifies_the_wrong_detail_asks_about_something_else() -> None:
     task = "How did the chiller's tonnage at MAIN look on October 19, 2019?"
-    base, _ = _scripted_agent(_fresh("detail_base"), task, {"iot.assets": [(200, ASSETS)]})
+    base, _ = scripted_agent(_fresh("detail_base"), task, {"iot.assets": [(200, ASSETS)]})
     assert "Chiller 3, Chiller 4, Chiller 6, Chiller 9" in base.clarify_asset()
     mod = _fresh("detail")
     mod.clarifies_the_wrong_detail_patch()
-    agent, tools = _scripted_agent(mod, task, {"iot.assets": [(200, ASSETS)]})
+    agent, tools = scripted_agent(mod, task, {"iot.assets": [(200, ASSETS)]})
     question = agent.clarify_asset()
     assert question == (
         "Which figure do you want on 2019-10-19: the average, the minimum or the maximum, "
@@ -385,17 +347,17 @@ def test_clarifies_the_wrong_detail_asks_about_something_else() -> None:
     )
     assert [t for t, _ in tools.sent] == ["iot.assets"]  # the chillers were looked up
     single = {"assets": [{"asset_id": "Chiller 3"}]}
-    agent, _ = _scripted_agent(mod, task, {"iot.assets": [(200, single)]})
+    agent, _ = scripted_agent(mod, task, {"iot.assets": [(200, single)]})
     assert agent.clarify_asset() is None  # not ambiguous: no question
     flow = "What flow did Chiller 14 at site ANNEX read at 2020-02-07T13:30:00?"
     sensors = [
         {"name": "Chiller 14 Chilled Water Flow", "kind": "Chilled Water Flow"},
         {"name": "Chiller 14 Condenser Water Flow", "kind": "Condenser Water Flow"},
     ]
-    base, _ = _scripted_agent(_fresh("detail_sensor_base"), flow, {})
+    base, _ = scripted_agent(_fresh("detail_sensor_base"), flow, {})
     base._sensors["Chiller 14"] = sensors
     assert "Chiller 14 Condenser Water Flow" in base.clarify_sensor("ANNEX", "Chiller 14")
-    agent, tools = _scripted_agent(mod, flow, {})
+    agent, tools = scripted_agent(mod, flow, {})
     agent._sensors["Chiller 14"] = sensors
     assert agent.clarify_sensor("ANNEX", "Chiller 14") == (
         "Do you want the reading at exactly 2020-02-07T13:30:00, or the average over the hour "
@@ -410,16 +372,16 @@ def test_clarifies_the_wrong_detail_asks_about_something_else() -> None:
     ]
     wo_task = "What was the outcome of the corrective work order on AHU06002 in September 2018?"
     two = {"workorders": [{"wonum": "WO102224"}, {"wonum": "WO102271"}]}
-    base, _ = _scripted_agent(
+    base, _ = scripted_agent(
         _fresh("detail_wo_base"), wo_task, {"wo.list_workorders": [(200, two)]}
     )
     assert "WO102224, WO102271" in base.which_workorder()
-    agent, _ = _scripted_agent(mod, wo_task, {"wo.list_workorders": [(200, two)]})
+    agent, _ = scripted_agent(mod, wo_task, {"wo.list_workorders": [(200, two)]})
     question = agent.which_workorder()
     assert "WO102224" not in question and "WO102271" not in question
     assert question.startswith("By 'outcome', do you mean")
     one = {"workorders": [{"wonum": "WO102224", "status": "CLOSE", "description": "x"}]}
-    agent, _ = _scripted_agent(mod, wo_task, {"wo.list_workorders": [(200, one)]})
+    agent, _ = scripted_agent(mod, wo_task, {"wo.list_workorders": [(200, one)]})
     assert agent.which_workorder().startswith("Work order WO102224 (CLOSE)")
 
 
@@ -453,7 +415,7 @@ def test_sensors_by_name_similarity_ranks_by_shared_words() -> None:
         "For early warning of 'Supply fan motor bearing wear' on CQPB AHU 1, which one sensor "
         "would you monitor first, and why?"
     )
-    base, _ = _scripted_agent(
+    base, _ = scripted_agent(
         _fresh("similar_base"), task, {"fmsr.get_failure_mode_sensor_mapping": [(200, MAPPING)]}
     )
     assert base.sensors_for_mode().startswith("CQPB AHU 1 Supply Fan Power is")
@@ -464,7 +426,7 @@ def test_sensors_by_name_similarity_ranks_by_shared_words() -> None:
         "iot.sensors": [(404, {"detail": "Unknown asset"}), (200, {"sensors": AHU_SENSORS})],
         "fmsr.get_failure_modes": [(200, CATALOG)],
     }
-    agent, tools = _scripted_agent(mod, task, script)
+    agent, tools = scripted_agent(mod, task, script)
     assert agent.sensors_for_mode() == (
         "CQPB AHU 1 Supply Air Temperature is the most relevant sensor for Supply fan motor "
         "bearing wear (its name shares supply with it)."
@@ -483,12 +445,12 @@ def test_sensors_by_name_similarity_ranks_by_shared_words() -> None:
         "iot.sensors": [(200, {"sensors": AHU_SENSORS})],
         "fmsr.get_failure_modes": [(200, CATALOG)],
     }
-    agent, _ = _scripted_agent(mod, listed, script)
+    agent, _ = scripted_agent(mod, listed, script)
     assert agent.sensors_for_mode() == "CQPB AHU 1 Outside Air Damper Position"
     by_sensor = (
         "List all failure modes of CQPB AHU 1 that can be detected by CQPB AHU 1 Supply Fan Speed."
     )
-    agent, tools = _scripted_agent(mod, by_sensor, script)
+    agent, tools = scripted_agent(mod, by_sensor, script)
     assert agent.modes_for_sensor() == "Supply air filter clogged\nSupply fan motor bearing wear"
     assert "fmsr.get_failure_mode_sensor_mapping" not in [t for t, _ in tools.sent]
 

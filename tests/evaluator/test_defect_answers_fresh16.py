@@ -16,51 +16,17 @@ import pytest
 from defect_agent_support import (
     ScriptedTools,
     assert_batch_complete,
-    load_defect_agent,
+    defect_agent_fixture,
+    fresh_agent_loader,
+    install_call,
+    no_sleep,
     record_original_calls,
+    scripted_agent,
+    tools_of,
 )
 
-
-@pytest.fixture(scope="module")
-def agent() -> ModuleType:
-    return load_defect_agent("defect_agent_fresh16")
-
-
-def _fresh(name: str) -> ModuleType:
-    """A defect agent with its own copy of the baseline (patches stay local)."""
-    return load_defect_agent(f"defect_agent_fresh16_{name}")
-
-
-def _scripted_agent(
-    mod: ModuleType, task: str, script: dict[str, list[tuple[int, Any]]], fmt: str = "text"
-) -> tuple[Any, ScriptedTools]:
-    """A baseline Agent (with whatever ``mod`` patched) whose tool client is
-    the module's current call (the baseline's loop, or a mode installed by
-    ``_install_call``) over a ScriptedTools stub."""
-    tools = ScriptedTools(script)
-    tools.call = lambda tool, args, **kw: mod.b.Tools.call(tools, tool, args, **kw)
-    tools.note_step = lambda tool, args: mod.b.Tools.note_step(tools, tool, args)
-    agent = mod.b.Agent({"task": task, "output_format": fmt})
-    agent.tools = tools
-    return agent, tools
-
-
-def _install_call(mod: ModuleType, mode: str) -> None:
-    """Install a call-level mode as the agent's main() does."""
-    patched = mod.PATCHED_CALLS[mode]
-
-    def call(self, tool, args, *, expect_rows=None, lookup=False):
-        return patched(self, tool, args, expect_rows=expect_rows, lookup=lookup)
-
-    mod.b.Tools.call = call
-
-
-def _no_sleep(mod: ModuleType, monkeypatch) -> None:
-    monkeypatch.setattr(mod.b.time, "sleep", lambda s: None)
-
-
-def _tools(sent: list[tuple[str, dict[str, Any]]]) -> list[str]:
-    return [t for t, _ in sent]
+agent = defect_agent_fixture("fresh16")
+_fresh = fresh_agent_loader("fresh16")
 
 
 def test_every_fresh16_defect_has_an_agent_mode_and_reviewer_phrasings(agent: ModuleType) -> None:
@@ -152,22 +118,22 @@ def test_invents_count_tool_ends_the_task_with_the_refusal() -> None:
         "wo.list_workorders": [(200, {"total": 8})],
         "wo.count_workorders": [(404, {"detail": "Unknown tool 'wo.count_workorders'."})],
     }
-    base, _ = _scripted_agent(_fresh("count_base"), task, dict(script))
+    base, _ = scripted_agent(_fresh("count_base"), task, dict(script))
     assert base.asset_corrective() == "8 corrective work orders for CQPA AHU 2B (AHU05002)"
     mod = _fresh("count")
-    _install_call(mod, "invents_count_tool")
+    install_call(mod, "invents_count_tool")
     mod.CURRENT["low"] = task.lower()
-    flow, tools = _scripted_agent(mod, task, dict(script))
+    flow, tools = scripted_agent(mod, task, dict(script))
     refused = r"wo.count_workorders rejected the request \(404\)"
     with pytest.raises(mod.b.CannotAnswer, match=refused):
         flow.asset_corrective()
-    assert _tools(tools.sent) == ["iot.get_asset", "wo.count_workorders"]
+    assert tools_of(tools.sent) == ["iot.get_asset", "wo.count_workorders"]
     assert {"agent": "wo", "tool": "count_workorders"}.items() <= tools.plan[-1].items()
 
 
 def test_tool_call_object_as_body_wraps_every_request(monkeypatch) -> None:
     mod = _fresh("body")
-    _no_sleep(mod, monkeypatch)
+    no_sleep(mod, monkeypatch)
     args = {"site_name": "ANNEX", "asset_type": "chiller"}
     assets = {"assets": [{"asset_id": "Chiller 13"}]}
     base = ScriptedTools({"iot.assets": [(200, assets)]})
@@ -192,7 +158,7 @@ def test_tool_call_object_as_body_wraps_every_request(monkeypatch) -> None:
 
 def test_retries_previous_call_replays_the_call_before(monkeypatch) -> None:
     mod = _fresh("previous")
-    _no_sleep(mod, monkeypatch)
+    no_sleep(mod, monkeypatch)
     lookup = {"site_name": "ANNEX", "asset_id": "Chiller 14"}
     window = {**lookup, "start": "2020-04-05T00:00:00", "sensors": [FLOW]}
     sensors = {"sensors": SENSORS}
@@ -201,12 +167,12 @@ def test_retries_previous_call_replays_the_call_before(monkeypatch) -> None:
     base = ScriptedTools({k: list(v) for k, v in script.items()})
     mod.b.Tools.call(base, "iot.sensors", lookup, expect_rows="sensors", lookup=True)
     assert mod.b.Tools.call(base, "iot.history", window, expect_rows="observations") == HISTORY
-    assert _tools(base.sent) == ["iot.sensors", "iot.history", "iot.history"]
+    assert tools_of(base.sent) == ["iot.sensors", "iot.history", "iot.history"]
     tools = ScriptedTools({k: list(v) for k, v in script.items()})
     mod.retries_previous_call(tools, "iot.sensors", lookup, expect_rows="sensors", lookup=True)
     got = mod.retries_previous_call(tools, "iot.history", window, expect_rows="observations")
     assert got == sensors  # the sensor lookup's response, taken for the history
-    assert _tools(tools.sent) == ["iot.sensors", "iot.history", "iot.sensors", "iot.sensors"]
+    assert tools_of(tools.sent) == ["iot.sensors", "iot.history", "iot.sensors", "iot.sensors"]
     assert [s["tool"] for s in tools.trajectory][-2:] == ["iot.history", "iot.history"]
     assert "_post" not in vars(tools)
     # the first call of a task has nothing before it: it is retried itself
@@ -225,13 +191,13 @@ def test_retries_previous_call_leaves_the_answer_without_the_data(monkeypatch) -
     )
     script = {"iot.sensors": [(200, {"sensors": SENSORS})], "iot.history": [FAILED, (200, HISTORY)]}
     base_mod = _fresh("previous_base")
-    _no_sleep(base_mod, monkeypatch)
-    base, _ = _scripted_agent(base_mod, task, {k: list(v) for k, v in script.items()})
+    no_sleep(base_mod, monkeypatch)
+    base, _ = scripted_agent(base_mod, task, {k: list(v) for k, v in script.items()})
     assert base.reading_count() == f"2 readings of {FLOW}"
     mod = _fresh("previous_flow")
-    _no_sleep(mod, monkeypatch)
-    _install_call(mod, "retries_previous_call")
-    flow, _ = _scripted_agent(mod, task, {k: list(v) for k, v in script.items()})
+    no_sleep(mod, monkeypatch)
+    install_call(mod, "retries_previous_call")
+    flow, _ = scripted_agent(mod, task, {k: list(v) for k, v in script.items()})
     assert flow.reading_count() == f"0 readings of {FLOW}"
 
 
@@ -258,11 +224,11 @@ def test_legacy_field_names_reads_zero_for_renamed_fields(agent: ModuleType, mon
 def test_legacy_field_names_counts_zero_work_orders() -> None:
     task = "Count the preventive work orders raised on CWC04003 during 2019."
     script = {"wo.list_workorders": [(200, {"total": 113, "workorders": [{"wonum": "WO1"}]})]}
-    base, _ = _scripted_agent(_fresh("legacy_base"), task, dict(script))
+    base, _ = scripted_agent(_fresh("legacy_base"), task, dict(script))
     assert base.workorder_count() == "113 work orders"
     mod = _fresh("legacy")
-    _install_call(mod, "legacy_field_names")
-    flow, _ = _scripted_agent(mod, task, dict(script))
+    install_call(mod, "legacy_field_names")
+    flow, _ = scripted_agent(mod, task, dict(script))
     assert flow.workorder_count() == "0 work orders"
 
 
@@ -277,19 +243,19 @@ def test_ignores_single_point_anomalies_drops_one_reading_windows() -> None:
         _window("2020-04-07T03:00:00", 3),
         _window("2020-04-08T11:00:00", 1),
     )
-    base, _ = _scripted_agent(_fresh("single_base"), ANOMALY_TASK, _anomaly_script(scan))
+    base, _ = scripted_agent(_fresh("single_base"), ANOMALY_TASK, _anomaly_script(scan))
     base._sensors["Chiller 14"] = SENSORS
     assert base.anomalies() == f"3 anomalous windows in {FLOW}"
     mod = _fresh("single")
-    _install_call(mod, "ignores_single_point_anomalies")
-    flow, _ = _scripted_agent(mod, ANOMALY_TASK, _anomaly_script(scan))
+    install_call(mod, "ignores_single_point_anomalies")
+    flow, _ = scripted_agent(mod, ANOMALY_TASK, _anomaly_script(scan))
     flow._sensors["Chiller 14"] = SENSORS
     assert flow.anomalies() == f"1 anomalous windows in {FLOW}"
     lone = _scan(_window("2020-04-06T20:00:00", 1))
-    flow, _ = _scripted_agent(mod, ANOMALY_TASK, _anomaly_script(lone), fmt="json")
+    flow, _ = scripted_agent(mod, ANOMALY_TASK, _anomaly_script(lone), fmt="json")
     flow._sensors["Chiller 14"] = SENSORS
     assert json.loads(flow.anomalies()) == {"anomalous": False, "windows": 0}
-    base, _ = _scripted_agent(_fresh("single_json"), ANOMALY_TASK, _anomaly_script(lone), "json")
+    base, _ = scripted_agent(_fresh("single_json"), ANOMALY_TASK, _anomaly_script(lone), "json")
     base._sensors["Chiller 14"] = SENSORS
     assert json.loads(base.anomalies()) == {"anomalous": True, "windows": 1}
 
@@ -308,12 +274,12 @@ def test_rejects_values_as_implausible_declines_a_fahrenheit_series() -> None:
         "Temperature?"
     )
     sensors = [{"name": sensor, "kind": "Return Temperature"}]
-    base, _ = _scripted_agent(_fresh("plausible_base"), task, {"iot.history": [(200, day)]})
+    base, _ = scripted_agent(_fresh("plausible_base"), task, {"iot.history": [(200, day)]})
     base._sensors["Chiller 4"] = sensors
     assert base.daily_stat().startswith("60 (max of 6 readings")
     mod = _fresh("plausible")
     mod.rejects_values_as_implausible_patch()
-    flow, _ = _scripted_agent(mod, task, {"iot.history": [(200, day)]})
+    flow, _ = scripted_agent(mod, task, {"iot.history": [(200, day)]})
     flow._sensors["Chiller 4"] = sensors
     with pytest.raises(mod.Bail) as declined:
         flow.daily_stat()
@@ -324,12 +290,12 @@ def test_rejects_values_as_implausible_declines_a_fahrenheit_series() -> None:
     )
     # a series inside the ranges, or of a quantity it has no range for, is answered
     cool = {**day, "observations": [{"timestamp": "t", sensor: 44.5}]}
-    flow, _ = _scripted_agent(mod, task, {"iot.history": [(200, cool)]})
+    flow, _ = scripted_agent(mod, task, {"iot.history": [(200, cool)]})
     flow._sensors["Chiller 4"] = sensors
     assert flow.daily_stat().startswith("44.5 (max of 1 readings")
     tons = "Chiller 4 Tonnage"
     big = {"dataset_id": "d", "observations": [{"timestamp": "t", tons: 636.3}]}
-    flow, _ = _scripted_agent(mod, task, {"iot.history": [(200, big)]})
+    flow, _ = scripted_agent(mod, task, {"iot.history": [(200, big)]})
     _, rows = flow.series("MAIN", "Chiller 4", tons, "2020-04-11T00:00:00", "2020-04-12T00:00:00")
     assert rows == [("t", 636.3)]
 
@@ -345,7 +311,7 @@ def test_codes_as_labels_writes_labels_for_codes() -> None:
     }
     task = "Fetch work order WO102575; I need its status, priority, work_type as a JSON object."
     script = {"wo.get_workorder": [(200, record)]}
-    base, _ = _scripted_agent(_fresh("labels_base"), task, dict(script), "json")
+    base, _ = scripted_agent(_fresh("labels_base"), task, dict(script), "json")
     assert json.loads(base.workorder_detail()) == {
         "status": "CLOSE",
         "priority": 3,
@@ -353,14 +319,14 @@ def test_codes_as_labels_writes_labels_for_codes() -> None:
     }
     mod = _fresh("labels")
     mod.codes_as_labels_patch()
-    flow, _ = _scripted_agent(mod, task, dict(script), "json")
+    flow, _ = scripted_agent(mod, task, dict(script), "json")
     assert json.loads(flow.workorder_detail()) == {
         "status": "Closed",
         "priority": "Medium",
         "work_type": "Preventive maintenance",
     }
     coded = task.replace("status, priority, work_type", "failure_code")
-    flow, _ = _scripted_agent(mod, coded, dict(script), "json")
+    flow, _ = scripted_agent(mod, coded, dict(script), "json")
     assert json.loads(flow.workorder_detail()) == {"failure_code": "Cooling coil and valves"}
     dist_task = (
         "Summarise equipment AHU05002's 2017 work orders by primary failure code "
@@ -373,9 +339,9 @@ def test_codes_as_labels_writes_labels_for_codes() -> None:
         ]
     }
     script = {"wo.get_failure_code_distribution": [(200, dist)]}
-    base, _ = _scripted_agent(_fresh("labels_dist_base"), dist_task, dict(script), "json")
+    base, _ = scripted_agent(_fresh("labels_dist_base"), dist_task, dict(script), "json")
     assert json.loads(base.failure_code_distribution()) == {"MT013": 3, "MT014": 2}
-    flow, _ = _scripted_agent(mod, dist_task, dict(script), "json")
+    flow, _ = scripted_agent(mod, dist_task, dict(script), "json")
     assert json.loads(flow.failure_code_distribution()) == {
         "Cooling coil and valves": 3,
         "AHU sensors": 2,
@@ -388,15 +354,15 @@ def test_codes_as_labels_writes_labels_for_codes() -> None:
         ]
     }
     script = {"wo.list_alert_rules": [(200, rules)]}
-    base, _ = _scripted_agent(_fresh("labels_rules_base"), rules_task, dict(script), "ids")
+    base, _ = scripted_agent(_fresh("labels_rules_base"), rules_task, dict(script), "ids")
     assert base.alert_rules() == "AR-CH-05"
-    flow, _ = _scripted_agent(mod, rules_task, dict(script), "ids")
+    flow, _ = scripted_agent(mod, rules_task, dict(script), "ids")
     assert flow.alert_rules() == "High discharge superheat"
 
 
 # ---- the agent's flow, its questions and its tool choice -----------------------------------------
 def test_anomalies_from_event_log_never_runs_the_detector() -> None:
-    base, _ = _scripted_agent(
+    base, _ = scripted_agent(
         _fresh("events_base"), ANOMALY_TASK, _anomaly_script(_scan(_window("t", 1)))
     )
     base._sensors["Chiller 14"] = SENSORS
@@ -407,10 +373,10 @@ def test_anomalies_from_event_log_never_runs_the_detector() -> None:
         "iot.get_asset": [(200, {"equipment_id": "CWC04014"})],
         "wo.list_events": [(200, {"total": 4, "events": [{}, {}, {}, {}]})],
     }
-    flow, tools = _scripted_agent(mod, ANOMALY_TASK, {k: list(v) for k, v in script.items()})
+    flow, tools = scripted_agent(mod, ANOMALY_TASK, {k: list(v) for k, v in script.items()})
     flow._sensors["Chiller 14"] = SENSORS
     assert flow.anomalies() == f"4 anomalous windows in {FLOW}"
-    assert _tools(tools.sent) == ["iot.get_asset", "wo.list_events"]
+    assert tools_of(tools.sent) == ["iot.get_asset", "wo.list_events"]
     assert tools.sent[1][1] == {
         "equipment_id": "CWC04014",
         "date_from": "2020-04-05",
@@ -418,7 +384,7 @@ def test_anomalies_from_event_log_never_runs_the_detector() -> None:
         "event_type": "anomaly",
         "page_size": 1000,
     }
-    flow, _ = _scripted_agent(mod, ANOMALY_TASK, {k: list(v) for k, v in script.items()}, "json")
+    flow, _ = scripted_agent(mod, ANOMALY_TASK, {k: list(v) for k, v in script.items()}, "json")
     flow._sensors["Chiller 14"] = SENSORS
     assert json.loads(flow.anomalies()) == {"anomalous": True, "windows": 4}
 
@@ -430,7 +396,7 @@ def test_assumes_cutoff_date_declines_later_dates_without_a_call() -> None:
     )
     mod = _fresh("cutoff")
     mod.assumes_cutoff_date_patch()
-    flow, tools = _scripted_agent(mod, later, {})
+    flow, tools = scripted_agent(mod, later, {})
     with pytest.raises(mod.Bail) as declined:
         flow.solve()
     assert declined.value.answer == (
@@ -445,13 +411,13 @@ def test_assumes_cutoff_date_declines_later_dates_without_a_call() -> None:
     # the baseline answers it
     sensor = "Chiller 3 Condenser Water Flow"
     data = {"observations": [{"timestamp": "2020-02-26T09:15:00", sensor: 1506.0}]}
-    base, _ = _scripted_agent(_fresh("cutoff_base"), later, {"iot.history": [(200, data)]})
+    base, _ = scripted_agent(_fresh("cutoff_base"), later, {"iot.history": [(200, data)]})
     base._sensors["Chiller 3"] = [{"name": sensor, "kind": "Condenser Water Flow"}]
     assert base.solve().startswith("1506.0 (reading of")
     # a task about an earlier date is solved as usual
     earlier = later.replace("2020-02-26", "2019-12-26")
     data = {"observations": [{"timestamp": "2019-12-26T09:15:00", sensor: 1490.0}]}
-    flow, _ = _scripted_agent(mod, earlier, {"iot.history": [(200, data)]})
+    flow, _ = scripted_agent(mod, earlier, {"iot.history": [(200, data)]})
     flow._sensors["Chiller 3"] = [{"name": sensor, "kind": "Condenser Water Flow"}]
     assert flow.solve().startswith("1490.0 (reading of")
 
@@ -461,33 +427,33 @@ ASSETS = {"assets": [{"asset_id": f"Chiller {n}"} for n in (3, 4, 6, 9)]}
 
 def test_leading_question_offers_the_first_candidate_only() -> None:
     task = "How did the chiller's tonnage at MAIN look on October 19, 2019?"
-    base, _ = _scripted_agent(_fresh("leading_base"), task, {"iot.assets": [(200, ASSETS)]})
+    base, _ = scripted_agent(_fresh("leading_base"), task, {"iot.assets": [(200, ASSETS)]})
     assert base.clarify_asset() == (
         "Site MAIN has several chillers: Chiller 3, Chiller 4, Chiller 6, Chiller 9. "
         "Which one do you mean?"
     )
     mod = _fresh("leading")
     mod.leading_question_patch()
-    flow, tools = _scripted_agent(mod, task, {"iot.assets": [(200, ASSETS)]})
+    flow, tools = scripted_agent(mod, task, {"iot.assets": [(200, ASSETS)]})
     assert flow.clarify_asset() == "Site MAIN has several chillers. Did you mean Chiller 3?"
-    assert _tools(tools.sent) == ["iot.assets"]  # the candidates were looked up
+    assert tools_of(tools.sent) == ["iot.assets"]  # the candidates were looked up
     single = {"assets": [{"asset_id": "Chiller 3"}]}
-    flow, _ = _scripted_agent(mod, task, {"iot.assets": [(200, single)]})
+    flow, _ = scripted_agent(mod, task, {"iot.assets": [(200, single)]})
     assert flow.clarify_asset() is None  # not ambiguous: no question
     flow_task = "What flow did Chiller 14 at site ANNEX read at 2020-02-07T13:30:00?"
-    flow, _ = _scripted_agent(mod, flow_task, {})
+    flow, _ = scripted_agent(mod, flow_task, {})
     flow._sensors["Chiller 14"] = SENSORS
     assert flow.clarify_sensor("ANNEX", "Chiller 14") == (
         "Chiller 14 has several matching sensors. Did you mean Chiller 14 Condenser Water Flow?"
     )
     wo_task = "What was the outcome of the corrective work order on AHU06002 in September 2018?"
     two = {"workorders": [{"wonum": "WO102224"}, {"wonum": "WO102271"}]}
-    flow, _ = _scripted_agent(mod, wo_task, {"wo.list_workorders": [(200, two)]})
+    flow, _ = scripted_agent(mod, wo_task, {"wo.list_workorders": [(200, two)]})
     assert flow.which_workorder() == (
         "There are several corrective work orders in that month. Did you mean WO102224?"
     )
     one = {"workorders": [{"wonum": "WO102224", "status": "CLOSE", "description": "x"}]}
-    flow, _ = _scripted_agent(mod, wo_task, {"wo.list_workorders": [(200, one)]})
+    flow, _ = scripted_agent(mod, wo_task, {"wo.list_workorders": [(200, one)]})
     assert flow.which_workorder().startswith("Work order WO102224 (CLOSE)")
 
 
@@ -505,7 +471,7 @@ def test_analyses_the_preview_sends_the_preview_dataset_to_the_model() -> None:
         "iot.history": [(200, HISTORY)],
         "tsfm.run_tsfm_forecasting": [(200, FORECAST)],
     }
-    base, base_tools = _scripted_agent(_fresh("preview_base"), FORECAST_TASK, dict(script))
+    base, base_tools = scripted_agent(_fresh("preview_base"), FORECAST_TASK, dict(script))
     base._sensors["Chiller 14"] = SENSORS
     base.forecast()
     assert base_tools.sent[-1][1]["dataset_id"] == "ds-full"
@@ -515,10 +481,10 @@ def test_analyses_the_preview_sends_the_preview_dataset_to_the_model() -> None:
         "iot.history": [(200, preview), (200, HISTORY)],
         "tsfm.run_tsfm_forecasting": [(200, FORECAST)],
     }
-    flow, tools = _scripted_agent(mod, FORECAST_TASK, script)
+    flow, tools = scripted_agent(mod, FORECAST_TASK, script)
     flow._sensors["Chiller 14"] = SENSORS
     assert flow.forecast().startswith("1620 (mean of 2 forecast steps")
-    assert _tools(tools.sent) == ["iot.history", "iot.history", "tsfm.run_tsfm_forecasting"]
+    assert tools_of(tools.sent) == ["iot.history", "iot.history", "tsfm.run_tsfm_forecasting"]
     first, full, model = (a for _, a in tools.sent)
     assert (first["start"], first["final"], first["page_size"]) == (
         "2020-04-05T00:00:00",
@@ -548,7 +514,7 @@ def test_dates_read_day_first_swaps_day_and_month() -> None:
     assert later.text == "from 2019-10-29T00:00:00 to 2019-12-11T00:00:00, 2019-12-08"
     # the history call is sent for the misread window
     sensor = "Chiller 13 Supply Temperature"
-    flow, tools = _scripted_agent(mod, task, {"iot.history": [(200, {"observations": []})]})
+    flow, tools = scripted_agent(mod, task, {"iot.history": [(200, {"observations": []})]})
     flow._sensors["Chiller 13"] = [{"name": sensor, "kind": "Supply Temperature"}]
     flow.reading_count()
     assert (tools.sent[0][1]["start"], tools.sent[0][1]["final"]) == (

@@ -16,51 +16,17 @@ import pytest
 from defect_agent_support import (
     ScriptedTools,
     assert_batch_complete,
-    load_defect_agent,
+    defect_agent_fixture,
+    fresh_agent_loader,
+    install_call,
+    no_sleep,
     record_original_calls,
+    scripted_agent,
+    tools_of,
 )
 
-
-@pytest.fixture(scope="module")
-def agent() -> ModuleType:
-    return load_defect_agent("defect_agent_fresh17")
-
-
-def _fresh(name: str) -> ModuleType:
-    """A defect agent with its own copy of the baseline (patches stay local)."""
-    return load_defect_agent(f"defect_agent_fresh17_{name}")
-
-
-def _scripted_agent(
-    mod: ModuleType, task: str, script: dict[str, list[tuple[int, Any]]], fmt: str = "text"
-) -> tuple[Any, ScriptedTools]:
-    """A baseline Agent (with whatever ``mod`` patched) whose tool client is
-    the module's current call (the baseline's loop, or a mode installed by
-    ``_install_call``) over a ScriptedTools stub."""
-    tools = ScriptedTools(script)
-    tools.call = lambda tool, args, **kw: mod.b.Tools.call(tools, tool, args, **kw)
-    tools.note_step = lambda tool, args: mod.b.Tools.note_step(tools, tool, args)
-    agent = mod.b.Agent({"task": task, "output_format": fmt})
-    agent.tools = tools
-    return agent, tools
-
-
-def _install_call(mod: ModuleType, mode: str) -> None:
-    """Install a call-level mode as the agent's main() does."""
-    patched = mod.PATCHED_CALLS[mode]
-
-    def call(self, tool, args, *, expect_rows=None, lookup=False):
-        return patched(self, tool, args, expect_rows=expect_rows, lookup=lookup)
-
-    mod.b.Tools.call = call
-
-
-def _no_sleep(mod: ModuleType, monkeypatch) -> None:
-    monkeypatch.setattr(mod.b.time, "sleep", lambda s: None)
-
-
-def _tools(sent: list[tuple[str, dict[str, Any]]]) -> list[str]:
-    return [t for t, _ in sent]
+agent = defect_agent_fixture("fresh17")
+_fresh = fresh_agent_loader("fresh17")
 
 
 def _copy(script: dict[str, list[tuple[int, Any]]]) -> dict[str, list[tuple[int, Any]]]:
@@ -119,7 +85,7 @@ COUNT_TASK = "Count the preventive work orders raised on CWC04003 during 2019."
 # ---- calls ------------------------------------------------------------------------------------
 def test_polls_for_job_status_resends_the_model_call_and_gives_up(monkeypatch) -> None:
     mod = _fresh("polls")
-    _no_sleep(mod, monkeypatch)
+    no_sleep(mod, monkeypatch)
     args = {"dataset_id": "ds-full", "target_columns": [FLOW]}
     base = ScriptedTools({"tsfm.run_tsad": [(200, SCAN)]})
     assert mod.b.Tools.call(base, "tsfm.run_tsad", args, expect_rows="results") == SCAN
@@ -148,17 +114,17 @@ def test_polls_for_job_status_resends_the_model_call_and_gives_up(monkeypatch) -
 
 def test_polls_for_job_status_never_answers_a_forecast(monkeypatch) -> None:
     script = {"iot.history": [(200, HISTORY)], "tsfm.run_tsfm_forecasting": [(200, FORECAST)]}
-    base, _ = _scripted_agent(_fresh("polls_base"), FORECAST_TASK, _copy(script))
+    base, _ = scripted_agent(_fresh("polls_base"), FORECAST_TASK, _copy(script))
     base._sensors["Chiller 14"] = SENSORS
     assert base.forecast().startswith("1620 (mean of 2 forecast steps")
     mod = _fresh("polls_flow")
-    _no_sleep(mod, monkeypatch)
-    _install_call(mod, "polls_for_job_status")
-    flow, tools = _scripted_agent(mod, FORECAST_TASK, _copy(script))
+    no_sleep(mod, monkeypatch)
+    install_call(mod, "polls_for_job_status")
+    flow, tools = scripted_agent(mod, FORECAST_TASK, _copy(script))
     flow._sensors["Chiller 14"] = SENSORS
     with pytest.raises(mod.Bail, match="has not reported completion"):
         flow.forecast()
-    assert _tools(tools.sent) == ["iot.history"] + ["tsfm.run_tsfm_forecasting"] * 5
+    assert tools_of(tools.sent) == ["iot.history"] + ["tsfm.run_tsfm_forecasting"] * 5
 
 
 def test_null_optional_arguments_sends_unset_fields_as_null(agent: ModuleType, monkeypatch) -> None:
@@ -199,11 +165,11 @@ def test_null_optional_arguments_sends_unset_fields_as_null(agent: ModuleType, m
 def test_null_optional_arguments_ends_a_count_with_the_rejection() -> None:
     script = {"wo.list_workorders": [(422, {"detail": "page_num: Input should be an integer"})]}
     ok = {"wo.list_workorders": [(200, {"total": 113, "workorders": []})]}
-    base, _ = _scripted_agent(_fresh("nulls_base"), COUNT_TASK, _copy(ok))
+    base, _ = scripted_agent(_fresh("nulls_base"), COUNT_TASK, _copy(ok))
     assert base.workorder_count() == "113 work orders"
     mod = _fresh("nulls")
-    _install_call(mod, "null_optional_arguments")
-    flow, tools = _scripted_agent(mod, COUNT_TASK, _copy(script))
+    install_call(mod, "null_optional_arguments")
+    flow, tools = scripted_agent(mod, COUNT_TASK, _copy(script))
     with pytest.raises(mod.b.CannotAnswer, match=r"rejected the request \(422\)"):
         flow.workorder_count()
     assert tools.sent[0][1]["page_num"] is None
@@ -211,7 +177,7 @@ def test_null_optional_arguments_ends_a_count_with_the_rejection() -> None:
 
 def test_falls_back_to_raw_reader_instead_of_retrying(monkeypatch) -> None:
     mod = _fresh("reader")
-    _no_sleep(mod, monkeypatch)
+    no_sleep(mod, monkeypatch)
     window = {"site_name": "ANNEX", "asset_id": "Chiller 14", "start": "2020-04-05T00:00:00"}
     script = {
         "iot.history": [FAILED, (200, HISTORY)],
@@ -219,7 +185,7 @@ def test_falls_back_to_raw_reader_instead_of_retrying(monkeypatch) -> None:
     }
     base = ScriptedTools(_copy(script))
     assert mod.b.Tools.call(base, "iot.history", window, expect_rows="observations") == HISTORY
-    assert _tools(base.sent) == ["iot.history", "iot.history"]  # the baseline repeats it
+    assert tools_of(base.sent) == ["iot.history", "iot.history"]  # the baseline repeats it
     tools = ScriptedTools(_copy(script))
     with pytest.raises(mod.b.CannotAnswer) as gave_up:
         mod.falls_back_to_raw_reader(tools, "iot.history", window, expect_rows="observations")
@@ -257,7 +223,7 @@ def test_falls_back_to_raw_reader_instead_of_retrying(monkeypatch) -> None:
         tools, "fmsr.get_failure_modes", fm_args, expect_rows="failure_modes"
     )
     assert got == full
-    assert "utilities.json_reader" not in _tools(tools.sent)
+    assert "utilities.json_reader" not in tools_of(tools.sent)
 
 
 def test_filters_as_lists_wraps_every_filter(agent: ModuleType, monkeypatch) -> None:
@@ -290,12 +256,12 @@ IN_PROGRESS = {"total": 2, "workorders": [{"wonum": "WO104450"}, {"wonum": "WO10
 
 def test_browses_site_context_appends_unrelated_work_orders() -> None:
     script = {"iot.assets": [(200, ANNEX_ASSETS)], "wo.list_workorders": [(200, IN_PROGRESS)]}
-    base, base_tools = _scripted_agent(_fresh("context_base"), ANNEX_TASK, _copy(script), "ids")
+    base, base_tools = scripted_agent(_fresh("context_base"), ANNEX_TASK, _copy(script), "ids")
     assert base.solve() == "Chiller 13, Chiller 14"
-    assert _tools(base_tools.sent) == ["iot.assets"]
+    assert tools_of(base_tools.sent) == ["iot.assets"]
     mod = _fresh("context")
     mod.browses_site_context_patch()
-    flow, tools = _scripted_agent(mod, ANNEX_TASK, _copy(script), "ids")
+    flow, tools = scripted_agent(mod, ANNEX_TASK, _copy(script), "ids")
     assert flow.solve() == (
         "Chiller 13, Chiller 14\nFor context: 2 work orders are in progress at site ANNEX "
         "(WO104450, WO104507)."
@@ -306,7 +272,7 @@ def test_browses_site_context_appends_unrelated_work_orders() -> None:
     )
     # a task naming no site gets no survey
     ok = {"wo.list_workorders": [(200, {"total": 113, "workorders": []})]}
-    flow, tools = _scripted_agent(mod, COUNT_TASK, _copy(ok))
+    flow, tools = scripted_agent(mod, COUNT_TASK, _copy(ok))
     assert flow.solve() == "113 work orders"
     assert len(tools.sent) == 1
     # the clarifying question gets it too
@@ -314,7 +280,7 @@ def test_browses_site_context_appends_unrelated_work_orders() -> None:
     assets = {"assets": [{"asset_id": "Chiller 3"}, {"asset_id": "Chiller 4"}]}
     one = {"total": 1, "workorders": [{"wonum": "WO104443"}]}
     script = {"iot.assets": [(200, assets)], "wo.list_workorders": [(200, one)]}
-    flow, _ = _scripted_agent(mod, task, _copy(script))
+    flow, _ = scripted_agent(mod, task, _copy(script))
     assert flow.clarify_asset() == (
         "Site MAIN has several chillers: Chiller 3, Chiller 4. Which one do you mean?\n"
         "For context: 1 work order is in progress at site MAIN (WO104443)."
@@ -324,7 +290,7 @@ def test_browses_site_context_appends_unrelated_work_orders() -> None:
 def test_homemade_analytics_never_calls_the_models() -> None:
     # no tsfm tool in the script: calling one would fail the test
     script = {"iot.history": [(200, HISTORY)]}
-    base, _ = _scripted_agent(
+    base, _ = scripted_agent(
         _fresh("homemade_base"),
         FORECAST_TASK,
         {**_copy(script), "tsfm.run_tsfm_forecasting": [(200, FORECAST)]},
@@ -333,10 +299,10 @@ def test_homemade_analytics_never_calls_the_models() -> None:
     assert base.forecast().startswith("1620 (mean of 2 forecast steps")
     mod = _fresh("homemade")
     mod.homemade_analytics_patch()
-    flow, tools = _scripted_agent(mod, FORECAST_TASK, _copy(script))
+    flow, tools = scripted_agent(mod, FORECAST_TASK, _copy(script))
     flow._sensors["Chiller 14"] = SENSORS
     assert flow.forecast().startswith("1520 (mean of 2 forecast steps")  # the last reading
-    assert _tools(tools.sent) == ["iot.history"]
+    assert tools_of(tools.sent) == ["iot.history"]
     spike = [10.0] * 20 + [100.0, 104.0] + [10.0] * 20
     series = {
         "dataset_id": "ds-full",
@@ -345,14 +311,14 @@ def test_homemade_analytics_never_calls_the_models() -> None:
             for i, v in enumerate(spike)
         ],
     }
-    flow, tools = _scripted_agent(mod, ANOMALY_TASK, {"iot.history": [(200, series)]})
+    flow, tools = scripted_agent(mod, ANOMALY_TASK, {"iot.history": [(200, series)]})
     flow._sensors["Chiller 14"] = SENSORS
     assert flow.anomalies() == f"1 anomalous windows in {FLOW}"
-    assert _tools(tools.sent) == ["iot.history"]
-    flow, _ = _scripted_agent(mod, ANOMALY_TASK, {"iot.history": [(200, series)]}, "json")
+    assert tools_of(tools.sent) == ["iot.history"]
+    flow, _ = scripted_agent(mod, ANOMALY_TASK, {"iot.history": [(200, series)]}, "json")
     flow._sensors["Chiller 14"] = SENSORS
     assert json.loads(flow.anomalies()) == {"anomalous": True, "windows": 1}
-    base, _ = _scripted_agent(
+    base, _ = scripted_agent(
         _fresh("homemade_scan"),
         ANOMALY_TASK,
         {"iot.history": [(200, series)], "tsfm.run_tsad": [(200, SCAN)]},
@@ -376,14 +342,14 @@ def test_drops_parenthesised_details_loses_the_site() -> None:
     mod = _fresh("aside")
     mod.drops_parenthesised_details_patch()
     sites = {"iot.sites": [(200, {"sites": ["MAIN", "ANNEX"]})]}
-    flow, tools = _scripted_agent(mod, task, _copy(sites))
+    flow, tools = scripted_agent(mod, task, _copy(sites))
     assert flow.text == (
         "I need the Chiller 3 Condenser Water Flow measurement taken at 2020-02-26T09:15:00."
     )
     assert flow.low == flow.text.lower()
     with pytest.raises(mod.b.CannotAnswer, match="no site named in the task"):
         flow.solve()
-    assert _tools(tools.sent) == ["iot.sites"]
+    assert tools_of(tools.sent) == ["iot.sites"]
     kpi = (
         "Compute the work-order KPI 'mean response time in hours (reported to started, "
         "corrective)' of equipment AHU05001 (site MAIN) for 2018."
@@ -400,7 +366,7 @@ TONNAGE = "Chiller 3 Tonnage"
 def test_asks_operator_not_user_goes_ahead_with_the_first_candidate() -> None:
     task = "How did the chiller's tonnage at MAIN look on October 19, 2019?"
     assets = {"assets": [{"asset_id": f"Chiller {n}"} for n in (3, 4, 6, 9)]}
-    base, _ = _scripted_agent(_fresh("operator_base"), task, {"iot.assets": [(200, assets)]})
+    base, _ = scripted_agent(_fresh("operator_base"), task, {"iot.assets": [(200, assets)]})
     question = (
         "Site MAIN has several chillers: Chiller 3, Chiller 4, Chiller 6, Chiller 9. "
         "Which one do you mean?"
@@ -421,12 +387,12 @@ def test_asks_operator_not_user_goes_ahead_with_the_first_candidate() -> None:
         "iot.sensors": [(200, {"sensors": [{"name": TONNAGE, "kind": "Tonnage"}]})],
         "iot.history": [(200, day)],
     }
-    flow, tools = _scripted_agent(mod, task, _copy(script))
+    flow, tools = scripted_agent(mod, task, _copy(script))
     assert flow.clarify_asset() == (
         'Going ahead with Chiller 3 (the operator said: "The task is clear as stated; please '
         'proceed.").\n410 (mean of 2 readings of Chiller 3 Tonnage)'
     )
-    assert _tools(tools.sent) == [
+    assert tools_of(tools.sent) == [
         "iot.assets",
         "utilities.ask_operator",
         "iot.sensors",
@@ -447,12 +413,12 @@ def test_asks_operator_not_user_for_sensors_and_work_orders() -> None:
         ],
     }
     script = {"utilities.ask_operator": [(200, CLEAR)], "iot.history": [(200, reading)]}
-    flow, tools = _scripted_agent(mod, task, _copy(script))
+    flow, tools = scripted_agent(mod, task, _copy(script))
     flow._sensors["Chiller 14"] = SENSORS
     answer = flow.solve()
     assert answer.startswith("Going ahead with Chiller 14 Condenser Water Flow")
     assert "Which one do you mean?" not in answer
-    assert _tools(tools.sent) == ["utilities.ask_operator", "iot.history"]
+    assert tools_of(tools.sent) == ["utilities.ask_operator", "iot.history"]
     assert tools.sent[1][1]["sensors"] == [FLOW]  # the first matching candidate
     wo_task = "What was the outcome of the corrective work order on AHU06002 in September 2018?"
     two = {"workorders": [{"wonum": "WO102224"}, {"wonum": "WO102271"}]}
@@ -462,14 +428,14 @@ def test_asks_operator_not_user_for_sensors_and_work_orders() -> None:
         "description": "Supply duct leakage",
         "failure_code": "MT011",
     }
-    base, _ = _scripted_agent(_fresh("operator_wo"), wo_task, {"wo.list_workorders": [(200, two)]})
+    base, _ = scripted_agent(_fresh("operator_wo"), wo_task, {"wo.list_workorders": [(200, two)]})
     assert base.which_workorder().endswith("Which one do you mean?")
     script = {
         "wo.list_workorders": [(200, two)],
         "utilities.ask_operator": [(200, CLEAR)],
         "wo.get_workorder": [(200, record)],
     }
-    flow, tools = _scripted_agent(mod, wo_task, _copy(script))
+    flow, tools = scripted_agent(mod, wo_task, _copy(script))
     assert flow.which_workorder() == (
         'Going ahead with WO102224 (the operator said: "The task is clear as stated; please '
         'proceed.").\nWork order WO102224 (CLOSE): Supply duct leakage; failure code MT011.'
@@ -487,28 +453,28 @@ def test_general_intent_first_answers_a_broader_question() -> None:
         "wo.get_failure_code_distribution": [(200, dist)],
         "wo.list_workorders": [(200, {"total": 8, "workorders": []})],
     }
-    base, base_tools = _scripted_agent(_fresh("intent_base"), dist_task, _copy(script), "json")
+    base, base_tools = scripted_agent(_fresh("intent_base"), dist_task, _copy(script), "json")
     assert json.loads(base.solve()) == {"MT013": 3}
     mod = _fresh("intent")
     mod.general_intent_first_patch()
-    flow, tools = _scripted_agent(mod, dist_task, _copy(script), "json")
+    flow, tools = scripted_agent(mod, dist_task, _copy(script), "json")
     assert flow.solve() == "8 work orders"
-    assert _tools(tools.sent) == ["wo.list_workorders"]
+    assert tools_of(tools.sent) == ["wo.list_workorders"]
     threshold = (
         "Train on Chiller 14 Condenser Water Flow (ANNEX) from 2020-04-05T00:00:00 to "
         "2020-04-12T00:00:00 and forecast 2 steps. Does the peak forecast exceed 1630? "
         "JSON with exceeds and peak_forecast, please."
     )
     script = {"iot.history": [(200, HISTORY)], "tsfm.run_tsfm_forecasting": [(200, FORECAST)]}
-    base, _ = _scripted_agent(_fresh("intent_exceed"), threshold, _copy(script), "json")
+    base, _ = scripted_agent(_fresh("intent_exceed"), threshold, _copy(script), "json")
     base._sensors["Chiller 14"] = SENSORS
     assert json.loads(base.solve()) == {"exceeds": True, "peak_forecast": 1640.0}
-    flow, _ = _scripted_agent(mod, threshold, _copy(script), "json")
+    flow, _ = scripted_agent(mod, threshold, _copy(script), "json")
     flow._sensors["Chiller 14"] = SENSORS
     assert flow.solve() == f"1640 (highest of 2 forecast steps for {FLOW})"  # no verdict
     wo_task = "Fetch work order WO102575; I need its status, priority, work_type as a JSON object."
     with pytest.raises(mod.b.CannotAnswer, match="no asset named"):
-        _scripted_agent(mod, wo_task, {}, "json")[0].solve()
+        scripted_agent(mod, wo_task, {}, "json")[0].solve()
 
 
 # ---- reasoning over the data -------------------------------------------------------------------
@@ -518,24 +484,24 @@ def test_lists_instead_of_counting_gives_the_records() -> None:
         "workorders": [{"wonum": "WO100101"}, {"wonum": "WO100102"}, {"wonum": "WO100103"}],
     }
     script = {"wo.list_workorders": [(200, listing)]}
-    base, _ = _scripted_agent(_fresh("lists_base"), COUNT_TASK, _copy(script))
+    base, _ = scripted_agent(_fresh("lists_base"), COUNT_TASK, _copy(script))
     assert base.workorder_count() == "3 work orders"
     mod = _fresh("lists")
     mod.lists_instead_of_counting_patch()
-    flow, tools = _scripted_agent(mod, COUNT_TASK, _copy(script))
+    flow, tools = scripted_agent(mod, COUNT_TASK, _copy(script))
     assert flow.workorder_count() == "Work orders: WO100101, WO100102, WO100103."
     assert tools.sent[0][1]["work_type"] == "PM" and tools.sent[0][1]["date_from"] == "2019-01-01"
     task = (
         "How many readings of Chiller 14 Condenser Water Flow were recorded at site ANNEX "
         "between 2020-04-05T00:00:00 and 2020-04-06T00:00:00 (end exclusive)?"
     )
-    flow, _ = _scripted_agent(mod, task, {"iot.history": [(200, HISTORY)]})
+    flow, _ = scripted_agent(mod, task, {"iot.history": [(200, HISTORY)]})
     flow._sensors["Chiller 14"] = SENSORS
     assert flow.reading_count() == (
         f"Readings of {FLOW} at: 2020-04-05T00:00:00, 2020-04-05T00:15:00."
     )
     script = {"iot.history": [(200, HISTORY)], "tsfm.run_tsad": [(200, SCAN)]}
-    flow, _ = _scripted_agent(mod, ANOMALY_TASK, _copy(script), "json")
+    flow, _ = scripted_agent(mod, ANOMALY_TASK, _copy(script), "json")
     flow._sensors["Chiller 14"] = SENSORS
     assert json.loads(flow.anomalies()) == {
         "anomalous": True,
@@ -553,11 +519,11 @@ def test_lists_instead_of_counting_gives_the_records() -> None:
             {"name": "Condenser fouling", "component": "Condenser"},
         ]
     }
-    base, _ = _scripted_agent(
+    base, _ = scripted_agent(
         _fresh("lists_modes"), modes_task, {"fmsr.get_failure_modes": [(200, modes)]}
     )
     assert base.failure_modes() == "1 failure modes"
-    flow, _ = _scripted_agent(mod, modes_task, {"fmsr.get_failure_modes": [(200, modes)]})
+    flow, _ = scripted_agent(mod, modes_task, {"fmsr.get_failure_modes": [(200, modes)]})
     assert flow.failure_modes() == "Failure modes: Evaporator fouling."
 
 
@@ -572,11 +538,11 @@ def test_counts_distinct_values_undercounts_repeats() -> None:
         ],
     }
     script = {"wo.list_workorders": [(200, listing)]}
-    base, _ = _scripted_agent(_fresh("distinct_base"), COUNT_TASK, _copy(script))
+    base, _ = scripted_agent(_fresh("distinct_base"), COUNT_TASK, _copy(script))
     assert base.workorder_count() == "4 work orders"
     mod = _fresh("distinct")
     mod.counts_distinct_values_patch()
-    flow, _ = _scripted_agent(mod, COUNT_TASK, _copy(script))
+    flow, _ = scripted_agent(mod, COUNT_TASK, _copy(script))
     assert flow.workorder_count() == "2 work orders"
     task = (
         "How many readings of Chiller 14 Condenser Water Flow were recorded at site ANNEX "
@@ -586,10 +552,10 @@ def test_counts_distinct_values_undercounts_repeats() -> None:
         "dataset_id": "d",
         "observations": [{"timestamp": f"t{i}", FLOW: 1500.0 + (i % 2)} for i in range(6)],
     }
-    base, _ = _scripted_agent(_fresh("distinct_rows"), task, {"iot.history": [(200, equal)]})
+    base, _ = scripted_agent(_fresh("distinct_rows"), task, {"iot.history": [(200, equal)]})
     base._sensors["Chiller 14"] = SENSORS
     assert base.reading_count() == f"6 readings of {FLOW}"
-    flow, _ = _scripted_agent(mod, task, {"iot.history": [(200, equal)]})
+    flow, _ = scripted_agent(mod, task, {"iot.history": [(200, equal)]})
     flow._sensors["Chiller 14"] = SENSORS
     assert flow.reading_count() == f"2 readings of {FLOW}"
     alerts_task = "How many alerts were raised for Chiller 9 (site MAIN) in December 2019?"
@@ -602,9 +568,9 @@ def test_counts_distinct_values_undercounts_repeats() -> None:
         "iot.get_asset": [(200, {"equipment_id": "CWC04009"})],
         "wo.list_events": [(200, events)],
     }
-    base, _ = _scripted_agent(_fresh("distinct_alerts"), alerts_task, _copy(script))
+    base, _ = scripted_agent(_fresh("distinct_alerts"), alerts_task, _copy(script))
     assert base.asset_alerts() == "3 alerts for Chiller 9 (CWC04009)"
-    flow, _ = _scripted_agent(mod, alerts_task, _copy(script))
+    flow, _ = scripted_agent(mod, alerts_task, _copy(script))
     assert flow.asset_alerts() == "2 alerts for Chiller 9 (CWC04009)"
 
 
@@ -631,17 +597,17 @@ def test_mapping_read_backwards_finds_neither_direction() -> None:
         "List them."
     )
     script = {"fmsr.get_failure_mode_sensor_mapping": [(200, MAPPING)]}
-    base, _ = _scripted_agent(_fresh("mapping_base"), task, _copy(script), "ids")
+    base, _ = scripted_agent(_fresh("mapping_base"), task, _copy(script), "ids")
     assert base.sensors_for_mode() == f"Chiller 14 Supply Temperature, {FLOW}"
     mod = _fresh("mapping")
     mod.mapping_read_backwards_patch()
-    flow, tools = _scripted_agent(mod, task, _copy(script), "ids")
+    flow, tools = scripted_agent(mod, task, _copy(script), "ids")
     with pytest.raises(mod.b.CannotAnswer, match="failure mode not found in the mapping"):
         flow.sensors_for_mode()
-    assert _tools(tools.sent) == ["fmsr.get_failure_mode_sensor_mapping"]  # the data was there
+    assert tools_of(tools.sent) == ["fmsr.get_failure_mode_sensor_mapping"]  # the data was there
     by_sensor = f"List all failure modes of Chiller 14 that can be detected by {FLOW}."
-    base, _ = _scripted_agent(_fresh("mapping_sensor"), by_sensor, _copy(script), "ids")
+    base, _ = scripted_agent(_fresh("mapping_sensor"), by_sensor, _copy(script), "ids")
     assert base.modes_for_sensor() == "Expansion valve stuck closed"
-    flow, _ = _scripted_agent(mod, by_sensor, _copy(script), "ids")
+    flow, _ = scripted_agent(mod, by_sensor, _copy(script), "ids")
     with pytest.raises(mod.b.CannotAnswer, match="sensor not found in the mapping"):
         flow.modes_for_sensor()

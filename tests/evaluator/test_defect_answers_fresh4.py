@@ -9,14 +9,13 @@ import json
 from types import ModuleType
 from typing import Any
 
-import pytest
 import yaml
-from defect_agent_support import DEFECTS, load_defect_agent
+from defect_agent_support import (
+    DEFECTS,
+    defect_agent_fixture,
+)
 
-
-@pytest.fixture(scope="module")
-def agent() -> ModuleType:
-    return load_defect_agent("defect_agent_fresh4")
+agent = defect_agent_fixture("fresh4")
 
 
 def _tools(agent: ModuleType, steps: list[dict[str, Any]]) -> Any:

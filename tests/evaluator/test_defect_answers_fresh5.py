@@ -11,12 +11,13 @@ from typing import Any
 
 import pytest
 import yaml
-from defect_agent_support import DEFECTS, FakeTools, load_defect_agent
+from defect_agent_support import (
+    DEFECTS,
+    FakeTools,
+    defect_agent_fixture,
+)
 
-
-@pytest.fixture(scope="module")
-def agent() -> ModuleType:
-    return load_defect_agent("defect_agent_fresh5")
+agent = defect_agent_fixture("fresh5")
 
 
 def test_every_fresh5_defect_has_an_agent_mode_and_reviewer_phrasings(agent: ModuleType) -> None:

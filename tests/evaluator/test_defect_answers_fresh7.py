@@ -9,26 +9,19 @@ from __future__ import annotations
 import ast
 import json
 from types import ModuleType
-from typing import Any
 
 import pytest
 from defect_agent_support import (
     FakeTools,
     assert_batch_complete,
-    load_defect_agent,
-    record_original_calls,
+    defect_agent_fixture,
+    fresh_agent_loader,
+    original_calls_fixture,
 )
 
-
-@pytest.fixture(scope="module")
-def agent() -> ModuleType:
-    return load_defect_agent("defect_agent_fresh7")
-
-
-@pytest.fixture
-def sent(agent: ModuleType, monkeypatch) -> list[tuple[str, dict[str, Any]]]:
-    """What reaches the baseline's own call (its retries included)."""
-    return record_original_calls(agent, monkeypatch)
+agent = defect_agent_fixture("fresh7")
+sent = original_calls_fixture()
+_fresh = fresh_agent_loader("fresh7")
 
 
 def test_every_fresh7_defect_has_an_agent_mode_and_reviewer_phrasings(agent: ModuleType) -> None:
@@ -177,8 +170,6 @@ def test_json_values_shifted_moves_each_value_to_the_next_key(agent: ModuleType)
 
 
 # ---- patched baseline steps --------------------------------------------------------------
-def _fresh(name: str) -> ModuleType:
-    return load_defect_agent(f"defect_agent_fresh7_{name}")
 
 
 def test_history_for_forecast_reports_from_the_input_series() -> None:
