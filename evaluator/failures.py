@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -45,6 +46,7 @@ from evaluator.textparse import (
     doubled_text,
     extract_numbers,
     normalise_id,
+    number_words,
     template_placeholders,
     within,
 )
@@ -63,6 +65,7 @@ from hidden_scenarios.schema import (
     IdSetCheck,
     JsonFieldsCheck,
     NumberCheck,
+    ReferenceStep,
     Scenario,
 )
 
@@ -189,6 +192,10 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             # it committed to a reading (or never asked); one that did ask,
             # without offering the candidates, asked for clarification
             codes.append("MAST-2.2")
+        if isinstance(check, ClarifyCheck) and _guessed_candidates(
+            scenario, records, answer, score
+        ):
+            codes.append("ARENA-HALLUCINATION")
         if score.clarity_justification.reason.startswith("clarity:format=0"):
             codes.append("MAST-1.1-FORMAT")
         elif re.search(r"evidence=0\.00", score.clarity_justification.reason):
@@ -218,6 +225,17 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
                 # checker read it as wrong, while the data it needed came
                 # back with rows: a wrong result from the right data
                 codes.append("MAST-3.3")
+        elif (
+            claims is not None
+            and _only_numbers_ungrounded(claims)
+            and score.retrieval_accuracy.met
+            and not isinstance(check, ClarifyCheck)
+            and _miscounted_records(scenario, records, answer)
+        ):
+            # the ungrounded number is a count of the rows it read, off by
+            # some ("95 readings" of 96, "192" of 96): the right data
+            # counted wrong, not a value invented without data
+            codes.append("MAST-3.3")
         elif claims is not None and not (wrong_result and _only_numbers_ungrounded(claims)):
             codes.append("ARENA-HALLUCINATION")
         elif wrong_result and not partial_listing:
@@ -254,13 +272,14 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             codes.append("MAST-1.1-FORMAT")
         if (
             template_placeholders(answer)
-            or _decimal_comma(scenario, answer)
+            or _number_in_other_notation(scenario, answer)
             or doubled_text(answer)
             or _json_strings(scenario, answer)
         ):
-            # the answer's template left unfilled ("{value}"), or the right
-            # value written with a decimal comma ("75,2", read as 75 and 2),
-            # the answer written twice back to back ("75.2 kW75.2 kW"), or a
+            # the answer's template left unfilled ("{value}"), the right
+            # value written with a decimal comma ("75,2", read as 75 and 2)
+            # or in words ("seventy-five point two"), the answer written
+            # twice back to back ("75.2 kW75.2 kW"), or a
             # JSON number or boolean written as a string ("3", "true"): not a
             # number, ids or object in the requested form
             codes.append("MAST-1.1-FORMAT")
@@ -395,13 +414,14 @@ def _root_causes(
         drop |= _DATA_SYMPTOMS | {"MAST-3.3"}
     if (
         template_placeholders(answer)
-        or _decimal_comma(scenario, answer)
+        or _number_in_other_notation(scenario, answer)
         or doubled_text(answer)
         or _json_strings(scenario, answer)
     ) and ("MAST-1.1-FORMAT" in codes):
         # the numbers around a placeholder ("of 96 readings") are not the
-        # result; a decimal comma's two halves are one right value; a
-        # doubled answer's glued numbers ("75.275.2") are its copies
+        # result; a decimal comma's two halves, or a number in words, are
+        # one right value; a doubled answer's glued numbers ("75.275.2")
+        # are its copies
         drop |= _DATA_SYMPTOMS | {"MAST-3.3"}
     missing, rest_right = _json_fields_missing(scenario, answer)
     if missing and rest_right and "MAST-1.1-FORMAT" in codes:
@@ -477,15 +497,16 @@ def _json_fields_missing(scenario: Scenario, answer: str) -> tuple[list[str], bo
     return json_fields_missing(check, answer) or ([], True)
 
 
-def _decimal_comma(scenario: Scenario, answer: str) -> bool:
-    """The asked number, in the answer's first sentence, or a numeric field
-    of the asked object, written with a decimal comma ("75,2" for 75.2)."""
+def _number_in_other_notation(scenario: Scenario, answer: str) -> bool:
+    """The asked number, in the answer's first sentence, written with a
+    decimal comma ("75,2" for 75.2) or in words ("seventy-five point two"),
+    or a numeric field of the asked object written with a decimal comma."""
     check = scenario.expectation.check
     if scenario.output_format == "number" and isinstance(check, NumberCheck):
         head = _SENTENCE_END_RE.split(answer.strip(), maxsplit=1)[0]
         return any(
             within(v, check.value, check.rel_tol, check.abs_tol)
-            for v in decimal_comma_numbers(head)
+            for v in [*decimal_comma_numbers(head), *number_words(head)]
         )
     if scenario.output_format == "json" and isinstance(check, JsonFieldsCheck):
         return json_decimal_comma_fields(check, answer)
@@ -526,6 +547,29 @@ def _states_wrong_result(scenario: Scenario, answer: str, score: ScenarioScore) 
 
 
 _LEADING_RE = re.compile(r"options=1/([2-9]|\d\d)")
+
+
+_OFFERS_NONE_RE = re.compile(r"clarify:question=1,options=0/")
+# a name of two words or more, each capitalised or a number ("Chiller 2",
+# "Chiller 14 Supply Flow")
+_NAME_RE = re.compile(r"\b[A-Z][\w-]*(?: (?:[A-Z][\w-]*|\d+[A-Za-z]?))+\b")
+
+
+def _guessed_candidates(
+    scenario: Scenario, records: list[ToolCallRecord], answer: str, score: ScenarioScore
+) -> bool:
+    """The question offers candidates, none of them one of the task's real
+    ones, and two or more names in it appear neither in the task nor in any
+    tool result: readings it guessed ("Chiller 1 or Chiller 2?" without
+    listing the site's chillers), identifiers no tool returned."""
+    if not _OFFERS_NONE_RE.match(score.task_completion.reason):
+        return False
+    seen = " | ".join(
+        [normalise_id(scenario.text), *(normalise_id(e) for r in records for e in r.entities)]
+    )
+    offered = {normalise_id(m.group(0)) for m in _NAME_RE.finditer(answer)}
+    unseen = {e for e in offered if e and not re.search(rf"(?<!\w){re.escape(e)}(?!\w)", seen)}
+    return len(unseen) >= 2
 
 
 def _asked_without_committing(score: ScenarioScore) -> bool:
@@ -603,6 +647,10 @@ def _off_reference_arguments(scenario: Scenario, records: list[ToolCallRecord]) 
     missing items, a window that does not cover the reference one or is
     open where it is bounded (left out: every record, as the work-order
     tools read it).
+    Or every answered call of such a tool sets an argument no reference
+    call gives (``_unasked_filter``), or took an argument the plan feeds
+    from an earlier step from a call for other data
+    (``_input_from_other_data``).
     Asked of a run whose result is wrong although the required data came
     back: the result rests on data of another question (every year's work
     orders where one year's were asked, say), a wrong argument."""
@@ -618,6 +666,45 @@ def _off_reference_arguments(scenario: Scenario, records: list[ToolCallRecord]) 
         answered = [r for r in records if canonical_tool(r.tool) == tool and r.status in _ANSWERED]
         asked = _asked_keys(scenario, tool)
         if answered and all(_unasked_filter(tool, asked, r.arguments) for r in answered):
+            return True
+        if answered and all(_input_from_other_data(scenario, step, r, records) for r in answered):
+            return True
+    return False
+
+
+_STEP_REF_RE = re.compile(r"^\s*\$?\{step(\d+)\.\w+\}\s*$")
+
+
+def _input_from_other_data(
+    scenario: Scenario, step: ReferenceStep, call: ToolCallRecord, records: list[ToolCallRecord]
+) -> bool:
+    """An argument the reference plan takes from an earlier step's output
+    (``${step0.dataset_id}``) came from a call that asked for other data
+    than that step does: a dataset id of a one-day preview sent to the
+    forecast where the task's week was fetched too. Its producer is the
+    first earlier call of the step's tool whose result carried the value."""
+    plan = scenario.expectation.reference_plan
+    for key, want in step.arguments.items():
+        m = _STEP_REF_RE.match(want) if isinstance(want, str) else None
+        value = call.arguments.get(key)
+        if m is None or int(m.group(1)) >= len(plan) or not isinstance(value, str):
+            continue
+        source = plan[int(m.group(1))]
+        source_tool = canonical_tool(f"{source.agent}.{source.tool}")
+        producer = next(
+            (
+                r
+                for r in records
+                if r.seq < call.seq
+                and canonical_tool(r.tool) == source_tool
+                and r.status in ("ok", "warning")
+                and value in r.entities
+            ),
+            None,
+        )
+        if producer is not None and _off_reference(
+            source_tool, source.arguments, producer.arguments
+        ):
             return True
     return False
 
@@ -675,6 +762,33 @@ def _off_reference(tool: str, want: dict[str, Any], have: dict[str, Any]) -> boo
             ):
                 return True
         elif not value_matches(value, got_value):
+            return True
+    return False
+
+
+# "95 readings", "192 rows of data": a whole number stated as how many of
+# something (a plural noun after at most one other word)
+_COUNT_CLAIM_RE = re.compile(r"(?<![\d.,])(\d+)\s+(?:[a-z-]+\s+)?[a-z]+s\b", re.IGNORECASE)
+_MISCOUNT_MIN_ROWS = 4
+
+
+def _miscounted_records(scenario: Scenario, records: list[ToolCallRecord], answer: str) -> bool:
+    """The answer states a count that is no number of rows a required call
+    returned (one call's, or one tool's pages together) but lies within a
+    factor of two of one: rows skipped or counted twice, not invented."""
+    required = {canonical_tool(r.tool) for r in scenario.expectation.required_retrievals}
+    rows: dict[str, list[int]] = {}
+    for r in records:
+        tool = canonical_tool(r.tool)
+        if tool in required and r.status in ("ok", "warning") and r.result_count > 0:
+            rows.setdefault(tool, []).append(r.result_count)
+    totals = {n for counts in rows.values() for n in [*counts, sum(counts)]}
+    totals = {n for n in totals if n >= _MISCOUNT_MIN_ROWS}
+    if not totals:
+        return False
+    for m in _COUNT_CLAIM_RE.finditer(answer):
+        stated = int(m.group(1))
+        if stated not in totals and any(n / 2 <= stated <= 2 * n for n in totals):
             return True
     return False
 
@@ -939,17 +1053,31 @@ def _all_pairs_ok(reason: str) -> bool:
     return not m or m.group(1) == m.group(2)
 
 
+_UNLOGGED_CALLS_MIN = 2
+
+
+def _tool_name(tool: str) -> str:
+    """A tool's name without its family ("history" for "iot.history")."""
+    return canonical_tool(tool).split(".", 1)[-1]
+
+
 def _trajectory_mismatch(run: ScenarioRun) -> bool:
     """The self-report names tools the server never saw called (at least two
-    claimed calls, none of which the log confirms)."""
+    claimed calls, most of them unconfirmed by the log), or claims at least
+    two more calls of a tool than the log holds and at least two more calls
+    in all (retries reported that never reached the service: a failed
+    response replayed from a cache; a retry that re-sent another call did
+    reach it)."""
     assert run.result is not None
-    claimed = [canonical_tool(s.tool) for s in run.result.trajectory if s.tool]
+    claimed = [_tool_name(s.tool) for s in run.result.trajectory if s.tool]
     if len(claimed) < 2:
         return False
-    logged = {canonical_tool(r.tool) for r in run.tool_calls}
-    logged_short = {t.split(".", 1)[-1] for t in logged}
-    unseen = [t for t in claimed if t not in logged and t.split(".", 1)[-1] not in logged_short]
-    return len(unseen) * 2 > len(claimed)
+    logged = Counter(_tool_name(r.tool) for r in run.tool_calls)
+    if sum(1 for t in claimed if t not in logged) * 2 > len(claimed):
+        return True
+    extra = sum(max(0, n - logged[t]) for t, n in Counter(claimed).items())
+    unlogged = len(claimed) - len(run.tool_calls)
+    return min(extra, unlogged) >= _UNLOGGED_CALLS_MIN
 
 
 CompletionFn = Callable[..., Any]

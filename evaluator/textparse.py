@@ -192,6 +192,82 @@ def decimal_comma_numbers(text: str) -> list[float]:
     return [float(f"{a}.{b}") for a, b in _DECIMAL_COMMA_RE.findall(text)]
 
 
+_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_WORD_VALUE = {w: i for i, w in enumerate(_UNITS)} | {w: 20 + 10 * i for i, w in enumerate(_TENS)}
+_SCALE = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+_NUMBER_WORD = "|".join([*_UNITS, *_TENS, *_SCALE, "point", "and", "minus", "negative"])
+_WORD_RUN_RE = re.compile(rf"\b(?:{_NUMBER_WORD})(?:[\s-]+(?:{_NUMBER_WORD}))*\b", re.IGNORECASE)
+
+
+def _words_value(words: list[str]) -> float | None:
+    sign = -1.0 if words and words[0] in ("minus", "negative") else 1.0
+    words = words[1:] if sign < 0 else words
+    if "point" in words:
+        cut = words.index("point")
+        whole, fraction = words[:cut], words[cut + 1 :]
+        if not fraction or any(w not in _UNITS[:10] for w in fraction):
+            return None
+        head = _words_value(whole) if whole else 0.0
+        if head is None:
+            return None
+        digits = "".join(str(_WORD_VALUE[w]) for w in fraction)
+        return sign * float(f"{int(head)}.{digits}")
+    total, current = 0, 0
+    for w in words:
+        if w == "and":
+            continue
+        if w in _WORD_VALUE:
+            current += _WORD_VALUE[w]
+        elif w in _SCALE:
+            if w == "hundred":
+                current = max(current, 1) * 100
+            else:
+                total += max(current, 1) * _SCALE[w]
+                current = 0
+        else:
+            return None
+    return sign * float(total + current) if words else None
+
+
+def number_words(text: str) -> list[float]:
+    """The numbers ``text`` writes out in English words ("seventy-five point
+    two" -> 75.2, "two hundred and eighty-eight" -> 288); a lone "one" or
+    "and" is ordinary English, not a number."""
+    out = []
+    for m in _WORD_RUN_RE.finditer(text):
+        words = [w.casefold() for w in re.split(r"[\s-]+", m.group(0))]
+        while words and words[-1] in ("and", "point", "minus", "negative"):
+            words.pop()
+        if not words or words == ["one"] or all(w == "and" for w in words):
+            continue
+        value = _words_value(words)
+        if value is not None:
+            out.append(value)
+    return out
+
+
 def template_placeholders(text: str) -> list[str]:
     """Unfilled template placeholders in ``text`` ("{value}", "{{name}}");
     a JSON object's braces are not ("{"status": ...}")."""
