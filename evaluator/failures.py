@@ -28,7 +28,7 @@ from evaluator.checks import (
     json_fields_of_asked_types,
     json_values_as_strings,
 )
-from evaluator.grounding import GroundingResult
+from evaluator.grounding import Evidence, GroundingResult, ground_answer
 from evaluator.models import FailureStatement, ScenarioScore
 from evaluator.retrieval import DISCOVERY_TOOLS, canonical_tool
 from evaluator.scoring import (
@@ -112,6 +112,17 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
         and canonical_tool(r.tool) not in required_tools
     ]
     if required_tools and len(off_task) >= 3 and len(off_task) * 2 >= len(records):
+        codes.append("MAST-2.3")
+    # what the answer adds beyond the task's data came from a call the task
+    # never needed (the site's open work orders appended "for context"):
+    # drifted off the question, not values invented
+    off_task_answer = (
+        run.track == "execution"
+        and run.result is not None
+        and not isinstance(scenario.expectation.check, ClarifyCheck)
+        and _answer_from_off_task_calls(scenario, records, run.result.answer, off_task)
+    )
+    if off_task_answer and "MAST-2.3" not in codes:
         codes.append("MAST-2.3")
 
     # A call of a family made before any call of a family it depends on
@@ -236,7 +247,11 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
             # some ("95 readings" of 96, "192" of 96): the right data
             # counted wrong, not a value invented without data
             codes.append("MAST-3.3")
-        elif claims is not None and not (wrong_result and _only_numbers_ungrounded(claims)):
+        elif (
+            claims is not None
+            and not (wrong_result and _only_numbers_ungrounded(claims))
+            and not off_task_answer
+        ):
             codes.append("ARENA-HALLUCINATION")
         elif wrong_result and not partial_listing:
             codes.append("MAST-3.3")
@@ -791,6 +806,25 @@ def _miscounted_records(scenario: Scenario, records: list[ToolCallRecord], answe
         if stated not in totals and any(n / 2 <= stated <= 2 * n for n in totals):
             return True
     return False
+
+
+def _answer_from_off_task_calls(
+    scenario: Scenario, records: list[ToolCallRecord], answer: str, off_task: list[ToolCallRecord]
+) -> bool:
+    """The answer makes claims the task's own calls do not ground, and the
+    run's unrelated data calls (``off_task``: neither a required tool nor a
+    lookup; the operator's answers and the utilities are no data) ground
+    every one of them."""
+    if not answer or all(r.family == "utilities" for r in off_task):
+        return False
+    relevant = answer_grounding(scenario, records, answer)
+    if relevant.hallucinated == 0:
+        return False
+    unrelated = {r.seq for r in off_task if r.family != "utilities"}
+    task_calls = [r for r in records if r.seq not in unrelated]
+    if ground_answer(answer, Evidence(scenario, task_calls)).hallucinated == 0:
+        return False  # the utilities ground them (an operator's reply)
+    return ground_answer(answer, Evidence(scenario, records)).hallucinated == 0
 
 
 def _only_numbers_ungrounded(g: GroundingResult) -> bool:
