@@ -79,6 +79,11 @@ def _stmt(code: str) -> FailureStatement:
     return FailureStatement(code=code, category=m.category, text=m.statement)
 
 
+def _required_tools(scenario: Scenario) -> set[str]:
+    """The canonical names of the tools the task's required retrievals use."""
+    return {canonical_tool(r.tool) for r in scenario.expectation.required_retrievals}
+
+
 def _call_key(r: ToolCallRecord) -> tuple[str, str]:
     return canonical_tool(r.tool), json.dumps(r.arguments, sort_keys=True, default=str)
 
@@ -104,7 +109,7 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
     needed = max(1, len(scenario.expectation.required_retrievals) + 2)
     if len(records) >= max(_RUNAWAY_MIN_CALLS, _RUNAWAY_FACTOR * needed):
         codes.append("MAST-1.5")
-    required_tools = {canonical_tool(r.tool) for r in scenario.expectation.required_retrievals}
+    required_tools = _required_tools(scenario)
     off_task = [
         r
         for r in records
@@ -120,7 +125,7 @@ def detect(scenario: Scenario, run: ScenarioRun, score: ScenarioScore) -> list[s
         run.track == "execution"
         and run.result is not None
         and not isinstance(scenario.expectation.check, ClarifyCheck)
-        and _answer_from_off_task_calls(scenario, records, run.result.answer, off_task)
+        and _answer_from_off_task_calls(scenario, records, run.result.answer, score, off_task)
     )
     if off_task_answer and "MAST-2.3" not in codes:
         codes.append("MAST-2.3")
@@ -599,7 +604,7 @@ def _asked_without_committing(score: ScenarioScore) -> bool:
 
 def _data_came_back(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
     """Every required tool answered with at least one record at some call."""
-    required = {canonical_tool(r.tool) for r in scenario.expectation.required_retrievals}
+    required = _required_tools(scenario)
     answered = {
         canonical_tool(r.tool)
         for r in records
@@ -791,7 +796,7 @@ def _miscounted_records(scenario: Scenario, records: list[ToolCallRecord], answe
     """The answer states a count that is no number of rows a required call
     returned (one call's, or one tool's pages together) but lies within a
     factor of two of one: rows skipped or counted twice, not invented."""
-    required = {canonical_tool(r.tool) for r in scenario.expectation.required_retrievals}
+    required = _required_tools(scenario)
     rows: dict[str, list[int]] = {}
     for r in records:
         tool = canonical_tool(r.tool)
@@ -809,16 +814,19 @@ def _miscounted_records(scenario: Scenario, records: list[ToolCallRecord], answe
 
 
 def _answer_from_off_task_calls(
-    scenario: Scenario, records: list[ToolCallRecord], answer: str, off_task: list[ToolCallRecord]
+    scenario: Scenario,
+    records: list[ToolCallRecord],
+    answer: str,
+    score: ScenarioScore,
+    off_task: list[ToolCallRecord],
 ) -> bool:
-    """The answer makes claims the task's own calls do not ground, and the
-    run's unrelated data calls (``off_task``: neither a required tool nor a
-    lookup; the operator's answers and the utilities are no data) ground
-    every one of them."""
-    if not answer or all(r.family == "utilities" for r in off_task):
+    """The answer makes claims the task's own calls do not ground (the
+    score's ``answer_grounding``), and the run's unrelated data calls
+    (``off_task``: neither a required tool nor a lookup; the operator's
+    answers and the utilities are no data) ground every one of them."""
+    if not (answer and score.hallucinated_claims):
         return False
-    relevant = answer_grounding(scenario, records, answer)
-    if relevant.hallucinated == 0:
+    if all(r.family == "utilities" for r in off_task):
         return False
     unrelated = {r.seq for r in off_task if r.family != "utilities"}
     task_calls = [r for r in records if r.seq not in unrelated]
@@ -908,7 +916,7 @@ def _sibling_instead(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
     """A required tool was never called, but another tool of its family
     (not a lookup, not required) was, and answered: the answer rests on
     data of another kind than the task needs, whatever it says."""
-    required = {canonical_tool(r.tool) for r in scenario.expectation.required_retrievals}
+    required = _required_tools(scenario)
     called = {canonical_tool(r.tool) for r in records}
     answered = {
         canonical_tool(r.tool)
@@ -1021,7 +1029,7 @@ def _full_page_left(scenario: Scenario, records: list[ToolCallRecord]) -> bool:
     """A call of a required tool came back with a full page (as many rows as
     its page size) and no later call of the tool asked for another page of
     the same data: the rest of the listing was never retrieved."""
-    required = {canonical_tool(r.tool) for r in scenario.expectation.required_retrievals}
+    required = _required_tools(scenario)
     for i, r in enumerate(records):
         tool = canonical_tool(r.tool)
         if tool not in required or r.status not in ("ok", "warning"):

@@ -9,6 +9,7 @@ from contracts.run import RunFacts, ScenarioRun
 from contracts.toollog import FaultSpec, ToolCallRecord
 from evaluator import extract_failures, score_run
 from hidden_scenarios.schema import (
+    ClarifyCheck,
     Expectation,
     NumberCheck,
     ReferenceStep,
@@ -61,6 +62,24 @@ def number_scenario(
     )
     data.update(kw)
     return Scenario(**data)
+
+
+ASSETS_ARGS = {"site_name": "MAIN", "asset_type": "chiller"}
+
+
+def which_chiller_scenario(options: list[str]) -> Scenario:
+    """An ambiguous task ("the chiller" at a site with several): the right
+    answer asks back naming ``options``; the site's chillers come from
+    iot.assets with ``ASSETS_ARGS``."""
+    return number_scenario(
+        text="What was the chiller's supply temperature yesterday at site MAIN?",
+        expectation=Expectation(
+            check=ClarifyCheck(options=options),
+            required_retrievals=[RequiredRetrieval(tool="iot.assets", arguments=ASSETS_ARGS)],
+            family_order=["iot"],
+            reference_plan=[ReferenceStep(agent="iot", tool="assets", arguments=ASSETS_ARGS)],
+        ),
+    )
 
 
 def record(

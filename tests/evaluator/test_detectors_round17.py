@@ -10,27 +10,25 @@ full page never followed by the next one is a listing left unread
 
 from __future__ import annotations
 
-from evaluator_factories import HISTORY_ARGS, codes_for, number_scenario, record, run_of
+from evaluator_factories import (
+    ASSETS_ARGS,
+    HISTORY_ARGS,
+    codes_for,
+    number_scenario,
+    record,
+    run_of,
+    which_chiller_scenario,
+)
 
 from evaluator import score_run
-from hidden_scenarios.schema import ClarifyCheck, Expectation, ReferenceStep, RequiredRetrieval
 
 NOT_ASKED = "MAST-2.2"
 CHILLERS = ["Chiller 6", "Chiller 9"]
 
 
 def _codes(answer: str) -> list[str]:
-    args = {"site_name": "MAIN", "asset_type": "chiller"}
-    s = number_scenario(
-        text="What was the chiller's supply temperature yesterday at site MAIN?",
-        expectation=Expectation(
-            check=ClarifyCheck(options=CHILLERS),
-            required_retrievals=[RequiredRetrieval(tool="iot.assets", arguments=args)],
-            family_order=["iot"],
-            reference_plan=[ReferenceStep(agent="iot", tool="assets", arguments=args)],
-        ),
-    )
-    run = run_of(s, answer, [record(0, "iot.assets", args, entities=CHILLERS)])
+    s = which_chiller_scenario(CHILLERS)
+    run = run_of(s, answer, [record(0, "iot.assets", ASSETS_ARGS, entities=CHILLERS)])
     assert not score_run(s, run).passed
     return codes_for(s, run)
 

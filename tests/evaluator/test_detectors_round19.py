@@ -18,6 +18,7 @@ run shows, not by a defect's wording:
 from __future__ import annotations
 
 from evaluator_factories import (
+    ASSETS_ARGS,
     HISTORY_ARGS,
     TONNAGE_VALUES,
     codes_for,
@@ -25,12 +26,12 @@ from evaluator_factories import (
     number_scenario,
     record,
     run_of,
+    which_chiller_scenario,
 )
 
 from contracts.agent import AgentResult, TrajectoryStep
 from evaluator import score_run
 from hidden_scenarios.schema import (
-    ClarifyCheck,
     Expectation,
     NumberCheck,
     ReferenceStep,
@@ -134,18 +135,9 @@ CHILLERS = ["Chiller 6", "Chiller 9"]
 
 
 def _clarify_codes(answer: str) -> list[str]:
-    args = {"site_name": "MAIN", "asset_type": "chiller"}
-    s = number_scenario(
-        text="What was the chiller's supply temperature yesterday at site MAIN?",
-        expectation=Expectation(
-            check=ClarifyCheck(options=CHILLERS),
-            required_retrievals=[RequiredRetrieval(tool="iot.assets", arguments=args)],
-            family_order=["iot"],
-            reference_plan=[ReferenceStep(agent="iot", tool="assets", arguments=args)],
-        ),
-    )
+    s = which_chiller_scenario(CHILLERS)
     listed = [*CHILLERS, "Chiller 12", "Chiller 14"]
-    run = run_of(s, answer, [record(0, "iot.assets", args, entities=listed)])
+    run = run_of(s, answer, [record(0, "iot.assets", ASSETS_ARGS, entities=listed)])
     return codes_for(s, run) if not score_run(s, run).passed else ["passed"]
 
 
